@@ -1,0 +1,351 @@
+//! Staff authentication: passwords (argon2id), sessions with idle and absolute timeouts, lockout
+//! after repeated failures, and API tokens. Secrets are random 256-bit values; only their SHA-256
+//! is stored, so a database leak does not hand out live sessions or tokens.
+
+use argon2::{Argon2, PasswordHasher, PasswordVerifier};
+use gongkai_domain::role::{Actor, Grant, Role};
+use gongkai_store::{audit, sessions, tokens, users};
+use secrecy::ExposeSecret;
+pub use secrecy::SecretString;
+use sha2::{Digest, Sha256};
+
+use crate::{App, AppError, AppResult, Origin, now_ms};
+
+/// A new login session: the cookie value and the CSRF token bound to it.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    pub token: String,
+    pub csrf: String,
+}
+
+/// A live session resolved from its cookie.
+#[derive(Debug, Clone)]
+pub struct SessionActor {
+    pub actor: Actor,
+    pub display_name: String,
+    pub csrf: String,
+}
+
+/// A random secret as 64 hex characters.
+pub fn random_token() -> String {
+    hex::encode(rand::random::<[u8; 32]>())
+}
+
+pub fn sha256_hex(s: &str) -> String {
+    hex::encode(Sha256::digest(s.as_bytes()))
+}
+
+async fn hash_password(password: SecretString) -> AppResult<String> {
+    tokio::task::spawn_blocking(move || {
+        Argon2::default()
+            .hash_password(password.expose_secret().as_bytes())
+            .map(|h| h.to_string())
+            .map_err(|e| AppError::Internal(format!("hashing password: {e}")))
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("hashing task: {e}")))?
+}
+
+async fn verify_password(password: SecretString, hash: String) -> AppResult<bool> {
+    tokio::task::spawn_blocking(move || {
+        Argon2::default()
+            .verify_password(password.expose_secret().as_bytes(), hash.as_str())
+            .is_ok()
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("verifying task: {e}")))
+}
+
+/// Minimum password policy for staff accounts.
+fn check_password(password: &SecretString) -> AppResult<()> {
+    let p = password.expose_secret();
+    if p.chars().count() < 10 {
+        return Err(AppError::field("password", "密码至少 10 个字符"));
+    }
+    Ok(())
+}
+
+impl App {
+    /// Creates a staff account with one role in one body (`gongkai user add`, body admins).
+    pub async fn add_user(
+        &self,
+        by: Option<&Actor>,
+        origin: &Origin,
+        login: &str,
+        display_name: &str,
+        body_code: &str,
+        role: Role,
+        password: SecretString,
+    ) -> AppResult<i64> {
+        let login = login.trim();
+        if login.is_empty()
+            || login.len() > 64
+            || !login
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+        {
+            return Err(AppError::field(
+                "login",
+                "登录名只能包含字母、数字、点、下划线和连字符，且不超过 64 个字符",
+            ));
+        }
+        check_password(&password)?;
+        let body = self.body_by_code(body_code).await?;
+        if let Some(actor) = by {
+            let may = actor.can(gongkai_domain::role::Action::ManageUsers, body.id)
+                && (role != Role::CityOffice || actor.is_city_office());
+            if !may {
+                return Err(AppError::Forbidden);
+            }
+        }
+        let hash = hash_password(password).await?;
+        let now = now_ms();
+        let mut tx = self.db().begin().await?;
+        if users::by_login(&mut tx, login).await?.is_some() {
+            return Err(AppError::field("login", "该登录名已被使用"));
+        }
+        let name = if display_name.trim().is_empty() { login } else { display_name.trim() };
+        let id = users::insert(&mut tx, login, name, &hash, now).await?;
+        users::grant(&mut tx, id, body.id, role.as_str()).await?;
+        let after = serde_json::json!({"login": login, "body": body.code, "role": role.as_str()});
+        audit::append(
+            &mut tx,
+            &audit::NewAudit {
+                at_ms: now,
+                actor: by.map_or("cli", |a| a.login.as_str()),
+                ip: &origin.ip,
+                action: "user.create",
+                entity: "user",
+                entity_id: &id.to_string(),
+                before: "",
+                after: &after.to_string(),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Adds a role in a body to an existing user.
+    pub async fn grant_role(
+        &self,
+        origin: &Origin,
+        login: &str,
+        body_code: &str,
+        role: Role,
+    ) -> AppResult<()> {
+        let body = self.body_by_code(body_code).await?;
+        let mut tx = self.db().begin().await?;
+        let user = users::by_login(&mut tx, login)
+            .await?
+            .ok_or(AppError::NotFound("user"))?;
+        users::grant(&mut tx, user.id, body.id, role.as_str()).await?;
+        let after = serde_json::json!({"login": login, "body": body.code, "role": role.as_str()});
+        audit::append(
+            &mut tx,
+            &audit::NewAudit {
+                at_ms: now_ms(),
+                actor: "cli",
+                ip: &origin.ip,
+                action: "user.grant",
+                entity: "user",
+                entity_id: &user.id.to_string(),
+                before: "",
+                after: &after.to_string(),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Checks a login and opens a session. Five failures in a row lock the account for 15
+    /// minutes; the error never says whether the login exists.
+    pub async fn login(
+        &self,
+        origin: &Origin,
+        login: &str,
+        password: SecretString,
+    ) -> AppResult<NewSession> {
+        let now = now_ms();
+        let user = {
+            let mut c = self.db().read().await?;
+            users::by_login(&mut c, login.trim()).await?
+        };
+        let Some(user) = user else {
+            // Spend the same time as a real check so timing does not reveal unknown logins.
+            let _ = verify_password(password, DUMMY_HASH.to_owned()).await;
+            return Err(AppError::BadCredentials);
+        };
+        if let Some(until) = user.locked_until_ms.filter(|u| *u > now) {
+            return Err(AppError::Locked { until_ms: until });
+        }
+        if user.active == 0 {
+            return Err(AppError::BadCredentials);
+        }
+        let ok = verify_password(password, user.password_hash.clone()).await?;
+        let mut tx = self.db().begin().await?;
+        if !ok {
+            let failures = user.failed_logins + 1;
+            let lock = (failures >= self.config().lockout_threshold)
+                .then_some(now + self.config().lockout_ms);
+            users::record_failure(&mut tx, user.id, lock).await?;
+            let action = if lock.is_some() { "user.locked" } else { "user.login_failed" };
+            audit::append(
+                &mut tx,
+                &audit::NewAudit {
+                    at_ms: now,
+                    actor: &user.login,
+                    ip: &origin.ip,
+                    action,
+                    entity: "user",
+                    entity_id: &user.id.to_string(),
+                    before: &format!("{{\"failed_logins\":{}}}", user.failed_logins),
+                    after: &format!("{{\"failed_logins\":{failures}}}"),
+                },
+            )
+            .await?;
+            tx.commit().await?;
+            return Err(match lock {
+                Some(until_ms) => AppError::Locked { until_ms },
+                None => AppError::BadCredentials,
+            });
+        }
+        users::reset_failures(&mut tx, user.id).await?;
+        let session = NewSession {
+            token: random_token(),
+            csrf: random_token(),
+        };
+        sessions::insert(
+            &mut tx,
+            &sha256_hex(&session.token),
+            user.id,
+            &session.csrf,
+            &origin.ip,
+            now,
+        )
+        .await?;
+        audit::append(
+            &mut tx,
+            &audit::NewAudit {
+                at_ms: now,
+                actor: &user.login,
+                ip: &origin.ip,
+                action: "user.login",
+                entity: "user",
+                entity_id: &user.id.to_string(),
+                before: "",
+                after: "",
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(session)
+    }
+
+    /// Resolves a session cookie; expired sessions (idle or absolute) are removed.
+    pub async fn session(&self, token: &str) -> AppResult<Option<SessionActor>> {
+        let hash = sha256_hex(token);
+        let now = now_ms();
+        let mut c = self.db().read().await?;
+        let Some(s) = sessions::get(&mut c, &hash).await? else {
+            return Ok(None);
+        };
+        let cfg = self.config();
+        if now - s.last_seen_ms > cfg.session_idle_ms || now - s.created_ms > cfg.session_max_ms {
+            sessions::delete(&mut c, &hash).await?;
+            return Ok(None);
+        }
+        // Touch at most once a minute: a page view should not be a write.
+        if now - s.last_seen_ms > 60_000 {
+            sessions::touch(&mut c, &hash, now).await?;
+        }
+        let Some((actor, display_name)) = self.actor_of(&mut c, s.user_id).await? else {
+            return Ok(None);
+        };
+        Ok(Some(SessionActor {
+            actor,
+            display_name,
+            csrf: s.csrf,
+        }))
+    }
+
+    pub async fn logout(&self, token: &str) -> AppResult<()> {
+        let mut c = self.db().read().await?;
+        sessions::delete(&mut c, &sha256_hex(token)).await?;
+        Ok(())
+    }
+
+    /// Issues an API token for `login` (`gongkai token create`); returns the secret once.
+    pub async fn create_token(&self, origin: &Origin, login: &str, label: &str) -> AppResult<String> {
+        let token = format!("gk_{}", random_token());
+        let now = now_ms();
+        let mut tx = self.db().begin().await?;
+        let user = users::by_login(&mut tx, login)
+            .await?
+            .ok_or(AppError::NotFound("user"))?;
+        let id = tokens::insert(&mut tx, &sha256_hex(&token), user.id, label, now).await?;
+        audit::append(
+            &mut tx,
+            &audit::NewAudit {
+                at_ms: now,
+                actor: "cli",
+                ip: &origin.ip,
+                action: "token.create",
+                entity: "api_token",
+                entity_id: &id.to_string(),
+                before: "",
+                after: &serde_json::json!({"login": login, "label": label}).to_string(),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(token)
+    }
+
+    /// Resolves a bearer token to its actor.
+    pub async fn token_actor(&self, token: &str) -> AppResult<Option<Actor>> {
+        let hash = sha256_hex(token);
+        let mut c = self.db().read().await?;
+        let Some(user_id) = tokens::user_of(&mut c, &hash).await? else {
+            return Ok(None);
+        };
+        tokens::touch(&mut c, &hash, now_ms()).await?;
+        Ok(self.actor_of(&mut c, user_id).await?.map(|(a, _)| a))
+    }
+
+    async fn actor_of(
+        &self,
+        c: &mut gongkai_store::Conn,
+        user_id: i64,
+    ) -> AppResult<Option<(Actor, String)>> {
+        let Some(user) = users::by_id(c, user_id).await? else {
+            return Ok(None);
+        };
+        if user.active == 0 {
+            return Ok(None);
+        }
+        let grants = users::grants_of(c, user_id)
+            .await?
+            .into_iter()
+            .filter_map(|g| {
+                Role::parse(&g.role).map(|role| Grant {
+                    role,
+                    body_id: g.body_id,
+                })
+            })
+            .collect();
+        Ok(Some((
+            Actor {
+                user_id,
+                login: user.login,
+                grants,
+            },
+            user.display_name,
+        )))
+    }
+}
+
+/// An argon2id hash of a random password, checked against when the login does not exist.
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$P9BeYaF7Ug5MeZP2uBEM4aIJ5ep2Gm3kDwE+1jMg/1w";

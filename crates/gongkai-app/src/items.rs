@@ -1,0 +1,436 @@
+//! Information items (政府信息): drafting, review, publication, withdrawal, validity, attachments.
+
+mod attachments;
+mod input;
+mod publish;
+mod queries;
+
+use chrono::NaiveDate;
+use gongkai_domain::item::{ItemEvent, ItemFields, ItemStatus, transition};
+use gongkai_domain::pii::{self, PiiHit};
+use gongkai_domain::role::{Action, Actor};
+use gongkai_store::items::{self as store_items, ItemRow};
+use gongkai_store::{Conn, audit, outbox};
+use serde::Serialize;
+
+pub use attachments::{Attachment, AttachmentFile};
+pub use input::ItemInput;
+pub use gongkai_store::items::VersionRow;
+pub use queries::{CatalogFilter, Facets, ItemPage, Visibility};
+
+use crate::{App, AppError, AppResult, Origin, now_ms};
+
+/// An information item as the application sees it: typed fields plus its publication facts.
+#[derive(Debug, Clone, Serialize)]
+pub struct Item {
+    pub id: i64,
+    pub body_id: i64,
+    pub status: ItemStatus,
+    #[serde(flatten)]
+    pub fields: ItemFields,
+    /// The document number as typed, when it differs from the normalised form.
+    pub doc_number_raw: Option<String>,
+    pub index_number: Option<String>,
+    pub published_on: Option<NaiveDate>,
+    pub published_ms: Option<i64>,
+    pub scheduled_ms: Option<i64>,
+    /// Published 20 or more working days after it was written.
+    pub late: bool,
+    pub review_note: Option<String>,
+    pub reviewer_id: Option<i64>,
+    pub reviewed_ms: Option<i64>,
+    pub pii_override: Option<String>,
+    pub successor_id: Option<i64>,
+    pub created_by: i64,
+    pub created_ms: i64,
+    pub updated_ms: i64,
+    pub version: i64,
+}
+
+/// A personal-data hit and the field it was found in (`title`, `summary`, `body` or
+/// `attachment:NAME`).
+#[derive(Debug, Clone, Serialize)]
+pub struct PiiFinding {
+    pub field: String,
+    #[serde(flatten)]
+    pub hit: PiiHit,
+}
+
+/// The reviewer's decision on an item in review.
+#[derive(Debug, Clone)]
+pub enum ReviewDecision {
+    Approve {
+        /// Why the reviewer judges the personal-data hits harmless (recorded in the audit log).
+        pii_override: Option<String>,
+        /// Publish later instead of at once (Unix ms).
+        publish_at_ms: Option<i64>,
+    },
+    Reject,
+}
+
+impl App {
+    /// Creates a draft in `body_id` (信息员起草).
+    pub async fn create_draft(
+        &self,
+        actor: &Actor,
+        origin: &Origin,
+        body_id: i64,
+        input: &ItemInput,
+    ) -> AppResult<i64> {
+        if !actor.can(Action::CreateItem, body_id) {
+            return Err(AppError::Forbidden);
+        }
+        let now = now_ms();
+        let mut tx = self.db().begin().await?;
+        let values = input.to_values(&mut tx).await?;
+        let id = store_items::insert(&mut tx, body_id, &values, actor.user_id, now).await?;
+        let row = load(&mut tx, id).await?;
+        let snapshot = snapshot(&row);
+        store_items::insert_version(&mut tx, id, 1, &snapshot, actor.user_id, now).await?;
+        record(&mut tx, actor, origin, "item.create", id, "", &snapshot, now).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Replaces the fields of a draft; a new version is kept.
+    pub async fn update_draft(
+        &self,
+        actor: &Actor,
+        origin: &Origin,
+        id: i64,
+        input: &ItemInput,
+    ) -> AppResult<i64> {
+        let now = now_ms();
+        let mut tx = self.db().begin().await?;
+        let before = self.authorised(&mut tx, actor, id, Action::EditItem).await?;
+        check_transition(&before, &ItemEvent::Edit)?;
+        if status_of(&before)? != ItemStatus::Draft {
+            return Err(AppError::InvalidState("只有草稿可以修改".into()));
+        }
+        let values = input.to_values(&mut tx).await?;
+        let version = store_items::update_values(&mut tx, id, &values, now).await?;
+        let after = load(&mut tx, id).await?;
+        let snap = snapshot(&after);
+        store_items::insert_version(&mut tx, id, version, &snap, actor.user_id, now).await?;
+        record(&mut tx, actor, origin, "item.edit", id, &snapshot(&before), &snap, now).await?;
+        tx.commit().await?;
+        Ok(version)
+    }
+
+    /// Sends a draft to review (提交审核).
+    pub async fn submit(&self, actor: &Actor, origin: &Origin, id: i64) -> AppResult<()> {
+        self.change_status(actor, origin, id, Action::SubmitItem, ItemEvent::Submit, None)
+            .await
+    }
+
+    /// The reviewer's decision: approval is the recorded confidentiality review (保密审查) and
+    /// publishes the item (now or at the scheduled time); rejection returns it to draft with the
+    /// reviewer's note. Approval is refused while personal data is found and not justified.
+    pub async fn review(
+        &self,
+        actor: &Actor,
+        origin: &Origin,
+        id: i64,
+        decision: &ReviewDecision,
+        note: Option<&str>,
+    ) -> AppResult<()> {
+        let note = note.map(str::trim).filter(|n| !n.is_empty());
+        match decision {
+            ReviewDecision::Reject => {
+                let Some(note) = note else {
+                    return Err(AppError::field("note", "退回时请填写审核意见"));
+                };
+                self.change_status(actor, origin, id, Action::ReviewItem, ItemEvent::Reject, Some(note))
+                    .await
+            }
+            ReviewDecision::Approve {
+                pii_override,
+                publish_at_ms,
+            } => {
+                self.approve(actor, origin, id, note, pii_override.as_deref(), *publish_at_ms)
+                    .await
+            }
+        }
+    }
+
+    async fn approve(
+        &self,
+        actor: &Actor,
+        origin: &Origin,
+        id: i64,
+        note: Option<&str>,
+        pii_override: Option<&str>,
+        publish_at_ms: Option<i64>,
+    ) -> AppResult<()> {
+        let now = now_ms();
+        let scheduled = publish_at_ms.filter(|t| *t > now);
+        let mut tx = self.db().begin().await?;
+        let row = self.authorised(&mut tx, actor, id, Action::ReviewItem).await?;
+        check_transition(&row, &ItemEvent::Approve { scheduled: scheduled.is_some() })?;
+        if row.created_by == actor.user_id {
+            return Err(AppError::InvalidState("不能审核本人起草的信息".into()));
+        }
+        let findings = self.scan_row(&mut tx, &row).await?;
+        let pii_override = pii_override.map(str::trim).filter(|r| !r.is_empty());
+        if !findings.is_empty() && pii_override.is_none() {
+            return Err(AppError::PiiBlocked(findings));
+        }
+        let pii_override = if findings.is_empty() { None } else { pii_override };
+        store_items::record_review(&mut tx, id, actor.user_id, note, pii_override, now).await?;
+        let after = serde_json::json!({
+            "status": if scheduled.is_some() { "scheduled" } else { "published" },
+            "confidentiality_review": {"reviewer": actor.login, "note": note},
+            "pii_hits": findings.len(),
+            "pii_override": pii_override,
+            "scheduled_ms": scheduled,
+        });
+        record(
+            &mut tx,
+            actor,
+            origin,
+            "item.approve",
+            id,
+            &status_json(&row.status),
+            &after.to_string(),
+            now,
+        )
+        .await?;
+        match scheduled {
+            Some(at) => publish::schedule(&mut tx, id, at, now).await?,
+            None => self.publish_now(&mut tx, &row, &actor.login, origin, now).await?,
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Withdraws a published or scheduled item (撤回); its index number is never reused.
+    pub async fn withdraw(
+        &self,
+        actor: &Actor,
+        origin: &Origin,
+        id: i64,
+        reason: &str,
+    ) -> AppResult<()> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(AppError::field("reason", "请填写撤回原因"));
+        }
+        self.change_status(actor, origin, id, Action::WithdrawItem, ItemEvent::Withdraw, Some(reason))
+            .await
+    }
+
+    async fn change_status(
+        &self,
+        actor: &Actor,
+        origin: &Origin,
+        id: i64,
+        action: Action,
+        event: ItemEvent,
+        note: Option<&str>,
+    ) -> AppResult<()> {
+        let now = now_ms();
+        let mut tx = self.db().begin().await?;
+        let row = self.authorised(&mut tx, actor, id, action).await?;
+        let to = check_transition(&row, &event)?;
+        store_items::set_status(&mut tx, id, to.as_str(), note, now).await?;
+        if to == ItemStatus::Withdrawn {
+            outbox::enqueue(&mut tx, "item.withdrawn", id, now).await?;
+        }
+        let after = serde_json::json!({"status": to.as_str(), "note": note});
+        let name = format!("item.{}", event_name(&event));
+        record(&mut tx, actor, origin, &name, id, &status_json(&row.status), &after.to_string(), now)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Loads an item for `actor` and checks `action` on its body. An item the actor may not
+    /// see at all is reported as not found, so ids of other bodies' drafts do not leak.
+    async fn authorised(
+        &self,
+        conn: &mut Conn,
+        actor: &Actor,
+        id: i64,
+        action: Action,
+    ) -> AppResult<ItemRow> {
+        let row = store_items::by_id(conn, id)
+            .await?
+            .ok_or(AppError::NotFound("item"))?;
+        if actor.can(action, row.body_id) {
+            return Ok(row);
+        }
+        let visible = row.status == "published" || actor.can(Action::ViewDrafts, row.body_id);
+        Err(if visible { AppError::Forbidden } else { AppError::NotFound("item") })
+    }
+
+    /// Scans title, summary, body and attachment text for personal data.
+    pub async fn scan_item(&self, actor: &Actor, id: i64) -> AppResult<Vec<PiiFinding>> {
+        let mut c = self.db().read().await?;
+        let row = self.authorised(&mut c, actor, id, Action::ViewDrafts).await?;
+        self.scan_row(&mut c, &row).await
+    }
+
+    async fn scan_row(&self, conn: &mut Conn, row: &ItemRow) -> AppResult<Vec<PiiFinding>> {
+        let cfg = &self.config().mask;
+        let mut findings = Vec::new();
+        let mut scan = |field: String, text: &str| {
+            for hit in pii::scan(text, cfg) {
+                findings.push(PiiFinding {
+                    field: field.clone(),
+                    hit,
+                });
+            }
+        };
+        scan("title".into(), &row.title);
+        scan("summary".into(), &row.summary);
+        scan("body".into(), &row.body);
+        for a in gongkai_store::attachments::for_item(conn, row.id).await? {
+            scan(format!("attachment:{}", a.filename), &a.extracted_text);
+        }
+        Ok(findings)
+    }
+
+    /// One-click masking (一键脱敏) of every hit in the title, summary and body of an item not
+    /// yet published. Attachment hits cannot be masked in place: the file must be replaced.
+    pub async fn mask_personal_data(&self, actor: &Actor, origin: &Origin, id: i64) -> AppResult<usize> {
+        let now = now_ms();
+        let mut tx = self.db().begin().await?;
+        let row = store_items::by_id(&mut tx, id)
+            .await?
+            .ok_or(AppError::NotFound("item"))?;
+        if !(actor.can(Action::EditItem, row.body_id) || actor.can(Action::ReviewItem, row.body_id)) {
+            return Err(AppError::Forbidden);
+        }
+        let status = status_of(&row)?;
+        if !matches!(status, ItemStatus::Draft | ItemStatus::InReview) {
+            return Err(AppError::InvalidState("已发布的信息不能在此脱敏，请撤回后修改".into()));
+        }
+        let cfg = &self.config().mask;
+        let count = pii::scan(&row.title, cfg).len()
+            + pii::scan(&row.summary, cfg).len()
+            + pii::scan(&row.body, cfg).len();
+        if count == 0 {
+            return Ok(0);
+        }
+        let mut values = input::values_of(&row)?;
+        values.title = pii::mask(&row.title, cfg);
+        values.summary = pii::mask(&row.summary, cfg);
+        values.body = pii::mask(&row.body, cfg);
+        let version = store_items::update_values(&mut tx, id, &values, now).await?;
+        let after = load(&mut tx, id).await?;
+        let snap = snapshot(&after);
+        store_items::insert_version(&mut tx, id, version, &snap, actor.user_id, now).await?;
+        record(&mut tx, actor, origin, "item.mask_pii", id, &snapshot(&row), &snap, now).await?;
+        tx.commit().await?;
+        Ok(count)
+    }
+
+    /// Changes the validity (有效性) of a published item; `已修订` needs the successor that
+    /// replaced it, which is then linked from the item's page.
+    pub async fn set_validity(
+        &self,
+        actor: &Actor,
+        origin: &Origin,
+        id: i64,
+        validity: gongkai_domain::item::Validity,
+        successor_id: Option<i64>,
+    ) -> AppResult<()> {
+        use gongkai_domain::item::Validity;
+        let now = now_ms();
+        let mut tx = self.db().begin().await?;
+        let row = self.authorised(&mut tx, actor, id, Action::ReviewItem).await?;
+        if status_of(&row)? != ItemStatus::Published {
+            return Err(AppError::InvalidState("只有已发布的信息可以变更有效性".into()));
+        }
+        let successor_id = match (validity, successor_id) {
+            (Validity::Revised, None) => {
+                return Err(AppError::field("successor_id", "已修订的文件须指明修订后的文件"));
+            }
+            (Validity::Revised, Some(s)) => {
+                let succ = store_items::by_id(&mut tx, s).await?;
+                if s == id || succ.is_none_or(|r| r.status != "published") {
+                    return Err(AppError::field("successor_id", "修订后的文件须是另一条已发布的信息"));
+                }
+                Some(s)
+            }
+            (_, s) => s,
+        };
+        let mut values = input::values_of(&row)?;
+        values.validity = validity.as_str().to_owned();
+        values.successor_id = successor_id;
+        let version = store_items::update_values(&mut tx, id, &values, now).await?;
+        let after = load(&mut tx, id).await?;
+        let snap = snapshot(&after);
+        store_items::insert_version(&mut tx, id, version, &snap, actor.user_id, now).await?;
+        outbox::enqueue(&mut tx, "item.changed", id, now).await?;
+        let before = serde_json::json!({"validity": row.validity, "successor_id": row.successor_id});
+        let after = serde_json::json!({"validity": validity.as_str(), "successor_id": successor_id});
+        record(&mut tx, actor, origin, "item.validity", id, &before.to_string(), &after.to_string(), now)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+pub(crate) async fn load(conn: &mut Conn, id: i64) -> AppResult<ItemRow> {
+    store_items::by_id(conn, id)
+        .await?
+        .ok_or(AppError::NotFound("item"))
+}
+
+fn status_of(row: &ItemRow) -> AppResult<ItemStatus> {
+    ItemStatus::parse(&row.status)
+        .ok_or_else(|| AppError::Internal(format!("item {} has status {}", row.id, row.status)))
+}
+
+fn check_transition(row: &ItemRow, event: &ItemEvent) -> AppResult<ItemStatus> {
+    transition(status_of(row)?, event).map_err(|e| AppError::InvalidState(e.message_zh()))
+}
+
+fn event_name(event: &ItemEvent) -> &'static str {
+    match event {
+        ItemEvent::Edit => "edit",
+        ItemEvent::Submit => "submit",
+        ItemEvent::Approve { .. } => "approve",
+        ItemEvent::Reject => "reject",
+        ItemEvent::PublishDue => "publish",
+        ItemEvent::Withdraw => "withdraw",
+    }
+}
+
+fn status_json(status: &str) -> String {
+    serde_json::json!({ "status": status }).to_string()
+}
+
+/// The full row as JSON: what version history and edit audit records keep.
+fn snapshot(row: &ItemRow) -> String {
+    serde_json::to_string(row).unwrap_or_default()
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn record(
+    conn: &mut Conn,
+    actor: &Actor,
+    origin: &Origin,
+    action: &str,
+    id: i64,
+    before: &str,
+    after: &str,
+    now: i64,
+) -> AppResult<()> {
+    audit::append(
+        conn,
+        &audit::NewAudit {
+            at_ms: now,
+            actor: &actor.login,
+            ip: &origin.ip,
+            action,
+            entity: "item",
+            entity_id: &id.to_string(),
+            before,
+            after,
+        },
+    )
+    .await?;
+    Ok(())
+}

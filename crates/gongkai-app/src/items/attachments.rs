@@ -1,0 +1,203 @@
+//! Attachments (附件): bounded in size, typed by their content (not their name), stored by hash.
+
+use gongkai_domain::item::ItemStatus;
+use gongkai_domain::role::{Action, Actor};
+use gongkai_store::attachments::{self as store_att, AttachmentRow, NewAttachment};
+use gongkai_store::items as store_items;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::{record, status_of};
+use crate::{App, AppError, AppResult, Origin, now_ms};
+
+/// An attachment's metadata.
+#[derive(Debug, Clone, Serialize)]
+pub struct Attachment {
+    pub id: i64,
+    pub item_id: i64,
+    pub filename: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+}
+
+impl From<AttachmentRow> for Attachment {
+    fn from(r: AttachmentRow) -> Self {
+        Attachment {
+            id: r.id,
+            item_id: r.item_id,
+            filename: r.filename,
+            content_type: r.content_type,
+            size_bytes: r.size_bytes,
+            sha256: r.sha256,
+        }
+    }
+}
+
+/// A downloadable file.
+pub struct AttachmentFile {
+    pub meta: Attachment,
+    pub bytes: Vec<u8>,
+}
+
+/// File kinds a government site publishes, by extension, with the MIME type their content must
+/// show. Plain text has no signature: it must be valid UTF-8 and carry no binary signature.
+const ALLOWED: &[(&str, &str)] = &[
+    ("pdf", "application/pdf"),
+    ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ("pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+    ("doc", "application/msword"),
+    ("xls", "application/vnd.ms-excel"),
+    ("ofd", "application/zip"),
+    ("zip", "application/zip"),
+    ("png", "image/png"),
+    ("jpg", "image/jpeg"),
+    ("jpeg", "image/jpeg"),
+    ("gif", "image/gif"),
+    ("txt", "text/plain"),
+    ("csv", "text/csv"),
+];
+
+/// Checks the bytes against the name's extension; returns the MIME type to serve.
+pub fn check_type(filename: &str, bytes: &[u8]) -> Option<&'static str> {
+    let ext = filename.rsplit_once('.')?.1.to_ascii_lowercase();
+    let (_, mime) = ALLOWED.iter().find(|(e, _)| *e == ext)?;
+    let detected = infer::get(bytes).map(|t| t.mime_type());
+    let ok = match *mime {
+        "text/plain" | "text/csv" => detected.is_none() && std::str::from_utf8(bytes).is_ok(),
+        // Legacy Office files are OLE compound documents; infer names them by their container.
+        "application/msword" | "application/vnd.ms-excel" => matches!(
+            detected,
+            Some("application/msword" | "application/vnd.ms-excel" | "application/x-ole-storage")
+        ),
+        "application/zip" => matches!(detected, Some("application/zip")),
+        m => detected == Some(m),
+    };
+    ok.then_some(*mime)
+}
+
+/// The file name without any path, control characters or excessive length.
+fn clean_filename(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let cleaned: String = base.chars().filter(|c| !c.is_control()).take(120).collect();
+    cleaned.trim().to_owned()
+}
+
+impl App {
+    /// Attaches a file to a draft of the actor's body.
+    pub async fn add_attachment(
+        &self,
+        actor: &Actor,
+        origin: &Origin,
+        item_id: i64,
+        filename: &str,
+        bytes: &[u8],
+    ) -> AppResult<i64> {
+        let limit = self.config().max_upload_bytes;
+        if bytes.len() > limit {
+            return Err(AppError::TooLarge { limit });
+        }
+        let filename = clean_filename(filename);
+        if filename.is_empty() || !filename.contains('.') {
+            return Err(AppError::field("file", "请选择带扩展名的文件"));
+        }
+        if bytes.is_empty() {
+            return Err(AppError::field("file", "文件为空"));
+        }
+        let content_type = check_type(&filename, bytes).ok_or(AppError::UnsupportedType)?;
+        let extracted = if content_type.starts_with("text/") {
+            String::from_utf8_lossy(bytes).into_owned()
+        } else {
+            String::new()
+        };
+        let sha = hex::encode(Sha256::digest(bytes));
+        // The blob goes first: a crash leaves an unreferenced file, never a dangling row.
+        self.blobs().put(&sha, bytes).await?;
+        let now = now_ms();
+        let mut tx = self.db().begin().await?;
+        let row = store_items::by_id(&mut tx, item_id)
+            .await?
+            .ok_or(AppError::NotFound("item"))?;
+        if !actor.can(Action::EditItem, row.body_id) {
+            return Err(if actor.can(Action::ViewDrafts, row.body_id) {
+                AppError::Forbidden
+            } else {
+                AppError::NotFound("item")
+            });
+        }
+        if status_of(&row)? != ItemStatus::Draft {
+            return Err(AppError::InvalidState("只能为草稿添加附件".into()));
+        }
+        let id = store_att::insert(
+            &mut tx,
+            &NewAttachment {
+                item_id,
+                filename: &filename,
+                content_type,
+                size_bytes: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
+                sha256: &sha,
+                extracted_text: &extracted,
+                now_ms: now,
+            },
+        )
+        .await?;
+        let after = serde_json::json!({"attachment": id, "filename": filename, "sha256": sha,
+            "size": bytes.len(), "content_type": content_type});
+        record(&mut tx, actor, origin, "item.attach", item_id, "", &after.to_string(), now).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Removes an attachment from a draft.
+    pub async fn remove_attachment(&self, actor: &Actor, origin: &Origin, id: i64) -> AppResult<()> {
+        let now = now_ms();
+        let mut tx = self.db().begin().await?;
+        let att = store_att::by_id(&mut tx, id)
+            .await?
+            .ok_or(AppError::NotFound("attachment"))?;
+        let row = super::load(&mut tx, att.item_id).await?;
+        if !actor.can(Action::EditItem, row.body_id) {
+            return Err(AppError::Forbidden);
+        }
+        if status_of(&row)? != ItemStatus::Draft {
+            return Err(AppError::InvalidState("只能删除草稿的附件".into()));
+        }
+        store_att::delete(&mut tx, id).await?;
+        let before = serde_json::json!({"attachment": id, "filename": att.filename});
+        record(&mut tx, actor, origin, "item.detach", row.id, &before.to_string(), "", now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The attachments of an item the reader may see.
+    pub async fn attachments(&self, actor: Option<&Actor>, item_id: i64) -> AppResult<Vec<Attachment>> {
+        if let super::queries::Visibility::Withdrawn { .. } = self.item(actor, item_id).await? {
+            return Ok(vec![]);
+        }
+        let mut c = self.db().read().await?;
+        Ok(store_att::for_item(&mut c, item_id)
+            .await?
+            .into_iter()
+            .map(Attachment::from)
+            .collect())
+    }
+
+    /// An attachment's bytes, if its item is visible to the reader.
+    pub async fn attachment_file(&self, actor: Option<&Actor>, id: i64) -> AppResult<AttachmentFile> {
+        let row = {
+            let mut c = self.db().read().await?;
+            store_att::by_id(&mut c, id)
+                .await?
+                .ok_or(AppError::NotFound("attachment"))?
+        };
+        if let super::queries::Visibility::Withdrawn { .. } = self.item(actor, row.item_id).await? {
+            return Err(AppError::NotFound("attachment"));
+        }
+        let bytes = self.blobs().get(&row.sha256).await?;
+        Ok(AttachmentFile {
+            meta: row.into(),
+            bytes,
+        })
+    }
+}

@@ -1,0 +1,248 @@
+//! Reading items: the public catalog, one item, the console's queues, version history.
+
+use chrono::NaiveDate;
+use gongkai_domain::item::{DisclosureAttr, ItemFields, ItemStatus, Scope, TimeLimit, Validity};
+use gongkai_domain::pagination::{Page, page_count};
+use gongkai_domain::role::{Action, Actor};
+use gongkai_store::items::{self as store_items, FacetColumn, ItemFilter, ItemOrder, ItemRow};
+use gongkai_store::from_json_list;
+use serde::Serialize;
+
+use super::Item;
+use crate::{App, AppError, AppResult};
+
+/// Public catalog filters (目录导航): body, topic, key area, genre, year, validity.
+#[derive(Debug, Clone, Default)]
+pub struct CatalogFilter {
+    pub body_id: Option<i64>,
+    pub topic: Option<String>,
+    pub key_area: Option<String>,
+    pub genre: Option<String>,
+    pub year: Option<i32>,
+    pub validity: Option<Validity>,
+}
+
+/// One page of items with the total, for pagination.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemPage {
+    pub items: Vec<Item>,
+    pub total: i64,
+    pub page: u32,
+    pub per_page: u32,
+    pub pages: u32,
+}
+
+/// Counts of published items by facet, for catalog navigation.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Facets {
+    pub topics: Vec<(String, i64)>,
+    pub key_areas: Vec<(String, i64)>,
+    pub genres: Vec<(String, i64)>,
+    pub years: Vec<(String, i64)>,
+    pub bodies: Vec<(i64, i64)>,
+}
+
+fn parse_date(s: &Option<String>) -> Option<NaiveDate> {
+    s.as_deref()
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+}
+
+impl TryFrom<ItemRow> for Item {
+    type Error = AppError;
+    fn try_from(r: ItemRow) -> AppResult<Item> {
+        let bad = |what: &str| AppError::Internal(format!("item {} has invalid {what}", r.id));
+        let fields = ItemFields {
+            title: r.title.clone(),
+            body: r.body.clone(),
+            summary: r.summary.clone(),
+            doc_number: r.doc_number.clone(),
+            written_on: parse_date(&r.written_on),
+            genre: r.genre.clone(),
+            topic: r.topic.clone(),
+            key_areas: from_json_list(&r.key_areas)?,
+            keywords: from_json_list(&r.keywords)?,
+            validity: Validity::parse(&r.validity).ok_or_else(|| bad("validity"))?,
+            disclosure: DisclosureAttr::parse(&r.disclosure).ok_or_else(|| bad("disclosure"))?,
+            time_limit: TimeLimit::parse(&r.time_limit).ok_or_else(|| bad("time_limit"))?,
+            scope: Scope::parse(&r.scope).ok_or_else(|| bad("scope"))?,
+            channel: r.channel.clone(),
+            co_issuers: from_json_list(&r.co_issuers)?,
+        };
+        Ok(Item {
+            id: r.id,
+            body_id: r.body_id,
+            status: ItemStatus::parse(&r.status).ok_or_else(|| bad("status"))?,
+            fields,
+            doc_number_raw: r.doc_number_raw,
+            index_number: r.index_number,
+            published_on: parse_date(&r.published_on),
+            published_ms: r.published_ms,
+            scheduled_ms: r.scheduled_ms,
+            late: r.late != 0,
+            review_note: r.review_note,
+            reviewer_id: r.reviewer_id,
+            reviewed_ms: r.reviewed_ms,
+            pii_override: r.pii_override,
+            successor_id: r.successor_id,
+            created_by: r.created_by,
+            created_ms: r.created_ms,
+            updated_ms: r.updated_ms,
+            version: r.version,
+        })
+    }
+}
+
+/// What a reader may know about an item that is not (or no longer) public.
+#[derive(Debug, Clone)]
+pub enum Visibility {
+    Visible(Box<Item>),
+    /// Withdrawn: the public learns that it was withdrawn, not what it said.
+    Withdrawn { title: String, index_number: Option<String> },
+}
+
+impl App {
+    /// One item: published items for everyone, others only for staff who may see the body's
+    /// drafts. Anything else is "not found", so ids do not reveal drafts.
+    pub async fn item(&self, actor: Option<&Actor>, id: i64) -> AppResult<Visibility> {
+        let mut c = self.db().read().await?;
+        let row = store_items::by_id(&mut c, id)
+            .await?
+            .ok_or(AppError::NotFound("item"))?;
+        let staff = actor.is_some_and(|a| a.can(Action::ViewDrafts, row.body_id));
+        match row.status.as_str() {
+            "published" => Ok(Visibility::Visible(Box::new(row.try_into()?))),
+            _ if staff => Ok(Visibility::Visible(Box::new(row.try_into()?))),
+            "withdrawn" => Ok(Visibility::Withdrawn {
+                title: row.title,
+                index_number: row.index_number,
+            }),
+            _ => Err(AppError::NotFound("item")),
+        }
+    }
+
+    /// Looks a published item up by its index number.
+    pub async fn item_by_index_number(&self, index_number: &str) -> AppResult<Item> {
+        let mut c = self.db().read().await?;
+        store_items::by_index_number(&mut c, index_number.trim())
+            .await?
+            .filter(|r| r.status == "published")
+            .ok_or(AppError::NotFound("item"))?
+            .try_into()
+    }
+
+    /// Titles of items by id, for links (successors, predecessors).
+    pub async fn item_title(&self, id: i64) -> AppResult<Option<String>> {
+        let mut c = self.db().read().await?;
+        Ok(store_items::by_id(&mut c, id)
+            .await?
+            .filter(|r| r.status == "published")
+            .map(|r| r.title))
+    }
+
+    /// Published items this one replaced (they name it as successor).
+    pub async fn predecessors(&self, id: i64) -> AppResult<Vec<(i64, String)>> {
+        let mut c = self.db().read().await?;
+        Ok(store_items::predecessors(&mut c, id).await?)
+    }
+
+    /// The public catalog: published items, newest first.
+    pub async fn catalog(&self, f: &CatalogFilter, page: Page) -> AppResult<ItemPage> {
+        let filter = ItemFilter {
+            statuses: vec!["published".into()],
+            body_ids: f.body_id.into_iter().collect(),
+            topic: f.topic.clone(),
+            key_area: f.key_area.clone(),
+            genre: f.genre.clone(),
+            year: f.year,
+            validity: f.validity.map(|v| v.as_str().to_owned()),
+            ..ItemFilter::default()
+        };
+        self.list(&filter, ItemOrder::Published, page).await
+    }
+
+    /// Drafts (and returned drafts) of the actor's bodies; officers see their own.
+    pub async fn my_drafts(&self, actor: &Actor, page: Page) -> AppResult<ItemPage> {
+        let bodies = actor.bodies_with(Action::ViewDrafts);
+        if bodies.is_empty() && !actor.is_city_office() {
+            return Err(AppError::Forbidden);
+        }
+        let filter = ItemFilter {
+            statuses: vec!["draft".into(), "in_review".into()],
+            body_ids: if actor.is_city_office() { vec![] } else { bodies },
+            created_by: Some(actor.user_id),
+            ..ItemFilter::default()
+        };
+        self.list(&filter, ItemOrder::Updated, page).await
+    }
+
+    /// Items waiting for the actor's review (审核队列), across the bodies where they review.
+    pub async fn review_queue(&self, actor: &Actor, page: Page) -> AppResult<ItemPage> {
+        let bodies = actor.bodies_with(Action::ReviewItem);
+        if bodies.is_empty() {
+            return Err(AppError::Forbidden);
+        }
+        let filter = ItemFilter {
+            statuses: vec!["in_review".into()],
+            body_ids: if actor.is_city_office() { vec![] } else { bodies },
+            ..ItemFilter::default()
+        };
+        self.list(&filter, ItemOrder::Updated, page).await
+    }
+
+    /// Every item of the actor's bodies in any state, for the console's item list.
+    pub async fn body_items(
+        &self,
+        actor: &Actor,
+        status: Option<ItemStatus>,
+        page: Page,
+    ) -> AppResult<ItemPage> {
+        let bodies = actor.bodies_with(Action::ViewDrafts);
+        if bodies.is_empty() && !actor.is_city_office() {
+            return Err(AppError::Forbidden);
+        }
+        let filter = ItemFilter {
+            statuses: status.map(|s| s.as_str().to_owned()).into_iter().collect(),
+            body_ids: if actor.is_city_office() { vec![] } else { bodies },
+            ..ItemFilter::default()
+        };
+        self.list(&filter, ItemOrder::Updated, page).await
+    }
+
+    async fn list(&self, filter: &ItemFilter, order: ItemOrder, page: Page) -> AppResult<ItemPage> {
+        let mut c = self.db().read().await?;
+        let (rows, total) =
+            store_items::list(&mut c, filter, order, page.limit(), page.offset()).await?;
+        Ok(ItemPage {
+            items: rows.into_iter().map(Item::try_from).collect::<AppResult<_>>()?,
+            total,
+            page: page.number,
+            per_page: page.size,
+            pages: page_count(total, page.size),
+        })
+    }
+
+    /// Published-item counts per topic, key area, genre, year and body.
+    pub async fn facets(&self) -> AppResult<Facets> {
+        let mut c = self.db().read().await?;
+        let mut facets = Facets {
+            topics: store_items::published_counts(&mut c, FacetColumn::Topic).await?,
+            key_areas: store_items::published_counts(&mut c, FacetColumn::KeyArea).await?,
+            genres: store_items::published_counts(&mut c, FacetColumn::Genre).await?,
+            years: store_items::published_counts(&mut c, FacetColumn::Year).await?,
+            bodies: store_items::published_counts(&mut c, FacetColumn::Body)
+                .await?
+                .into_iter()
+                .filter_map(|(b, n)| b.parse().ok().map(|b| (b, n)))
+                .collect(),
+        };
+        facets.years.sort_by(|a, b| b.0.cmp(&a.0));
+        Ok(facets)
+    }
+
+    /// The version history of an item (staff of its body).
+    pub async fn versions(&self, actor: &Actor, id: i64) -> AppResult<Vec<store_items::VersionRow>> {
+        let mut c = self.db().read().await?;
+        self.authorised(&mut c, actor, id, Action::ViewDrafts).await?;
+        Ok(store_items::versions(&mut c, id).await?)
+    }
+}

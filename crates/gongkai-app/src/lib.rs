@@ -1,0 +1,157 @@
+//! Use cases of gongkai. Each public function takes the acting user (or none, for the public),
+//! checks that the actor may act on the target body, applies the domain rules, and writes the
+//! change, its audit record and its outbox event in one transaction. This is the only layer that
+//! writes; the web layer and the CLI call it and nothing below it.
+
+pub mod audit;
+pub mod auth;
+pub mod error;
+pub mod items;
+pub mod notices;
+pub mod orgs;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chrono::{FixedOffset, NaiveDate, Utc};
+use gongkai_domain::calendar::WorkCalendar;
+use gongkai_domain::index_number::IndexNumberPattern;
+use gongkai_domain::pii::MaskConfig;
+use gongkai_store::Db;
+use gongkai_store::blobs::BlobStore;
+
+pub use error::{AppError, AppResult};
+pub use gongkai_domain as domain;
+pub use gongkai_store::Engine;
+
+/// Tunable policy of a deployment.
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    pub index_pattern: IndexNumberPattern,
+    pub mask: MaskConfig,
+    /// Largest attachment accepted, in bytes.
+    pub max_upload_bytes: usize,
+    /// A session unused for this long ends (idle timeout).
+    pub session_idle_ms: i64,
+    /// A session ends this long after login whatever its use.
+    pub session_max_ms: i64,
+    /// Failed logins in a row that lock an account.
+    pub lockout_threshold: i64,
+    pub lockout_ms: i64,
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        AppConfig {
+            index_pattern: IndexNumberPattern::default(),
+            mask: MaskConfig::default(),
+            max_upload_bytes: 20 * 1024 * 1024,
+            session_idle_ms: 30 * 60 * 1000,
+            session_max_ms: 12 * 60 * 60 * 1000,
+            lockout_threshold: 5,
+            lockout_ms: 15 * 60 * 1000,
+        }
+    }
+}
+
+/// Where a request came from, for the audit log ("from where").
+#[derive(Debug, Clone, Default)]
+pub struct Origin {
+    pub ip: String,
+}
+
+impl Origin {
+    pub fn cli() -> Origin {
+        Origin { ip: "cli".into() }
+    }
+}
+
+/// The application: database, blob store, calendar and policy. Cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    db: Db,
+    blobs: BlobStore,
+    config: AppConfig,
+    calendar: WorkCalendar,
+}
+
+impl App {
+    /// Opens the database at `database_url`, applies migrations and keeps blobs under `data_dir`.
+    pub async fn open(database_url: &str, data_dir: PathBuf, config: AppConfig) -> AppResult<App> {
+        let db = Db::connect(database_url).await?;
+        db.migrate().await?;
+        Ok(App {
+            inner: Arc::new(Inner {
+                db,
+                blobs: BlobStore::new(data_dir.join("blobs")),
+                config,
+                calendar: gongkai_domain::calendar::builtin(),
+            }),
+        })
+    }
+
+    pub(crate) fn db(&self) -> &Db {
+        &self.inner.db
+    }
+
+    pub(crate) fn blobs(&self) -> &BlobStore {
+        &self.inner.blobs
+    }
+
+    pub fn config(&self) -> &AppConfig {
+        &self.inner.config
+    }
+
+    pub fn calendar(&self) -> &WorkCalendar {
+        &self.inner.calendar
+    }
+
+    pub fn engine(&self) -> Engine {
+        self.inner.db.engine()
+    }
+
+    /// True once the database answers.
+    pub async fn ready(&self) -> bool {
+        match self.db().read().await {
+            Ok(mut c) => sqlx_ping(&mut c).await,
+            Err(_) => false,
+        }
+    }
+
+    pub async fn close(&self) {
+        self.inner.db.close().await;
+    }
+}
+
+async fn sqlx_ping(conn: &mut gongkai_store::Conn) -> bool {
+    gongkai_store::bodies::count(conn).await.is_ok()
+}
+
+/// The current instant in Unix milliseconds.
+pub fn now_ms() -> i64 {
+    Utc::now().timestamp_millis()
+}
+
+/// China Standard Time (UTC+8): publication dates and index-number years follow the local day.
+pub fn china_offset() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| Utc.fix())
+}
+
+use chrono::Offset;
+
+/// Today's date in China.
+pub fn today() -> NaiveDate {
+    Utc::now().with_timezone(&china_offset()).date_naive()
+}
+
+/// The local date of an instant.
+pub fn local_date(ms: i64) -> NaiveDate {
+    chrono::DateTime::<Utc>::from_timestamp_millis(ms)
+        .unwrap_or_default()
+        .with_timezone(&china_offset())
+        .date_naive()
+}

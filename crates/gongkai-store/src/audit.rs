@@ -1,0 +1,129 @@
+//! `audit_log` and `audit_head`: the append-only, hash-chained audit trail.
+
+use gongkai_domain::audit::{AuditFields, StoredAudit, entry_hash};
+use sqlx::FromRow;
+
+use crate::{Conn, Result};
+
+/// What a use case records about one state change.
+#[derive(Debug, Clone)]
+pub struct NewAudit<'a> {
+    pub at_ms: i64,
+    pub actor: &'a str,
+    pub ip: &'a str,
+    pub action: &'a str,
+    pub entity: &'a str,
+    pub entity_id: &'a str,
+    pub before: &'a str,
+    pub after: &'a str,
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct AuditRow {
+    pub seq: i64,
+    pub at_ms: i64,
+    pub actor: String,
+    pub ip: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub before_state: String,
+    pub after_state: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+impl From<AuditRow> for StoredAudit {
+    fn from(r: AuditRow) -> Self {
+        StoredAudit {
+            seq: r.seq,
+            at_ms: r.at_ms,
+            actor: r.actor,
+            ip: r.ip,
+            action: r.action,
+            entity: r.entity,
+            entity_id: r.entity_id,
+            before: r.before_state,
+            after: r.after_state,
+            prev_hash: r.prev_hash,
+            hash: r.hash,
+        }
+    }
+}
+
+/// Appends one record to the chain. The single `audit_head` row is updated first, which locks it
+/// until commit: concurrent writers take consecutive sequence numbers in commit order.
+pub async fn append(conn: &mut Conn, a: &NewAudit<'_>) -> Result<i64> {
+    let (seq, prev): (i64, String) =
+        sqlx::query_as("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
+            .fetch_one(&mut *conn)
+            .await?;
+    let hash = entry_hash(
+        &prev,
+        &AuditFields {
+            seq,
+            at_ms: a.at_ms,
+            actor: a.actor,
+            ip: a.ip,
+            action: a.action,
+            entity: a.entity,
+            entity_id: a.entity_id,
+            before: a.before,
+            after: a.after,
+        },
+    );
+    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
+        .bind(&hash)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "INSERT INTO audit_log (seq, at_ms, actor, ip, action, entity, entity_id, before_state, \
+         after_state, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(seq)
+    .bind(a.at_ms)
+    .bind(a.actor)
+    .bind(a.ip)
+    .bind(a.action)
+    .bind(a.entity)
+    .bind(a.entity_id)
+    .bind(a.before)
+    .bind(a.after)
+    .bind(&prev)
+    .bind(&hash)
+    .execute(conn)
+    .await?;
+    Ok(seq)
+}
+
+const COLUMNS: &str = "seq, at_ms, actor, ip, action, entity, entity_id, before_state, after_state, \
+                       prev_hash, hash";
+
+/// A page of the log in sequence order, starting after `after_seq`.
+pub async fn page(conn: &mut Conn, after_seq: i64, limit: i64) -> Result<Vec<AuditRow>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2"
+    )))
+    .bind(after_seq)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// The records about one entity, newest first.
+pub async fn for_entity(conn: &mut Conn, entity: &str, entity_id: &str) -> Result<Vec<AuditRow>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM audit_log WHERE entity = $1 AND entity_id = $2 ORDER BY seq DESC"
+    )))
+    .bind(entity)
+    .bind(entity_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// The head the chain must end at (sequence and hash), to detect deletion of the last records.
+pub async fn head(conn: &mut Conn) -> Result<(i64, String)> {
+    Ok(sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
+        .fetch_one(conn)
+        .await?)
+}

@@ -1,0 +1,48 @@
+//! Content-addressed file storage for attachments on the local filesystem: a file's name is its
+//! SHA-256, so the same bytes are stored once and a stored file can be checked against its name.
+
+use std::path::{Path, PathBuf};
+
+use crate::Result;
+
+#[derive(Debug, Clone)]
+pub struct BlobStore {
+    root: PathBuf,
+}
+
+impl BlobStore {
+    pub fn new(root: impl Into<PathBuf>) -> BlobStore {
+        BlobStore { root: root.into() }
+    }
+
+    fn path_of(&self, sha256: &str) -> PathBuf {
+        let (dir, _) = sha256.split_at(2.min(sha256.len()));
+        self.root.join(dir).join(sha256)
+    }
+
+    /// Stores `bytes` under `sha256` (computed by the caller). Writes to a temporary file first and
+    /// renames it, so a crash never leaves a truncated blob under a valid name.
+    pub async fn put(&self, sha256: &str, bytes: &[u8]) -> Result<()> {
+        let path = self.path_of(sha256);
+        if tokio::fs::try_exists(&path).await? {
+            return Ok(());
+        }
+        if let Some(dir) = path.parent() {
+            tokio::fs::create_dir_all(dir).await?;
+        }
+        let tmp = tmp_name(&path);
+        tokio::fs::write(&tmp, bytes).await?;
+        tokio::fs::rename(&tmp, &path).await?;
+        Ok(())
+    }
+
+    pub async fn get(&self, sha256: &str) -> Result<Vec<u8>> {
+        Ok(tokio::fs::read(self.path_of(sha256)).await?)
+    }
+}
+
+fn tmp_name(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(format!(".tmp{}", std::process::id()));
+    PathBuf::from(name)
+}

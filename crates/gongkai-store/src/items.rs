@@ -1,0 +1,491 @@
+//! `items`, `item_key_areas` and `item_versions`: information items (政府信息) and their history.
+
+use sqlx::FromRow;
+
+use crate::{Conn, Result, to_json_list};
+
+/// One row of `items`, as stored. The application layer turns it into domain and wire types.
+#[derive(Debug, Clone, FromRow, serde::Serialize)]
+pub struct ItemRow {
+    pub id: i64,
+    pub body_id: i64,
+    pub status: String,
+    pub title: String,
+    pub body: String,
+    pub summary: String,
+    pub doc_number: Option<String>,
+    pub doc_number_raw: Option<String>,
+    pub written_on: Option<String>,
+    pub published_on: Option<String>,
+    pub published_ms: Option<i64>,
+    pub scheduled_ms: Option<i64>,
+    pub genre: String,
+    pub topic: String,
+    pub key_areas: String,
+    pub keywords: String,
+    pub validity: String,
+    pub successor_id: Option<i64>,
+    pub disclosure: String,
+    pub time_limit: String,
+    pub scope: String,
+    pub channel: String,
+    pub co_issuers: String,
+    pub index_number: Option<String>,
+    pub late: i64,
+    pub review_note: Option<String>,
+    pub reviewer_id: Option<i64>,
+    pub reviewed_ms: Option<i64>,
+    pub pii_override: Option<String>,
+    pub created_by: i64,
+    pub created_ms: i64,
+    pub updated_ms: i64,
+    pub version: i64,
+}
+
+const COLUMNS: &str = "id, body_id, status, title, body, summary, doc_number, doc_number_raw, \
+    written_on, published_on, published_ms, scheduled_ms, genre, topic, key_areas, keywords, \
+    validity, successor_id, disclosure, time_limit, scope, channel, co_issuers, index_number, late, \
+    review_note, reviewer_id, reviewed_ms, pii_override, created_by, created_ms, updated_ms, version";
+
+/// The editable fields of an item, already validated and normalised by the caller.
+#[derive(Debug, Clone)]
+pub struct ItemValues {
+    pub title: String,
+    pub body: String,
+    pub summary: String,
+    pub doc_number: Option<String>,
+    pub doc_number_raw: Option<String>,
+    pub written_on: Option<String>,
+    pub genre: String,
+    pub topic: String,
+    pub key_areas: Vec<String>,
+    pub keywords: Vec<String>,
+    pub validity: String,
+    pub successor_id: Option<i64>,
+    pub disclosure: String,
+    pub time_limit: String,
+    pub scope: String,
+    pub channel: String,
+    pub co_issuers: Vec<String>,
+}
+
+pub async fn insert(
+    conn: &mut Conn,
+    body_id: i64,
+    v: &ItemValues,
+    created_by: i64,
+    now_ms: i64,
+) -> Result<i64> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO items (body_id, status, title, body, summary, doc_number, doc_number_raw, \
+         written_on, genre, topic, key_areas, keywords, validity, successor_id, disclosure, \
+         time_limit, scope, channel, co_issuers, created_by, created_ms, updated_ms) \
+         VALUES ($1, 'draft', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
+         $17, $18, $19, $20, $20) RETURNING id",
+    )
+    .bind(body_id)
+    .bind(&v.title)
+    .bind(&v.body)
+    .bind(&v.summary)
+    .bind(&v.doc_number)
+    .bind(&v.doc_number_raw)
+    .bind(&v.written_on)
+    .bind(&v.genre)
+    .bind(&v.topic)
+    .bind(to_json_list(&v.key_areas))
+    .bind(to_json_list(&v.keywords))
+    .bind(&v.validity)
+    .bind(v.successor_id)
+    .bind(&v.disclosure)
+    .bind(&v.time_limit)
+    .bind(&v.scope)
+    .bind(&v.channel)
+    .bind(to_json_list(&v.co_issuers))
+    .bind(created_by)
+    .bind(now_ms)
+    .fetch_one(&mut *conn)
+    .await?;
+    replace_key_areas(conn, id, &v.key_areas).await?;
+    Ok(id)
+}
+
+/// Overwrites the editable fields and bumps the version; returns the new version number.
+pub async fn update_values(conn: &mut Conn, id: i64, v: &ItemValues, now_ms: i64) -> Result<i64> {
+    let (version,): (i64,) = sqlx::query_as(
+        "UPDATE items SET title = $1, body = $2, summary = $3, doc_number = $4, \
+         doc_number_raw = $5, written_on = $6, genre = $7, topic = $8, key_areas = $9, \
+         keywords = $10, validity = $11, successor_id = $12, disclosure = $13, time_limit = $14, \
+         scope = $15, channel = $16, co_issuers = $17, updated_ms = $18, version = version + 1 \
+         WHERE id = $19 RETURNING version",
+    )
+    .bind(&v.title)
+    .bind(&v.body)
+    .bind(&v.summary)
+    .bind(&v.doc_number)
+    .bind(&v.doc_number_raw)
+    .bind(&v.written_on)
+    .bind(&v.genre)
+    .bind(&v.topic)
+    .bind(to_json_list(&v.key_areas))
+    .bind(to_json_list(&v.keywords))
+    .bind(&v.validity)
+    .bind(v.successor_id)
+    .bind(&v.disclosure)
+    .bind(&v.time_limit)
+    .bind(&v.scope)
+    .bind(&v.channel)
+    .bind(to_json_list(&v.co_issuers))
+    .bind(now_ms)
+    .bind(id)
+    .fetch_one(&mut *conn)
+    .await?;
+    replace_key_areas(conn, id, &v.key_areas).await?;
+    Ok(version)
+}
+
+async fn replace_key_areas(conn: &mut Conn, id: i64, areas: &[String]) -> Result<()> {
+    sqlx::query("DELETE FROM item_key_areas WHERE item_id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    for area in areas {
+        sqlx::query(
+            "INSERT INTO item_key_areas (item_id, key_area) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(id)
+        .bind(area)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Moves an item to `status`, recording the reviewer's note when given.
+pub async fn set_status(
+    conn: &mut Conn,
+    id: i64,
+    status: &str,
+    review_note: Option<&str>,
+    now_ms: i64,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE items SET status = $1, review_note = COALESCE($2, review_note), updated_ms = $3 \
+         WHERE id = $4",
+    )
+    .bind(status)
+    .bind(review_note)
+    .bind(now_ms)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The confidentiality reviewer's (保密审查) decision and any false-positive reason for PII hits.
+pub async fn record_review(
+    conn: &mut Conn,
+    id: i64,
+    reviewer_id: i64,
+    note: Option<&str>,
+    pii_override: Option<&str>,
+    now_ms: i64,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE items SET reviewer_id = $1, reviewed_ms = $2, review_note = $3, pii_override = $4 \
+         WHERE id = $5",
+    )
+    .bind(reviewer_id)
+    .bind(now_ms)
+    .bind(note)
+    .bind(pii_override)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Facts of a first publication.
+pub struct Publication<'a> {
+    pub status: &'a str,
+    pub index_number: Option<&'a str>,
+    pub index_year: Option<i64>,
+    pub index_serial: Option<i64>,
+    pub published_on: Option<&'a str>,
+    pub published_ms: Option<i64>,
+    pub scheduled_ms: Option<i64>,
+    pub late: bool,
+}
+
+pub async fn set_publication(
+    conn: &mut Conn,
+    id: i64,
+    p: &Publication<'_>,
+    now_ms: i64,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE items SET status = $1, index_number = COALESCE(index_number, $2), \
+         index_year = COALESCE(index_year, $3), index_serial = COALESCE(index_serial, $4), \
+         published_on = COALESCE($5, published_on), published_ms = COALESCE($6, published_ms), \
+         scheduled_ms = $7, late = $8, updated_ms = $9 WHERE id = $10",
+    )
+    .bind(p.status)
+    .bind(p.index_number)
+    .bind(p.index_year)
+    .bind(p.index_serial)
+    .bind(p.published_on)
+    .bind(p.published_ms)
+    .bind(p.scheduled_ms)
+    .bind(i64::from(p.late))
+    .bind(now_ms)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn by_id(conn: &mut Conn, id: i64) -> Result<Option<ItemRow>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM items WHERE id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(conn)
+    .await?)
+}
+
+pub async fn by_index_number(conn: &mut Conn, index_number: &str) -> Result<Option<ItemRow>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM items WHERE index_number = $1"
+    )))
+    .bind(index_number)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// Scheduled items whose time has come.
+pub async fn due_scheduled(conn: &mut Conn, now_ms: i64) -> Result<Vec<i64>> {
+    let rows: Vec<(i64,)> = sqlx::query_as(
+        "SELECT id FROM items WHERE status = 'scheduled' AND scheduled_ms <= $1 ORDER BY id",
+    )
+    .bind(now_ms)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// Filters for listing items; `None` means no filter.
+#[derive(Debug, Clone, Default)]
+pub struct ItemFilter {
+    pub statuses: Vec<String>,
+    pub body_ids: Vec<i64>,
+    pub created_by: Option<i64>,
+    /// A top topic (`综合政务`) matches its children too; a full path matches exactly.
+    pub topic: Option<String>,
+    pub key_area: Option<String>,
+    pub genre: Option<String>,
+    pub year: Option<i32>,
+    pub validity: Option<String>,
+}
+
+enum Arg {
+    Int(i64),
+    Text(String),
+}
+
+impl ItemFilter {
+    fn where_clause(&self) -> (String, Vec<Arg>) {
+        let mut sql = String::from(" WHERE 1 = 1");
+        let mut args = Vec::new();
+        let mut push = |sql: &mut String, cond: &str, arg: Arg| {
+            args.push(arg);
+            sql.push_str(&cond.replace('?', &format!("${}", args.len())));
+        };
+        if !self.statuses.is_empty() {
+            sql.push_str(" AND (1 = 0");
+            for s in &self.statuses {
+                push(&mut sql, " OR status = ?", Arg::Text(s.clone()));
+            }
+            sql.push(')');
+        }
+        if !self.body_ids.is_empty() {
+            sql.push_str(" AND (1 = 0");
+            for b in &self.body_ids {
+                push(&mut sql, " OR body_id = ?", Arg::Int(*b));
+            }
+            sql.push(')');
+        }
+        if let Some(u) = self.created_by {
+            push(&mut sql, " AND created_by = ?", Arg::Int(u));
+        }
+        if let Some(t) = &self.topic {
+            if t.contains('/') {
+                push(&mut sql, " AND topic = ?", Arg::Text(t.clone()));
+            } else {
+                push(&mut sql, " AND (topic = ?", Arg::Text(t.clone()));
+                push(&mut sql, " OR topic LIKE ?)", Arg::Text(format!("{t}/%")));
+            }
+        }
+        if let Some(k) = &self.key_area {
+            push(
+                &mut sql,
+                " AND id IN (SELECT item_id FROM item_key_areas WHERE key_area = ?)",
+                Arg::Text(k.clone()),
+            );
+        }
+        if let Some(g) = &self.genre {
+            push(&mut sql, " AND genre = ?", Arg::Text(g.clone()));
+        }
+        if let Some(y) = self.year {
+            push(&mut sql, " AND published_on >= ?", Arg::Text(format!("{y:04}-01-01")));
+            push(&mut sql, " AND published_on <= ?", Arg::Text(format!("{y:04}-12-31")));
+        }
+        if let Some(v) = &self.validity {
+            push(&mut sql, " AND validity = ?", Arg::Text(v.clone()));
+        }
+        (sql, args)
+    }
+}
+
+fn bind_all<'q, O>(
+    mut q: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments>,
+    args: Vec<Arg>,
+) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments> {
+    for a in args {
+        q = match a {
+            Arg::Int(i) => q.bind(i),
+            Arg::Text(t) => q.bind(t),
+        };
+    }
+    q
+}
+
+/// Sort orders for lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemOrder {
+    /// Newest publication first (the public catalog).
+    Published,
+    /// Most recently changed first (the console).
+    Updated,
+}
+
+/// One page of items matching `filter`, and the total count.
+pub async fn list(
+    conn: &mut Conn,
+    filter: &ItemFilter,
+    order: ItemOrder,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<ItemRow>, i64)> {
+    let (where_sql, args) = filter.where_clause();
+    let n = args.len();
+    let order_sql = match order {
+        ItemOrder::Published => "published_ms DESC, id DESC",
+        ItemOrder::Updated => "updated_ms DESC, id DESC",
+    };
+    let sql = format!(
+        "SELECT {COLUMNS} FROM items{where_sql} ORDER BY {order_sql} LIMIT ${} OFFSET ${}",
+        n + 1,
+        n + 2
+    );
+    let q = bind_all(sqlx::query_as(sqlx::AssertSqlSafe(sql)), args);
+    let rows: Vec<ItemRow> = q.bind(limit).bind(offset).fetch_all(&mut *conn).await?;
+    let (count_where, count_args) = filter.where_clause();
+    let count_sql = format!("SELECT COUNT(*) FROM items{count_where}");
+    let (total,): (i64,) = bind_all(sqlx::query_as(sqlx::AssertSqlSafe(count_sql)), count_args)
+        .fetch_one(conn)
+        .await?;
+    Ok((rows, total))
+}
+
+/// Counts of published items per value of a column, for catalog navigation.
+pub async fn published_counts(conn: &mut Conn, column: FacetColumn) -> Result<Vec<(String, i64)>> {
+    let sql = match column {
+        FacetColumn::Topic => {
+            "SELECT topic, COUNT(*) FROM items WHERE status = 'published' GROUP BY topic"
+        }
+        FacetColumn::Genre => {
+            "SELECT genre, COUNT(*) FROM items WHERE status = 'published' GROUP BY genre"
+        }
+        FacetColumn::Year => {
+            "SELECT SUBSTR(published_on, 1, 4), COUNT(*) FROM items WHERE status = 'published' \
+             GROUP BY SUBSTR(published_on, 1, 4)"
+        }
+        FacetColumn::KeyArea => {
+            "SELECT k.key_area, COUNT(*) FROM item_key_areas k JOIN items i ON i.id = k.item_id \
+             WHERE i.status = 'published' GROUP BY k.key_area"
+        }
+        FacetColumn::Body => {
+            "SELECT CAST(body_id AS TEXT), COUNT(*) FROM items WHERE status = 'published' \
+             GROUP BY body_id"
+        }
+    };
+    Ok(sqlx::query_as(sql).fetch_all(conn).await?)
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum FacetColumn {
+    Topic,
+    Genre,
+    Year,
+    KeyArea,
+    Body,
+}
+
+pub async fn insert_version(
+    conn: &mut Conn,
+    item_id: i64,
+    version: i64,
+    snapshot: &str,
+    editor_id: i64,
+    now_ms: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO item_versions (item_id, version, snapshot, editor_id, at_ms) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(item_id)
+    .bind(version)
+    .bind(snapshot)
+    .bind(editor_id)
+    .bind(now_ms)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct VersionRow {
+    pub version: i64,
+    pub snapshot: String,
+    pub editor_id: i64,
+    pub at_ms: i64,
+}
+
+pub async fn versions(conn: &mut Conn, item_id: i64) -> Result<Vec<VersionRow>> {
+    Ok(sqlx::query_as(
+        "SELECT version, snapshot, editor_id, at_ms FROM item_versions WHERE item_id = $1 \
+         ORDER BY version DESC",
+    )
+    .bind(item_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Items that name `id` as their successor (the documents it replaced).
+pub async fn predecessors(conn: &mut Conn, id: i64) -> Result<Vec<(i64, String)>> {
+    Ok(
+        sqlx::query_as("SELECT id, title FROM items WHERE successor_id = $1 AND status = 'published'")
+            .bind(id)
+            .fetch_all(conn)
+            .await?,
+    )
+}
+
+pub async fn set_successor(conn: &mut Conn, id: i64, successor_id: i64, validity: &str) -> Result<()> {
+    sqlx::query("UPDATE items SET successor_id = $1, validity = $2 WHERE id = $3")
+        .bind(successor_id)
+        .bind(validity)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

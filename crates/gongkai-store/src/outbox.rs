@@ -1,0 +1,46 @@
+//! `outbox`: events written in the same transaction as the change they announce, for the search
+//! indexer and other followers (at-least-once delivery; consumers are idempotent).
+
+use sqlx::FromRow;
+
+use crate::{Conn, Result};
+
+#[derive(Debug, Clone, FromRow)]
+pub struct OutboxRow {
+    pub id: i64,
+    pub topic: String,
+    pub entity_id: i64,
+    pub created_ms: i64,
+    pub attempts: i64,
+}
+
+pub async fn enqueue(conn: &mut Conn, topic: &str, entity_id: i64, now_ms: i64) -> Result<i64> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO outbox (topic, entity_id, created_ms) VALUES ($1, $2, $3) RETURNING id",
+    )
+    .bind(topic)
+    .bind(entity_id)
+    .bind(now_ms)
+    .fetch_one(conn)
+    .await?;
+    Ok(id)
+}
+
+pub async fn pending(conn: &mut Conn, limit: i64) -> Result<Vec<OutboxRow>> {
+    Ok(sqlx::query_as(
+        "SELECT id, topic, entity_id, created_ms, attempts FROM outbox \
+         WHERE processed_ms IS NULL ORDER BY id LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(conn)
+    .await?)
+}
+
+pub async fn mark_processed(conn: &mut Conn, id: i64, now_ms: i64) -> Result<()> {
+    sqlx::query("UPDATE outbox SET processed_ms = $1, attempts = attempts + 1 WHERE id = $2")
+        .bind(now_ms)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

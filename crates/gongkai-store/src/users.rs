@@ -1,0 +1,122 @@
+//! `users` and `grants`: staff accounts and their roles scoped to a body.
+
+use sqlx::FromRow;
+
+use crate::{Conn, Result};
+
+#[derive(Debug, Clone, FromRow)]
+pub struct UserRow {
+    pub id: i64,
+    pub login: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub failed_logins: i64,
+    pub locked_until_ms: Option<i64>,
+    pub active: i64,
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct GrantRow {
+    pub user_id: i64,
+    pub body_id: i64,
+    pub role: String,
+}
+
+const COLUMNS: &str = "id, login, display_name, password_hash, failed_logins, locked_until_ms, active";
+
+pub async fn insert(
+    conn: &mut Conn,
+    login: &str,
+    display_name: &str,
+    password_hash: &str,
+    now_ms: i64,
+) -> Result<i64> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO users (login, display_name, password_hash, created_ms) \
+         VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(login)
+    .bind(display_name)
+    .bind(password_hash)
+    .bind(now_ms)
+    .fetch_one(conn)
+    .await?;
+    Ok(id)
+}
+
+pub async fn by_login(conn: &mut Conn, login: &str) -> Result<Option<UserRow>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM users WHERE login = $1"
+    )))
+    .bind(login)
+    .fetch_optional(conn)
+    .await?)
+}
+
+pub async fn by_id(conn: &mut Conn, id: i64) -> Result<Option<UserRow>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM users WHERE id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(conn)
+    .await?)
+}
+
+pub async fn set_password(conn: &mut Conn, id: i64, password_hash: &str) -> Result<()> {
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+        .bind(password_hash)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Records a failed login; returns the new failure count.
+pub async fn record_failure(conn: &mut Conn, id: i64, lock_until_ms: Option<i64>) -> Result<i64> {
+    let (n,): (i64,) = sqlx::query_as(
+        "UPDATE users SET failed_logins = failed_logins + 1, \
+         locked_until_ms = COALESCE($1, locked_until_ms) WHERE id = $2 RETURNING failed_logins",
+    )
+    .bind(lock_until_ms)
+    .bind(id)
+    .fetch_one(conn)
+    .await?;
+    Ok(n)
+}
+
+pub async fn reset_failures(conn: &mut Conn, id: i64) -> Result<()> {
+    sqlx::query("UPDATE users SET failed_logins = 0, locked_until_ms = NULL WHERE id = $1")
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn grant(conn: &mut Conn, user_id: i64, body_id: i64, role: &str) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO grants (user_id, body_id, role) VALUES ($1, $2, $3) \
+         ON CONFLICT (user_id, body_id, role) DO NOTHING",
+    )
+    .bind(user_id)
+    .bind(body_id)
+    .bind(role)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn grants_of(conn: &mut Conn, user_id: i64) -> Result<Vec<GrantRow>> {
+    Ok(sqlx::query_as(
+        "SELECT user_id, body_id, role FROM grants WHERE user_id = $1 ORDER BY body_id, role",
+    )
+    .bind(user_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+pub async fn count(conn: &mut Conn) -> Result<i64> {
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users")
+        .fetch_one(conn)
+        .await?;
+    Ok(n)
+}

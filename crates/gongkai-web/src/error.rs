@@ -1,0 +1,166 @@
+//! Errors at the HTTP boundary: one JSON envelope for the API, one HTML page for the portal and
+//! console. Store and internal errors become an opaque 500 whose cause is logged, never sent.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use gongkai_app::AppError;
+use serde::Serialize;
+
+/// The API error envelope: `{"error": {"code", "message", "fields": [{"field", "message"}]}}`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// Stable machine-readable code, e.g. `validation`, `not_found`, `personal_data`.
+    pub code: String,
+    /// Human-readable message in Chinese.
+    pub message: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldMessage>,
+    /// Personal-data hits that block approval, with their position.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(value_type = Vec<Object>)]
+    pub hits: Vec<gongkai_app::items::PiiFinding>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct FieldMessage {
+    pub field: String,
+    pub message: String,
+}
+
+/// The status, code and Chinese message of an application error.
+pub fn classify(e: &AppError) -> (StatusCode, &'static str, String) {
+    match e {
+        AppError::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated", "请先登录".into()),
+        AppError::BadCredentials => (StatusCode::UNAUTHORIZED, "bad_credentials", "用户名或密码错误".into()),
+        AppError::Locked { .. } => (
+            StatusCode::TOO_MANY_REQUESTS,
+            "locked",
+            "登录失败次数过多，账号已临时锁定，请 15 分钟后再试".into(),
+        ),
+        AppError::Forbidden => (StatusCode::FORBIDDEN, "forbidden", "您没有执行此操作的权限".into()),
+        AppError::NotFound(what) => (StatusCode::NOT_FOUND, "not_found", format!("未找到：{}", what_zh(what))),
+        AppError::Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validation", "提交的内容有误，请检查标出的字段".into()),
+        AppError::Conflict(m) => (StatusCode::CONFLICT, "conflict", m.clone()),
+        AppError::InvalidState(m) => (StatusCode::CONFLICT, "invalid_state", m.clone()),
+        AppError::PiiBlocked(h) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "personal_data",
+            format!("发现 {} 处疑似个人信息，请脱敏或说明误报原因后再审核通过", h.len()),
+        ),
+        AppError::TooLarge { limit } => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!("文件过大，上限为 {} MB", limit / 1024 / 1024),
+        ),
+        AppError::UnsupportedType => (
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_type",
+            "不支持的文件类型，或文件内容与扩展名不符（支持 PDF、Word、Excel、图片、文本）".into(),
+        ),
+        AppError::Store(_) | AppError::Internal(_) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "系统内部错误，请稍后再试".into(),
+        ),
+    }
+}
+
+fn what_zh(what: &str) -> &'static str {
+    match what {
+        "item" => "信息",
+        "body" => "机构",
+        "user" => "用户",
+        "attachment" => "附件",
+        "notice" => "公告",
+        _ => "记录",
+    }
+}
+
+fn log_if_internal(e: &AppError) {
+    if matches!(e, AppError::Store(_) | AppError::Internal(_)) {
+        tracing::error!(error = %e, "request failed");
+    }
+}
+
+/// An API error (JSON envelope).
+#[derive(Debug)]
+pub struct ApiError(pub AppError);
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        ApiError(e)
+    }
+}
+
+impl ApiError {
+    pub fn bad_request(field: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError(AppError::field(field, message))
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        log_if_internal(&self.0);
+        let (status, code, message) = classify(&self.0);
+        let fields = match &self.0 {
+            AppError::Validation(fs) => fs
+                .iter()
+                .map(|f| FieldMessage {
+                    field: f.field.to_owned(),
+                    message: f.message_zh.clone(),
+                })
+                .collect(),
+            _ => vec![],
+        };
+        let hits = match self.0 {
+            AppError::PiiBlocked(h) => h,
+            _ => vec![],
+        };
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: code.to_owned(),
+                message,
+                fields,
+                hits,
+            },
+        };
+        let mut resp = (status, Json(body)).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            resp.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer"),
+            );
+        }
+        resp
+    }
+}
+
+/// An HTML error page for the portal and console.
+#[derive(Debug)]
+pub struct PageError(pub AppError);
+
+impl From<AppError> for PageError {
+    fn from(e: AppError) -> Self {
+        PageError(e)
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        log_if_internal(&self.0);
+        let (status, _, message) = classify(&self.0);
+        if status == StatusCode::NOT_FOUND {
+            return crate::portal::not_found_page(&message).into_response();
+        }
+        if status == StatusCode::UNAUTHORIZED {
+            return axum::response::Redirect::to("/console/login").into_response();
+        }
+        (status, crate::views::ErrorPage::new(status, message)).into_response()
+    }
+}

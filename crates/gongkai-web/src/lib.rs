@@ -1,0 +1,104 @@
+//! HTTP for gongkai: the public portal (`/`), the staff console (`/console`) and the JSON API
+//! (`/api/v1`). Handlers are thin: they turn a request into a use-case call on [`App`] and its
+//! result into HTML or JSON. Authorisation is decided by the application layer, not here.
+
+mod api;
+mod console;
+mod error;
+mod feeds;
+mod portal;
+mod session;
+mod views;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, header};
+use gongkai_app::App;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+pub use api::openapi_json;
+
+/// Deployment facts the pages show.
+#[derive(Debug, Clone)]
+pub struct SiteConfig {
+    /// The portal's name, e.g. 海州市人民政府信息公开.
+    pub name: String,
+    /// The public base URL used in feeds and the sitemap, without a trailing slash.
+    pub base_url: String,
+    /// Mark the session cookie `Secure` (behind HTTPS).
+    pub secure_cookies: bool,
+}
+
+impl Default for SiteConfig {
+    fn default() -> Self {
+        SiteConfig {
+            name: "政府信息公开平台".into(),
+            base_url: "http://127.0.0.1:8080".into(),
+            secure_cookies: false,
+        }
+    }
+}
+
+/// Shared state of every handler.
+#[derive(Clone)]
+pub struct AppState {
+    pub app: App,
+    pub site: Arc<SiteConfig>,
+}
+
+/// The whole HTTP surface, with security headers on every response.
+pub fn router(state: AppState) -> Router {
+    let upload_limit = state.app.config().max_upload_bytes + 1024 * 1024;
+    Router::new()
+        .merge(portal::router())
+        .merge(feeds::router())
+        .nest("/console", console::router(upload_limit))
+        .nest("/api/v1", api::router(upload_limit))
+        .fallback(portal::not_found)
+        .layer(axum::extract::DefaultBodyLimit::max(8 * 1024 * 1024))
+        .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(security_header(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(security_header(header::REFERRER_POLICY, "same-origin"))
+        .layer(security_header(
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+             frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+        ))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+fn security_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+}
+
+/// Serves `router` on `listener` until `shutdown` resolves, publishing scheduled items every 30 s.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = state.app.clone();
+    let ticker = tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(30));
+        loop {
+            every.tick().await;
+            match app.publish_due().await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(published = n, "scheduled items published"),
+                Err(e) => tracing::warn!(error = %e, "scheduled publication failed"),
+            }
+        }
+    });
+    let result = axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await;
+    ticker.abort();
+    result
+}

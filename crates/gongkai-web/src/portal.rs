@@ -1,0 +1,456 @@
+//! The public portal: home, catalog browsing, item pages, attachments, notices, 404.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use gongkai_app::domain::item::Validity;
+use gongkai_app::domain::pagination::Page;
+use gongkai_app::domain::taxonomy;
+use gongkai_app::items::{CatalogFilter, Item, Visibility};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::error::PageError;
+use crate::session::MaybeStaff;
+use crate::views::{Chrome, ItemLine, Pager, body_map, paragraphs, validity_class};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/catalog", get(catalog))
+        .route("/items/{id}", get(item_page))
+        .route("/attachments/{id}", get(attachment))
+        .route("/attachments/{id}/{name}", get(attachment_named))
+        .route("/notices/{id}", get(notice))
+        .route("/healthz", get(healthz))
+        .route("/static/style.css", get(stylesheet))
+}
+
+pub fn chrome(state: &AppState, staff: &MaybeStaff) -> Chrome {
+    Chrome {
+        site_name: state.site.name.clone(),
+        staff_name: staff.0.as_ref().map(|s| s.display_name.clone()),
+        csrf: staff.0.as_ref().map(|s| s.csrf.clone()).unwrap_or_default(),
+    }
+}
+
+async fn healthz(State(state): State<AppState>) -> Response {
+    if state.app.ready().await {
+        (StatusCode::OK, "ok").into_response()
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+    }
+}
+
+async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../static/style.css"),
+    )
+        .into_response()
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "home.html")]
+struct HomePage {
+    chrome: Chrome,
+    items: Vec<ItemLine>,
+    notices: Vec<(i64, String, String)>,
+    key_areas: Vec<(String, i64)>,
+    topics: Vec<(String, i64)>,
+    total: i64,
+}
+
+async fn home(State(state): State<AppState>, staff: MaybeStaff) -> Result<HomePage, PageError> {
+    let app = &state.app;
+    let bodies = body_map(app.bodies().await?);
+    let page = app.catalog(&CatalogFilter::default(), Page::new(Some(1), Some(12), 50)).await?;
+    let facets = app.facets().await?;
+    let count = |list: &[(String, i64)], name: &str| {
+        list.iter().find(|(n, _)| n == name).map_or(0, |(_, c)| *c)
+    };
+    let key_areas = taxonomy::key_areas()
+        .iter()
+        .map(|k| (k.clone(), count(&facets.key_areas, k)))
+        .collect();
+    let mut topics: Vec<(String, i64)> = taxonomy::topics()
+        .iter()
+        .map(|t| {
+            let n: i64 = facets
+                .topics
+                .iter()
+                .filter(|(p, _)| p == &t.name || p.starts_with(&format!("{}/", t.name)))
+                .map(|(_, c)| c)
+                .sum();
+            (t.name.clone(), n)
+        })
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    topics.sort_by(|a, b| b.1.cmp(&a.1));
+    Ok(HomePage {
+        chrome: chrome(&state, &staff),
+        items: page.items.iter().map(|i| ItemLine::new(i, &bodies)).collect(),
+        notices: app
+            .latest_notices(6)
+            .await?
+            .into_iter()
+            .map(|n| (n.id, n.title, n.notice_date))
+            .collect(),
+        key_areas,
+        topics,
+        total: page.total,
+    })
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct CatalogQuery {
+    pub body: Option<String>,
+    pub topic: Option<String>,
+    pub key_area: Option<String>,
+    pub genre: Option<String>,
+    pub year: Option<String>,
+    pub validity: Option<String>,
+    pub page: Option<u32>,
+}
+
+fn non_empty(s: &Option<String>) -> Option<String> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
+}
+
+/// A navigation entry: label, link, count, selected.
+struct NavLink {
+    label: String,
+    href: String,
+    count: i64,
+    selected: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "catalog.html")]
+struct CatalogPage {
+    chrome: Chrome,
+    heading: String,
+    items: Vec<ItemLine>,
+    pager: Pager,
+    /// Navigation groups: heading and links.
+    navs: Vec<(&'static str, Vec<NavLink>)>,
+    active_filters: Vec<(String, String)>,
+}
+
+fn query_string(q: &CatalogQuery, replace: Option<(&str, &str)>) -> String {
+    let mut parts: Vec<(&str, String)> = Vec::new();
+    for (k, v) in [
+        ("body", &q.body),
+        ("topic", &q.topic),
+        ("key_area", &q.key_area),
+        ("genre", &q.genre),
+        ("year", &q.year),
+        ("validity", &q.validity),
+    ] {
+        if let Some(v) = non_empty(v) {
+            parts.push((k, v));
+        }
+    }
+    if let Some((k, v)) = replace {
+        parts.retain(|(pk, _)| *pk != k);
+        if !v.is_empty() {
+            parts.push((k, v.to_owned()));
+        }
+    }
+    let qs: Vec<String> = parts.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect();
+    format!("/catalog?{}", qs.join("&"))
+}
+
+/// Percent-encodes a query value.
+pub fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+async fn catalog(
+    State(state): State<AppState>,
+    staff: MaybeStaff,
+    Query(q): Query<CatalogQuery>,
+) -> Result<CatalogPage, PageError> {
+    let app = &state.app;
+    let bodies = app.bodies().await?;
+    let body = non_empty(&q.body).and_then(|code| bodies.iter().find(|b| b.code == code).cloned());
+    let validity = non_empty(&q.validity).and_then(|v| Validity::parse(&v));
+    let filter = CatalogFilter {
+        body_id: body.as_ref().map(|b| b.id),
+        topic: non_empty(&q.topic),
+        key_area: non_empty(&q.key_area),
+        genre: non_empty(&q.genre),
+        year: non_empty(&q.year).and_then(|y| y.parse().ok()),
+        validity,
+    };
+    let page = app.catalog(&filter, Page::new(q.page, Some(20), 100)).await?;
+    let facets = app.facets().await?;
+    let nav = |key: &str, entries: Vec<(String, String, i64)>, current: &Option<String>| {
+        entries
+            .into_iter()
+            .map(|(value, label, count)| NavLink {
+                selected: non_empty(current).as_deref() == Some(value.as_str()),
+                href: query_string(&q, Some((key, &value))),
+                label,
+                count,
+            })
+            .collect::<Vec<_>>()
+    };
+    let count_of = |list: &[(String, i64)], v: &str| list.iter().find(|(n, _)| n == v).map_or(0, |x| x.1);
+    let bodies_nav = nav(
+        "body",
+        bodies
+            .iter()
+            .filter_map(|b| {
+                let n = facets.bodies.iter().find(|(id, _)| *id == b.id).map_or(0, |x| x.1);
+                (n > 0).then(|| (b.code.clone(), b.name.clone(), n))
+            })
+            .collect(),
+        &q.body,
+    );
+    let topics_nav = nav(
+        "topic",
+        taxonomy::topics()
+            .iter()
+            .filter_map(|t| {
+                let n: i64 = facets
+                    .topics
+                    .iter()
+                    .filter(|(p, _)| p == &t.name || p.starts_with(&format!("{}/", t.name)))
+                    .map(|x| x.1)
+                    .sum();
+                (n > 0).then(|| (t.name.clone(), t.name.clone(), n))
+            })
+            .collect(),
+        &q.topic,
+    );
+    let areas_nav = nav(
+        "key_area",
+        taxonomy::key_areas()
+            .iter()
+            .map(|k| (k.clone(), k.clone(), count_of(&facets.key_areas, k)))
+            .filter(|x| x.2 > 0)
+            .collect(),
+        &q.key_area,
+    );
+    let genres_nav = nav(
+        "genre",
+        taxonomy::genres()
+            .iter()
+            .map(|g| (g.clone(), g.clone(), count_of(&facets.genres, g)))
+            .filter(|x| x.2 > 0)
+            .collect(),
+        &q.genre,
+    );
+    let years_nav = nav(
+        "year",
+        facets.years.iter().map(|(y, n)| (y.clone(), format!("{y}年"), *n)).collect(),
+        &q.year,
+    );
+    let validity_nav = nav(
+        "validity",
+        [Validity::Effective, Validity::Expired, Validity::Repealed, Validity::Revised]
+            .iter()
+            .map(|v| (v.as_str().to_owned(), v.label_zh().to_owned(), 0))
+            .collect(),
+        &q.validity,
+    );
+    let mut active_filters = Vec::new();
+    if let Some(b) = &body {
+        active_filters.push((format!("机构：{}", b.name), query_string(&q, Some(("body", "")))));
+    }
+    for (key, label, value) in [
+        ("topic", "主题", non_empty(&q.topic)),
+        ("key_area", "重点领域", non_empty(&q.key_area)),
+        ("genre", "体裁", non_empty(&q.genre)),
+        ("year", "年份", non_empty(&q.year)),
+    ] {
+        if let Some(v) = value {
+            active_filters.push((format!("{label}：{v}"), query_string(&q, Some((key, "")))));
+        }
+    }
+    if let Some(v) = validity {
+        active_filters.push((format!("有效性：{}", v.label_zh()), query_string(&q, Some(("validity", "")))));
+    }
+    let heading = body.as_ref().map_or_else(|| "政府信息公开目录".to_owned(), |b| b.name.clone());
+    let bodies = crate::views::body_map(bodies);
+    Ok(CatalogPage {
+        chrome: chrome(&state, &staff),
+        heading,
+        items: page.items.iter().map(|i| ItemLine::new(i, &bodies)).collect(),
+        pager: Pager::new(&query_string(&q, None), page.page, page.pages, page.total),
+        navs: vec![
+            ("主题分类", topics_nav),
+            ("重点领域", areas_nav),
+            ("发布机构", bodies_nav),
+            ("体裁", genres_nav),
+            ("年份", years_nav),
+            ("有效性", validity_nav),
+        ],
+        active_filters,
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "item.html")]
+struct ItemPage {
+    chrome: Chrome,
+    item: Item,
+    body_name: String,
+    body_code: String,
+    paragraphs: Vec<String>,
+    attachments: Vec<gongkai_app::items::Attachment>,
+    successor: Option<(i64, String)>,
+    predecessors: Vec<(i64, String)>,
+    validity_class: &'static str,
+    is_draft: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "withdrawn.html")]
+struct WithdrawnPage {
+    chrome: Chrome,
+    title: String,
+    index_number: String,
+}
+
+async fn item_page(
+    State(state): State<AppState>,
+    staff: MaybeStaff,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let app = &state.app;
+    let Ok(id) = id.parse::<i64>() else {
+        return Ok(not_found_page("未找到该信息").into_response());
+    };
+    let actor = staff.0.as_ref().map(|s| &s.actor);
+    let item = match app.item(actor, id).await? {
+        Visibility::Visible(item) => *item,
+        Visibility::Withdrawn { title, index_number } => {
+            let page = WithdrawnPage {
+                chrome: chrome(&state, &staff),
+                title,
+                index_number: index_number.unwrap_or_default(),
+            };
+            return Ok((StatusCode::GONE, page).into_response());
+        }
+    };
+    let body = app.body(item.body_id).await?;
+    let successor = match item.successor_id {
+        Some(s) => app.item_title(s).await?.map(|t| (s, t)),
+        None => None,
+    };
+    let page = ItemPage {
+        chrome: chrome(&state, &staff),
+        paragraphs: paragraphs(&item.fields.body),
+        attachments: app.attachments(actor, id).await?,
+        predecessors: app.predecessors(id).await?,
+        successor,
+        validity_class: validity_class(item.fields.validity),
+        is_draft: item.status != gongkai_app::domain::item::ItemStatus::Published,
+        body_name: body.name,
+        body_code: body.code,
+        item,
+    };
+    Ok(page.into_response())
+}
+
+async fn attachment(
+    state: State<AppState>,
+    staff: MaybeStaff,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    serve_attachment(state, staff, id).await
+}
+
+async fn attachment_named(
+    state: State<AppState>,
+    staff: MaybeStaff,
+    Path((id, _name)): Path<(i64, String)>,
+) -> Result<Response, PageError> {
+    serve_attachment(state, staff, id).await
+}
+
+async fn serve_attachment(
+    State(state): State<AppState>,
+    staff: MaybeStaff,
+    id: i64,
+) -> Result<Response, PageError> {
+    let actor = staff.0.as_ref().map(|s| &s.actor);
+    let file = state.app.attachment_file(actor, id).await?;
+    let disposition = format!(
+        "attachment; filename=\"attachment\"; filename*=UTF-8''{}",
+        encode(&file.meta.filename)
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, file.meta.content_type.clone()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "public, max-age=86400".to_owned()),
+        ],
+        file.bytes,
+    )
+        .into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "notice.html")]
+struct NoticePage {
+    chrome: Chrome,
+    title: String,
+    date: String,
+    paragraphs: Vec<String>,
+}
+
+async fn notice(
+    State(state): State<AppState>,
+    staff: MaybeStaff,
+    Path(id): Path<i64>,
+) -> Result<NoticePage, PageError> {
+    let n = state.app.notice(id).await?;
+    Ok(NoticePage {
+        chrome: chrome(&state, &staff),
+        title: n.title,
+        date: n.notice_date,
+        paragraphs: paragraphs(&n.body),
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "not_found.html")]
+pub struct NotFoundPage {
+    chrome: Chrome,
+    message: String,
+}
+
+pub fn not_found_page(message: &str) -> Response {
+    let page = NotFoundPage {
+        chrome: Chrome {
+            site_name: "政府信息公开".into(),
+            ..Chrome::default()
+        },
+        message: message.to_owned(),
+    };
+    (StatusCode::NOT_FOUND, page).into_response()
+}
+
+pub async fn not_found(uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        return crate::error::ApiError(gongkai_app::AppError::NotFound("resource")).into_response();
+    }
+    not_found_page("您访问的页面不存在或已被移除")
+}

@@ -1,0 +1,175 @@
+//! Who is asking: staff sessions from the cookie, API actors from the bearer token, the client's
+//! address for the audit log, and CSRF tokens for every form.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use gongkai_app::auth::SessionActor;
+use gongkai_app::domain::role::Actor;
+use gongkai_app::{AppError, Origin};
+
+use crate::AppState;
+use crate::error::{ApiError, PageError};
+
+pub const SESSION_COOKIE: &str = "gk_session";
+/// CSRF token for forms shown before login (double-submit cookie).
+pub const ANON_CSRF_COOKIE: &str = "gk_csrf";
+
+/// The client address, recorded in the audit log.
+pub struct ClientOrigin(pub Origin);
+
+impl FromRequestParts<AppState> for ClientOrigin {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Self::Rejection> {
+        let ip = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string());
+        Ok(ClientOrigin(Origin { ip }))
+    }
+}
+
+/// The logged-in staff member, if any.
+pub struct MaybeStaff(pub Option<SessionActor>);
+
+impl FromRequestParts<AppState> for MaybeStaff {
+    type Rejection = PageError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
+        let jar = CookieJar::from_headers(&parts.headers);
+        let Some(token) = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()) else {
+            return Ok(MaybeStaff(None));
+        };
+        Ok(MaybeStaff(state.app.session(&token).await?))
+    }
+}
+
+/// A logged-in staff member; anyone else is sent to the login page.
+pub struct Staff(pub SessionActor);
+
+pub struct LoginRedirect(String);
+
+impl IntoResponse for LoginRedirect {
+    fn into_response(self) -> Response {
+        Redirect::to(&format!("/console/login?next={}", urlencode(&self.0))).into_response()
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = Response;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        match MaybeStaff::from_request_parts(parts, state).await {
+            Ok(MaybeStaff(Some(s))) => Ok(Staff(s)),
+            Ok(MaybeStaff(None)) => Err(LoginRedirect(parts.uri.path().to_owned()).into_response()),
+            Err(e) => Err(e.into_response()),
+        }
+    }
+}
+
+/// An API caller identified by `Authorization: Bearer <token>`. The API never accepts the session
+/// cookie, so a page on another site cannot make a logged-in browser call it (no CSRF surface).
+pub struct ApiStaff(pub Actor);
+
+/// An API caller who may be anonymous (public reads).
+pub struct ApiMaybeStaff(pub Option<Actor>);
+
+async fn bearer_actor(parts: &Parts, state: &AppState) -> Result<Option<Actor>, ApiError> {
+    let Some(value) = parts.headers.get(axum::http::header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let token = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .ok_or(ApiError(AppError::Unauthenticated))?;
+    match state.app.token_actor(token).await? {
+        Some(a) => Ok(Some(a)),
+        None => Err(ApiError(AppError::Unauthenticated)),
+    }
+}
+
+impl FromRequestParts<AppState> for ApiStaff {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        bearer_actor(parts, state)
+            .await?
+            .map(ApiStaff)
+            .ok_or(ApiError(AppError::Unauthenticated))
+    }
+}
+
+impl FromRequestParts<AppState> for ApiMaybeStaff {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        Ok(ApiMaybeStaff(bearer_actor(parts, state).await?))
+    }
+}
+
+/// Compares tokens in constant time.
+fn same_token(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && !a.is_empty()
+        && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Rejects a form whose CSRF token does not match the session's.
+pub fn check_csrf(expected: &str, given: &str) -> Result<(), Response> {
+    if same_token(expected, given) {
+        Ok(())
+    } else {
+        Err(csrf_rejection())
+    }
+}
+
+pub fn csrf_rejection() -> Response {
+    (
+        StatusCode::FORBIDDEN,
+        crate::views::ErrorPage::new(
+            StatusCode::FORBIDDEN,
+            "表单已失效（安全校验未通过），请返回上一页刷新后重新提交".into(),
+        ),
+    )
+        .into_response()
+}
+
+/// The anonymous CSRF token from the cookie, or a new one to set.
+pub fn anon_csrf(jar: CookieJar, secure: bool) -> (CookieJar, String) {
+    if let Some(c) = jar.get(ANON_CSRF_COOKIE)
+        && c.value().len() == 64
+    {
+        let v = c.value().to_owned();
+        return (jar, v);
+    }
+    let token = gongkai_app::auth::random_token();
+    let cookie = Cookie::build((ANON_CSRF_COOKIE, token.clone()))
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(secure)
+        .path("/")
+        .build();
+    (jar.add(cookie), token)
+}
+
+pub fn session_cookie(token: String, secure: bool) -> Cookie<'static> {
+    Cookie::build((SESSION_COOKIE, token))
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure)
+        .path("/")
+        .build()
+}

@@ -1,0 +1,143 @@
+//! View models: what each page template needs, already formatted. Templates autoescape; no HTML
+//! is built with `format!`.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::http::StatusCode;
+use gongkai_app::domain::item::{ItemStatus, Validity};
+use gongkai_app::items::Item;
+use gongkai_app::orgs::Body;
+
+/// The logged-in staff member shown in the header.
+#[derive(Debug, Clone, Default)]
+pub struct Chrome {
+    pub site_name: String,
+    pub staff_name: Option<String>,
+    pub csrf: String,
+}
+
+/// Paragraphs of an item's text (blank-line or line separated).
+pub fn paragraphs(text: &str) -> Vec<String> {
+    text.split('\n')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+pub fn validity_class(v: Validity) -> &'static str {
+    match v {
+        Validity::Effective => "ok",
+        Validity::Expired | Validity::Repealed => "void",
+        Validity::Revised => "revised",
+    }
+}
+
+pub fn status_class(s: ItemStatus) -> &'static str {
+    match s {
+        ItemStatus::Draft => "draft",
+        ItemStatus::InReview => "review",
+        ItemStatus::Scheduled => "scheduled",
+        ItemStatus::Published => "ok",
+        ItemStatus::Withdrawn => "void",
+    }
+}
+
+/// One line of an item list.
+#[derive(Debug, Clone)]
+pub struct ItemLine {
+    pub id: i64,
+    pub title: String,
+    pub body_name: String,
+    pub date: String,
+    pub doc_number: String,
+    pub index_number: String,
+    pub genre: String,
+    pub validity: String,
+    pub validity_class: &'static str,
+    pub status: String,
+    pub status_class: &'static str,
+    pub late: bool,
+}
+
+impl ItemLine {
+    pub fn new(item: &Item, bodies: &HashMap<i64, Body>) -> ItemLine {
+        let date = item
+            .published_on
+            .map(|d| d.to_string())
+            .or_else(|| item.fields.written_on.map(|d| d.to_string()))
+            .unwrap_or_default();
+        ItemLine {
+            id: item.id,
+            title: item.fields.title.clone(),
+            body_name: bodies
+                .get(&item.body_id)
+                .map(|b| b.name.clone())
+                .unwrap_or_default(),
+            date,
+            doc_number: item.fields.doc_number.clone().unwrap_or_default(),
+            index_number: item.index_number.clone().unwrap_or_default(),
+            genre: item.fields.genre.clone(),
+            validity: item.fields.validity.label_zh().to_owned(),
+            validity_class: validity_class(item.fields.validity),
+            status: item.status.label_zh().to_owned(),
+            status_class: status_class(item.status),
+            late: item.late,
+        }
+    }
+}
+
+pub fn body_map(bodies: Vec<Body>) -> HashMap<i64, Body> {
+    bodies.into_iter().map(|b| (b.id, b)).collect()
+}
+
+/// Page links for a paginated list; `base` already carries the other query parameters.
+#[derive(Debug, Clone)]
+pub struct Pager {
+    pub page: u32,
+    pub pages: u32,
+    pub total: i64,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    pub numbers: Vec<(u32, String, bool)>,
+}
+
+impl Pager {
+    pub fn new(base: &str, page: u32, pages: u32, total: i64) -> Pager {
+        let sep = if base.contains('?') { '&' } else { '?' };
+        let link = |p: u32| format!("{base}{sep}page={p}");
+        let lo = page.saturating_sub(3).max(1);
+        let hi = (page + 3).min(pages);
+        Pager {
+            page,
+            pages,
+            total,
+            prev: (page > 1).then(|| link(page - 1)),
+            next: (page < pages).then(|| link(page + 1)),
+            numbers: (lo..=hi).map(|p| (p, link(p), p == page)).collect(),
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub chrome: Chrome,
+    pub status: u16,
+    pub message: String,
+}
+
+impl ErrorPage {
+    pub fn new(status: StatusCode, message: String) -> ErrorPage {
+        ErrorPage {
+            chrome: Chrome {
+                site_name: "政府信息公开".into(),
+                ..Chrome::default()
+            },
+            status: status.as_u16(),
+            message,
+        }
+    }
+}
