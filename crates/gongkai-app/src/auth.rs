@@ -314,6 +314,19 @@ impl App {
         Ok(self.actor_of(&mut c, user_id).await?.map(|(a, _)| a))
     }
 
+    /// The actor of a login, for trusted callers (the CLI and the demo loader) that act without a
+    /// session.
+    pub async fn actor_for_login(&self, login: &str) -> AppResult<Actor> {
+        let mut c = self.db().read().await?;
+        let user = users::by_login(&mut c, login)
+            .await?
+            .ok_or(AppError::NotFound("user"))?;
+        self.actor_of(&mut c, user.id)
+            .await?
+            .map(|(a, _)| a)
+            .ok_or(AppError::NotFound("user"))
+    }
+
     async fn actor_of(
         &self,
         c: &mut gongkai_store::Conn,

@@ -74,7 +74,7 @@ pub fn router(upload_limit: usize) -> axum::Router<AppState> {
                 ([(axum::http::header::CONTENT_TYPE, "application/json")], doc)
             }),
         )
-        .fallback(|| async { ApiError(AppError::NotFound("resource")) })
+        .fallback(|| async { ApiError::App(AppError::NotFound("resource")) })
 }
 
 /// The OpenAPI document as pretty JSON (locked by a snapshot test).
@@ -150,7 +150,7 @@ async fn create_item(
 async fn load(state: &AppState, actor: Option<&gongkai_app::domain::role::Actor>, id: i64) -> ApiResult<ItemJson> {
     match state.app.item(actor, id).await? {
         Visibility::Visible(item) => Ok(ItemJson::new(state, actor, *item).await?),
-        Visibility::Withdrawn { .. } => Err(ApiError(AppError::NotFound("item"))),
+        Visibility::Withdrawn { .. } => Err(ApiError::App(AppError::NotFound("item"))),
     }
 }
 
@@ -342,7 +342,7 @@ async fn upload_attachment(
     mut form: Multipart,
 ) -> ApiResult<(StatusCode, Json<AttachmentJson>)> {
     let limit = state.app.config().max_upload_bytes;
-    let too_large = || ApiError(AppError::TooLarge { limit });
+    let too_large = || ApiError::App(AppError::TooLarge { limit });
     let mut file = None;
     while let Some(field) = form.next_field().await.map_err(|_| too_large())? {
         if field.name() == Some("file") {
@@ -359,6 +359,6 @@ async fn upload_attachment(
         .await?
         .into_iter()
         .find(|a| a.id == att_id)
-        .ok_or(ApiError(AppError::NotFound("attachment")))?;
+        .ok_or(ApiError::App(AppError::NotFound("attachment")))?;
     Ok((StatusCode::CREATED, Json(AttachmentJson::from(att))))
 }

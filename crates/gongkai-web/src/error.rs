@@ -88,27 +88,49 @@ fn log_if_internal(e: &AppError) {
     }
 }
 
-/// An API error (JSON envelope).
+/// An API error (JSON envelope): an application error, or a request the server could not even
+/// read (malformed JSON, wrong content type), which is a 400.
 #[derive(Debug)]
-pub struct ApiError(pub AppError);
+pub enum ApiError {
+    App(AppError),
+    Malformed { field: &'static str, message: String },
+}
 
 impl From<AppError> for ApiError {
     fn from(e: AppError) -> Self {
-        ApiError(e)
+        ApiError::App(e)
     }
 }
 
 impl ApiError {
+    /// A field the server read but whose value is not acceptable (422).
     pub fn bad_request(field: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError(AppError::field(field, message))
+        ApiError::App(AppError::field(field, message))
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        log_if_internal(&self.0);
-        let (status, code, message) = classify(&self.0);
-        let fields = match &self.0 {
+        let error = match self {
+            ApiError::App(e) => e,
+            ApiError::Malformed { field, message } => {
+                let body = ErrorBody {
+                    error: ErrorDetail {
+                        code: "malformed_request".into(),
+                        message: message.clone(),
+                        fields: vec![FieldMessage {
+                            field: field.to_owned(),
+                            message,
+                        }],
+                        hits: vec![],
+                    },
+                };
+                return (StatusCode::BAD_REQUEST, Json(body)).into_response();
+            }
+        };
+        log_if_internal(&error);
+        let (status, code, message) = classify(&error);
+        let fields = match &error {
             AppError::Validation(fs) => fs
                 .iter()
                 .map(|f| FieldMessage {
@@ -118,7 +140,7 @@ impl IntoResponse for ApiError {
                 .collect(),
             _ => vec![],
         };
-        let hits = match self.0 {
+        let hits = match error {
             AppError::PiiBlocked(h) => h,
             _ => vec![],
         };

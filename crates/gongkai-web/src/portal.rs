@@ -450,7 +450,7 @@ pub fn not_found_page(message: &str) -> Response {
 
 pub async fn not_found(uri: axum::http::Uri) -> Response {
     if uri.path().starts_with("/api/") {
-        return crate::error::ApiError(gongkai_app::AppError::NotFound("resource")).into_response();
+        return crate::error::ApiError::App(gongkai_app::AppError::NotFound("resource")).into_response();
     }
     not_found_page("您访问的页面不存在或已被移除")
 }

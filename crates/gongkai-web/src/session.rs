@@ -74,7 +74,14 @@ impl FromRequestParts<AppState> for Staff {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
         match MaybeStaff::from_request_parts(parts, state).await {
             Ok(MaybeStaff(Some(s))) => Ok(Staff(s)),
-            Ok(MaybeStaff(None)) => Err(LoginRedirect(parts.uri.path().to_owned()).into_response()),
+            Ok(MaybeStaff(None)) => {
+                // Inside a nested router `parts.uri` lacks the prefix; the original URI has it.
+                let path = parts
+                    .extensions
+                    .get::<axum::extract::OriginalUri>()
+                    .map_or_else(|| parts.uri.path().to_owned(), |u| u.path().to_owned());
+                Err(LoginRedirect(path).into_response())
+            }
             Err(e) => Err(e.into_response()),
         }
     }
@@ -96,10 +103,10 @@ async fn bearer_actor(parts: &Parts, state: &AppState) -> Result<Option<Actor>, 
         .ok()
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim)
-        .ok_or(ApiError(AppError::Unauthenticated))?;
+        .ok_or(ApiError::App(AppError::Unauthenticated))?;
     match state.app.token_actor(token).await? {
         Some(a) => Ok(Some(a)),
-        None => Err(ApiError(AppError::Unauthenticated)),
+        None => Err(ApiError::App(AppError::Unauthenticated)),
     }
 }
 
@@ -109,7 +116,7 @@ impl FromRequestParts<AppState> for ApiStaff {
         bearer_actor(parts, state)
             .await?
             .map(ApiStaff)
-            .ok_or(ApiError(AppError::Unauthenticated))
+            .ok_or(ApiError::App(AppError::Unauthenticated))
     }
 }
 

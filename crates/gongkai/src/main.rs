@@ -1,1 +1,5 @@
-fn main() {}
+//! The `gongkai` command: wires configuration and hands over to the library.
+
+fn main() -> std::process::ExitCode {
+    gongkai::main()
+}

@@ -77,6 +77,43 @@ pub fn check_type(filename: &str, bytes: &[u8]) -> Option<&'static str> {
     ok.then_some(*mime)
 }
 
+/// A checked file whose bytes are already in the blob store.
+pub(crate) struct AcceptedFile {
+    filename: String,
+    content_type: &'static str,
+    size: usize,
+    sha256: String,
+    extracted_text: String,
+}
+
+/// Writes the attachment row and its audit record.
+pub(crate) async fn insert_accepted(
+    conn: &mut gongkai_store::Conn,
+    actor: &Actor,
+    origin: &Origin,
+    item_id: i64,
+    f: &AcceptedFile,
+    now: i64,
+) -> AppResult<i64> {
+    let id = store_att::insert(
+        conn,
+        &NewAttachment {
+            item_id,
+            filename: &f.filename,
+            content_type: f.content_type,
+            size_bytes: i64::try_from(f.size).unwrap_or(i64::MAX),
+            sha256: &f.sha256,
+            extracted_text: &f.extracted_text,
+            now_ms: now,
+        },
+    )
+    .await?;
+    let after = serde_json::json!({"attachment": id, "filename": f.filename, "sha256": f.sha256,
+        "size": f.size, "content_type": f.content_type});
+    record(conn, actor, origin, "item.attach", item_id, "", &after.to_string(), now).await?;
+    Ok(id)
+}
+
 /// The file name without any path, control characters or excessive length.
 fn clean_filename(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
@@ -94,26 +131,7 @@ impl App {
         filename: &str,
         bytes: &[u8],
     ) -> AppResult<i64> {
-        let limit = self.config().max_upload_bytes;
-        if bytes.len() > limit {
-            return Err(AppError::TooLarge { limit });
-        }
-        let filename = clean_filename(filename);
-        if filename.is_empty() || !filename.contains('.') {
-            return Err(AppError::field("file", "请选择带扩展名的文件"));
-        }
-        if bytes.is_empty() {
-            return Err(AppError::field("file", "文件为空"));
-        }
-        let content_type = check_type(&filename, bytes).ok_or(AppError::UnsupportedType)?;
-        let extracted = if content_type.starts_with("text/") {
-            String::from_utf8_lossy(bytes).into_owned()
-        } else {
-            String::new()
-        };
-        let sha = hex::encode(Sha256::digest(bytes));
-        // The blob goes first: a crash leaves an unreferenced file, never a dangling row.
-        self.blobs().put(&sha, bytes).await?;
+        let file = self.accept_file(filename, bytes).await?;
         let now = now_ms();
         let mut tx = self.db().begin().await?;
         let row = store_items::by_id(&mut tx, item_id)
@@ -129,24 +147,41 @@ impl App {
         if status_of(&row)? != ItemStatus::Draft {
             return Err(AppError::InvalidState("只能为草稿添加附件".into()));
         }
-        let id = store_att::insert(
-            &mut tx,
-            &NewAttachment {
-                item_id,
-                filename: &filename,
-                content_type,
-                size_bytes: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
-                sha256: &sha,
-                extracted_text: &extracted,
-                now_ms: now,
-            },
-        )
-        .await?;
-        let after = serde_json::json!({"attachment": id, "filename": filename, "sha256": sha,
-            "size": bytes.len(), "content_type": content_type});
-        record(&mut tx, actor, origin, "item.attach", item_id, "", &after.to_string(), now).await?;
+        let id = insert_accepted(&mut tx, actor, origin, item_id, &file, now).await?;
         tx.commit().await?;
         Ok(id)
+    }
+
+    /// Checks a file (size, type by content) and stores its bytes; the row is written later, in
+    /// the caller's transaction. The blob goes first: a crash leaves an unreferenced file, never
+    /// a row without its bytes.
+    pub(crate) async fn accept_file(&self, filename: &str, bytes: &[u8]) -> AppResult<AcceptedFile> {
+        let limit = self.config().max_upload_bytes;
+        if bytes.len() > limit {
+            return Err(AppError::TooLarge { limit });
+        }
+        let filename = clean_filename(filename);
+        if filename.is_empty() || !filename.contains('.') {
+            return Err(AppError::field("file", "请选择带扩展名的文件"));
+        }
+        if bytes.is_empty() {
+            return Err(AppError::field("file", "文件为空"));
+        }
+        let content_type = check_type(&filename, bytes).ok_or(AppError::UnsupportedType)?;
+        let extracted_text = if content_type.starts_with("text/") {
+            String::from_utf8_lossy(bytes).into_owned()
+        } else {
+            String::new()
+        };
+        let sha256 = hex::encode(Sha256::digest(bytes));
+        self.blobs().put(&sha256, bytes).await?;
+        Ok(AcceptedFile {
+            filename,
+            content_type,
+            size: bytes.len(),
+            sha256,
+            extracted_text,
+        })
     }
 
     /// Removes an attachment from a draft.

@@ -171,9 +171,14 @@ impl App {
         body_id: i64,
         input: &ItemInput,
         published_on: NaiveDate,
+        attachments: &[(String, Vec<u8>)],
     ) -> AppResult<i64> {
         if !actor.is_city_office() {
             return Err(AppError::Forbidden);
+        }
+        let mut files = Vec::with_capacity(attachments.len());
+        for (name, bytes) in attachments {
+            files.push(self.accept_file(name, bytes).await?);
         }
         let now = now_ms();
         let mut tx = self.db().begin().await?;
@@ -196,6 +201,9 @@ impl App {
             },
         )
         .await?;
+        for f in &files {
+            super::attachments::insert_accepted(&mut tx, actor, origin, id, f, now).await?;
+        }
         self.publish_on(&mut tx, &row, published_on, now, &actor.login, origin)
             .await?;
         tx.commit().await?;

@@ -30,6 +30,17 @@ impl<T: serde::de::DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
 
 fn json_error(r: &JsonRejection) -> ApiError {
     let text = r.body_text();
+    let malformed = |message: String| ApiError::Malformed {
+        field: "body",
+        message,
+    };
+    match r {
+        JsonRejection::MissingJsonContentType(_) => {
+            return malformed("请求头 Content-Type 应为 application/json".to_owned());
+        }
+        JsonRejection::JsonSyntaxError(_) => return malformed("请求体不是有效的 JSON".to_owned()),
+        _ => {}
+    }
     let field = text
         .split('`')
         .nth(1)
@@ -43,14 +54,7 @@ fn json_error(r: &JsonRejection) -> ApiError {
         "validity" => "validity",
         _ => "body",
     };
-    let message = match r {
-        JsonRejection::MissingJsonContentType(_) => {
-            "请求头 Content-Type 应为 application/json".to_owned()
-        }
-        JsonRejection::JsonSyntaxError(_) => "请求体不是有效的 JSON".to_owned(),
-        _ => format!("请求体格式不符合要求：{text}"),
-    };
-    ApiError::bad_request(field, message)
+    ApiError::bad_request(field, format!("请求体格式不符合要求：{text}"))
 }
 
 /// A body (机构).

@@ -1,0 +1,238 @@
+//! The demo city (海州市, fictional): the bodies the seed work plan names, one user per role, a
+//! few hundred published items, some drafts waiting for review, and home-page notices. Loaded
+//! through the application layer, so every demo record has its audit entry like a real one.
+
+use std::collections::HashMap;
+
+use anyhow::{Context, Result, bail};
+use chrono::NaiveDate;
+use gongkai_app::auth::SecretString;
+use gongkai_app::domain::item::Validity;
+use gongkai_app::domain::org::BodyKind;
+use gongkai_app::domain::role::Role;
+use gongkai_app::items::ItemInput;
+use gongkai_app::orgs::NewBody;
+use gongkai_app::{App, Origin};
+use serde::Deserialize;
+
+include!(concat!(env!("OUT_DIR"), "/demo_attachments.rs"));
+
+pub const SITE_NAME: &str = "海州市人民政府信息公开";
+
+const BODIES: &str = include_str!("../demo/bodies.json");
+const ITEMS: &str = include_str!("../demo/items.json");
+const NOTICES: &str = include_str!("../demo/notices.json");
+
+#[derive(Deserialize)]
+struct DemoBody {
+    code: String,
+    name: String,
+    #[serde(default)]
+    short_names: Vec<String>,
+    kind: String,
+    parent: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct DemoItem {
+    #[serde(rename = "ref")]
+    key: String,
+    body: String,
+    title: String,
+    doc_number: Option<String>,
+    written_on: Option<String>,
+    published_on: Option<String>,
+    genre: String,
+    topic: String,
+    #[serde(default)]
+    key_areas: Vec<String>,
+    #[serde(default)]
+    keywords: Vec<String>,
+    validity: String,
+    successor: Option<String>,
+    #[serde(default)]
+    summary: String,
+    body_text: String,
+    status: String,
+    #[serde(default)]
+    attachments: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct DemoNotice {
+    title: String,
+    date: String,
+    body: String,
+}
+
+/// A demo account: login, password, role, body name.
+pub struct DemoLogin {
+    pub login: &'static str,
+    pub password: &'static str,
+    pub role: Role,
+    pub body: String,
+}
+
+/// Demo accounts; their passwords are printed at start-up, so never use them in production.
+const USERS: &[(&str, &str, Role, &str, &str)] = &[
+    ("office", "demo-office-2026", Role::CityOffice, "市政府办公室", "市政务公开办 张主任"),
+    ("officer", "demo-officer-2026", Role::Officer, "市发改委", "市发改委 信息员 李明"),
+    ("reviewer", "demo-reviewer-2026", Role::Reviewer, "市发改委", "市发改委 审核员 王芳"),
+    ("bodyadmin", "demo-bodyadmin-2026", Role::BodyAdmin, "市发改委", "市发改委 管理员 赵强"),
+    ("auditor", "demo-auditor-2026", Role::Auditor, "海州市人民政府", "审计员 陈静"),
+];
+
+fn demo_logins(app_bodies: &[gongkai_app::orgs::Body]) -> Vec<DemoLogin> {
+    USERS
+        .iter()
+        .map(|(login, password, role, body, _)| DemoLogin {
+            login,
+            password,
+            role: *role,
+            body: app_bodies
+                .iter()
+                .find(|b| b.name == *body || b.short_names.iter().any(|s| s == body))
+                .map_or_else(|| (*body).to_owned(), |b| b.name.clone()),
+        })
+        .collect()
+}
+
+pub fn print_logins(logins: &[DemoLogin]) {
+    eprintln!("demo accounts (演示账号; for trying the system only):");
+    for l in logins {
+        eprintln!(
+            "  {:<10} password {:<22} {} · {}",
+            l.login,
+            l.password,
+            l.role.label_zh(),
+            l.body
+        );
+    }
+}
+
+/// Loads the demo into an empty database; returns the demo accounts either way.
+pub async fn load_if_empty(app: &App) -> Result<Vec<DemoLogin>> {
+    if app.is_empty().await? {
+        eprintln!("loading the demo city 海州市 …");
+        load(app).await?;
+    }
+    Ok(demo_logins(&app.bodies().await?))
+}
+
+async fn load(app: &App) -> Result<()> {
+    let origin = Origin { ip: "demo".into() };
+    let bodies: Vec<DemoBody> = serde_json::from_str(BODIES).context("demo/bodies.json")?;
+    for b in &bodies {
+        let kind = BodyKind::parse(&b.kind).with_context(|| format!("body kind {}", b.kind))?;
+        app.add_body(
+            None,
+            &origin,
+            &NewBody {
+                code: b.code.clone(),
+                name: b.name.clone(),
+                short_names: b.short_names.clone(),
+                kind,
+                parent_code: b.parent.clone(),
+            },
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("demo body {}: {e:?}", b.name))?;
+    }
+    let all = app.bodies().await?;
+    for (login, password, role, body, name) in USERS {
+        let body = all
+            .iter()
+            .find(|b| b.name == *body || b.short_names.iter().any(|s| s == body))
+            .with_context(|| format!("demo body {body} missing"))?;
+        app.add_user(None, &origin, login, name, &body.code, *role, SecretString::from(*password))
+            .await
+            .map_err(|e| anyhow::anyhow!("demo user {login}: {e:?}"))?;
+    }
+    load_items(app, &origin).await?;
+    let office = app.actor_for_login("office").await?;
+    let notices: Vec<DemoNotice> = serde_json::from_str(NOTICES).context("demo/notices.json")?;
+    for n in notices {
+        let date = NaiveDate::parse_from_str(&n.date, "%Y-%m-%d")?;
+        app.add_notice(&office, &origin, &n.title, &n.body, date).await?;
+    }
+    Ok(())
+}
+
+fn input_of(it: &DemoItem) -> ItemInput {
+    ItemInput {
+        title: it.title.clone(),
+        body: it.body_text.clone(),
+        summary: it.summary.clone(),
+        doc_number: it.doc_number.clone(),
+        written_on: it.written_on.clone(),
+        genre: it.genre.clone(),
+        topic: it.topic.clone(),
+        key_areas: it.key_areas.clone(),
+        keywords: it.keywords.clone(),
+        validity: Some(it.validity.clone()),
+        ..ItemInput::default()
+    }
+}
+
+fn attachment(name: &str) -> Result<(String, Vec<u8>)> {
+    DEMO_ATTACHMENTS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(n, b)| ((*n).to_owned(), b.to_vec()))
+        .with_context(|| format!("demo attachment {name} missing"))
+}
+
+async fn load_items(app: &App, origin: &Origin) -> Result<()> {
+    let mut items: Vec<DemoItem> = serde_json::from_str(ITEMS).context("demo/items.json")?;
+    items.sort_by(|a, b| a.published_on.cmp(&b.published_on));
+    let bodies: HashMap<String, i64> = app.bodies().await?.into_iter().map(|b| (b.code, b.id)).collect();
+    let office = app.actor_for_login("office").await?;
+    let officer = app.actor_for_login("officer").await?;
+    let officer_body = officer.grants.first().map(|g| g.body_id).context("officer has no body")?;
+    let mut ids = HashMap::new();
+    for it in &items {
+        let input = input_of(it);
+        let id = match it.status.as_str() {
+            "published" => {
+                let body = *bodies.get(&it.body).with_context(|| format!("item body {}", it.body))?;
+                let on = it
+                    .published_on
+                    .as_deref()
+                    .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                    .with_context(|| format!("item {} has no publication date", it.key))?;
+                let files = it.attachments.iter().map(|a| attachment(a)).collect::<Result<Vec<_>>>()?;
+                app.import_published(&office, origin, body, &input, on, &files)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("demo item {}: {e:?}", it.key))?
+            }
+            // Drafts are the officer's, so the demo reviewer finds them in the review queue.
+            "draft" | "in_review" => {
+                let id = app
+                    .create_draft(&officer, origin, officer_body, &input)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("demo draft {}: {e:?}", it.key))?;
+                for a in &it.attachments {
+                    let (name, bytes) = attachment(a)?;
+                    app.add_attachment(&officer, origin, id, &name, &bytes).await?;
+                }
+                if it.status == "in_review" {
+                    app.submit(&officer, origin, id).await?;
+                }
+                id
+            }
+            other => bail!("demo item {} has status {other}", it.key),
+        };
+        ids.insert(it.key.clone(), id);
+    }
+    for it in &items {
+        if let (Some(succ), Some(id)) = (&it.successor, ids.get(&it.key))
+            && it.status == "published"
+        {
+            let succ_id = *ids.get(succ).with_context(|| format!("successor {succ}"))?;
+            app.set_validity(&office, origin, *id, Validity::Revised, Some(succ_id))
+                .await
+                .map_err(|e| anyhow::anyhow!("demo successor of {}: {e:?}", it.key))?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,279 @@
+//! The gongkai binary as a library: command-line parsing, start-up wiring, and the demo loader.
+//! Every command goes through the application layer (`gongkai-app`), never the store.
+
+pub mod demo;
+
+use std::io::Read;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use gongkai_app::audit::ChainStatus;
+use gongkai_app::auth::SecretString;
+use gongkai_app::domain::role::Role;
+use gongkai_app::{App, AppConfig, Origin};
+use gongkai_web::{AppState, SiteConfig};
+
+#[derive(Debug, Parser)]
+#[command(name = "gongkai", version, about = "政务公开平台 gongkai: government information disclosure portal")]
+pub struct Cli {
+    /// Data folder: SQLite database, attachments.
+    #[arg(long, global = true, default_value = "./data", env = "GONGKAI_DATA")]
+    pub data: PathBuf,
+    /// Database URL (postgres://…); the SQLite file in the data folder when unset.
+    #[arg(long, global = true, env = "GONGKAI_DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the portal, console and API.
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080", env = "GONGKAI_ADDR")]
+        addr: SocketAddr,
+        /// Load the demo city (海州市) into an empty database.
+        #[arg(long)]
+        demo: bool,
+        /// The portal's name; defaults to the demo city's name with --demo.
+        #[arg(long, env = "GONGKAI_SITE_NAME")]
+        site_name: Option<String>,
+        /// Public base URL for feeds and the sitemap.
+        #[arg(long, env = "GONGKAI_BASE_URL")]
+        base_url: Option<String>,
+        /// Mark cookies Secure (when served over HTTPS).
+        #[arg(long, env = "GONGKAI_SECURE_COOKIES")]
+        secure_cookies: bool,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Staff accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user with a role in a body; the password is read from standard input.
+    Add {
+        #[arg(long)]
+        login: String,
+        /// Code of the body the role applies to.
+        #[arg(long)]
+        body: String,
+        /// officer, reviewer, body_admin, city_office or auditor.
+        #[arg(long)]
+        role: String,
+        #[arg(long, default_value = "")]
+        name: String,
+        /// Read the password from standard input (required: passwords never go on the command line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// Give an existing user another role in a body.
+    Grant {
+        #[arg(long)]
+        login: String,
+        #[arg(long)]
+        body: String,
+        #[arg(long)]
+        role: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token for a user and print it (shown once).
+    Create {
+        #[arg(long)]
+        login: String,
+        #[arg(long, default_value = "cli")]
+        label: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Recompute the hash chain; exit non-zero if a record was modified or deleted.
+    Verify,
+}
+
+/// The database URL for the data folder, unless one is given.
+pub fn database_url(data: &Path, given: Option<&str>) -> String {
+    match given.filter(|u| !u.trim().is_empty()) {
+        Some(u) => u.to_owned(),
+        None => format!("sqlite://{}", data.join("gongkai.db").display()),
+    }
+}
+
+/// Opens the application on the data folder (creating it) and migrates the database.
+pub async fn open_app(data: &Path, url: Option<&str>) -> Result<App> {
+    std::fs::create_dir_all(data).with_context(|| format!("creating data folder {}", data.display()))?;
+    let url = database_url(data, url);
+    App::open(&url, data.to_path_buf(), AppConfig::default())
+        .await
+        .context("opening the database")
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: starting the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("GONGKAI_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
+
+fn parse_role(s: &str) -> Result<Role> {
+    Role::parse(s).with_context(|| {
+        format!("unknown role {s:?}: use officer, reviewer, body_admin, city_office or auditor")
+    })
+}
+
+pub async fn run(cli: Cli) -> Result<ExitCode> {
+    let app = open_app(&cli.data, cli.database_url.as_deref()).await?;
+    let origin = Origin::cli();
+    match cli.command {
+        Command::Migrate => println!("migrations applied"),
+        Command::Serve {
+            addr,
+            demo,
+            site_name,
+            base_url,
+            secure_cookies,
+        } => {
+            let mut site = SiteConfig {
+                base_url: base_url.unwrap_or_else(|| format!("http://{addr}")),
+                secure_cookies,
+                ..SiteConfig::default()
+            };
+            if demo {
+                let logins = demo::load_if_empty(&app).await?;
+                site.name = demo::SITE_NAME.to_owned();
+                demo::print_logins(&logins);
+            }
+            if let Some(name) = site_name {
+                site.name = name;
+            }
+            let listener = tokio::net::TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("binding {addr}"))?;
+            eprintln!("gongkai listening on http://{}", listener.local_addr()?);
+            let state = AppState {
+                app: app.clone(),
+                site: Arc::new(site),
+            };
+            gongkai_web::serve(listener, state, shutdown_signal()).await?;
+        }
+        Command::User { command } => match command {
+            UserCommand::Add {
+                login,
+                body,
+                role,
+                name,
+                password_stdin: _,
+            } => {
+                let role = parse_role(&role)?;
+                let mut password = String::new();
+                std::io::stdin()
+                    .read_to_string(&mut password)
+                    .context("reading the password from standard input")?;
+                let password = password.trim_end_matches(['\n', '\r']).to_owned();
+                app.add_user(None, &origin, &login, &name, &body, role, SecretString::from(password))
+                    .await
+                    .map_err(describe)?;
+                println!("user {login} created: {} in {body}", role.as_str());
+            }
+            UserCommand::Grant { login, body, role } => {
+                let role = parse_role(&role)?;
+                app.grant_role(&origin, &login, &body, role).await.map_err(describe)?;
+                println!("granted {} in {body} to {login}", role.as_str());
+            }
+        },
+        Command::Token { command } => match command {
+            TokenCommand::Create { login, label } => {
+                let token = app.create_token(&origin, &login, &label).await.map_err(describe)?;
+                println!("{token}");
+            }
+        },
+        Command::Audit { command } => match command {
+            AuditCommand::Verify => match app.verify_audit_chain().await.map_err(describe)? {
+                ChainStatus::Intact { records } => {
+                    println!("audit chain intact: {records} records verified");
+                }
+                ChainStatus::Broken(b) => {
+                    println!("audit chain BROKEN at record {}: {}", b.seq, b.reason);
+                    app.close().await;
+                    return Ok(ExitCode::from(2));
+                }
+            },
+        },
+    }
+    app.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Field errors in plain words for the terminal.
+fn describe(e: gongkai_app::AppError) -> anyhow::Error {
+    match e {
+        gongkai_app::AppError::Validation(fs) => {
+            let lines: Vec<String> = fs.iter().map(|f| format!("{}: {}", f.field, f.message_zh)).collect();
+            anyhow::anyhow!("{}", lines.join("; "))
+        }
+        other => anyhow::anyhow!(other),
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}

@@ -1,0 +1,17 @@
+//! Integration tests: each starts the real server on a random port against a real database and
+//! drives it over HTTP (and the real CLI binary where the CLI is the interface). Every test that
+//! touches the database runs on SQLite and on PostgreSQL (see `helpers::run`).
+
+mod helpers;
+
+mod audit;
+mod authz;
+mod bad_input;
+mod browser;
+mod cli;
+mod openapi;
+mod pii;
+mod portal;
+mod publishing;
+mod security;
+mod workflow;
