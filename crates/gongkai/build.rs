@@ -16,10 +16,16 @@ fn main() {
         })
         .unwrap_or_default();
     names.sort();
-    let mut out = String::from("/// Demo attachments: (file name, bytes).\npub static DEMO_ATTACHMENTS: &[(&str, &[u8])] = &[\n");
+    let mut out = String::from(
+        "/// Demo attachments: (file name, bytes).\npub static DEMO_ATTACHMENTS: &[(&str, &[u8])] = &[\n",
+    );
     for n in &names {
         let path = std::fs::canonicalize(dir.join(n)).expect("demo attachment path");
-        let _ = writeln!(out, "    ({n:?}, include_bytes!({:?})),", path.display().to_string());
+        let _ = writeln!(
+            out,
+            "    ({n:?}, include_bytes!({:?})),",
+            path.display().to_string()
+        );
     }
     out.push_str("];\n");
     let dest = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("demo_attachments.rs");

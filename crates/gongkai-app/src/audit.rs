@@ -63,10 +63,12 @@ impl App {
 
     /// The most recent records, for the auditor's console page.
     pub async fn audit_recent(&self, actor: &Actor, limit: i64) -> AppResult<Vec<AuditRecord>> {
-        let may = actor
-            .grants
-            .iter()
-            .any(|g| matches!(g.role, gongkai_domain::role::Role::Auditor | gongkai_domain::role::Role::CityOffice));
+        let may = actor.grants.iter().any(|g| {
+            matches!(
+                g.role,
+                gongkai_domain::role::Role::Auditor | gongkai_domain::role::Role::CityOffice
+            )
+        });
         if !may {
             return Err(AppError::Forbidden);
         }

@@ -11,6 +11,16 @@ use sha2::{Digest, Sha256};
 
 use crate::{App, AppError, AppResult, Origin, now_ms};
 
+/// A staff account to create, with its first role.
+#[derive(Debug)]
+pub struct NewUser {
+    pub login: String,
+    pub display_name: String,
+    pub body_code: String,
+    pub role: Role,
+    pub password: SecretString,
+}
+
 /// A new login session: the cookie value and the CSRF token bound to it.
 #[derive(Debug, Clone)]
 pub struct NewSession {
@@ -71,12 +81,15 @@ impl App {
         &self,
         by: Option<&Actor>,
         origin: &Origin,
-        login: &str,
-        display_name: &str,
-        body_code: &str,
-        role: Role,
-        password: SecretString,
+        user: NewUser,
     ) -> AppResult<i64> {
+        let NewUser {
+            login,
+            display_name,
+            body_code,
+            role,
+            password,
+        } = user;
         let login = login.trim();
         if login.is_empty()
             || login.len() > 64
@@ -90,7 +103,7 @@ impl App {
             ));
         }
         check_password(&password)?;
-        let body = self.body_by_code(body_code).await?;
+        let body = self.body_by_code(&body_code).await?;
         if let Some(actor) = by {
             let may = actor.can(gongkai_domain::role::Action::ManageUsers, body.id)
                 && (role != Role::CityOffice || actor.is_city_office());
@@ -104,7 +117,11 @@ impl App {
         if users::by_login(&mut tx, login).await?.is_some() {
             return Err(AppError::field("login", "该登录名已被使用"));
         }
-        let name = if display_name.trim().is_empty() { login } else { display_name.trim() };
+        let name = if display_name.trim().is_empty() {
+            login
+        } else {
+            display_name.trim()
+        };
         let id = users::insert(&mut tx, login, name, &hash, now).await?;
         users::grant(&mut tx, id, body.id, role.as_str()).await?;
         let after = serde_json::json!({"login": login, "body": body.code, "role": role.as_str()});
@@ -190,7 +207,11 @@ impl App {
             let lock = (failures >= self.config().lockout_threshold)
                 .then_some(now + self.config().lockout_ms);
             users::record_failure(&mut tx, user.id, lock).await?;
-            let action = if lock.is_some() { "user.locked" } else { "user.login_failed" };
+            let action = if lock.is_some() {
+                "user.locked"
+            } else {
+                "user.login_failed"
+            };
             audit::append(
                 &mut tx,
                 &audit::NewAudit {
@@ -277,7 +298,12 @@ impl App {
     }
 
     /// Issues an API token for `login` (`gongkai token create`); returns the secret once.
-    pub async fn create_token(&self, origin: &Origin, login: &str, label: &str) -> AppResult<String> {
+    pub async fn create_token(
+        &self,
+        origin: &Origin,
+        login: &str,
+        label: &str,
+    ) -> AppResult<String> {
         let token = format!("gk_{}", random_token());
         let now = now_ms();
         let mut tx = self.db().begin().await?;
@@ -360,5 +386,4 @@ impl App {
 }
 
 /// An argon2id hash of a random password, checked against when the login does not exist.
-const DUMMY_HASH: &str =
-    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$P9BeYaF7Ug5MeZP2uBEM4aIJ5ep2Gm3kDwE+1jMg/1w";
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$P9BeYaF7Ug5MeZP2uBEM4aIJ5ep2Gm3kDwE+1jMg/1w";

@@ -14,8 +14,8 @@ use gongkai_store::{Conn, audit, outbox};
 use serde::Serialize;
 
 pub use attachments::{Attachment, AttachmentFile};
-pub use input::ItemInput;
 pub use gongkai_store::items::VersionRow;
+pub use input::ItemInput;
 pub use queries::{CatalogFilter, Facets, ItemPage, Visibility};
 
 use crate::{App, AppError, AppResult, Origin, now_ms};
@@ -87,7 +87,17 @@ impl App {
         let row = load(&mut tx, id).await?;
         let snapshot = snapshot(&row);
         store_items::insert_version(&mut tx, id, 1, &snapshot, actor.user_id, now).await?;
-        record(&mut tx, actor, origin, "item.create", id, "", &snapshot, now).await?;
+        record(
+            &mut tx,
+            actor,
+            origin,
+            "item.create",
+            id,
+            "",
+            &snapshot,
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -102,7 +112,9 @@ impl App {
     ) -> AppResult<i64> {
         let now = now_ms();
         let mut tx = self.db().begin().await?;
-        let before = self.authorised(&mut tx, actor, id, Action::EditItem).await?;
+        let before = self
+            .authorised(&mut tx, actor, id, Action::EditItem)
+            .await?;
         check_transition(&before, &ItemEvent::Edit)?;
         if status_of(&before)? != ItemStatus::Draft {
             return Err(AppError::InvalidState("只有草稿可以修改".into()));
@@ -112,15 +124,32 @@ impl App {
         let after = load(&mut tx, id).await?;
         let snap = snapshot(&after);
         store_items::insert_version(&mut tx, id, version, &snap, actor.user_id, now).await?;
-        record(&mut tx, actor, origin, "item.edit", id, &snapshot(&before), &snap, now).await?;
+        record(
+            &mut tx,
+            actor,
+            origin,
+            "item.edit",
+            id,
+            &snapshot(&before),
+            &snap,
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(version)
     }
 
     /// Sends a draft to review (提交审核).
     pub async fn submit(&self, actor: &Actor, origin: &Origin, id: i64) -> AppResult<()> {
-        self.change_status(actor, origin, id, Action::SubmitItem, ItemEvent::Submit, None)
-            .await
+        self.change_status(
+            actor,
+            origin,
+            id,
+            Action::SubmitItem,
+            ItemEvent::Submit,
+            None,
+        )
+        .await
     }
 
     /// The reviewer's decision: approval is the recorded confidentiality review (保密审查) and
@@ -140,15 +169,29 @@ impl App {
                 let Some(note) = note else {
                     return Err(AppError::field("note", "退回时请填写审核意见"));
                 };
-                self.change_status(actor, origin, id, Action::ReviewItem, ItemEvent::Reject, Some(note))
-                    .await
+                self.change_status(
+                    actor,
+                    origin,
+                    id,
+                    Action::ReviewItem,
+                    ItemEvent::Reject,
+                    Some(note),
+                )
+                .await
             }
             ReviewDecision::Approve {
                 pii_override,
                 publish_at_ms,
             } => {
-                self.approve(actor, origin, id, note, pii_override.as_deref(), *publish_at_ms)
-                    .await
+                self.approve(
+                    actor,
+                    origin,
+                    id,
+                    note,
+                    pii_override.as_deref(),
+                    *publish_at_ms,
+                )
+                .await
             }
         }
     }
@@ -165,8 +208,15 @@ impl App {
         let now = now_ms();
         let scheduled = publish_at_ms.filter(|t| *t > now);
         let mut tx = self.db().begin().await?;
-        let row = self.authorised(&mut tx, actor, id, Action::ReviewItem).await?;
-        check_transition(&row, &ItemEvent::Approve { scheduled: scheduled.is_some() })?;
+        let row = self
+            .authorised(&mut tx, actor, id, Action::ReviewItem)
+            .await?;
+        check_transition(
+            &row,
+            &ItemEvent::Approve {
+                scheduled: scheduled.is_some(),
+            },
+        )?;
         if row.created_by == actor.user_id {
             return Err(AppError::InvalidState("不能审核本人起草的信息".into()));
         }
@@ -175,7 +225,11 @@ impl App {
         if !findings.is_empty() && pii_override.is_none() {
             return Err(AppError::PiiBlocked(findings));
         }
-        let pii_override = if findings.is_empty() { None } else { pii_override };
+        let pii_override = if findings.is_empty() {
+            None
+        } else {
+            pii_override
+        };
         store_items::record_review(&mut tx, id, actor.user_id, note, pii_override, now).await?;
         let after = serde_json::json!({
             "status": if scheduled.is_some() { "scheduled" } else { "published" },
@@ -197,7 +251,10 @@ impl App {
         .await?;
         match scheduled {
             Some(at) => publish::schedule(&mut tx, id, at, now).await?,
-            None => self.publish_now(&mut tx, &row, &actor.login, origin, now).await?,
+            None => {
+                self.publish_now(&mut tx, &row, &actor.login, origin, now)
+                    .await?
+            }
         }
         tx.commit().await?;
         Ok(())
@@ -215,8 +272,15 @@ impl App {
         if reason.is_empty() {
             return Err(AppError::field("reason", "请填写撤回原因"));
         }
-        self.change_status(actor, origin, id, Action::WithdrawItem, ItemEvent::Withdraw, Some(reason))
-            .await
+        self.change_status(
+            actor,
+            origin,
+            id,
+            Action::WithdrawItem,
+            ItemEvent::Withdraw,
+            Some(reason),
+        )
+        .await
     }
 
     async fn change_status(
@@ -238,8 +302,17 @@ impl App {
         }
         let after = serde_json::json!({"status": to.as_str(), "note": note});
         let name = format!("item.{}", event_name(&event));
-        record(&mut tx, actor, origin, &name, id, &status_json(&row.status), &after.to_string(), now)
-            .await?;
+        record(
+            &mut tx,
+            actor,
+            origin,
+            &name,
+            id,
+            &status_json(&row.status),
+            &after.to_string(),
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -260,13 +333,19 @@ impl App {
             return Ok(row);
         }
         let visible = row.status == "published" || actor.can(Action::ViewDrafts, row.body_id);
-        Err(if visible { AppError::Forbidden } else { AppError::NotFound("item") })
+        Err(if visible {
+            AppError::Forbidden
+        } else {
+            AppError::NotFound("item")
+        })
     }
 
     /// Scans title, summary, body and attachment text for personal data.
     pub async fn scan_item(&self, actor: &Actor, id: i64) -> AppResult<Vec<PiiFinding>> {
         let mut c = self.db().read().await?;
-        let row = self.authorised(&mut c, actor, id, Action::ViewDrafts).await?;
+        let row = self
+            .authorised(&mut c, actor, id, Action::ViewDrafts)
+            .await?;
         self.scan_row(&mut c, &row).await
     }
 
@@ -292,18 +371,26 @@ impl App {
 
     /// One-click masking (一键脱敏) of every hit in the title, summary and body of an item not
     /// yet published. Attachment hits cannot be masked in place: the file must be replaced.
-    pub async fn mask_personal_data(&self, actor: &Actor, origin: &Origin, id: i64) -> AppResult<usize> {
+    pub async fn mask_personal_data(
+        &self,
+        actor: &Actor,
+        origin: &Origin,
+        id: i64,
+    ) -> AppResult<usize> {
         let now = now_ms();
         let mut tx = self.db().begin().await?;
         let row = store_items::by_id(&mut tx, id)
             .await?
             .ok_or(AppError::NotFound("item"))?;
-        if !(actor.can(Action::EditItem, row.body_id) || actor.can(Action::ReviewItem, row.body_id)) {
+        if !(actor.can(Action::EditItem, row.body_id) || actor.can(Action::ReviewItem, row.body_id))
+        {
             return Err(AppError::Forbidden);
         }
         let status = status_of(&row)?;
         if !matches!(status, ItemStatus::Draft | ItemStatus::InReview) {
-            return Err(AppError::InvalidState("已发布的信息不能在此脱敏，请撤回后修改".into()));
+            return Err(AppError::InvalidState(
+                "已发布的信息不能在此脱敏，请撤回后修改".into(),
+            ));
         }
         let cfg = &self.config().mask;
         let count = pii::scan(&row.title, cfg).len()
@@ -320,7 +407,17 @@ impl App {
         let after = load(&mut tx, id).await?;
         let snap = snapshot(&after);
         store_items::insert_version(&mut tx, id, version, &snap, actor.user_id, now).await?;
-        record(&mut tx, actor, origin, "item.mask_pii", id, &snapshot(&row), &snap, now).await?;
+        record(
+            &mut tx,
+            actor,
+            origin,
+            "item.mask_pii",
+            id,
+            &snapshot(&row),
+            &snap,
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(count)
     }
@@ -338,18 +435,28 @@ impl App {
         use gongkai_domain::item::Validity;
         let now = now_ms();
         let mut tx = self.db().begin().await?;
-        let row = self.authorised(&mut tx, actor, id, Action::ReviewItem).await?;
+        let row = self
+            .authorised(&mut tx, actor, id, Action::ReviewItem)
+            .await?;
         if status_of(&row)? != ItemStatus::Published {
-            return Err(AppError::InvalidState("只有已发布的信息可以变更有效性".into()));
+            return Err(AppError::InvalidState(
+                "只有已发布的信息可以变更有效性".into(),
+            ));
         }
         let successor_id = match (validity, successor_id) {
             (Validity::Revised, None) => {
-                return Err(AppError::field("successor_id", "已修订的文件须指明修订后的文件"));
+                return Err(AppError::field(
+                    "successor_id",
+                    "已修订的文件须指明修订后的文件",
+                ));
             }
             (Validity::Revised, Some(s)) => {
                 let succ = store_items::by_id(&mut tx, s).await?;
                 if s == id || succ.is_none_or(|r| r.status != "published") {
-                    return Err(AppError::field("successor_id", "修订后的文件须是另一条已发布的信息"));
+                    return Err(AppError::field(
+                        "successor_id",
+                        "修订后的文件须是另一条已发布的信息",
+                    ));
                 }
                 Some(s)
             }
@@ -363,10 +470,21 @@ impl App {
         let snap = snapshot(&after);
         store_items::insert_version(&mut tx, id, version, &snap, actor.user_id, now).await?;
         outbox::enqueue(&mut tx, "item.changed", id, now).await?;
-        let before = serde_json::json!({"validity": row.validity, "successor_id": row.successor_id});
-        let after = serde_json::json!({"validity": validity.as_str(), "successor_id": successor_id});
-        record(&mut tx, actor, origin, "item.validity", id, &before.to_string(), &after.to_string(), now)
-            .await?;
+        let before =
+            serde_json::json!({"validity": row.validity, "successor_id": row.successor_id});
+        let after =
+            serde_json::json!({"validity": validity.as_str(), "successor_id": successor_id});
+        record(
+            &mut tx,
+            actor,
+            origin,
+            "item.validity",
+            id,
+            &before.to_string(),
+            &after.to_string(),
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -38,7 +38,9 @@ impl TryFrom<bodies::BodyRow> for Body {
 impl Body {
     /// The name shown in lists: the first short name when there is one.
     pub fn short_name(&self) -> &str {
-        self.short_names.first().map_or(self.name.as_str(), String::as_str)
+        self.short_names
+            .first()
+            .map_or(self.name.as_str(), String::as_str)
     }
 }
 
@@ -55,7 +57,11 @@ pub struct NewBody {
 impl App {
     pub async fn bodies(&self) -> AppResult<Vec<Body>> {
         let mut c = self.db().read().await?;
-        bodies::list(&mut c).await?.into_iter().map(Body::try_from).collect()
+        bodies::list(&mut c)
+            .await?
+            .into_iter()
+            .map(Body::try_from)
+            .collect()
     }
 
     pub async fn body(&self, id: i64) -> AppResult<Body> {

@@ -123,7 +123,9 @@ pub async fn for_entity(conn: &mut Conn, entity: &str, entity_id: &str) -> Resul
 
 /// The head the chain must end at (sequence and hash), to detect deletion of the last records.
 pub async fn head(conn: &mut Conn) -> Result<(i64, String)> {
-    Ok(sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
-        .fetch_one(conn)
-        .await?)
+    Ok(
+        sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
+            .fetch_one(conn)
+            .await?,
+    )
 }

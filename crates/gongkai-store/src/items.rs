@@ -335,8 +335,16 @@ impl ItemFilter {
             push(&mut sql, " AND genre = ?", Arg::Text(g.clone()));
         }
         if let Some(y) = self.year {
-            push(&mut sql, " AND published_on >= ?", Arg::Text(format!("{y:04}-01-01")));
-            push(&mut sql, " AND published_on <= ?", Arg::Text(format!("{y:04}-12-31")));
+            push(
+                &mut sql,
+                " AND published_on >= ?",
+                Arg::Text(format!("{y:04}-01-01")),
+            );
+            push(
+                &mut sql,
+                " AND published_on <= ?",
+                Arg::Text(format!("{y:04}-12-31")),
+            );
         }
         if let Some(v) = &self.validity {
             push(&mut sql, " AND validity = ?", Arg::Text(v.clone()));
@@ -472,15 +480,20 @@ pub async fn versions(conn: &mut Conn, item_id: i64) -> Result<Vec<VersionRow>> 
 
 /// Items that name `id` as their successor (the documents it replaced).
 pub async fn predecessors(conn: &mut Conn, id: i64) -> Result<Vec<(i64, String)>> {
-    Ok(
-        sqlx::query_as("SELECT id, title FROM items WHERE successor_id = $1 AND status = 'published'")
-            .bind(id)
-            .fetch_all(conn)
-            .await?,
+    Ok(sqlx::query_as(
+        "SELECT id, title FROM items WHERE successor_id = $1 AND status = 'published'",
     )
+    .bind(id)
+    .fetch_all(conn)
+    .await?)
 }
 
-pub async fn set_successor(conn: &mut Conn, id: i64, successor_id: i64, validity: &str) -> Result<()> {
+pub async fn set_successor(
+    conn: &mut Conn,
+    id: i64,
+    successor_id: i64,
+    validity: &str,
+) -> Result<()> {
     sqlx::query("UPDATE items SET successor_id = $1, validity = $2 WHERE id = $3")
         .bind(successor_id)
         .bind(validity)

@@ -22,7 +22,8 @@ pub struct GrantRow {
     pub role: String,
 }
 
-const COLUMNS: &str = "id, login, display_name, password_hash, failed_logins, locked_until_ms, active";
+const COLUMNS: &str =
+    "id, login, display_name, password_hash, failed_logins, locked_until_ms, active";
 
 pub async fn insert(
     conn: &mut Conn,

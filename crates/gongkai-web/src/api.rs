@@ -71,7 +71,10 @@ pub fn router(upload_limit: usize) -> axum::Router<AppState> {
         .route(
             "/openapi.json",
             axum::routing::get(move || async move {
-                ([(axum::http::header::CONTENT_TYPE, "application/json")], doc)
+                (
+                    [(axum::http::header::CONTENT_TYPE, "application/json")],
+                    doc,
+                )
             }),
         )
         .fallback(|| async { ApiError::App(AppError::NotFound("resource")) })
@@ -92,7 +95,12 @@ async fn list_bodies(State(state): State<AppState>) -> ApiResult<Json<Vec<BodyJs
     let bodies = state.app.bodies().await?;
     let codes: std::collections::HashMap<i64, String> =
         bodies.iter().map(|b| (b.id, b.code.clone())).collect();
-    Ok(Json(bodies.into_iter().map(|b| BodyJson::new(b, &codes)).collect()))
+    Ok(Json(
+        bodies
+            .into_iter()
+            .map(|b| BodyJson::new(b, &codes))
+            .collect(),
+    ))
 }
 
 /// List published items, newest first, with catalog filters.
@@ -122,7 +130,9 @@ async fn list_items(
         year: q.year,
         validity,
     };
-    let page = app.catalog(&filter, Page::new(q.page, q.per_page, 100)).await?;
+    let page = app
+        .catalog(&filter, Page::new(q.page, q.per_page, 100))
+        .await?;
     Ok(Json(ItemListJson::new(&state, page).await?))
 }
 
@@ -143,11 +153,21 @@ async fn create_item(
         .filter(|c| !c.trim().is_empty())
         .ok_or_else(|| ApiError::bad_request("body_code", "请指明发布机构代码 body_code"))?;
     let body = state.app.body_by_code(code).await?;
-    let id = state.app.create_draft(&actor, &origin, body.id, &w.input()).await?;
-    Ok((StatusCode::CREATED, Json(load(&state, Some(&actor), id).await?)))
+    let id = state
+        .app
+        .create_draft(&actor, &origin, body.id, &w.input())
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(load(&state, Some(&actor), id).await?),
+    ))
 }
 
-async fn load(state: &AppState, actor: Option<&gongkai_app::domain::role::Actor>, id: i64) -> ApiResult<ItemJson> {
+async fn load(
+    state: &AppState,
+    actor: Option<&gongkai_app::domain::role::Actor>,
+    id: i64,
+) -> ApiResult<ItemJson> {
     match state.app.item(actor, id).await? {
         Visibility::Visible(item) => Ok(ItemJson::new(state, actor, *item).await?),
         Visibility::Withdrawn { .. } => Err(ApiError::App(AppError::NotFound("item"))),
@@ -195,7 +215,10 @@ async fn update_item(
     Path(id): Path<i64>,
     ApiJson(w): ApiJson<ItemWrite>,
 ) -> ApiResult<Json<ItemJson>> {
-    state.app.update_draft(&actor, &origin, id, &w.input()).await?;
+    state
+        .app
+        .update_draft(&actor, &origin, id, &w.input())
+        .await?;
     Ok(Json(load(&state, Some(&actor), id).await?))
 }
 
@@ -282,9 +305,16 @@ async fn set_item_validity(
     Path(id): Path<i64>,
     ApiJson(w): ApiJson<ValidityWrite>,
 ) -> ApiResult<Json<ItemJson>> {
-    let v = Validity::parse(&w.validity)
-        .ok_or_else(|| ApiError::bad_request("validity", "有效性应为 effective、expired、repealed 或 revised"))?;
-    state.app.set_validity(&actor, &origin, id, v, w.successor_id).await?;
+    let v = Validity::parse(&w.validity).ok_or_else(|| {
+        ApiError::bad_request(
+            "validity",
+            "有效性应为 effective、expired、repealed 或 revised",
+        )
+    })?;
+    state
+        .app
+        .set_validity(&actor, &origin, id, v, w.successor_id)
+        .await?;
     Ok(Json(load(&state, Some(&actor), id).await?))
 }
 
@@ -298,7 +328,9 @@ async fn scan_item(
     Path(id): Path<i64>,
 ) -> ApiResult<Json<Vec<PiiFindingJson>>> {
     let findings = state.app.scan_item(&actor, id).await?;
-    Ok(Json(findings.into_iter().map(PiiFindingJson::from).collect()))
+    Ok(Json(
+        findings.into_iter().map(PiiFindingJson::from).collect(),
+    ))
 }
 
 /// Mask every personal-data hit in the title, summary and body (一键脱敏).
@@ -352,7 +384,10 @@ async fn upload_attachment(
         }
     }
     let (name, bytes) = file.ok_or_else(|| ApiError::bad_request("file", "缺少文件字段 file"))?;
-    let att_id = state.app.add_attachment(&actor, &origin, id, &name, &bytes).await?;
+    let att_id = state
+        .app
+        .add_attachment(&actor, &origin, id, &name, &bytes)
+        .await?;
     let att = state
         .app
         .attachments(Some(&actor), id)

@@ -13,20 +13,18 @@ use axum::routing::{get, post};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::Form;
 use gongkai_app::AppError;
+use gongkai_app::auth::SecretString;
 use gongkai_app::auth::SessionActor;
 use gongkai_app::domain::item::{ItemStatus, Validity};
 use gongkai_app::domain::pagination::Page;
 use gongkai_app::domain::role::Action;
 use gongkai_app::domain::taxonomy;
 use gongkai_app::items::{Item, ItemInput, PiiFinding, ReviewDecision, Visibility};
-use gongkai_app::auth::SecretString;
 use serde::Deserialize;
 
 use crate::AppState;
 use crate::error::PageError;
-use crate::session::{
-    ClientOrigin, SESSION_COOKIE, Staff, anon_csrf, check_csrf, session_cookie,
-};
+use crate::session::{ClientOrigin, SESSION_COOKIE, Staff, anon_csrf, check_csrf, session_cookie};
 use crate::views::{Chrome, ItemLine, Pager, body_map, paragraphs, status_class};
 
 pub fn router(upload_limit: usize) -> Router<AppState> {
@@ -122,7 +120,7 @@ async fn login(
         .map(|c| c.value().to_owned())
         .unwrap_or_default();
     if let Err(r) = check_csrf(&expected, &f.csrf) {
-        return r;
+        return r.into_response();
     }
     match state
         .app
@@ -163,7 +161,7 @@ async fn logout(
     Form(f): Form<CsrfForm>,
 ) -> Response {
     if let Err(r) = check_csrf(&s.csrf, &f.csrf) {
-        return r;
+        return r.into_response();
     }
     if let Some(c) = jar.get(SESSION_COOKIE)
         && let Err(e) = state.app.logout(c.value()).await
@@ -189,19 +187,26 @@ struct DashboardPage {
     can_audit: bool,
 }
 
-async fn dashboard(State(state): State<AppState>, Staff(s): Staff) -> Result<DashboardPage, PageError> {
+async fn dashboard(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+) -> Result<DashboardPage, PageError> {
     let app = &state.app;
     let bodies = body_map(app.bodies().await?);
     let actor = &s.actor;
     let can_create = !actor.bodies_with(Action::CreateItem).is_empty();
     let can_review = !actor.bodies_with(Action::ReviewItem).is_empty();
     let drafts = if can_create || can_review {
-        app.my_drafts(actor, Page::new(Some(1), Some(10), 10)).await?.items
+        app.my_drafts(actor, Page::new(Some(1), Some(10), 10))
+            .await?
+            .items
     } else {
         vec![]
     };
     let (queue, queue_total) = if can_review {
-        let p = app.review_queue(actor, Page::new(Some(1), Some(10), 10)).await?;
+        let p = app
+            .review_queue(actor, Page::new(Some(1), Some(10), 10))
+            .await?;
         (p.items, p.total)
     } else {
         (vec![], 0)
@@ -225,7 +230,8 @@ async fn dashboard(State(state): State<AppState>, Staff(s): Staff) -> Result<Das
         can_audit: actor.grants.iter().any(|g| {
             matches!(
                 g.role,
-                gongkai_app::domain::role::Role::Auditor | gongkai_app::domain::role::Role::CityOffice
+                gongkai_app::domain::role::Role::Auditor
+                    | gongkai_app::domain::role::Role::CityOffice
             )
         }),
     })
@@ -275,7 +281,11 @@ async fn items(
     Ok(ItemsPage {
         chrome: chrome_of(&state, &s),
         heading: "本单位信息".into(),
-        items: page.items.iter().map(|i| ItemLine::new(i, &bodies)).collect(),
+        items: page
+            .items
+            .iter()
+            .map(|i| ItemLine::new(i, &bodies))
+            .collect(),
         pager: Pager::new(&base, page.page, page.pages, page.total),
         statuses,
     })
@@ -294,7 +304,11 @@ async fn review_queue(
     Ok(ItemsPage {
         chrome: chrome_of(&state, &s),
         heading: "待审核".into(),
-        items: page.items.iter().map(|i| ItemLine::new(i, &bodies)).collect(),
+        items: page
+            .items
+            .iter()
+            .map(|i| ItemLine::new(i, &bodies))
+            .collect(),
         pager: Pager::new("/console/review", page.page, page.pages, page.total),
         statuses: vec![],
     })
@@ -395,13 +409,18 @@ async fn editor(
             .iter()
             .map(|k| (k.clone(), input.key_areas.contains(k)))
             .collect(),
-        validities: [Validity::Effective, Validity::Expired, Validity::Repealed, Validity::Revised]
-            .iter()
-            .map(|v| {
-                let sel = Validity::parse(&current_validity).unwrap_or_default() == *v;
-                (v.as_str(), v.label_zh(), sel)
-            })
-            .collect(),
+        validities: [
+            Validity::Effective,
+            Validity::Expired,
+            Validity::Repealed,
+            Validity::Revised,
+        ]
+        .iter()
+        .map(|v| {
+            let sel = Validity::parse(&current_validity).unwrap_or_default() == *v;
+            (v.as_str(), v.label_zh(), sel)
+        })
+        .collect(),
         input,
         errors,
         topics,
@@ -414,13 +433,23 @@ async fn new_item(State(state): State<AppState>, Staff(s): Staff) -> Result<Edit
     if first.is_none() && !s.actor.is_city_office() {
         return Err(PageError(AppError::Forbidden));
     }
-    editor(&state, &s, "/console/items".into(), "起草信息", first, ItemInput::default(), HashMap::new())
-        .await
+    editor(
+        &state,
+        &s,
+        "/console/items".into(),
+        "起草信息",
+        first,
+        ItemInput::default(),
+        HashMap::new(),
+    )
+    .await
 }
 
 fn errors_of(e: &AppError) -> Option<HashMap<&'static str, String>> {
     match e {
-        AppError::Validation(fs) => Some(fs.iter().map(|f| (f.field, f.message_zh.clone())).collect()),
+        AppError::Validation(fs) => {
+            Some(fs.iter().map(|f| (f.field, f.message_zh.clone())).collect())
+        }
         _ => None,
     }
 }
@@ -432,18 +461,31 @@ async fn create(
     Form(f): Form<ItemForm>,
 ) -> Response {
     if let Err(r) = check_csrf(&s.csrf, &f.csrf) {
-        return r;
+        return r.into_response();
     }
     let Some(body_id) = f.body_id else {
         return PageError(AppError::field("body_id", "请选择发布机构")).into_response();
     };
     let input = f.input();
-    match state.app.create_draft(&s.actor, &origin, body_id, &input).await {
+    match state
+        .app
+        .create_draft(&s.actor, &origin, body_id, &input)
+        .await
+    {
         Ok(id) => Redirect::to(&format!("/console/items/{id}")).into_response(),
         Err(e) => match errors_of(&e) {
             // Re-show the form with everything typed and the errors next to their fields.
             Some(errors) => render(
-                editor(&state, &s, "/console/items".into(), "起草信息", Some(body_id), input, errors).await,
+                editor(
+                    &state,
+                    &s,
+                    "/console/items".into(),
+                    "起草信息",
+                    Some(body_id),
+                    input,
+                    errors,
+                )
+                .await,
                 axum::http::StatusCode::UNPROCESSABLE_ENTITY,
             ),
             None => PageError(e).into_response(),
@@ -489,8 +531,16 @@ async fn edit_form(
     Path(id): Path<i64>,
 ) -> Result<EditorPage, PageError> {
     let item = staff_item(&state, &s, id).await?;
-    editor(&state, &s, format!("/console/items/{id}/edit"), "修改草稿", Some(item.body_id), input_of(&item), HashMap::new())
-        .await
+    editor(
+        &state,
+        &s,
+        format!("/console/items/{id}/edit"),
+        "修改草稿",
+        Some(item.body_id),
+        input_of(&item),
+        HashMap::new(),
+    )
+    .await
 }
 
 async fn edit(
@@ -501,14 +551,23 @@ async fn edit(
     Form(f): Form<ItemForm>,
 ) -> Response {
     if let Err(r) = check_csrf(&s.csrf, &f.csrf) {
-        return r;
+        return r.into_response();
     }
     let input = f.input();
     match state.app.update_draft(&s.actor, &origin, id, &input).await {
         Ok(_) => Redirect::to(&format!("/console/items/{id}")).into_response(),
         Err(e) => match errors_of(&e) {
             Some(errors) => render(
-                editor(&state, &s, format!("/console/items/{id}/edit"), "修改草稿", f.body_id, input, errors).await,
+                editor(
+                    &state,
+                    &s,
+                    format!("/console/items/{id}/edit"),
+                    "修改草稿",
+                    f.body_id,
+                    input,
+                    errors,
+                )
+                .await,
                 axum::http::StatusCode::UNPROCESSABLE_ENTITY,
             ),
             None => PageError(e).into_response(),
@@ -570,7 +629,10 @@ async fn item_console(
         None if actor.can(Action::ViewDrafts, item.body_id) => app.scan_item(actor, id).await?,
         None => vec![],
     };
-    let maskable = findings.iter().filter(|f| !f.field.starts_with("attachment:")).count();
+    let maskable = findings
+        .iter()
+        .filter(|f| !f.field.starts_with("attachment:"))
+        .count();
     let versions = if actor.can(Action::ViewDrafts, item.body_id) {
         app.versions(actor, id)
             .await?
@@ -650,10 +712,20 @@ async fn act(
                 Err(e) => e.into_response(),
             }
         }
-        Err(e @ (AppError::Validation(_) | AppError::InvalidState(_) | AppError::Conflict(_) | AppError::TooLarge { .. } | AppError::UnsupportedType)) => {
+        Err(
+            e @ (AppError::Validation(_)
+            | AppError::InvalidState(_)
+            | AppError::Conflict(_)
+            | AppError::TooLarge { .. }
+            | AppError::UnsupportedType),
+        ) => {
             let (status, _, mut msg) = crate::error::classify(&e);
             if let AppError::Validation(fs) = &e {
-                msg = fs.iter().map(|f| f.message_zh.clone()).collect::<Vec<_>>().join("；");
+                msg = fs
+                    .iter()
+                    .map(|f| f.message_zh.clone())
+                    .collect::<Vec<_>>()
+                    .join("；");
             }
             match item_console(state, s, id, None, Some(msg), None).await {
                 Ok(p) => (status, p).into_response(),
@@ -672,7 +744,7 @@ async fn submit(
     Form(f): Form<CsrfForm>,
 ) -> Response {
     if let Err(r) = check_csrf(&s.csrf, &f.csrf) {
-        return r;
+        return r.into_response();
     }
     let r = state.app.submit(&s.actor, &origin, id).await;
     act(&state, &s, id, "submit", r).await
@@ -696,7 +768,7 @@ async fn review(
     Form(f): Form<ReviewForm>,
 ) -> Response {
     if let Err(r) = check_csrf(&s.csrf, &f.csrf) {
-        return r;
+        return r.into_response();
     }
     let decision = if f.decision == "reject" {
         ReviewDecision::Reject
@@ -710,7 +782,11 @@ async fn review(
             publish_at_ms,
         }
     };
-    let done = if f.decision == "reject" { "reject" } else { "approve" };
+    let done = if f.decision == "reject" {
+        "reject"
+    } else {
+        "approve"
+    };
     let r = state
         .app
         .review(&s.actor, &origin, id, &decision, Some(&f.note))
@@ -726,9 +802,13 @@ async fn mask(
     Form(f): Form<CsrfForm>,
 ) -> Response {
     if let Err(r) = check_csrf(&s.csrf, &f.csrf) {
-        return r;
+        return r.into_response();
     }
-    let r = state.app.mask_personal_data(&s.actor, &origin, id).await.map(|_| ());
+    let r = state
+        .app
+        .mask_personal_data(&s.actor, &origin, id)
+        .await
+        .map(|_| ());
     act(&state, &s, id, "mask", r).await
 }
 
@@ -747,7 +827,7 @@ async fn withdraw(
     Form(f): Form<WithdrawForm>,
 ) -> Response {
     if let Err(r) = check_csrf(&s.csrf, &f.csrf) {
-        return r;
+        return r.into_response();
     }
     let r = state.app.withdraw(&s.actor, &origin, id, &f.reason).await;
     act(&state, &s, id, "withdraw", r).await
@@ -769,13 +849,23 @@ async fn validity(
     Form(f): Form<ValidityForm>,
 ) -> Response {
     if let Err(r) = check_csrf(&s.csrf, &f.csrf) {
-        return r;
+        return r.into_response();
     }
     let Some(v) = Validity::parse(&f.validity) else {
-        return act(&state, &s, id, "validity", Err(AppError::field("validity", "请选择有效性"))).await;
+        return act(
+            &state,
+            &s,
+            id,
+            "validity",
+            Err(AppError::field("validity", "请选择有效性")),
+        )
+        .await;
     };
     let successor = f.successor_id.trim().parse().ok();
-    let r = state.app.set_validity(&s.actor, &origin, id, v, successor).await;
+    let r = state
+        .app
+        .set_validity(&s.actor, &origin, id, v, successor)
+        .await;
     act(&state, &s, id, "validity", r).await
 }
 
@@ -794,7 +884,9 @@ async fn upload(
                 let name = field.name().unwrap_or_default().to_owned();
                 let filename = field.file_name().map(str::to_owned);
                 match field.bytes().await {
-                    Ok(bytes) if name == "csrf" => csrf = String::from_utf8_lossy(&bytes).into_owned(),
+                    Ok(bytes) if name == "csrf" => {
+                        csrf = String::from_utf8_lossy(&bytes).into_owned()
+                    }
                     Ok(bytes) if name == "file" => {
                         file = Some((filename.unwrap_or_default(), bytes.to_vec()));
                     }
@@ -807,10 +899,17 @@ async fn upload(
         }
     }
     if let Err(r) = check_csrf(&s.csrf, &csrf) {
-        return r;
+        return r.into_response();
     }
     let Some((name, bytes)) = file else {
-        return act(&state, &s, id, "upload", Err(AppError::field("file", "请选择要上传的文件"))).await;
+        return act(
+            &state,
+            &s,
+            id,
+            "upload",
+            Err(AppError::field("file", "请选择要上传的文件")),
+        )
+        .await;
     };
     let r = state
         .app

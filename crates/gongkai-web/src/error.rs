@@ -36,22 +36,45 @@ pub struct FieldMessage {
 /// The status, code and Chinese message of an application error.
 pub fn classify(e: &AppError) -> (StatusCode, &'static str, String) {
     match e {
-        AppError::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated", "请先登录".into()),
-        AppError::BadCredentials => (StatusCode::UNAUTHORIZED, "bad_credentials", "用户名或密码错误".into()),
+        AppError::Unauthenticated => (
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            "请先登录".into(),
+        ),
+        AppError::BadCredentials => (
+            StatusCode::UNAUTHORIZED,
+            "bad_credentials",
+            "用户名或密码错误".into(),
+        ),
         AppError::Locked { .. } => (
             StatusCode::TOO_MANY_REQUESTS,
             "locked",
             "登录失败次数过多，账号已临时锁定，请 15 分钟后再试".into(),
         ),
-        AppError::Forbidden => (StatusCode::FORBIDDEN, "forbidden", "您没有执行此操作的权限".into()),
-        AppError::NotFound(what) => (StatusCode::NOT_FOUND, "not_found", format!("未找到：{}", what_zh(what))),
-        AppError::Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validation", "提交的内容有误，请检查标出的字段".into()),
+        AppError::Forbidden => (
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "您没有执行此操作的权限".into(),
+        ),
+        AppError::NotFound(what) => (
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("未找到：{}", what_zh(what)),
+        ),
+        AppError::Validation(_) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation",
+            "提交的内容有误，请检查标出的字段".into(),
+        ),
         AppError::Conflict(m) => (StatusCode::CONFLICT, "conflict", m.clone()),
         AppError::InvalidState(m) => (StatusCode::CONFLICT, "invalid_state", m.clone()),
         AppError::PiiBlocked(h) => (
             StatusCode::UNPROCESSABLE_ENTITY,
             "personal_data",
-            format!("发现 {} 处疑似个人信息，请脱敏或说明误报原因后再审核通过", h.len()),
+            format!(
+                "发现 {} 处疑似个人信息，请脱敏或说明误报原因后再审核通过",
+                h.len()
+            ),
         ),
         AppError::TooLarge { limit } => (
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -93,7 +116,10 @@ fn log_if_internal(e: &AppError) {
 #[derive(Debug)]
 pub enum ApiError {
     App(AppError),
-    Malformed { field: &'static str, message: String },
+    Malformed {
+        field: &'static str,
+        message: String,
+    },
 }
 
 impl From<AppError> for ApiError {

@@ -60,15 +60,19 @@ async fn entries(state: &AppState, limit: u32) -> Result<Vec<Entry>, PageError> 
     let app = &state.app;
     let bodies = crate::views::body_map(app.bodies().await?);
     let page = app
-        .catalog(&CatalogFilter::default(), Page::new(Some(1), Some(limit), limit))
+        .catalog(
+            &CatalogFilter::default(),
+            Page::new(Some(1), Some(limit), limit),
+        )
         .await?;
     Ok(page
         .items
         .into_iter()
         .map(|i| {
-            let at = chrono::DateTime::from_timestamp_millis(i.published_ms.unwrap_or(i.updated_ms))
-                .unwrap_or_default()
-                .with_timezone(&gongkai_app::china_offset());
+            let at =
+                chrono::DateTime::from_timestamp_millis(i.published_ms.unwrap_or(i.updated_ms))
+                    .unwrap_or_default()
+                    .with_timezone(&gongkai_app::china_offset());
             let summary = if i.fields.summary.is_empty() {
                 i.fields.body.chars().take(120).collect()
             } else {
@@ -76,7 +80,10 @@ async fn entries(state: &AppState, limit: u32) -> Result<Vec<Entry>, PageError> 
             };
             Entry {
                 id: i.id,
-                body_name: bodies.get(&i.body_id).map(|b| b.name.clone()).unwrap_or_default(),
+                body_name: bodies
+                    .get(&i.body_id)
+                    .map(|b| b.name.clone())
+                    .unwrap_or_default(),
                 title: i.fields.title,
                 summary,
                 updated_rfc3339: at.to_rfc3339(),
@@ -99,9 +106,10 @@ async fn atom(State(state): State<AppState>) -> Result<Response, PageError> {
     let feed = AtomFeed {
         site_name: state.site.name.clone(),
         base: state.site.base_url.clone(),
-        updated: entries
-            .first()
-            .map_or_else(|| "1970-01-01T00:00:00+00:00".into(), |e| e.updated_rfc3339.clone()),
+        updated: entries.first().map_or_else(
+            || "1970-01-01T00:00:00+00:00".into(),
+            |e| e.updated_rfc3339.clone(),
+        ),
         entries,
     };
     Ok(xml("application/atom+xml; charset=utf-8", feed.render()))

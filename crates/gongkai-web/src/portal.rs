@@ -71,7 +71,9 @@ struct HomePage {
 async fn home(State(state): State<AppState>, staff: MaybeStaff) -> Result<HomePage, PageError> {
     let app = &state.app;
     let bodies = body_map(app.bodies().await?);
-    let page = app.catalog(&CatalogFilter::default(), Page::new(Some(1), Some(12), 50)).await?;
+    let page = app
+        .catalog(&CatalogFilter::default(), Page::new(Some(1), Some(12), 50))
+        .await?;
     let facets = app.facets().await?;
     let count = |list: &[(String, i64)], name: &str| {
         list.iter().find(|(n, _)| n == name).map_or(0, |(_, c)| *c)
@@ -93,10 +95,14 @@ async fn home(State(state): State<AppState>, staff: MaybeStaff) -> Result<HomePa
         })
         .filter(|(_, n)| *n > 0)
         .collect();
-    topics.sort_by(|a, b| b.1.cmp(&a.1));
+    topics.sort_by_key(|t| std::cmp::Reverse(t.1));
     Ok(HomePage {
         chrome: chrome(&state, &staff),
-        items: page.items.iter().map(|i| ItemLine::new(i, &bodies)).collect(),
+        items: page
+            .items
+            .iter()
+            .map(|i| ItemLine::new(i, &bodies))
+            .collect(),
         notices: app
             .latest_notices(6)
             .await?
@@ -121,7 +127,10 @@ pub struct CatalogQuery {
 }
 
 fn non_empty(s: &Option<String>) -> Option<String> {
-    s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
+    s.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
 }
 
 /// A navigation entry: label, link, count, selected.
@@ -164,7 +173,10 @@ fn query_string(q: &CatalogQuery, replace: Option<(&str, &str)>) -> String {
             parts.push((k, v.to_owned()));
         }
     }
-    let qs: Vec<String> = parts.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect();
+    let qs: Vec<String> = parts
+        .iter()
+        .map(|(k, v)| format!("{k}={}", encode(v)))
+        .collect();
     format!("/catalog?{}", qs.join("&"))
 }
 
@@ -197,7 +209,9 @@ async fn catalog(
         year: non_empty(&q.year).and_then(|y| y.parse().ok()),
         validity,
     };
-    let page = app.catalog(&filter, Page::new(q.page, Some(20), 100)).await?;
+    let page = app
+        .catalog(&filter, Page::new(q.page, Some(20), 100))
+        .await?;
     let facets = app.facets().await?;
     let nav = |key: &str, entries: Vec<(String, String, i64)>, current: &Option<String>| {
         entries
@@ -210,13 +224,18 @@ async fn catalog(
             })
             .collect::<Vec<_>>()
     };
-    let count_of = |list: &[(String, i64)], v: &str| list.iter().find(|(n, _)| n == v).map_or(0, |x| x.1);
+    let count_of =
+        |list: &[(String, i64)], v: &str| list.iter().find(|(n, _)| n == v).map_or(0, |x| x.1);
     let bodies_nav = nav(
         "body",
         bodies
             .iter()
             .filter_map(|b| {
-                let n = facets.bodies.iter().find(|(id, _)| *id == b.id).map_or(0, |x| x.1);
+                let n = facets
+                    .bodies
+                    .iter()
+                    .find(|(id, _)| *id == b.id)
+                    .map_or(0, |x| x.1);
                 (n > 0).then(|| (b.code.clone(), b.name.clone(), n))
             })
             .collect(),
@@ -258,20 +277,32 @@ async fn catalog(
     );
     let years_nav = nav(
         "year",
-        facets.years.iter().map(|(y, n)| (y.clone(), format!("{y}年"), *n)).collect(),
+        facets
+            .years
+            .iter()
+            .map(|(y, n)| (y.clone(), format!("{y}年"), *n))
+            .collect(),
         &q.year,
     );
     let validity_nav = nav(
         "validity",
-        [Validity::Effective, Validity::Expired, Validity::Repealed, Validity::Revised]
-            .iter()
-            .map(|v| (v.as_str().to_owned(), v.label_zh().to_owned(), 0))
-            .collect(),
+        [
+            Validity::Effective,
+            Validity::Expired,
+            Validity::Repealed,
+            Validity::Revised,
+        ]
+        .iter()
+        .map(|v| (v.as_str().to_owned(), v.label_zh().to_owned(), 0))
+        .collect(),
         &q.validity,
     );
     let mut active_filters = Vec::new();
     if let Some(b) = &body {
-        active_filters.push((format!("机构：{}", b.name), query_string(&q, Some(("body", "")))));
+        active_filters.push((
+            format!("机构：{}", b.name),
+            query_string(&q, Some(("body", ""))),
+        ));
     }
     for (key, label, value) in [
         ("topic", "主题", non_empty(&q.topic)),
@@ -284,14 +315,23 @@ async fn catalog(
         }
     }
     if let Some(v) = validity {
-        active_filters.push((format!("有效性：{}", v.label_zh()), query_string(&q, Some(("validity", "")))));
+        active_filters.push((
+            format!("有效性：{}", v.label_zh()),
+            query_string(&q, Some(("validity", ""))),
+        ));
     }
-    let heading = body.as_ref().map_or_else(|| "政府信息公开目录".to_owned(), |b| b.name.clone());
+    let heading = body
+        .as_ref()
+        .map_or_else(|| "政府信息公开目录".to_owned(), |b| b.name.clone());
     let bodies = crate::views::body_map(bodies);
     Ok(CatalogPage {
         chrome: chrome(&state, &staff),
         heading,
-        items: page.items.iter().map(|i| ItemLine::new(i, &bodies)).collect(),
+        items: page
+            .items
+            .iter()
+            .map(|i| ItemLine::new(i, &bodies))
+            .collect(),
         pager: Pager::new(&query_string(&q, None), page.page, page.pages, page.total),
         navs: vec![
             ("主题分类", topics_nav),
@@ -340,7 +380,10 @@ async fn item_page(
     let actor = staff.0.as_ref().map(|s| &s.actor);
     let item = match app.item(actor, id).await? {
         Visibility::Visible(item) => *item,
-        Visibility::Withdrawn { title, index_number } => {
+        Visibility::Withdrawn {
+            title,
+            index_number,
+        } => {
             let page = WithdrawnPage {
                 chrome: chrome(&state, &staff),
                 title,
@@ -450,7 +493,8 @@ pub fn not_found_page(message: &str) -> Response {
 
 pub async fn not_found(uri: axum::http::Uri) -> Response {
     if uri.path().starts_with("/api/") {
-        return crate::error::ApiError::App(gongkai_app::AppError::NotFound("resource")).into_response();
+        return crate::error::ApiError::App(gongkai_app::AppError::NotFound("resource"))
+            .into_response();
     }
     not_found_page("您访问的页面不存在或已被移除")
 }

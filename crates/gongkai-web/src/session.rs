@@ -131,27 +131,36 @@ impl FromRequestParts<AppState> for ApiMaybeStaff {
 fn same_token(a: &str, b: &str) -> bool {
     a.len() == b.len()
         && !a.is_empty()
-        && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
-/// Rejects a form whose CSRF token does not match the session's.
-pub fn check_csrf(expected: &str, given: &str) -> Result<(), Response> {
-    if same_token(expected, given) {
-        Ok(())
-    } else {
-        Err(csrf_rejection())
+/// A form whose CSRF token did not match.
+#[derive(Debug)]
+pub struct CsrfRejected;
+
+impl IntoResponse for CsrfRejected {
+    fn into_response(self) -> Response {
+        (
+            StatusCode::FORBIDDEN,
+            crate::views::ErrorPage::new(
+                StatusCode::FORBIDDEN,
+                "表单已失效（安全校验未通过），请返回上一页刷新后重新提交".into(),
+            ),
+        )
+            .into_response()
     }
 }
 
-pub fn csrf_rejection() -> Response {
-    (
-        StatusCode::FORBIDDEN,
-        crate::views::ErrorPage::new(
-            StatusCode::FORBIDDEN,
-            "表单已失效（安全校验未通过），请返回上一页刷新后重新提交".into(),
-        ),
-    )
-        .into_response()
+/// Rejects a form whose CSRF token does not match the session's.
+pub fn check_csrf(expected: &str, given: &str) -> Result<(), CsrfRejected> {
+    if same_token(expected, given) {
+        Ok(())
+    } else {
+        Err(CsrfRejected)
+    }
 }
 
 /// The anonymous CSRF token from the cookie, or a new one to set.

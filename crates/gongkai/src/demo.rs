@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
-use gongkai_app::auth::SecretString;
+use gongkai_app::auth::{NewUser, SecretString};
 use gongkai_app::domain::item::Validity;
 use gongkai_app::domain::org::BodyKind;
 use gongkai_app::domain::role::Role;
@@ -75,11 +75,41 @@ pub struct DemoLogin {
 
 /// Demo accounts; their passwords are printed at start-up, so never use them in production.
 const USERS: &[(&str, &str, Role, &str, &str)] = &[
-    ("office", "demo-office-2026", Role::CityOffice, "市政府办公室", "市政务公开办 张主任"),
-    ("officer", "demo-officer-2026", Role::Officer, "市发改委", "市发改委 信息员 李明"),
-    ("reviewer", "demo-reviewer-2026", Role::Reviewer, "市发改委", "市发改委 审核员 王芳"),
-    ("bodyadmin", "demo-bodyadmin-2026", Role::BodyAdmin, "市发改委", "市发改委 管理员 赵强"),
-    ("auditor", "demo-auditor-2026", Role::Auditor, "海州市人民政府", "审计员 陈静"),
+    (
+        "office",
+        "demo-office-2026",
+        Role::CityOffice,
+        "市政府办公室",
+        "市政务公开办 张主任",
+    ),
+    (
+        "officer",
+        "demo-officer-2026",
+        Role::Officer,
+        "市发改委",
+        "市发改委 信息员 李明",
+    ),
+    (
+        "reviewer",
+        "demo-reviewer-2026",
+        Role::Reviewer,
+        "市发改委",
+        "市发改委 审核员 王芳",
+    ),
+    (
+        "bodyadmin",
+        "demo-bodyadmin-2026",
+        Role::BodyAdmin,
+        "市发改委",
+        "市发改委 管理员 赵强",
+    ),
+    (
+        "auditor",
+        "demo-auditor-2026",
+        Role::Auditor,
+        "海州市人民政府",
+        "审计员 陈静",
+    ),
 ];
 
 fn demo_logins(app_bodies: &[gongkai_app::orgs::Body]) -> Vec<DemoLogin> {
@@ -144,7 +174,14 @@ async fn load(app: &App) -> Result<()> {
             .iter()
             .find(|b| b.name == *body || b.short_names.iter().any(|s| s == body))
             .with_context(|| format!("demo body {body} missing"))?;
-        app.add_user(None, &origin, login, name, &body.code, *role, SecretString::from(*password))
+        let user = NewUser {
+            login: (*login).to_owned(),
+            display_name: (*name).to_owned(),
+            body_code: body.code.clone(),
+            role: *role,
+            password: SecretString::from(*password),
+        };
+        app.add_user(None, &origin, user)
             .await
             .map_err(|e| anyhow::anyhow!("demo user {login}: {e:?}"))?;
     }
@@ -153,7 +190,8 @@ async fn load(app: &App) -> Result<()> {
     let notices: Vec<DemoNotice> = serde_json::from_str(NOTICES).context("demo/notices.json")?;
     for n in notices {
         let date = NaiveDate::parse_from_str(&n.date, "%Y-%m-%d")?;
-        app.add_notice(&office, &origin, &n.title, &n.body, date).await?;
+        app.add_notice(&office, &origin, &n.title, &n.body, date)
+            .await?;
     }
     Ok(())
 }
@@ -185,22 +223,37 @@ fn attachment(name: &str) -> Result<(String, Vec<u8>)> {
 async fn load_items(app: &App, origin: &Origin) -> Result<()> {
     let mut items: Vec<DemoItem> = serde_json::from_str(ITEMS).context("demo/items.json")?;
     items.sort_by(|a, b| a.published_on.cmp(&b.published_on));
-    let bodies: HashMap<String, i64> = app.bodies().await?.into_iter().map(|b| (b.code, b.id)).collect();
+    let bodies: HashMap<String, i64> = app
+        .bodies()
+        .await?
+        .into_iter()
+        .map(|b| (b.code, b.id))
+        .collect();
     let office = app.actor_for_login("office").await?;
     let officer = app.actor_for_login("officer").await?;
-    let officer_body = officer.grants.first().map(|g| g.body_id).context("officer has no body")?;
+    let officer_body = officer
+        .grants
+        .first()
+        .map(|g| g.body_id)
+        .context("officer has no body")?;
     let mut ids = HashMap::new();
     for it in &items {
         let input = input_of(it);
         let id = match it.status.as_str() {
             "published" => {
-                let body = *bodies.get(&it.body).with_context(|| format!("item body {}", it.body))?;
+                let body = *bodies
+                    .get(&it.body)
+                    .with_context(|| format!("item body {}", it.body))?;
                 let on = it
                     .published_on
                     .as_deref()
                     .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
                     .with_context(|| format!("item {} has no publication date", it.key))?;
-                let files = it.attachments.iter().map(|a| attachment(a)).collect::<Result<Vec<_>>>()?;
+                let files = it
+                    .attachments
+                    .iter()
+                    .map(|a| attachment(a))
+                    .collect::<Result<Vec<_>>>()?;
                 app.import_published(&office, origin, body, &input, on, &files)
                     .await
                     .map_err(|e| anyhow::anyhow!("demo item {}: {e:?}", it.key))?
@@ -213,7 +266,8 @@ async fn load_items(app: &App, origin: &Origin) -> Result<()> {
                     .map_err(|e| anyhow::anyhow!("demo draft {}: {e:?}", it.key))?;
                 for a in &it.attachments {
                     let (name, bytes) = attachment(a)?;
-                    app.add_attachment(&officer, origin, id, &name, &bytes).await?;
+                    app.add_attachment(&officer, origin, id, &name, &bytes)
+                        .await?;
                 }
                 if it.status == "in_review" {
                     app.submit(&officer, origin, id).await?;

@@ -12,19 +12,28 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use gongkai_app::audit::ChainStatus;
-use gongkai_app::auth::SecretString;
+use gongkai_app::auth::{NewUser, SecretString};
 use gongkai_app::domain::role::Role;
 use gongkai_app::{App, AppConfig, Origin};
 use gongkai_web::{AppState, SiteConfig};
 
 #[derive(Debug, Parser)]
-#[command(name = "gongkai", version, about = "政务公开平台 gongkai: government information disclosure portal")]
+#[command(
+    name = "gongkai",
+    version,
+    about = "政务公开平台 gongkai: government information disclosure portal"
+)]
 pub struct Cli {
     /// Data folder: SQLite database, attachments.
     #[arg(long, global = true, default_value = "./data", env = "GONGKAI_DATA")]
     pub data: PathBuf,
     /// Database URL (postgres://…); the SQLite file in the data folder when unset.
-    #[arg(long, global = true, env = "GONGKAI_DATABASE_URL", hide_env_values = true)]
+    #[arg(
+        long,
+        global = true,
+        env = "GONGKAI_DATABASE_URL",
+        hide_env_values = true
+    )]
     pub database_url: Option<String>,
     #[command(subcommand)]
     pub command: Command,
@@ -124,7 +133,8 @@ pub fn database_url(data: &Path, given: Option<&str>) -> String {
 
 /// Opens the application on the data folder (creating it) and migrates the database.
 pub async fn open_app(data: &Path, url: Option<&str>) -> Result<App> {
-    std::fs::create_dir_all(data).with_context(|| format!("creating data folder {}", data.display()))?;
+    std::fs::create_dir_all(data)
+        .with_context(|| format!("creating data folder {}", data.display()))?;
     let url = database_url(data, url);
     App::open(&url, data.to_path_buf(), AppConfig::default())
         .await
@@ -134,7 +144,10 @@ pub async fn open_app(data: &Path, url: Option<&str>) -> Result<App> {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: starting the runtime: {e}");
@@ -154,7 +167,10 @@ fn init_tracing() {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_env("GONGKAI_LOG")
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 fn parse_role(s: &str) -> Result<Role> {
@@ -212,20 +228,30 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
                     .read_to_string(&mut password)
                     .context("reading the password from standard input")?;
                 let password = password.trim_end_matches(['\n', '\r']).to_owned();
-                app.add_user(None, &origin, &login, &name, &body, role, SecretString::from(password))
-                    .await
-                    .map_err(describe)?;
+                let user = NewUser {
+                    login: login.clone(),
+                    display_name: name,
+                    body_code: body.clone(),
+                    role,
+                    password: SecretString::from(password),
+                };
+                app.add_user(None, &origin, user).await.map_err(describe)?;
                 println!("user {login} created: {} in {body}", role.as_str());
             }
             UserCommand::Grant { login, body, role } => {
                 let role = parse_role(&role)?;
-                app.grant_role(&origin, &login, &body, role).await.map_err(describe)?;
+                app.grant_role(&origin, &login, &body, role)
+                    .await
+                    .map_err(describe)?;
                 println!("granted {} in {body} to {login}", role.as_str());
             }
         },
         Command::Token { command } => match command {
             TokenCommand::Create { login, label } => {
-                let token = app.create_token(&origin, &login, &label).await.map_err(describe)?;
+                let token = app
+                    .create_token(&origin, &login, &label)
+                    .await
+                    .map_err(describe)?;
                 println!("{token}");
             }
         },
@@ -250,7 +276,10 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
 fn describe(e: gongkai_app::AppError) -> anyhow::Error {
     match e {
         gongkai_app::AppError::Validation(fs) => {
-            let lines: Vec<String> = fs.iter().map(|f| format!("{}: {}", f.field, f.message_zh)).collect();
+            let lines: Vec<String> = fs
+                .iter()
+                .map(|f| format!("{}: {}", f.field, f.message_zh))
+                .collect();
             anyhow::anyhow!("{}", lines.join("; "))
         }
         other => anyhow::anyhow!(other),

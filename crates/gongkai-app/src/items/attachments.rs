@@ -44,9 +44,18 @@ pub struct AttachmentFile {
 /// show. Plain text has no signature: it must be valid UTF-8 and carry no binary signature.
 const ALLOWED: &[(&str, &str)] = &[
     ("pdf", "application/pdf"),
-    ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-    ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    ("pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+    (
+        "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    (
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    (
+        "pptx",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ),
     ("doc", "application/msword"),
     ("xls", "application/vnd.ms-excel"),
     ("ofd", "application/zip"),
@@ -110,7 +119,17 @@ pub(crate) async fn insert_accepted(
     .await?;
     let after = serde_json::json!({"attachment": id, "filename": f.filename, "sha256": f.sha256,
         "size": f.size, "content_type": f.content_type});
-    record(conn, actor, origin, "item.attach", item_id, "", &after.to_string(), now).await?;
+    record(
+        conn,
+        actor,
+        origin,
+        "item.attach",
+        item_id,
+        "",
+        &after.to_string(),
+        now,
+    )
+    .await?;
     Ok(id)
 }
 
@@ -155,7 +174,11 @@ impl App {
     /// Checks a file (size, type by content) and stores its bytes; the row is written later, in
     /// the caller's transaction. The blob goes first: a crash leaves an unreferenced file, never
     /// a row without its bytes.
-    pub(crate) async fn accept_file(&self, filename: &str, bytes: &[u8]) -> AppResult<AcceptedFile> {
+    pub(crate) async fn accept_file(
+        &self,
+        filename: &str,
+        bytes: &[u8],
+    ) -> AppResult<AcceptedFile> {
         let limit = self.config().max_upload_bytes;
         if bytes.len() > limit {
             return Err(AppError::TooLarge { limit });
@@ -185,7 +208,12 @@ impl App {
     }
 
     /// Removes an attachment from a draft.
-    pub async fn remove_attachment(&self, actor: &Actor, origin: &Origin, id: i64) -> AppResult<()> {
+    pub async fn remove_attachment(
+        &self,
+        actor: &Actor,
+        origin: &Origin,
+        id: i64,
+    ) -> AppResult<()> {
         let now = now_ms();
         let mut tx = self.db().begin().await?;
         let att = store_att::by_id(&mut tx, id)
@@ -200,13 +228,27 @@ impl App {
         }
         store_att::delete(&mut tx, id).await?;
         let before = serde_json::json!({"attachment": id, "filename": att.filename});
-        record(&mut tx, actor, origin, "item.detach", row.id, &before.to_string(), "", now).await?;
+        record(
+            &mut tx,
+            actor,
+            origin,
+            "item.detach",
+            row.id,
+            &before.to_string(),
+            "",
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
     /// The attachments of an item the reader may see.
-    pub async fn attachments(&self, actor: Option<&Actor>, item_id: i64) -> AppResult<Vec<Attachment>> {
+    pub async fn attachments(
+        &self,
+        actor: Option<&Actor>,
+        item_id: i64,
+    ) -> AppResult<Vec<Attachment>> {
         if let super::queries::Visibility::Withdrawn { .. } = self.item(actor, item_id).await? {
             return Ok(vec![]);
         }
@@ -219,7 +261,11 @@ impl App {
     }
 
     /// An attachment's bytes, if its item is visible to the reader.
-    pub async fn attachment_file(&self, actor: Option<&Actor>, id: i64) -> AppResult<AttachmentFile> {
+    pub async fn attachment_file(
+        &self,
+        actor: Option<&Actor>,
+        id: i64,
+    ) -> AppResult<AttachmentFile> {
         let row = {
             let mut c = self.db().read().await?;
             store_att::by_id(&mut c, id)

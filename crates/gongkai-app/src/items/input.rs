@@ -60,7 +60,10 @@ where
 
 fn clean_list(values: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for v in values.iter().flat_map(|v| v.split([',', '，', '、', ';', '；'])) {
+    for v in values
+        .iter()
+        .flat_map(|v| v.split([',', '，', '、', ';', '；']))
+    {
         let v = v.trim();
         if !v.is_empty() && !out.iter().any(|o| o == v) {
             out.push(v.to_owned());
@@ -73,7 +76,12 @@ impl ItemInput {
     /// Typed fields, or every field error at once.
     pub fn to_fields(&self) -> Result<(ItemFields, Option<String>), Vec<FieldError>> {
         let mut errors = Vec::new();
-        let written_on = match self.written_on.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let written_on = match self
+            .written_on
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             None => None,
             Some(s) => match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
                 Ok(d) => Some(d),
@@ -97,11 +105,27 @@ impl ItemInput {
             .as_deref()
             .and_then(|r| DocumentNumber::parse(r).ok())
             .map(|d| d.to_string());
-        let validity = parse_or(&self.validity, Validity::parse, "validity", "有效性", &mut errors);
-        let disclosure =
-            parse_or(&self.disclosure, DisclosureAttr::parse, "disclosure", "公开属性", &mut errors);
-        let time_limit =
-            parse_or(&self.time_limit, TimeLimit::parse, "time_limit", "公开时限", &mut errors);
+        let validity = parse_or(
+            &self.validity,
+            Validity::parse,
+            "validity",
+            "有效性",
+            &mut errors,
+        );
+        let disclosure = parse_or(
+            &self.disclosure,
+            DisclosureAttr::parse,
+            "disclosure",
+            "公开属性",
+            &mut errors,
+        );
+        let time_limit = parse_or(
+            &self.time_limit,
+            TimeLimit::parse,
+            "time_limit",
+            "公开时限",
+            &mut errors,
+        );
         let scope = parse_or(&self.scope, Scope::parse, "scope", "公开范围", &mut errors);
         let fields = ItemFields {
             title: self.title.trim().to_owned(),
@@ -149,7 +173,11 @@ impl ItemInput {
     }
 }
 
-pub(crate) fn values_from(f: &ItemFields, raw: Option<String>, successor_id: Option<i64>) -> ItemValues {
+pub(crate) fn values_from(
+    f: &ItemFields,
+    raw: Option<String>,
+    successor_id: Option<i64>,
+) -> ItemValues {
     ItemValues {
         title: f.title.clone(),
         body: f.body.clone(),

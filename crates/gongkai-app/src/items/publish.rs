@@ -54,7 +54,8 @@ impl App {
         now: i64,
     ) -> AppResult<()> {
         let published_on = local_date(now);
-        self.publish_on(conn, row, published_on, now, actor_login, origin).await
+        self.publish_on(conn, row, published_on, now, actor_login, origin)
+            .await
     }
 
     async fn publish_on(
@@ -144,7 +145,9 @@ impl App {
             let mut c = self.db().read().await?;
             store_items::due_scheduled(&mut c, now).await?
         };
-        let origin = Origin { ip: "scheduler".into() };
+        let origin = Origin {
+            ip: "scheduler".into(),
+        };
         let mut n = 0;
         for id in due {
             let mut tx: Tx = self.db().begin().await?;

@@ -4,8 +4,8 @@ use chrono::NaiveDate;
 use gongkai_domain::item::{DisclosureAttr, ItemFields, ItemStatus, Scope, TimeLimit, Validity};
 use gongkai_domain::pagination::{Page, page_count};
 use gongkai_domain::role::{Action, Actor};
-use gongkai_store::items::{self as store_items, FacetColumn, ItemFilter, ItemOrder, ItemRow};
 use gongkai_store::from_json_list;
+use gongkai_store::items::{self as store_items, FacetColumn, ItemFilter, ItemOrder, ItemRow};
 use serde::Serialize;
 
 use super::Item;
@@ -97,7 +97,10 @@ impl TryFrom<ItemRow> for Item {
 pub enum Visibility {
     Visible(Box<Item>),
     /// Withdrawn: the public learns that it was withdrawn, not what it said.
-    Withdrawn { title: String, index_number: Option<String> },
+    Withdrawn {
+        title: String,
+        index_number: Option<String>,
+    },
 }
 
 impl App {
@@ -168,7 +171,11 @@ impl App {
         }
         let filter = ItemFilter {
             statuses: vec!["draft".into(), "in_review".into()],
-            body_ids: if actor.is_city_office() { vec![] } else { bodies },
+            body_ids: if actor.is_city_office() {
+                vec![]
+            } else {
+                bodies
+            },
             created_by: Some(actor.user_id),
             ..ItemFilter::default()
         };
@@ -183,7 +190,11 @@ impl App {
         }
         let filter = ItemFilter {
             statuses: vec!["in_review".into()],
-            body_ids: if actor.is_city_office() { vec![] } else { bodies },
+            body_ids: if actor.is_city_office() {
+                vec![]
+            } else {
+                bodies
+            },
             ..ItemFilter::default()
         };
         self.list(&filter, ItemOrder::Updated, page).await
@@ -202,7 +213,11 @@ impl App {
         }
         let filter = ItemFilter {
             statuses: status.map(|s| s.as_str().to_owned()).into_iter().collect(),
-            body_ids: if actor.is_city_office() { vec![] } else { bodies },
+            body_ids: if actor.is_city_office() {
+                vec![]
+            } else {
+                bodies
+            },
             ..ItemFilter::default()
         };
         self.list(&filter, ItemOrder::Updated, page).await
@@ -213,7 +228,10 @@ impl App {
         let (rows, total) =
             store_items::list(&mut c, filter, order, page.limit(), page.offset()).await?;
         Ok(ItemPage {
-            items: rows.into_iter().map(Item::try_from).collect::<AppResult<_>>()?,
+            items: rows
+                .into_iter()
+                .map(Item::try_from)
+                .collect::<AppResult<_>>()?,
             total,
             page: page.number,
             per_page: page.size,
@@ -240,9 +258,14 @@ impl App {
     }
 
     /// The version history of an item (staff of its body).
-    pub async fn versions(&self, actor: &Actor, id: i64) -> AppResult<Vec<store_items::VersionRow>> {
+    pub async fn versions(
+        &self,
+        actor: &Actor,
+        id: i64,
+    ) -> AppResult<Vec<store_items::VersionRow>> {
         let mut c = self.db().read().await?;
-        self.authorised(&mut c, actor, id, Action::ViewDrafts).await?;
+        self.authorised(&mut c, actor, id, Action::ViewDrafts)
+            .await?;
         Ok(store_items::versions(&mut c, id).await?)
     }
 }

@@ -222,7 +222,11 @@ fn rfc3339(ms: i64) -> String {
 }
 
 impl ItemJson {
-    pub async fn new(state: &AppState, actor: Option<&Actor>, item: Item) -> Result<ItemJson, AppError> {
+    pub async fn new(
+        state: &AppState,
+        actor: Option<&Actor>,
+        item: Item,
+    ) -> Result<ItemJson, AppError> {
         let body = state.app.body(item.body_id).await?;
         let attachments = state
             .app
@@ -234,7 +238,12 @@ impl ItemJson {
         Ok(Self::with_body(item, &body, attachments, actor.is_some()))
     }
 
-    fn with_body(item: Item, body: &Body, attachments: Vec<AttachmentJson>, staff: bool) -> ItemJson {
+    fn with_body(
+        item: Item,
+        body: &Body,
+        attachments: Vec<AttachmentJson>,
+        staff: bool,
+    ) -> ItemJson {
         let f = item.fields;
         ItemJson {
             url: format!("/items/{}", item.id),
@@ -285,7 +294,9 @@ impl ItemListJson {
         let bodies = crate::views::body_map(state.app.bodies().await?);
         let mut items = Vec::with_capacity(page.items.len());
         for item in page.items {
-            let body = bodies.get(&item.body_id).ok_or(AppError::NotFound("body"))?;
+            let body = bodies
+                .get(&item.body_id)
+                .ok_or(AppError::NotFound("body"))?;
             let attachments = state
                 .app
                 .attachments(None, item.id)

@@ -6,28 +6,48 @@ use gongkai_app::domain::role::Role;
 use crate::db_tests;
 use crate::helpers::{A, TestApp};
 
-db_tests!(every_state_change_is_audited, audit_verify_detects_tampering);
+db_tests!(
+    every_state_change_is_audited,
+    audit_verify_detects_tampering
+);
 
 async fn every_state_change_is_audited(t: TestApp) {
     let v = t.publish(A, "审计测试").await;
     let id = v["id"].as_i64().expect("id").to_string();
     let auditor = t.app.actor_for_login("auditor").await.expect("auditor");
-    let records = t.app.audit_of(&auditor, "item", &id).await.expect("records");
+    let records = t
+        .app
+        .audit_of(&auditor, "item", &id)
+        .await
+        .expect("records");
     let actions: Vec<&str> = records.iter().rev().map(|r| r.action.as_str()).collect();
-    assert_eq!(actions, ["item.create", "item.submit", "item.approve", "item.publish"]);
-    let submit = records.iter().find(|r| r.action == "item.submit").expect("submit");
+    assert_eq!(
+        actions,
+        ["item.create", "item.submit", "item.approve", "item.publish"]
+    );
+    let submit = records
+        .iter()
+        .find(|r| r.action == "item.submit")
+        .expect("submit");
     assert_eq!(submit.actor, "officer_a");
     assert_eq!(submit.ip, "127.0.0.1", "from where");
     assert!(submit.before_state.contains("draft") && submit.after_state.contains("in_review"));
     assert!(submit.at_ms > 0);
     // Officers may not read the log.
-    let officer = t.app.actor_for_login(&crate::helpers::login_of(Role::Officer, A)).await.expect("officer");
+    let officer = t
+        .app
+        .actor_for_login(&crate::helpers::login_of(Role::Officer, A))
+        .await
+        .expect("officer");
     assert!(t.app.audit_of(&officer, "item", &id).await.is_err());
 }
 
 fn verify(t: &TestApp) -> (i32, String) {
     let out = t.cli(&["audit", "verify"], None);
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned())
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
 }
 
 async fn audit_verify_detects_tampering(t: TestApp) {
@@ -42,21 +62,38 @@ async fn audit_verify_detects_tampering(t: TestApp) {
         .await
         .expect("record 5");
     // Modify one record: detected at that record.
-    sqlx::query("UPDATE audit_log SET actor = 'intruder' WHERE seq = 5").execute(&mut db).await.expect("tamper");
+    sqlx::query("UPDATE audit_log SET actor = 'intruder' WHERE seq = 5")
+        .execute(&mut db)
+        .await
+        .expect("tamper");
     let (code, out) = verify(&t);
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("BROKEN at record 5"), "{out}");
     // Restored, the chain is whole again.
-    sqlx::query("UPDATE audit_log SET actor = $1 WHERE seq = 5").bind(&actor).execute(&mut db).await.expect("restore");
+    sqlx::query("UPDATE audit_log SET actor = $1 WHERE seq = 5")
+        .bind(&actor)
+        .execute(&mut db)
+        .await
+        .expect("restore");
     assert_eq!(verify(&t).0, 0);
     // Delete the newest record: the chain itself still links, but it no longer reaches the head.
-    let (last,): (i64,) = sqlx::query_as("SELECT MAX(seq) FROM audit_log").fetch_one(&mut db).await.expect("max");
-    sqlx::query("DELETE FROM audit_log WHERE seq = $1").bind(last).execute(&mut db).await.expect("delete last");
+    let (last,): (i64,) = sqlx::query_as("SELECT MAX(seq) FROM audit_log")
+        .fetch_one(&mut db)
+        .await
+        .expect("max");
+    sqlx::query("DELETE FROM audit_log WHERE seq = $1")
+        .bind(last)
+        .execute(&mut db)
+        .await
+        .expect("delete last");
     let (code, out) = verify(&t);
     assert_eq!(code, 2, "{out}");
     assert!(out.contains(&format!("BROKEN at record {last}")), "{out}");
     // Delete a record in the middle: detected at the record after the gap.
-    sqlx::query("DELETE FROM audit_log WHERE seq = 7").execute(&mut db).await.expect("delete");
+    sqlx::query("DELETE FROM audit_log WHERE seq = 7")
+        .execute(&mut db)
+        .await
+        .expect("delete");
     let (code, out) = verify(&t);
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("BROKEN at record 8"), "{out}");

@@ -7,26 +7,53 @@ use serde_json::json;
 use crate::db_tests;
 use crate::helpers::{A, TestApp, item_json};
 
-db_tests!(missing_fields_are_all_reported, malformed_json_is_rejected, uploads_are_bounded_and_typed_by_content, unknown_body_and_bad_values);
+db_tests!(
+    missing_fields_are_all_reported,
+    malformed_json_is_rejected,
+    uploads_are_bounded_and_typed_by_content,
+    unknown_body_and_bad_values
+);
 
 async fn missing_fields_are_all_reported(t: TestApp) {
     let officer = t.token(Role::Officer, A);
-    let (s, v) = t.post("/api/v1/items", Some(&officer), json!({"body_code": A})).await;
+    let (s, v) = t
+        .post("/api/v1/items", Some(&officer), json!({"body_code": A}))
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
     assert_eq!(v["error"]["code"], "validation");
-    let fields: Vec<&str> = v["error"]["fields"].as_array().expect("fields").iter().filter_map(|f| f["field"].as_str()).collect();
+    let fields: Vec<&str> = v["error"]["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .filter_map(|f| f["field"].as_str())
+        .collect();
     for f in ["title", "body", "genre", "topic"] {
         assert!(fields.contains(&f), "{f} missing from {fields:?}");
     }
-    let message = v["error"]["fields"][0]["message"].as_str().expect("message");
-    assert!(message.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "Chinese message: {message}");
+    let message = v["error"]["fields"][0]["message"]
+        .as_str()
+        .expect("message");
+    assert!(
+        message
+            .chars()
+            .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+        "Chinese message: {message}"
+    );
     let mut long = item_json(A, "标题");
     long["summary"] = json!("概".repeat(101));
     long["written_on"] = json!("2026-13-45");
     let (s, v) = t.post("/api/v1/items", Some(&officer), long).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-    let fields: Vec<&str> = v["error"]["fields"].as_array().expect("fields").iter().filter_map(|f| f["field"].as_str()).collect();
-    assert!(fields.contains(&"summary") && fields.contains(&"written_on"), "{fields:?}");
+    let fields: Vec<&str> = v["error"]["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .filter_map(|f| f["field"].as_str())
+        .collect();
+    assert!(
+        fields.contains(&"summary") && fields.contains(&"written_on"),
+        "{fields:?}"
+    );
     assert_eq!(t.count("items").await, 0);
     assert_eq!(t.count("item_versions").await, 0);
 }
@@ -46,14 +73,33 @@ async fn malformed_json_is_rejected(t: TestApp) {
     assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
     let v: serde_json::Value = resp.json().await.expect("json envelope");
     assert_eq!(v["error"]["code"], "malformed_request");
-    assert!(v["error"]["message"].as_str().is_some_and(|m| m.contains("JSON")));
-    let (s, v) = t.post("/api/v1/items", Some(&officer), json!({"body_code": A, "titel": "拼错的字段"})).await;
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("JSON"))
+    );
+    let (s, v) = t
+        .post(
+            "/api/v1/items",
+            Some(&officer),
+            json!({"body_code": A, "titel": "拼错的字段"}),
+        )
+        .await;
     assert!(s.is_client_error(), "{v}");
     assert_eq!(t.count("items").await, 0);
-    assert_eq!(t.count("audit_log").await, audit_before, "nothing audited either");
+    assert_eq!(
+        t.count("audit_log").await,
+        audit_before,
+        "nothing audited either"
+    );
 }
 
-async fn upload(t: &TestApp, id: i64, name: &str, bytes: Vec<u8>) -> (StatusCode, serde_json::Value) {
+async fn upload(
+    t: &TestApp,
+    id: i64,
+    name: &str,
+    bytes: Vec<u8>,
+) -> (StatusCode, serde_json::Value) {
     let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned());
     let resp = t
         .http
@@ -70,11 +116,27 @@ async fn upload(t: &TestApp, id: i64, name: &str, bytes: Vec<u8>) -> (StatusCode
 async fn uploads_are_bounded_and_typed_by_content(t: TestApp) {
     let id = t.draft(A, "附件测试").await;
     // The test server allows 1 MiB.
-    let (s, v) = upload(&t, id, "大文件.pdf", b"%PDF-1.4\n".iter().copied().chain(std::iter::repeat_n(b'x', 1024 * 1024 + 10)).collect()).await;
+    let (s, v) = upload(
+        &t,
+        id,
+        "大文件.pdf",
+        b"%PDF-1.4\n"
+            .iter()
+            .copied()
+            .chain(std::iter::repeat_n(b'x', 1024 * 1024 + 10))
+            .collect(),
+    )
+    .await;
     assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE, "{v}");
     assert_eq!(v["error"]["code"], "too_large");
     // A Windows executable named .pdf.
-    let (s, v) = upload(&t, id, "通知.pdf", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff".to_vec()).await;
+    let (s, v) = upload(
+        &t,
+        id,
+        "通知.pdf",
+        b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff".to_vec(),
+    )
+    .await;
     assert_eq!(s, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{v}");
     let (s, _) = upload(&t, id, "脚本.exe", b"MZ\x90\x00".to_vec()).await;
     assert_eq!(s, StatusCode::UNSUPPORTED_MEDIA_TYPE);
@@ -93,7 +155,13 @@ async fn uploads_are_bounded_and_typed_by_content(t: TestApp) {
 
 async fn unknown_body_and_bad_values(t: TestApp) {
     let officer = t.token(Role::Officer, A);
-    let (s, v) = t.post("/api/v1/items", Some(&officer), item_json("999999999", "不存在的机构")).await;
+    let (s, v) = t
+        .post(
+            "/api/v1/items",
+            Some(&officer),
+            item_json("999999999", "不存在的机构"),
+        )
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
     assert_eq!(v["error"]["fields"][0]["field"], "body_code");
     let mut bad = item_json(A, "错误的取值");
@@ -102,7 +170,12 @@ async fn unknown_body_and_bad_values(t: TestApp) {
     bad["validity"] = json!("永久有效");
     let (s, v) = t.post("/api/v1/items", Some(&officer), bad).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-    let fields: Vec<&str> = v["error"]["fields"].as_array().expect("fields").iter().filter_map(|f| f["field"].as_str()).collect();
+    let fields: Vec<&str> = v["error"]["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .filter_map(|f| f["field"].as_str())
+        .collect();
     for f in ["genre", "topic", "validity"] {
         assert!(fields.contains(&f), "{f} in {fields:?}");
     }

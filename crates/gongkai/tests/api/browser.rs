@@ -21,10 +21,16 @@ impl Drop for Driver {
 
 async fn start_browser() -> Option<(Driver, Client)> {
     let Ok(path) = std::env::var("CHROMEDRIVER") else {
-        eprintln!("\n*** SKIPPED browser test: CHROMEDRIVER is not set (.ci/run sets it to /usr/bin/chromedriver) ***\n");
+        eprintln!(
+            "\n*** SKIPPED browser test: CHROMEDRIVER is not set (.ci/run sets it to /usr/bin/chromedriver) ***\n"
+        );
         return None;
     };
-    let port = std::net::TcpListener::bind("127.0.0.1:0").ok()?.local_addr().ok()?.port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .ok()?
+        .local_addr()
+        .ok()?
+        .port();
     let child = Command::new(path)
         .arg(format!("--port={port}"))
         .stdout(Stdio::null())
@@ -45,7 +51,11 @@ async fn start_browser() -> Option<(Driver, Client)> {
     // chromedriver needs a moment to listen: retry the connection, bounded.
     for _ in 0..50 {
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        match ClientBuilder::new(connector).capabilities(caps.clone()).connect(&url).await {
+        match ClientBuilder::new(connector)
+            .capabilities(caps.clone())
+            .connect(&url)
+            .await
+        {
             Ok(c) => return Some((driver, c)),
             Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
         }
@@ -55,39 +65,137 @@ async fn start_browser() -> Option<(Driver, Client)> {
 
 async fn login(c: &Client, t: &TestApp, login: &str) {
     c.goto(&t.url("/console/login")).await.expect("login page");
-    c.find(Locator::Id("login")).await.expect("login field").send_keys(login).await.expect("type");
-    c.find(Locator::Id("password")).await.expect("password").send_keys(PASSWORD).await.expect("type");
-    c.find(Locator::Css("form.stack button[type=submit]")).await.expect("button").click().await.expect("click");
-    c.wait().for_element(Locator::Css("h1")).await.expect("dashboard");
+    c.find(Locator::Id("login"))
+        .await
+        .expect("login field")
+        .send_keys(login)
+        .await
+        .expect("type");
+    c.find(Locator::Id("password"))
+        .await
+        .expect("password")
+        .send_keys(PASSWORD)
+        .await
+        .expect("type");
+    c.find(Locator::Css("form.stack button[type=submit]"))
+        .await
+        .expect("button")
+        .click()
+        .await
+        .expect("click");
+    c.wait()
+        .for_element(Locator::Css("h1"))
+        .await
+        .expect("dashboard");
 }
 
 async fn logout(c: &Client) {
-    c.find(Locator::Css("form[action='/console/logout'] button")).await.expect("logout").click().await.expect("click");
+    c.find(Locator::Css("form[action='/console/logout'] button"))
+        .await
+        .expect("logout")
+        .click()
+        .await
+        .expect("click");
 }
 
 async fn journey(t: TestApp) {
-    let Some((_driver, c)) = start_browser().await else { return };
+    let Some((_driver, c)) = start_browser().await else {
+        return;
+    };
     login(&c, &t, "officer_a").await;
     c.goto(&t.url("/console/items/new")).await.expect("editor");
-    c.find(Locator::Id("title")).await.expect("title").send_keys("关于开展2026年政务公开培训的通知").await.expect("type");
-    c.find(Locator::Id("doc_number")).await.expect("docnum").send_keys("测发改发[2026]15号").await.expect("type");
-    c.find(Locator::Css("#topic option[value='综合政务/政务公开']")).await.expect("topic").click().await.expect("pick");
-    c.find(Locator::Css("#genre option[value='通知']")).await.expect("genre").click().await.expect("pick");
-    c.find(Locator::Id("body")).await.expect("body").send_keys("各有关单位：\n现将培训安排通知如下。").await.expect("type");
-    c.find(Locator::Css("form.stack button[type=submit]")).await.expect("save").click().await.expect("click");
-    c.wait().for_element(Locator::Css("form[action$='/submit'] button")).await.expect("item page").click().await.expect("submit");
-    let banner = c.wait().for_element(Locator::Css(".banner.ok")).await.expect("banner").text().await.expect("text");
+    c.find(Locator::Id("title"))
+        .await
+        .expect("title")
+        .send_keys("关于开展2026年政务公开培训的通知")
+        .await
+        .expect("type");
+    c.find(Locator::Id("doc_number"))
+        .await
+        .expect("docnum")
+        .send_keys("测发改发[2026]15号")
+        .await
+        .expect("type");
+    c.find(Locator::Css("#topic option[value='综合政务/政务公开']"))
+        .await
+        .expect("topic")
+        .click()
+        .await
+        .expect("pick");
+    c.find(Locator::Css("#genre option[value='通知']"))
+        .await
+        .expect("genre")
+        .click()
+        .await
+        .expect("pick");
+    c.find(Locator::Id("body"))
+        .await
+        .expect("body")
+        .send_keys("各有关单位：\n现将培训安排通知如下。")
+        .await
+        .expect("type");
+    c.find(Locator::Css("form.stack button[type=submit]"))
+        .await
+        .expect("save")
+        .click()
+        .await
+        .expect("click");
+    c.wait()
+        .for_element(Locator::Css("form[action$='/submit'] button"))
+        .await
+        .expect("item page")
+        .click()
+        .await
+        .expect("submit");
+    let banner = c
+        .wait()
+        .for_element(Locator::Css(".banner.ok"))
+        .await
+        .expect("banner")
+        .text()
+        .await
+        .expect("text");
     assert!(banner.contains("已提交审核"), "{banner}");
     logout(&c).await;
 
     login(&c, &t, "reviewer_a").await;
     c.goto(&t.url("/console/review")).await.expect("queue");
-    c.find(Locator::LinkText("关于开展2026年政务公开培训的通知")).await.expect("queued item").click().await.expect("open");
-    c.wait().for_element(Locator::Css("button[value=approve]")).await.expect("approve").click().await.expect("click");
-    let banner = c.wait().for_element(Locator::Css(".banner.ok")).await.expect("banner").text().await.expect("text");
+    c.find(Locator::LinkText("关于开展2026年政务公开培训的通知"))
+        .await
+        .expect("queued item")
+        .click()
+        .await
+        .expect("open");
+    c.wait()
+        .for_element(Locator::Css("button[value=approve]"))
+        .await
+        .expect("approve")
+        .click()
+        .await
+        .expect("click");
+    let banner = c
+        .wait()
+        .for_element(Locator::Css(".banner.ok"))
+        .await
+        .expect("banner")
+        .text()
+        .await
+        .expect("text");
     assert!(banner.contains("已审核通过"), "{banner}");
-    c.find(Locator::LinkText("查看公开页面")).await.expect("public link").click().await.expect("open");
-    let table = c.wait().for_element(Locator::Css("table.metadata")).await.expect("metadata").text().await.expect("text");
+    c.find(Locator::LinkText("查看公开页面"))
+        .await
+        .expect("public link")
+        .click()
+        .await
+        .expect("open");
+    let table = c
+        .wait()
+        .for_element(Locator::Css("table.metadata"))
+        .await
+        .expect("metadata")
+        .text()
+        .await
+        .expect("text");
     let year = gongkai_app::today().format("%Y").to_string();
     assert!(table.contains(&format!("{A}/{year}-00001")), "{table}");
     assert!(table.contains("测发改发〔2026〕15号"), "{table}");

@@ -8,28 +8,96 @@ use crate::helpers::{A, TestApp, item_json};
 db_tests!(user_add_and_token_create_work_while_serving);
 
 async fn user_add_and_token_create_work_while_serving(t: TestApp) {
-    let out = t.cli(&["user", "add", "--login", "newofficer", "--body", A, "--role", "officer", "--password-stdin"], Some("a-long-enough-password\n"));
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let out = t.cli(&["user", "add", "--login", "weak", "--body", A, "--role", "officer", "--password-stdin"], Some("short\n"));
+    let out = t.cli(
+        &[
+            "user",
+            "add",
+            "--login",
+            "newofficer",
+            "--body",
+            A,
+            "--role",
+            "officer",
+            "--password-stdin",
+        ],
+        Some("a-long-enough-password\n"),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = t.cli(
+        &[
+            "user",
+            "add",
+            "--login",
+            "weak",
+            "--body",
+            A,
+            "--role",
+            "officer",
+            "--password-stdin",
+        ],
+        Some("short\n"),
+    );
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("password"));
-    let out = t.cli(&["user", "add", "--login", "x", "--body", A, "--role", "king", "--password-stdin"], Some("a-long-enough-password\n"));
+    let out = t.cli(
+        &[
+            "user",
+            "add",
+            "--login",
+            "x",
+            "--body",
+            A,
+            "--role",
+            "king",
+            "--password-stdin",
+        ],
+        Some("a-long-enough-password\n"),
+    );
     assert!(!out.status.success());
     let out = t.cli(&["token", "create", "--login", "newofficer"], None);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let token = String::from_utf8_lossy(&out.stdout).trim().to_owned();
     assert!(token.starts_with("gk_"));
-    let (s, v) = t.post("/api/v1/items", Some(&token), item_json(A, "命令行用户起草")).await;
+    let (s, v) = t
+        .post(
+            "/api/v1/items",
+            Some(&token),
+            item_json(A, "命令行用户起草"),
+        )
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let out = t.cli(&["migrate"], None);
     assert!(out.status.success());
     // The new user logs in to the console with the password given on stdin.
-    let client = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().expect("client");
-    let html = client.get(t.url("/console/login")).send().await.expect("page").text().await.expect("html");
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let html = client
+        .get(t.url("/console/login"))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
     let csrf = crate::helpers::hidden_value(&html, "csrf").expect("csrf");
     let resp = client
         .post(t.url("/console/login"))
-        .form(&[("login", "newofficer"), ("password", "a-long-enough-password"), ("csrf", csrf.as_str())])
+        .form(&[
+            ("login", "newofficer"),
+            ("password", "a-long-enough-password"),
+            ("csrf", csrf.as_str()),
+        ])
         .send()
         .await
         .expect("login");

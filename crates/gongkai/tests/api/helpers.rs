@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::sync::Arc;
 
-use gongkai_app::auth::SecretString;
+use gongkai_app::auth::{NewUser, SecretString};
 use gongkai_app::domain::org::BodyKind;
 use gongkai_app::domain::role::Role;
 use gongkai_app::orgs::NewBody;
@@ -61,7 +61,9 @@ impl PgCleanup {
 }
 
 fn pg_admin_url() -> Option<String> {
-    std::env::var("GONGKAI_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty())
+    std::env::var("GONGKAI_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
 }
 
 /// Runs `test` against a fresh app on `db`; on PostgreSQL without a URL it says so loudly and
@@ -82,13 +84,21 @@ where
                 return;
             };
             let name = format!("gk_test_{}", &gongkai_app::auth::random_token()[..16]);
-            let mut c = sqlx::PgConnection::connect(&admin).await.expect("connect to PostgreSQL");
+            let mut c = sqlx::PgConnection::connect(&admin)
+                .await
+                .expect("connect to PostgreSQL");
             sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
                 .execute(&mut c)
                 .await
                 .expect("create test database");
             let (base, _) = admin.rsplit_once('/').expect("URL with a database name");
-            (Some(format!("{base}/{name}")), Some(PgCleanup { admin_url: admin, name }))
+            (
+                Some(format!("{base}/{name}")),
+                Some(PgCleanup {
+                    admin_url: admin,
+                    name,
+                }),
+            )
         }
     };
     let app = spawn_app(db, url).await;
@@ -129,14 +139,20 @@ async fn spawn_app(db: Db, url: Option<String>) -> TestApp {
     init_logs();
     let data = tempfile::tempdir().expect("temp dir");
     let db_url = url.unwrap_or_else(|| gongkai::database_url(data.path(), None));
-    let app = App::open(&db_url, data.path().to_path_buf(), AppConfig {
-        max_upload_bytes: 1024 * 1024,
-        ..AppConfig::default()
-    })
+    let app = App::open(
+        &db_url,
+        data.path().to_path_buf(),
+        AppConfig {
+            max_upload_bytes: 1024 * 1024,
+            ..AppConfig::default()
+        },
+    )
     .await
     .expect("open app");
     let tokens = seed(&app).await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let addr = listener.local_addr().expect("addr");
     let state = AppState {
         app: app.clone(),
@@ -177,20 +193,39 @@ async fn seed(app: &App) -> HashMap<String, String> {
     let o = Origin { ip: "test".into() };
     for (code, name, short, kind, parent) in [
         (ROOT, "测试市人民政府", "市政府", BodyKind::City, None),
-        (A, "测试市发展和改革委员会", "市发改委", BodyKind::Department, Some(ROOT)),
-        (B, "测试市财政局", "市财政局", BodyKind::Department, Some(ROOT)),
+        (
+            A,
+            "测试市发展和改革委员会",
+            "市发改委",
+            BodyKind::Department,
+            Some(ROOT),
+        ),
+        (
+            B,
+            "测试市财政局",
+            "市财政局",
+            BodyKind::Department,
+            Some(ROOT),
+        ),
     ] {
-        app.add_body(None, &o, &NewBody {
-            code: code.into(),
-            name: name.into(),
-            short_names: vec![short.into()],
-            kind,
-            parent_code: parent.map(str::to_owned),
-        })
+        app.add_body(
+            None,
+            &o,
+            &NewBody {
+                code: code.into(),
+                name: name.into(),
+                short_names: vec![short.into()],
+                kind,
+                parent_code: parent.map(str::to_owned),
+            },
+        )
         .await
         .expect("seed body");
     }
-    let mut users = vec![("office".to_owned(), ROOT, Role::CityOffice), ("auditor".to_owned(), ROOT, Role::Auditor)];
+    let mut users = vec![
+        ("office".to_owned(), ROOT, Role::CityOffice),
+        ("auditor".to_owned(), ROOT, Role::Auditor),
+    ];
     for body in [A, B] {
         for role in [Role::Officer, Role::Reviewer, Role::BodyAdmin] {
             users.push((login_of(role, body), body, role));
@@ -198,9 +233,14 @@ async fn seed(app: &App) -> HashMap<String, String> {
     }
     let mut tokens = HashMap::new();
     for (login, body, role) in users {
-        app.add_user(None, &o, &login, &login, body, role, SecretString::from(PASSWORD))
-            .await
-            .expect("seed user");
+        let user = NewUser {
+            login: login.clone(),
+            display_name: login.clone(),
+            body_code: body.to_owned(),
+            role,
+            password: SecretString::from(PASSWORD),
+        };
+        app.add_user(None, &o, user).await.expect("seed user");
         let token = app.create_token(&o, &login, "test").await.expect("token");
         tokens.insert(login, token);
     }
@@ -258,7 +298,8 @@ impl TestApp {
     }
 
     pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> (StatusCode, Value) {
-        self.send(reqwest::Method::POST, path, token, Some(body)).await
+        self.send(reqwest::Method::POST, path, token, Some(body))
+            .await
     }
 
     pub async fn page(&self, path: &str) -> (StatusCode, String) {
@@ -269,7 +310,11 @@ impl TestApp {
     /// Creates a draft as the officer of `body` and returns its id.
     pub async fn draft(&self, body: &str, title: &str) -> i64 {
         let (status, v) = self
-            .post("/api/v1/items", Some(&self.token(Role::Officer, body)), item_json(body, title))
+            .post(
+                "/api/v1/items",
+                Some(&self.token(Role::Officer, body)),
+                item_json(body, title),
+            )
             .await;
         assert_eq!(status, StatusCode::CREATED, "{v}");
         v["id"].as_i64().expect("id")
@@ -279,7 +324,11 @@ impl TestApp {
     pub async fn publish(&self, body: &str, title: &str) -> Value {
         let id = self.draft(body, title).await;
         let (s, v) = self
-            .post(&format!("/api/v1/items/{id}/submit"), Some(&self.token(Role::Officer, body)), json!({}))
+            .post(
+                &format!("/api/v1/items/{id}/submit"),
+                Some(&self.token(Role::Officer, body)),
+                json!({}),
+            )
             .await;
         assert_eq!(s, StatusCode::OK, "{v}");
         let (s, v) = self
@@ -300,33 +349,53 @@ impl TestApp {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("client");
-        let page = client.get(self.url("/console/login")).send().await.expect("login page");
+        let page = client
+            .get(self.url("/console/login"))
+            .send()
+            .await
+            .expect("login page");
         let html = page.text().await.expect("html");
         let csrf = hidden_value(&html, "csrf").expect("csrf field on login form");
         let resp = client
             .post(self.url("/console/login"))
-            .form(&[("login", login), ("password", PASSWORD), ("csrf", &csrf), ("next", "/console")])
+            .form(&[
+                ("login", login),
+                ("password", PASSWORD),
+                ("csrf", &csrf),
+                ("next", "/console"),
+            ])
             .send()
             .await
             .expect("login");
-        assert_eq!(resp.status(), StatusCode::SEE_OTHER, "login of {login} failed");
+        assert_eq!(
+            resp.status(),
+            StatusCode::SEE_OTHER,
+            "login of {login} failed"
+        );
         client
     }
 
     /// A direct connection to the test database, for tampering in tests.
     pub async fn raw_db(&self) -> sqlx::AnyConnection {
         sqlx::any::install_default_drivers();
-        let url = if self.db == Db::Sqlite { format!("{}?mode=rw", self.db_url) } else { self.db_url.clone() };
-        sqlx::AnyConnection::connect(&url).await.expect("raw connection")
+        let url = if self.db == Db::Sqlite {
+            format!("{}?mode=rw", self.db_url)
+        } else {
+            self.db_url.clone()
+        };
+        sqlx::AnyConnection::connect(&url)
+            .await
+            .expect("raw connection")
     }
 
     /// Counts rows of a table.
     pub async fn count(&self, table: &str) -> i64 {
         let mut c = self.raw_db().await;
-        let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
-            .fetch_one(&mut c)
-            .await
-            .expect("count");
+        let (n,): (i64,) =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
+                .fetch_one(&mut c)
+                .await
+                .expect("count");
         n
     }
 
@@ -340,10 +409,8 @@ impl TestApp {
         cmd.stdout(std::process::Stdio::piped());
         cmd.stderr(std::process::Stdio::piped());
         let mut child = cmd.spawn().expect("spawn gongkai");
-        if let Some(mut s) = child.stdin.take() {
-            if let Some(input) = stdin {
-                s.write_all(input.as_bytes()).expect("write stdin");
-            }
+        if let (Some(mut s), Some(input)) = (child.stdin.take(), stdin) {
+            s.write_all(input.as_bytes()).expect("write stdin");
         }
         child.wait_with_output().expect("gongkai output")
     }

@@ -7,7 +7,11 @@ use serde_json::json;
 use crate::db_tests;
 use crate::helpers::{A, TestApp, item_json};
 
-db_tests!(personal_data_blocks_approval_until_masked, false_positive_needs_reason_and_is_audited, attachment_text_is_scanned);
+db_tests!(
+    personal_data_blocks_approval_until_masked,
+    false_positive_needs_reason_and_is_audited,
+    attachment_text_is_scanned
+);
 
 async fn submitted_with_body(t: &TestApp, body: &str) -> i64 {
     let mut item = item_json(A, "行政处罚决定书");
@@ -16,14 +20,29 @@ async fn submitted_with_body(t: &TestApp, body: &str) -> i64 {
     let (s, v) = t.post("/api/v1/items", Some(&officer), item).await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let id = v["id"].as_i64().expect("id");
-    t.post(&format!("/api/v1/items/{id}/submit"), Some(&officer), json!({})).await;
+    t.post(
+        &format!("/api/v1/items/{id}/submit"),
+        Some(&officer),
+        json!({}),
+    )
+    .await;
     id
 }
 
 async fn personal_data_blocks_approval_until_masked(t: TestApp) {
-    let id = submitted_with_body(&t, "当事人：王某某\n身份证号：11010519491231002X，联系电话 13957012345。").await;
+    let id = submitted_with_body(
+        &t,
+        "当事人：王某某\n身份证号：11010519491231002X，联系电话 13957012345。",
+    )
+    .await;
     let reviewer = t.token(Role::Reviewer, A);
-    let (s, v) = t.post(&format!("/api/v1/items/{id}/review"), Some(&reviewer), json!({"decision": "approve"})).await;
+    let (s, v) = t
+        .post(
+            &format!("/api/v1/items/{id}/review"),
+            Some(&reviewer),
+            json!({"decision": "approve"}),
+        )
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
     assert_eq!(v["error"]["code"], "personal_data");
     let hits = v["error"]["hits"].as_array().expect("hits");
@@ -37,12 +56,29 @@ async fn personal_data_blocks_approval_until_masked(t: TestApp) {
     let (_, item) = t.get(&format!("/api/v1/items/{id}"), Some(&reviewer)).await;
     assert_eq!(item["status"], "in_review");
 
-    let (s, v) = t.post(&format!("/api/v1/items/{id}/personal-data/mask"), Some(&reviewer), json!({})).await;
+    let (s, v) = t
+        .post(
+            &format!("/api/v1/items/{id}/personal-data/mask"),
+            Some(&reviewer),
+            json!({}),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["masked"], 2);
-    let (_, findings) = t.get(&format!("/api/v1/items/{id}/personal-data"), Some(&reviewer)).await;
+    let (_, findings) = t
+        .get(
+            &format!("/api/v1/items/{id}/personal-data"),
+            Some(&reviewer),
+        )
+        .await;
     assert_eq!(findings, json!([]));
-    let (s, v) = t.post(&format!("/api/v1/items/{id}/review"), Some(&reviewer), json!({"decision": "approve"})).await;
+    let (s, v) = t
+        .post(
+            &format!("/api/v1/items/{id}/review"),
+            Some(&reviewer),
+            json!({"decision": "approve"}),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     let body = v["body"].as_str().expect("body");
     assert!(body.contains("110105********002X"), "{body}");
@@ -55,9 +91,17 @@ async fn false_positive_needs_reason_and_is_audited(t: TestApp) {
     let id = submitted_with_body(&t, "合同编号 4111 1111 1111 1111 已备案。").await;
     let reviewer = t.token(Role::Reviewer, A);
     let (s, _) = t
-        .post(&format!("/api/v1/items/{id}/review"), Some(&reviewer), json!({"decision": "approve", "pii_override": "  "}))
+        .post(
+            &format!("/api/v1/items/{id}/review"),
+            Some(&reviewer),
+            json!({"decision": "approve", "pii_override": "  "}),
+        )
         .await;
-    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "a blank reason is no reason");
+    assert_eq!(
+        s,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a blank reason is no reason"
+    );
     let (s, v) = t
         .post(
             &format!("/api/v1/items/{id}/review"),
@@ -67,16 +111,32 @@ async fn false_positive_needs_reason_and_is_audited(t: TestApp) {
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["status"], "published");
-    let records = t.app.audit_of(&t.app.actor_for_login("auditor").await.expect("auditor"), "item", &id.to_string()).await.expect("audit");
-    let approve = records.iter().find(|r| r.action == "item.approve").expect("approve record");
-    assert!(approve.after_state.contains("合同编号，不是银行卡号"), "{}", approve.after_state);
+    let records = t
+        .app
+        .audit_of(
+            &t.app.actor_for_login("auditor").await.expect("auditor"),
+            "item",
+            &id.to_string(),
+        )
+        .await
+        .expect("audit");
+    let approve = records
+        .iter()
+        .find(|r| r.action == "item.approve")
+        .expect("approve record");
+    assert!(
+        approve.after_state.contains("合同编号，不是银行卡号"),
+        "{}",
+        approve.after_state
+    );
     assert_eq!(approve.actor, "reviewer_a");
 }
 
 async fn attachment_text_is_scanned(t: TestApp) {
     let id = t.draft(A, "带附件的信息").await;
     let officer = t.token(Role::Officer, A);
-    let part = reqwest::multipart::Part::bytes("名单\n张三 13812345678\n".as_bytes().to_vec()).file_name("名单.txt");
+    let part = reqwest::multipart::Part::bytes("名单\n张三 13812345678\n".as_bytes().to_vec())
+        .file_name("名单.txt");
     let resp = t
         .http
         .post(t.url(&format!("/api/v1/items/{id}/attachments")))
@@ -86,7 +146,9 @@ async fn attachment_text_is_scanned(t: TestApp) {
         .await
         .expect("upload");
     assert_eq!(resp.status(), StatusCode::CREATED);
-    let (_, findings) = t.get(&format!("/api/v1/items/{id}/personal-data"), Some(&officer)).await;
+    let (_, findings) = t
+        .get(&format!("/api/v1/items/{id}/personal-data"), Some(&officer))
+        .await;
     assert_eq!(findings[0]["field"], "attachment:名单.txt");
     assert_eq!(findings[0]["line"], 2);
 }

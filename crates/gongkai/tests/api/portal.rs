@@ -6,10 +6,17 @@ use reqwest::StatusCode;
 use crate::db_tests;
 use crate::helpers::{A, B, TestApp};
 
-db_tests!(home_catalog_and_item_pages, catalog_filters_and_pages, feeds_sitemap_and_404, bodies_and_health);
+db_tests!(
+    home_catalog_and_item_pages,
+    catalog_filters_and_pages,
+    feeds_sitemap_and_404,
+    bodies_and_health
+);
 
 async fn home_catalog_and_item_pages(t: TestApp) {
-    let v = t.publish(A, "关于印发《测试市政务公开工作要点》的通知").await;
+    let v = t
+        .publish(A, "关于印发《测试市政务公开工作要点》的通知")
+        .await;
     let id = v["id"].as_i64().expect("id");
     let number = v["index_number"].as_str().expect("number").to_owned();
     let (s, html) = t.page("/").await;
@@ -18,7 +25,16 @@ async fn home_catalog_and_item_pages(t: TestApp) {
     assert!(html.contains("重点领域"), "key areas on the home page");
     let (s, html) = t.page(&format!("/items/{id}")).await;
     assert_eq!(s, StatusCode::OK);
-    for label in ["索引号", "主题分类", "发布机构", "成文日期", "文号", "发布日期", "有效性", "公开属性"] {
+    for label in [
+        "索引号",
+        "主题分类",
+        "发布机构",
+        "成文日期",
+        "文号",
+        "发布日期",
+        "有效性",
+        "公开属性",
+    ] {
         assert!(html.contains(label), "metadata table lacks {label}");
     }
     assert!(html.contains(&number));
@@ -45,14 +61,24 @@ async fn catalog_filters_and_pages(t: TestApp) {
     assert!(html.contains("第 2 / 2 页"));
     let (_, html) = t.page(&format!("/catalog?body={B}")).await;
     assert!(html.contains("共 1 条") && html.contains("财政局预算信息"));
-    let (_, html) = t.page("/catalog?topic=%E7%BB%BC%E5%90%88%E6%94%BF%E5%8A%A1").await;
+    let (_, html) = t
+        .page("/catalog?topic=%E7%BB%BC%E5%90%88%E6%94%BF%E5%8A%A1")
+        .await;
     assert!(html.contains("共 24 条"), "top topic matches its children");
     let (_, html) = t.page("/catalog?genre=%E5%85%AC%E5%91%8A").await;
-    assert!(html.contains("共 0 条") && html.contains("清除筛选条件"), "empty result helps");
+    assert!(
+        html.contains("共 0 条") && html.contains("清除筛选条件"),
+        "empty result helps"
+    );
     let year = gongkai_app::today().format("%Y").to_string();
     let (_, html) = t.page(&format!("/catalog?year={year}&key_area=%E6%94%BF%E7%AD%96%E6%89%A7%E8%A1%8C%E5%92%8C%E8%90%BD%E5%AE%9E")).await;
     assert!(html.contains("共 24 条"));
-    let (_, list) = t.get(&format!("/api/v1/items?per_page=5&page=5&body_code={A}"), None).await;
+    let (_, list) = t
+        .get(
+            &format!("/api/v1/items?per_page=5&page=5&body_code={A}"),
+            None,
+        )
+        .await;
     assert_eq!(list["total"], 23);
     assert_eq!(list["pages"], 5);
     assert_eq!(list["items"].as_array().map(Vec::len), Some(3));
@@ -62,7 +88,10 @@ async fn feeds_sitemap_and_404(t: TestApp) {
     let v = t.publish(A, "订阅测试 & 特殊字符").await;
     let id = v["id"].as_i64().expect("id");
     let resp = t.http.get(t.url("/feed.xml")).send().await.expect("feed");
-    assert_eq!(resp.headers()["content-type"], "application/atom+xml; charset=utf-8");
+    assert_eq!(
+        resp.headers()["content-type"],
+        "application/atom+xml; charset=utf-8"
+    );
     let atom = resp.text().await.expect("atom");
     assert!(atom.contains("<feed") && atom.contains("订阅测试 &#38; 特殊字符"));
     assert!(atom.contains(&format!("/items/{id}")));
@@ -73,7 +102,10 @@ async fn feeds_sitemap_and_404(t: TestApp) {
     assert!(sitemap.contains(&format!("/items/{id}</loc>")));
     let (s, html) = t.page("/no/such/page").await;
     assert_eq!(s, StatusCode::NOT_FOUND);
-    assert!(html.contains("信息公开目录") && html.contains("首页"), "404 points somewhere useful");
+    assert!(
+        html.contains("信息公开目录") && html.contains("首页"),
+        "404 points somewhere useful"
+    );
     let (s, _) = t.page("/items/999999").await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 }
@@ -83,10 +115,21 @@ async fn bodies_and_health(t: TestApp) {
     assert_eq!((s, body.as_str()), (StatusCode::OK, "ok"));
     let (s, v) = t.get("/api/v1/bodies", None).await;
     assert_eq!(s, StatusCode::OK);
-    let a = v.as_array().expect("list").iter().find(|b| b["code"] == A).expect("body A").clone();
+    let a = v
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|b| b["code"] == A)
+        .expect("body A")
+        .clone();
     assert_eq!(a["name"], "测试市发展和改革委员会");
     assert_eq!(a["short_names"], serde_json::json!(["市发改委"]));
     assert_eq!(a["parent_code"], crate::helpers::ROOT);
-    let resolved = t.app.resolve_body("市发改委").await.expect("resolve").expect("found");
+    let resolved = t
+        .app
+        .resolve_body("市发改委")
+        .await
+        .expect("resolve")
+        .expect("found");
     assert_eq!(resolved.code, A);
 }

@@ -8,19 +8,34 @@ use serde_json::json;
 use crate::db_tests;
 use crate::helpers::{A, B, TestApp, item_json};
 
-db_tests!(concurrent_publications_get_consecutive_numbers, scheduled_item_publishes_when_due, revised_item_links_its_successor, late_publication_is_flagged);
+db_tests!(
+    concurrent_publications_get_consecutive_numbers,
+    scheduled_item_publishes_when_due,
+    revised_item_links_its_successor,
+    late_publication_is_flagged
+);
 
 async fn concurrent_publications_get_consecutive_numbers(t: TestApp) {
     let officer = t.token(Role::Officer, A);
     let mut ids = Vec::new();
     for i in 0..20 {
         let id = t.draft(A, &format!("并发发布第{i}条")).await;
-        t.post(&format!("/api/v1/items/{id}/submit"), Some(&officer), json!({})).await;
+        t.post(
+            &format!("/api/v1/items/{id}/submit"),
+            Some(&officer),
+            json!({}),
+        )
+        .await;
         ids.push(id);
     }
     // One publication in another body at the same time must not disturb body A's sequence.
     let other = t.draft(B, "另一机构").await;
-    t.post(&format!("/api/v1/items/{other}/submit"), Some(&t.token(Role::Officer, B)), json!({})).await;
+    t.post(
+        &format!("/api/v1/items/{other}/submit"),
+        Some(&t.token(Role::Officer, B)),
+        json!({}),
+    )
+    .await;
 
     let reviewer = t.token(Role::Reviewer, A);
     let mut tasks = Vec::new();
@@ -29,7 +44,13 @@ async fn concurrent_publications_get_consecutive_numbers(t: TestApp) {
         let url = t.url(&format!("/api/v1/items/{id}/review"));
         let token = reviewer.clone();
         tasks.push(tokio::spawn(async move {
-            let resp = client.post(url).bearer_auth(token).json(&json!({"decision": "approve"})).send().await.expect("review");
+            let resp = client
+                .post(url)
+                .bearer_auth(token)
+                .json(&json!({"decision": "approve"}))
+                .send()
+                .await
+                .expect("review");
             let status = resp.status();
             let v: serde_json::Value = resp.json().await.expect("json");
             assert_eq!(status, StatusCode::OK, "{v}");
@@ -37,13 +58,22 @@ async fn concurrent_publications_get_consecutive_numbers(t: TestApp) {
         }));
     }
     let (s, bv) = t
-        .post(&format!("/api/v1/items/{other}/review"), Some(&t.token(Role::Reviewer, B)), json!({"decision": "approve"}))
+        .post(
+            &format!("/api/v1/items/{other}/review"),
+            Some(&t.token(Role::Reviewer, B)),
+            json!({"decision": "approve"}),
+        )
         .await;
     assert_eq!(s, StatusCode::OK);
     let mut serials = Vec::new();
     for task in tasks {
         let number = task.await.expect("task");
-        let serial: u32 = number.rsplit('-').next().expect("serial").parse().expect("digits");
+        let serial: u32 = number
+            .rsplit('-')
+            .next()
+            .expect("serial")
+            .parse()
+            .expect("digits");
         serials.push(serial);
     }
     serials.sort_unstable();
@@ -53,40 +83,83 @@ async fn concurrent_publications_get_consecutive_numbers(t: TestApp) {
 
 async fn scheduled_item_publishes_when_due(t: TestApp) {
     let id = t.draft(A, "定时发布的信息").await;
-    t.post(&format!("/api/v1/items/{id}/submit"), Some(&t.token(Role::Officer, A)), json!({})).await;
+    t.post(
+        &format!("/api/v1/items/{id}/submit"),
+        Some(&t.token(Role::Officer, A)),
+        json!({}),
+    )
+    .await;
     let at = (chrono::Utc::now() + chrono::Duration::hours(2)).to_rfc3339();
     let (s, v) = t
-        .post(&format!("/api/v1/items/{id}/review"), Some(&t.token(Role::Reviewer, A)), json!({"decision": "approve", "publish_at": at}))
+        .post(
+            &format!("/api/v1/items/{id}/review"),
+            Some(&t.token(Role::Reviewer, A)),
+            json!({"decision": "approve", "publish_at": at}),
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["status"], "scheduled");
-    assert_eq!(v["index_number"], serde_json::Value::Null, "numbers are taken at publication");
+    assert_eq!(
+        v["index_number"],
+        serde_json::Value::Null,
+        "numbers are taken at publication"
+    );
     let (s, _) = t.get(&format!("/api/v1/items/{id}"), None).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     assert_eq!(t.app.publish_due().await.expect("tick"), 0, "not due yet");
     // Move the schedule into the past, as if two hours went by.
     let mut db = t.raw_db().await;
-    sqlx::query("UPDATE items SET scheduled_ms = 0 WHERE id = $1").bind(id).execute(&mut db).await.expect("update");
+    sqlx::query("UPDATE items SET scheduled_ms = 0 WHERE id = $1")
+        .bind(id)
+        .execute(&mut db)
+        .await
+        .expect("update");
     assert_eq!(t.app.publish_due().await.expect("tick"), 1);
     let (s, v) = t.get(&format!("/api/v1/items/{id}"), None).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(v["status"], "published");
-    assert!(v["index_number"].as_str().expect("number").ends_with("-00001"));
+    assert!(
+        v["index_number"]
+            .as_str()
+            .expect("number")
+            .ends_with("-00001")
+    );
 }
 
 async fn revised_item_links_its_successor(t: TestApp) {
-    let old = t.publish(A, "海州市住房租赁补贴实施细则（2024年）").await["id"].as_i64().expect("id");
-    let new = t.publish(A, "海州市住房租赁补贴实施细则（2026年）").await["id"].as_i64().expect("id");
+    let old = t.publish(A, "海州市住房租赁补贴实施细则（2024年）").await["id"]
+        .as_i64()
+        .expect("id");
+    let new = t.publish(A, "海州市住房租赁补贴实施细则（2026年）").await["id"]
+        .as_i64()
+        .expect("id");
     let reviewer = t.token(Role::Reviewer, A);
-    let (s, v) = t.post(&format!("/api/v1/items/{old}/validity"), Some(&reviewer), json!({"validity": "revised"})).await;
-    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "revised needs a successor: {v}");
     let (s, v) = t
-        .post(&format!("/api/v1/items/{old}/validity"), Some(&reviewer), json!({"validity": "revised", "successor_id": new}))
+        .post(
+            &format!("/api/v1/items/{old}/validity"),
+            Some(&reviewer),
+            json!({"validity": "revised"}),
+        )
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "revised needs a successor: {v}"
+    );
+    let (s, v) = t
+        .post(
+            &format!("/api/v1/items/{old}/validity"),
+            Some(&reviewer),
+            json!({"validity": "revised", "successor_id": new}),
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["validity"], "revised");
     let (_, html) = t.page(&format!("/items/{old}")).await;
-    assert!(html.contains("本文件已已修订") || html.contains("本文件已修订"), "banner shown");
+    assert!(
+        html.contains("本文件已已修订") || html.contains("本文件已修订"),
+        "banner shown"
+    );
     assert!(html.contains(&format!("/items/{new}")), "successor linked");
     let (_, html) = t.page(&format!("/items/{new}")).await;
     assert!(html.contains("本文件替代的文件"));
@@ -94,7 +167,11 @@ async fn revised_item_links_its_successor(t: TestApp) {
     assert_eq!(list["total"], 1);
     // Officers cannot change validity.
     let (s, _) = t
-        .post(&format!("/api/v1/items/{new}/validity"), Some(&t.token(Role::Officer, A)), json!({"validity": "repealed"}))
+        .post(
+            &format!("/api/v1/items/{new}/validity"),
+            Some(&t.token(Role::Officer, A)),
+            json!({"validity": "repealed"}),
+        )
         .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
 }
@@ -106,8 +183,19 @@ async fn late_publication_is_flagged(t: TestApp) {
     item["written_on"] = json!((gongkai_app::today() - chrono::Duration::days(40)).to_string());
     let (_, v) = t.post("/api/v1/items", Some(&officer), item).await;
     let id = v["id"].as_i64().expect("id");
-    t.post(&format!("/api/v1/items/{id}/submit"), Some(&officer), json!({})).await;
-    let (_, v) = t.post(&format!("/api/v1/items/{id}/review"), Some(&t.token(Role::Reviewer, A)), json!({"decision": "approve"})).await;
+    t.post(
+        &format!("/api/v1/items/{id}/submit"),
+        Some(&officer),
+        json!({}),
+    )
+    .await;
+    let (_, v) = t
+        .post(
+            &format!("/api/v1/items/{id}/review"),
+            Some(&t.token(Role::Reviewer, A)),
+            json!({"decision": "approve"}),
+        )
+        .await;
     assert_eq!(v["late"], true);
     let on_time = t.publish(A, "及时发布").await;
     assert_eq!(on_time["late"], false, "written two days ago");

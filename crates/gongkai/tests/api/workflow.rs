@@ -7,24 +7,48 @@ use serde_json::json;
 use crate::db_tests;
 use crate::helpers::{A, TestApp, item_json};
 
-db_tests!(draft_submit_approve_publishes_with_index_number, reject_returns_to_draft_with_note, withdraw_hides_item_and_keeps_number, public_cannot_see_drafts);
+db_tests!(
+    draft_submit_approve_publishes_with_index_number,
+    reject_returns_to_draft_with_note,
+    withdraw_hides_item_and_keeps_number,
+    public_cannot_see_drafts
+);
 
 async fn draft_submit_approve_publishes_with_index_number(t: TestApp) {
     let officer = t.token(Role::Officer, A);
-    let (s, v) = t.post("/api/v1/items", Some(&officer), item_json(A, "关于做好2026年政务公开工作的通知")).await;
+    let (s, v) = t
+        .post(
+            "/api/v1/items",
+            Some(&officer),
+            item_json(A, "关于做好2026年政务公开工作的通知"),
+        )
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     assert_eq!(v["status"], "draft");
     assert_eq!(v["index_number"], serde_json::Value::Null);
-    assert_eq!(v["doc_number"], "测发改发〔2026〕7号", "document number normalised");
+    assert_eq!(
+        v["doc_number"], "测发改发〔2026〕7号",
+        "document number normalised"
+    );
     let id = v["id"].as_i64().expect("id");
 
-    let (s, v) = t.post(&format!("/api/v1/items/{id}/submit"), Some(&officer), json!({})).await;
+    let (s, v) = t
+        .post(
+            &format!("/api/v1/items/{id}/submit"),
+            Some(&officer),
+            json!({}),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["status"], "in_review");
 
     let reviewer = t.token(Role::Reviewer, A);
     let (s, v) = t
-        .post(&format!("/api/v1/items/{id}/review"), Some(&reviewer), json!({"decision": "approve", "note": "保密审查通过"}))
+        .post(
+            &format!("/api/v1/items/{id}/review"),
+            Some(&reviewer),
+            json!({"decision": "approve", "note": "保密审查通过"}),
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["status"], "published");
@@ -36,7 +60,11 @@ async fn draft_submit_approve_publishes_with_index_number(t: TestApp) {
     let (s, v) = t.get(&format!("/api/v1/items/{id}"), None).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(v["status"], "published");
-    assert_eq!(v["review_note"], serde_json::Value::Null, "reviewer notes are not public");
+    assert_eq!(
+        v["review_note"],
+        serde_json::Value::Null,
+        "reviewer notes are not public"
+    );
     let (s, list) = t.get(&format!("/api/v1/items?body_code={A}"), None).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(list["total"], 1);
@@ -51,13 +79,28 @@ async fn reject_returns_to_draft_with_note(t: TestApp) {
     let id = t.draft(A, "待退回的信息").await;
     let officer = t.token(Role::Officer, A);
     let reviewer = t.token(Role::Reviewer, A);
-    t.post(&format!("/api/v1/items/{id}/submit"), Some(&officer), json!({})).await;
+    t.post(
+        &format!("/api/v1/items/{id}/submit"),
+        Some(&officer),
+        json!({}),
+    )
+    .await;
     // A rejection needs a note.
-    let (s, v) = t.post(&format!("/api/v1/items/{id}/review"), Some(&reviewer), json!({"decision": "reject"})).await;
+    let (s, v) = t
+        .post(
+            &format!("/api/v1/items/{id}/review"),
+            Some(&reviewer),
+            json!({"decision": "reject"}),
+        )
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
     assert_eq!(v["error"]["fields"][0]["field"], "note");
     let (s, v) = t
-        .post(&format!("/api/v1/items/{id}/review"), Some(&reviewer), json!({"decision": "reject", "note": "请补充政策依据"}))
+        .post(
+            &format!("/api/v1/items/{id}/review"),
+            Some(&reviewer),
+            json!({"decision": "reject", "note": "请补充政策依据"}),
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["status"], "draft");
@@ -65,13 +108,28 @@ async fn reject_returns_to_draft_with_note(t: TestApp) {
     // The officer edits and resubmits.
     let mut body = item_json(A, "已补充依据的信息");
     body.as_object_mut().expect("object").remove("body_code");
-    let (s, v) = t.send(reqwest::Method::PUT, &format!("/api/v1/items/{id}"), Some(&officer), Some(body)).await;
+    let (s, v) = t
+        .send(
+            reqwest::Method::PUT,
+            &format!("/api/v1/items/{id}"),
+            Some(&officer),
+            Some(body),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["title"], "已补充依据的信息");
     assert_eq!(v["version"], 2);
-    let (s, _) = t.post(&format!("/api/v1/items/{id}/submit"), Some(&officer), json!({})).await;
+    let (s, _) = t
+        .post(
+            &format!("/api/v1/items/{id}/submit"),
+            Some(&officer),
+            json!({}),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK);
-    let (s, versions) = t.get(&format!("/api/v1/items/{id}/versions"), Some(&officer)).await;
+    let (s, versions) = t
+        .get(&format!("/api/v1/items/{id}/versions"), Some(&officer))
+        .await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(versions.as_array().map(Vec::len), Some(2));
 }
@@ -81,9 +139,25 @@ async fn withdraw_hides_item_and_keeps_number(t: TestApp) {
     let id = v["id"].as_i64().expect("id");
     let number = v["index_number"].clone();
     let reviewer = t.token(Role::Reviewer, A);
-    let (s, v) = t.post(&format!("/api/v1/items/{id}/withdraw"), Some(&reviewer), json!({"reason": ""})).await;
-    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "a reason is required: {v}");
-    let (s, v) = t.post(&format!("/api/v1/items/{id}/withdraw"), Some(&reviewer), json!({"reason": "内容有误"})).await;
+    let (s, v) = t
+        .post(
+            &format!("/api/v1/items/{id}/withdraw"),
+            Some(&reviewer),
+            json!({"reason": ""}),
+        )
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a reason is required: {v}"
+    );
+    let (s, v) = t
+        .post(
+            &format!("/api/v1/items/{id}/withdraw"),
+            Some(&reviewer),
+            json!({"reason": "内容有误"}),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["status"], "withdrawn");
     let (s, v) = t.get(&format!("/api/v1/items/{id}"), None).await;
@@ -95,7 +169,12 @@ async fn withdraw_hides_item_and_keeps_number(t: TestApp) {
     // The next publication does not reuse the withdrawn number.
     let next = t.publish(A, "下一条信息").await;
     assert_ne!(next["index_number"], number);
-    assert!(next["index_number"].as_str().unwrap_or_default().ends_with("-00002"));
+    assert!(
+        next["index_number"]
+            .as_str()
+            .unwrap_or_default()
+            .ends_with("-00002")
+    );
 }
 
 async fn public_cannot_see_drafts(t: TestApp) {
@@ -107,7 +186,12 @@ async fn public_cannot_see_drafts(t: TestApp) {
     let (_, list) = t.get("/api/v1/items", None).await;
     assert_eq!(list["total"], 0);
     // Staff of the body can read it through the API.
-    let (s, v) = t.get(&format!("/api/v1/items/{id}"), Some(&t.token(Role::Reviewer, A))).await;
+    let (s, v) = t
+        .get(
+            &format!("/api/v1/items/{id}"),
+            Some(&t.token(Role::Reviewer, A)),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(v["status"], "draft");
 }
