@@ -21,6 +21,15 @@ pub struct NewUser {
     pub password: SecretString,
 }
 
+/// A staff account as the user administration page lists it.
+#[derive(Debug, Clone)]
+pub struct StaffAccount {
+    pub login: String,
+    pub display_name: String,
+    pub locked: bool,
+    pub grants: Vec<Grant>,
+}
+
 /// A new login session: the cookie value and the CSRF token bound to it.
 #[derive(Debug, Clone)]
 pub struct NewSession {
@@ -141,6 +150,39 @@ impl App {
         .await?;
         tx.commit().await?;
         Ok(id)
+    }
+
+    /// The accounts of the bodies whose users the actor manages (all for the city office).
+    pub async fn staff_accounts(&self, actor: &Actor) -> AppResult<Vec<StaffAccount>> {
+        let bodies = actor.bodies_with(gongkai_domain::role::Action::ManageUsers);
+        if bodies.is_empty() && !actor.is_city_office() {
+            return Err(AppError::Forbidden);
+        }
+        let scope = if actor.is_city_office() {
+            vec![]
+        } else {
+            bodies
+        };
+        let now = now_ms();
+        let mut c = self.db().read().await?;
+        Ok(users::with_grants(&mut c, &scope)
+            .await?
+            .into_iter()
+            .map(|(u, grants)| StaffAccount {
+                locked: u.locked_until_ms.is_some_and(|t| t > now),
+                login: u.login,
+                display_name: u.display_name,
+                grants: grants
+                    .into_iter()
+                    .filter_map(|g| {
+                        Role::parse(&g.role).map(|role| Grant {
+                            role,
+                            body_id: g.body_id,
+                        })
+                    })
+                    .collect(),
+            })
+            .collect())
     }
 
     /// Adds a role in a body to an existing user.

@@ -121,3 +121,31 @@ pub async fn count(conn: &mut Conn) -> Result<i64> {
         .await?;
     Ok(n)
 }
+
+/// Users holding any role in one of `body_ids` (all users when empty), with their grants.
+pub async fn with_grants(
+    conn: &mut Conn,
+    body_ids: &[i64],
+) -> Result<Vec<(UserRow, Vec<GrantRow>)>> {
+    let users: Vec<UserRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM users ORDER BY login"
+    )))
+    .fetch_all(&mut *conn)
+    .await?;
+    let grants: Vec<GrantRow> =
+        sqlx::query_as("SELECT user_id, body_id, role FROM grants ORDER BY body_id, role")
+            .fetch_all(&mut *conn)
+            .await?;
+    Ok(users
+        .into_iter()
+        .map(|u| {
+            let g: Vec<GrantRow> = grants
+                .iter()
+                .filter(|g| g.user_id == u.id)
+                .cloned()
+                .collect();
+            (u, g)
+        })
+        .filter(|(_, g)| body_ids.is_empty() || g.iter().any(|g| body_ids.contains(&g.body_id)))
+        .collect())
+}

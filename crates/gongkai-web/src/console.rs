@@ -27,6 +27,8 @@ use crate::error::PageError;
 use crate::session::{ClientOrigin, SESSION_COOKIE, Staff, anon_csrf, check_csrf, session_cookie};
 use crate::views::{Chrome, ItemLine, Pager, body_map, paragraphs, status_class};
 
+mod admin;
+
 pub fn router(upload_limit: usize) -> Router<AppState> {
     Router::new()
         .route("/", get(dashboard))
@@ -46,6 +48,8 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
             post(upload).layer(DefaultBodyLimit::max(upload_limit)),
         )
         .route("/review", get(review_queue))
+        .route("/users", get(admin::users).post(admin::add_user))
+        .route("/bodies", get(admin::bodies).post(admin::add_body))
         .route("/audit", get(audit))
 }
 

@@ -674,6 +674,8 @@ def gk_guide(y):
          else "本机关依申请提供政府信息，除可以收取检索、复制、邮寄等成本费用外，不得收取其他费用。申请公开政府信息的公民确有经济困难的，经本人申请、本机关审核同意，可以减免相关费用。"),
         "四、监督和救济",
         "公民、法人或者其他组织认为本机关在政府信息公开工作中侵犯其合法权益的，可以向海州市政务公开工作主管部门投诉、举报，也可以依法申请行政复议或者提起行政诉讼。",
+        (f"本指南更新于{cdate(written)}。自本版起，申请人可通过“浙里办”实名认证登录在线平台提交申请并实时查询办理进度，市民中心政务公开专区提供现场申请指导。"
+         if y >= 2025 else f"本指南更新于{cdate(written)}，原版本同时停止使用。"),
     )
     return add("szfb", written, f"海州市人民政府办公室政府信息公开指南（{y}年修订）", "其他", T_GK, ["政务服务"],
                ["政府信息公开", "公开指南"], f"说明海州市人民政府办公室主动公开的范围、方式和时限，依申请公开的受理机构、申请方式、答复期限以及收费、监督救济等事项。",
@@ -2283,10 +2285,14 @@ CF_CASES = {
 def xingzheng_chufa(slug, y, idx=None):
     written = rdate(y, 1, 11)
     b = B[slug]
-    case = R.choice(CF_CASES[slug]) if idx is None else CF_CASES[slug][idx]
-    person = R.random() < 0.35 and slug in ("scjg", "zhzf", "hyj")
-    party = mask_name() if person else R.choice(COMPANIES)
-    detail = case[1].format(prod=R.choice(["冷冻带鱼", "散装年糕", "鱼干制品", "保健食品", "面包", "酒类", "燃油锅炉", "喷涂车间", "生产线"]),
+    while True:
+        case = R.choice(CF_CASES[slug]) if idx is None else CF_CASES[slug][idx]
+        person = slug == "hyj" or (R.random() < 0.35 and slug in ("scjg", "zhzf"))
+        party = mask_name() if person else R.choice(CF_PARTIES[slug])
+        if (party, case[0]) not in _CF_USED:
+            _CF_USED.add((party, case[0]))
+            break
+    detail = case[1].format(prod=R.choice(CF_PRODUCTS[slug]),
                             item=R.choice(["铝的残留量", "菌落总数", "过氧化值", "苯甲酸"]), v=R.randint(300, 8000), g=R.randint(50, 3000),
                             road=R.choice(["海城路", "观海大道", "翠屏路", "港湾路", "沙河路", "东港菜场周边", "白沙岛", "金沙湾"]),
                             a=R.randint(20, 900), n=R.randint(2, 12), x=f"{R.uniform(0.2, 1.8):.2f}", f="{f}")
@@ -2310,6 +2316,22 @@ def xingzheng_chufa(slug, y, idx=None):
                f"{b.s}对{party}{case[0].replace('案', '')}的行为作出行政处罚：{result}。"[:100], text, doc=prefix)
 
 
+_CF_USED = set()
+CF_PARTIES = {
+    "scjg": ["海州市鑫海水产品有限公司", "海州市金沙湾餐饮管理有限公司", "海州市港城超市有限公司", "海州蓝湾食品有限公司", "海州市海润医药连锁有限公司",
+             "海州市东海明珠大酒店有限公司", "海州市海天广告传媒有限公司", "云岙县海鲜干货商行有限公司", "海州市东港区海味坊食品厂"],
+    "zhzf": ["海州市翠屏建材有限公司", "海州市新城物业服务有限公司", "海州市通达渣土运输有限公司", "海州市港城超市有限公司"],
+    "ajj": ["海州恒远船舶修造有限公司", "海州经开区华辰化工有限公司", "海州市远帆水产冷冻有限公司", "海州市翠屏建材有限公司"],
+    "hyj": [],
+    "hbj": ["海州恒远船舶修造有限公司", "海州经开区华辰化工有限公司", "海州市远帆水产冷冻有限公司", "海州蓝湾食品有限公司"],
+    "wgx": ["海州市星河网吧有限公司", "海州市极速网络会所有限公司"],
+    "lyw": ["海州市海之韵旅行社有限公司", "海州市蓝海国际旅行社有限公司"],
+}
+CF_PRODUCTS = {
+    "scjg": ["冷冻带鱼", "散装年糕", "鱼干制品", "保健食品", "面包", "黄酒", "海蜇丝", "虾皮"],
+    "zhzf": [""], "ajj": [""], "hyj": [""], "wgx": [""], "lyw": [""],
+    "hbj": ["喷涂车间", "燃油锅炉", "水产品加工车间", "冷库扩建", "船舶分段涂装"],
+}
 CF_TOPIC = {"scjg": "市场监管、安全生产监管/工商", "zhzf": "城乡建设、环境保护/其他", "ajj": "市场监管、安全生产监管/安全生产监管",
             "hyj": "农业、林业、水利/农业、畜牧业、渔业", "hbj": "城乡建设、环境保护/环境监测、保护与治理", "wgx": "文化、广电、新闻出版/文化",
             "lyw": "商贸、海关、旅游/旅游"}
@@ -3104,3 +3126,1075 @@ JYCL_ROWS = [
     ("就业见习补贴", "吸纳离校2年内未就业高校毕业生参加见习的见习单位", "见习协议、见习人员名单、考勤记录", "浙江政务服务网", "15个工作日"),
     ("创业担保贷款贴息", "按期还款的创业担保贷款借款人", "借款合同、还款凭证（经办银行报送）", "经办银行代为申请", "20个工作日"),
 ]
+
+
+# ==========================================================================
+# The schedule: what exists in the demo portal
+# ==========================================================================
+def build():
+    # ---------------- 综合政务: work plans, guides, reports, supervision
+    seed_notice()
+    for y in range(2017, 2027):
+        workplan(y)
+    g1 = gk_guide(2017)
+    g2 = gk_guide(2020)
+    revise(g1, g2)
+    g3 = gk_guide(2025)
+    g3["attachments"].append(A_SQB)
+    revise(g2, g3)
+    for y in range(2016, 2026):
+        annual_report("szfb", y)
+    busy = ["czj", "rsj", "zjj", "mzj", "hbj", "jyj", "scjg", "fgw"]
+    for s in busy:
+        for y in sorted(R.sample(range(2019, 2026), 2)):
+            annual_report(s, y)
+    others = ["szw", "bwb", "fzb", "zhzf", "hyj", "lyw", "wgx", "kjj", "jxw", "gtj", "nlw", "gjj", "slj", "wjj", "gaj", "jtj", "sjj"]
+    for s in R.sample(others, 12):
+        annual_report(s, R.choice([2021, 2022, 2023, 2024, 2025]))
+    annual_report("gsj", 2017)
+    annual_report("ajj", 2017)
+    for s in COUNTIES + ["xq", "kfq"]:
+        annual_report(s, R.choice([2023, 2024, 2025]))
+    for s in R.sample(TOWNS, 4):
+        annual_report(s, R.choice([2024, 2025]))
+    web_check(2019, 2)
+    web_check(2023, 4)
+    web_check(2025, 2)
+    unpublish(web_check(2026, 3), "draft")
+    minutes(2018, 21)
+    minutes(2022, 9)
+    minutes(2025, 47)
+    minsheng(2021)
+    minsheng(2024)
+    kaohe(2020)
+    kaohe(2025)
+    news("szfb", 2025, "海州市召开{y}年度政务公开工作推进会",
+         "{date}，海州市召开{y}年度政务公开工作推进会，总结上年度全市政务公开工作，部署本年度重点任务。市政府副秘书长出席会议并讲话，各县（区）政府办公室、各功能区管委会和市级各部门分管负责人参加会议。"
+         "会议指出，上年度全市各级各部门认真贯彻新修订的《中华人民共和国政府信息公开条例》，主动公开政府信息近6万条，市级部门发布政策解读材料400余件，依申请公开答复规范率达到100%，全市政务公开工作在全省考核中位列前茅。"
+         "会议强调，今年要重点抓好三方面工作：一是聚焦重点领域，加大财政预决算、重大建设项目、社会救助等信息公开力度；二是提升解读回应质量，推动政策解读从“有没有”向“好不好”转变；三是推进基层政务公开标准化规范化，让政务公开向村（社区）延伸。"
+         "会上，东港区政府办公室、市人力社保局、市住建局作了交流发言。会议还对政务公开工作人员开展了业务培训，重点讲解了政府信息公开申请办理和年度报告编制的有关要求。",
+         T_GK, ["政策执行和落实"], ["政务公开", "推进会"], month=3)
+
+    # ---------------- city government: 令, 议案, 请示, 批复, 决定, 规划, 意见
+    l1 = ling_shirong(2017, 6)
+    l2 = ling_shirong(2023, 18, revised_from=l1["ref"])
+    revise(l1, l2)
+    yijian("szf", 2016, "海州市人民政府关于引导社会资本进入公共设施建设及运营领域的实施意见（试行）", "国民经济管理、国有资产监管/经济体制改革", ["PPP项目", "经济社会政策"],
+           "为创新公共设施投融资机制，鼓励和引导社会资本参与公共设施建设和运营，推广政府和社会资本合作（PPP）模式，结合本市实际，提出如下实施意见。",
+           [("明确合作领域", "在能源、交通运输、水利、环境保护、市政工程、保障性安居工程、教育、医疗卫生、养老等公共服务领域，鼓励采用政府和社会资本合作模式。"),
+            ("规范项目管理", "建立全市PPP项目库，入库项目的基本信息、合作方式、项目合同和回报机制等按规定向社会公开。PPP项目实施方案须经物有所值评价和财政承受能力论证。"),
+            ("完善保障措施", "市发改委、市财政局牵头建立PPP项目协调推进机制，对符合条件的PPP项目给予前期费用补助。")],
+           ["PPP", "社会资本", "公共设施"], "在公共服务领域推广政府和社会资本合作模式，建立PPP项目库并公开项目信息，完善项目管理和保障措施。", doc="海政发")
+    zc = yijian("szf", 2016, "海州市人民政府关于加快发展众创空间促进大众创新创业的实施意见", "科技、教育/科技", ["经济社会政策", "就业创业"],
+                "为加快发展众创空间，推进大众创业、万众创新，结合本市实际，提出如下实施意见。",
+                [("加快众创空间建设", "到{y3}年，全市建成各类众创空间30家以上，其中省级以上众创空间10家。对新认定的省级众创空间给予一次性50万元补助。"),
+                 ("降低创业门槛", "深化商事制度改革，推行“多证合一、一照一码”，放宽新注册企业场所登记条件。"),
+                 ("加大资金扶持", "设立市级创业投资引导基金，对入驻众创空间的创业团队给予房租补贴。")],
+                ["众创空间", "大众创业"], "加快发展众创空间，降低创业门槛，设立创业投资引导基金，推进大众创业万众创新。", doc="海政发")
+    jueding_xzsp(2016, 38, 26, 412)
+    jueding_biaozhang(2020)
+    shisiwu(2021)
+    yian(2021, "海州市养犬管理条例", "公安、安全、司法/公安", None, "规范养犬行为，保障公民健康和人身安全，维护市容环境和社会秩序",
+         ["实行养犬登记和年检制度，重点管理区内每户限养一只犬，禁止饲养烈性犬。", "携犬出户应当束犬链、佩戴犬牌，由成年人牵领，及时清除犬只排泄物。", "明确公安、综合行政执法、农业农村等部门的监管职责和违法行为的法律责任。"])
+    yian(2024, "海州市海岛生态环境保护条例", "城乡建设、环境保护/环境监测、保护与治理", "环境保护", "加强海岛生态环境保护，推进海岛生态文明建设，促进海岛可持续发展",
+         ["建立海岛分类保护制度，对无居民海岛实行严格保护，禁止在领海基点保护范围内进行工程建设。", "加强海岛污染防治，有居民海岛生活污水、生活垃圾实现集中收集处理。", "建立海岛生态保护补偿机制，鼓励社会力量参与海岛生态修复。"])
+    qingshi_szf(2023)
+    qingshi_dg(2022)
+    pifu(2018, "xl", "海州市人民政府关于《海州市西岭区岭下镇总体规划（2017—2030年）》的批复", "城乡建设、环境保护/城市规划",
+         "西岭区人民政府关于要求审批《岭下镇总体规划（2017—2030年）》的请示",
+         ["原则同意《海州市西岭区岭下镇总体规划（2017—2030年）》。", "岭下镇的性质为西岭区西部的生态宜居小城镇和农副产品集散地。到2030年，镇域常住人口控制在3.2万人以内，镇区建设用地控制在3.6平方公里以内。",
+          "要严格保护永久基本农田和岭下水库饮用水水源保护区，划定并严守生态保护红线。", "规划经批准后，应当及时向社会公布。任何单位和个人不得擅自改变规划，确需修改的，必须按法定程序报批。"],
+         ["城镇总体规划", "岭下镇", "批复"], "原则同意岭下镇总体规划（2017—2030年），明确城镇性质、人口和用地规模及生态保护要求。")
+    pifu(2019, "ya", "海州市人民政府关于同意云岙县望海乡调整行政村规模的批复", "民政、扶贫、救灾/行政区划与地名",
+         "云岙县人民政府关于望海乡行政村规模调整的请示",
+         ["同意云岙县望海乡将原9个行政村调整为5个行政村。调整后的行政村名称、村委会驻地按你县请示意见确定。", "你县要认真做好行政村规模调整后的村级组织建设、集体资产管理和档案移交等工作，确保调整工作平稳有序。",
+          "调整后的行政村名称和管辖范围要及时向社会公布，并做好地名标志设置和户籍、社会保障等信息变更工作。"],
+         ["行政村规模调整", "望海乡", "批复"], "同意云岙县望海乡将原9个行政村调整为5个行政村，要求做好村级组织建设和信息变更工作。")
+    fangkong(2019)["validity"] = "失效"
+    fangkong(2025)
+    # 规范性文件 that later get repealed
+    r2020 = [linshi_jiuzhu(2016), hukou(2016, "暂行规定"), chuangye_loan(2016), xiaozuofang(2017), chuangxinquan(2017), zc]
+    dl = yijian("zhzf", 2017, "海州市综合行政执法局关于加强城市道路挖掘管理的实施意见", "城乡建设、环境保护/城乡建设（含住房）", ["随机抽查和监管执法"],
+                "为加强城市道路挖掘管理，减少道路重复开挖，保障城市道路完好和交通畅通，提出如下实施意见。",
+                [("统筹挖掘计划", "管线单位应当于每年11月底前报送下一年度道路挖掘计划，由市综合行政执法局会同有关部门统筹安排。新建、改建、扩建的城市道路交付使用后5年内、大修的城市道路竣工后3年内不得挖掘。"),
+                 ("规范审批程序", "因特殊情况确需挖掘的，应当依法办理挖掘许可，并在施工现场公示挖掘单位、施工期限和监督电话。"),
+                 ("加强监督检查", "对未经批准擅自挖掘城市道路的，依法予以查处，查处结果向社会公开。")],
+                ["道路挖掘", "城市道路"], "统筹城市道路挖掘计划，规范挖掘审批和现场公示，加强对擅自挖掘行为的查处。", doc="海综执")
+    ebike = yijian("gaj", 2018, "海州市电动自行车登记管理暂行办法", "公安、安全、司法/公安", ["公众出行"],
+                   "为加强电动自行车登记管理，维护道路交通秩序，预防和减少交通事故，结合本市实际，制定本办法。",
+                   [("登记范围", "本市居民购买的电动自行车，应当在购买之日起15日内向公安机关交通管理部门申请登记，取得号牌后方可上道路行驶。"),
+                    ("登记条件", "申请登记的电动自行车应当符合国家标准，并提供购车发票和产品合格证。"),
+                    ("过渡期管理", "对本办法施行前购买的不符合国家标准的电动自行车，实行临时号牌管理，过渡期为3年。")],
+                   ["电动自行车", "登记"], "规定电动自行车登记范围、登记条件和超标车过渡期临时号牌管理。", doc="海公")
+    r2024 = [jisheng(2016), zhaosheng_yijian(2017), chuzuche(2018), fzb_gongshi(2018), dl, ebike]
+    for it in r2020 + r2024:
+        it["validity"] = "废止"
+    jueding_feizhi(2020, [it["ref"] for it in r2020])
+    jueding_feizhi(2024, [it["ref"] for it in r2024])
+    ertong(2024)
+    jt_plan(2021)
+
+    # ---------------- 发改委
+    h1 = hezhun(2016, 2016)
+    h2 = hezhun(2017, 2017, prev=2016)
+    revise(h1, h2)
+    hezhun_exec(2019)
+    for y in (2018, 2022, 2025, 2026):
+        zdxm(y)
+    zdxm(2024, slug="xq")
+    ppp_list(2017, "第一批", attach=A_PPP)
+    ppp_list(2018, "第二批")
+    ppp_list(2020, "度", slug="czj")
+    credit(2018)
+    credit(2021)
+    credit(2025)
+    credit_rule(2022)
+    for y in (2019, 2022, 2024, 2026):
+        plan_report(y)
+    water_price(2019)
+    gas_hearing(2022)
+    fee_enterprise(2018)
+    q1 = quanli("fgw", 2016)
+    q2 = quanli("fgw", 2021, attach=A_QUANLI, revised=True)
+    revise(q1, q2)
+    dept_budget("fgw", 2025, "决算", attach=A_JUESUAN)
+    news("fgw", 2026, "市发改委召开{y}年全市重大项目谋划推进会",
+         "{date}，市发改委召开{y}年全市重大项目谋划推进会，通报一季度重大项目推进情况，部署下一阶段重点工作。各县（区）发展改革局、各功能区经济发展部门和市级有关部门负责人参加会议。"
+         "会议通报，一季度全市重大建设项目完成投资同比增长8.6%，完成年度计划的24.1%，新开工项目23个。海州港综合物流园区、跨海大桥南连接线等一批重点项目进展顺利，但也存在部分项目前期工作滞后、要素保障不到位等问题。"
+         "会议要求，各地、各部门要坚持“项目为王”，紧盯“十五五”规划重大工程，加快谋划储备一批打基础、利长远的重大项目；要建立项目推进“红黄绿”预警机制，对进度滞后的项目实行挂牌督办；要按照政府投资项目信息公开要求，及时公开项目审批、建设进度和竣工验收等信息，主动接受社会监督。"
+         "会上，海州新区管委会、东港区政府和市交通投资集团作了交流发言。",
+         "国民经济管理、国有资产监管/重大建设项目", ["重大建设项目"], ["重大项目", "推进会"], month=4)
+
+    # ---------------- 财政, 国税, 审计, 审招委, 国土
+    f1 = fee_list(2017)
+    f2 = fee_list(2020, slug="fgw")
+    revise(f1, f2)
+    f3 = fee_list(2024, attach=A_FEE)
+    revise(f2, f3)
+    for y in (2017, 2019, 2021, 2023, 2024, 2025):
+        budget_report(y)
+    budget_report(2026)["attachments"].append(A_BUDGET)
+    for s, y, k in [("jyj", 2026, "预算"), ("rsj", 2024, "决算"), ("mzj", 2025, "预算"), ("zjj", 2022, "决算"), ("hbj", 2019, "决算"),
+                    ("wjj", 2023, "预算"), ("gaj", 2021, "决算"), ("jtj", 2024, "预算"), ("czj", 2025, "决算"), ("dg_jyj", 2026, "预算"), ("dg_czj", 2025, "决算")]:
+        dept_budget(s, y, k)
+    for y in (2018, 2021, 2024, 2026):
+        sangong(y)
+    zxzj(2019)
+    zxzj(2025)
+    soe(2019)
+    soe(2022)
+    soe(2025)
+    soe_salary(2023)
+    caigou_mulu(2025)
+    jsjf_report(2020)
+    gs_yinggaizeng(2016)
+    gs_xiaowei(2017)
+    gs_jiedu(2017)
+    for y in (2018, 2021, 2024, 2026):
+        audit_report(y)
+    audit_result(2019, 2, "海州市2018年度渔农村危房改造资金", "市住建局")
+    audit_result(2023, 3, "海州市2022年度就业补助资金", "市人力社保局")
+    audit_result(2025, 1, "海州市2024年度城乡居民最低生活保障资金", "市民政局")
+    audit_zhenggai(2022)
+    audit_zhenggai(2025)
+    x1 = xuke_list(2017)
+    x2 = xuke_list(2023, prev_year=2017)
+    revise(x1, x2)
+    zhongjie_list(2017)
+    zuiduo(2017)
+    yiwang(2022)
+    zhaobiao(2019, PROJECTS[4])
+    zhaobiao(2023, PROJECTS[13])
+    zhaobiao(2026, PROJECTS[14])
+    zhongbiao(2025, PROJECTS[9])
+    chanquan(2021)
+    land_sale(2018, 7)
+    land_sale(2022, 12)
+    land_sale(2025, 5)
+    land_plan(2017)
+    reply("czj", 2023, "进一步加大惠企政策直达力度", "财政、金融、审计/财政", "减税降费",
+          ["今年以来，市财政局会同有关部门建立惠企政策“直达快享”机制，全市已有37项惠企政策实现“免申即享”，累计兑现资金5.6亿元。",
+           "下一步，我们将扩大“免申即享”政策范围，推动政策兑现从“企业找政策”向“政策找企业”转变，兑现结果在政府网站集中公开。",
+           "同时，严格落实收费目录清单制度，清单之外一律不得收费，对违规收费行为依法查处并公开查处结果。"])
+
+    # ---------------- 人力社保
+    sbs = [sb_base(y) for y in (2017, 2020, 2023, 2025, 2026)]
+    for it in sbs[:-1]:
+        it["validity"] = "失效"
+    mws = [min_wage(y) for y in (2017, 2021, 2025)]
+    for it in mws[:-1]:
+        it["validity"] = "失效"
+    grad_jobs(2018)
+    grad_jobs(2023)
+    s1 = subsidy_guide(2019)
+    s2 = subsidy_guide(2023)
+    s2["attachments"].append(A_JYCL)
+    revise(s1, s2)
+    hr_market(2022, 2)
+    hr_market(2024, 3)
+    unpublish(hr_market(2026, 3), "in_review")
+    shiye_zhaopin(2020)
+    shiye_zhaopin(2025)
+    pension_raise(2021)
+    pension_raise(2026)
+    jiedu("rsj", mws[-1], "关于调整海州市最低工资标准的通知",
+          "最低工资标准是保障劳动者取得劳动报酬的基本制度。根据省政府统一部署，结合本市经济发展水平、职工平均工资和物价变动等因素，对最低工资标准进行调整。",
+          [f"市区（东港区、西岭区、海州新区、海州经济开发区）月最低工资标准调整为2090元，云岙县、青屿县调整为1970元。", "非全日制工作的小时最低工资标准相应调整。",
+           "月最低工资标准不包括加班加点工资、特殊工作环境津贴以及个人依法缴纳的社会保险费和住房公积金。"],
+          [("用人单位支付的工资低于最低工资标准怎么办？", "劳动者可向当地劳动保障监察机构投诉，人力社保部门将依法责令用人单位补发，并加付赔偿金。")], kas=["就业创业"])
+    news("rsj", 2026, "“春风行动”专场招聘会为求职者提供岗位8000余个",
+         "{date}，{y}年海州市“春风行动”暨重点企业专场招聘会在市人力资源市场举行。本次招聘会由市人力社保局主办，共组织船舶修造、绿色石化、港航物流、水产品加工等行业企业186家，提供就业岗位8000余个。"
+         "招聘会设置了重点企业专区、高校毕业生专区、就业困难人员援助专区和政策咨询服务区。现场共接待求职者5200余人次，初步达成就业意向1300余人。"
+         "市人力社保局有关负责人介绍，今年以来，全市已累计举办各类招聘活动52场，发放就业创业补贴3100余万元。下一步，将继续开展“海聚英才”系列招聘活动，做好高校毕业生、渔农村转移劳动力和就业困难人员等重点群体就业服务。"
+         "求职者可通过“海州就业”微信公众号查询最新岗位信息和就业政策，也可拨打12333咨询。",
+         "劳动、人事、监察/劳动就业", ["就业创业"], ["春风行动", "招聘会"], month=2)
+
+    # ---------------- 住建, 公积金
+    penggai(2016)
+    penggai(2018)
+    penggai(2020, "完成")
+    gongzu(2019, 2)
+    gongzu(2023, 1)
+    z1 = zulin_butie(2018)
+    z2 = zulin_butie(2024, final=True)
+    revise(z1, z2)
+    zulin_jiedu(2024, z2, attach=A_TUJIE)
+    weifang(2017)
+    weifang(2021, "完成")
+    laojiu(2021)
+    laojiu(2025)
+    reply("zjj", 2023, "加快推进海岛老旧小区加装电梯", "城乡建设、环境保护/城乡建设（含住房）", "棚户区改造和保障性住房",
+          ["我市自2019年启动既有住宅加装电梯工作以来，已累计完成加装电梯386台，惠及居民4600余户。", "2023年起，市级财政对加装电梯项目的补助标准由每台15万元提高到20万元，并简化审批流程，实行联合审查、一次办结。",
+           "针对海岛地区老旧小区楼间距小、地下管线复杂等问题，我局将组织编制加装电梯技术导则，推广小型化、预制化电梯产品。"])
+    for y in (2016, 2018, 2020, 2022, 2023, 2024):
+        gjj_report(y)
+    gjj_report(2025, attach=A_GJJ)
+    b1 = gjj_banfa(2017)
+    b2 = gjj_banfa(2022, revised=True)
+    revise(b1, b2)
+    jiedu("gjj", b2, "海州市住房公积金管理办法（2022年修订）",
+          "原《海州市住房公积金管理办法》自2017年施行以来，对规范住房公积金管理发挥了重要作用。为支持新市民、青年人解决住房问题，适应住房公积金制度改革要求，对办法进行了修订。",
+          ["允许灵活就业人员自愿缴存住房公积金，享受与单位职工同等的提取和贷款权益。", "新增加装电梯、老旧小区改造提取情形。", "住房公积金贷款最高额度提高，多子女家庭、高层次人才可上浮20%。"],
+          [("灵活就业人员如何缴存？", "年满16周岁、在本市从事灵活就业的人员，可通过“浙里办”APP办理缴存登记，按月或按年缴存。")])
+    gjj_loan(2017, tighten=True)["validity"] = "失效"
+    gjj_loan(2024)
+
+    # ---------------- 民政
+    dbs = [dibao(y) for y in (2016, 2019, 2022, 2024, 2025, 2026)]
+    for it in dbs[:-1]:
+        it["validity"] = "失效"
+    jiedu("mzj", dbs[-1], "海州市民政局关于公布2026年城乡居民最低生活保障标准的通知",
+          "根据省民政厅、省财政厅关于建立最低生活保障标准与经济社会发展水平相适应的自然增长机制的要求，综合考虑居民人均消费支出和物价水平，对全市城乡居民最低生活保障标准进行调整。",
+          ["自2026年7月1日起，全市城乡居民最低生活保障标准统一调整为每人每月1260元，较上年提高55元。", "低保边缘家庭认定标准、特困人员基本生活标准相应提高。", "调整后的救助金于8月底前补发到位。"],
+          [("低保标准提高后，已经享受低保的家庭需要重新申请吗？", "不需要。民政部门将根据新标准自动重新核定保障金额。"),
+           ("低保公示会公开哪些信息？", "只公开户主姓名（隐名处理）、所在村（社区）、保障人数和保障金额，不公开身份证号码、银行账号等个人隐私信息。")])
+    unpublish(dibao(2027, status="draft"), "draft")
+    jiuzhu_stat(2021, 4)
+    jiuzhu_stat(2024, 2)
+    jiuzhu_stat(2026, 2)
+    for y in (2019, 2021, 2024):
+        zaiqing(y)
+    y1 = yanglao_butie(2017)
+    y2 = yanglao_butie(2023, revised=True, attach=A_YLB)
+    revise(y1, y2)
+    jiedu("mzj", y2, "关于调整养老服务补贴政策的通知",
+          "原养老服务补贴政策实施以来，有效保障了困难失能老年人的居家养老服务需求。为适应人口老龄化加快的形势，进一步扩大补贴范围、提高补贴标准，对政策进行了调整。",
+          ["补贴对象年龄由70周岁调整为60周岁，新增计划生育特殊家庭老年人。", "补贴标准提高到每人每月200元至600元。", "补贴以服务券或电子券形式发放，专项用于购买居家养老服务。"],
+          [("如何申请养老服务补贴？", "老年人或其代理人向户籍所在地村（社区）提出申请，填写《海州市养老服务补贴申请表》，经审核审批后发放。")])
+    laoling_stat(2022)
+    laoling_stat(2025)
+    yanglao_shishi(2025)
+    yanglao_plan(2021)
+    shetuan(2023)
+    news("mzj", 2024, "市民政局开展全市养老机构安全隐患大排查",
+         "{date}起，市民政局在全市范围内开展为期两个月的养老机构安全隐患大排查大整治行动，覆盖全市73家养老机构和760余家居家养老服务照料中心。"
+         "此次排查聚焦消防安全、食品安全、设施设备安全和服务安全四个方面，重点检查消防设施配备、电动车充电管理、燃气使用、食品留样、特种设备定期检验等情况。排查采取机构自查、县（区）检查和市级抽查相结合的方式，市级抽查比例不低于20%。"
+         "截至目前，已检查养老机构73家，发现一般隐患146处，已整改129处，其余隐患已明确整改时限和责任人。对存在重大隐患的机构，一律停止收住新入住老年人，直至整改到位。"
+         "市民政局有关负责人表示，排查整治结果将向社会公开，欢迎社会各界监督。市民可通过12345热线举报养老机构安全隐患。",
+         "民政、扶贫、救灾/社会福利", ["养老服务", "随机抽查和监管执法"], ["养老机构", "安全排查"], month=6)
+
+    # ---------------- 环保, 海洋, 水利
+    for y in (2017, 2019, 2021):
+        env_bulletin(y)
+    for y, q in [(2022, 3), (2023, 2), (2024, 1), (2024, 3), (2025, 1), (2025, 2), (2025, 4), (2026, 1), (2026, 2)]:
+        air_quarter(y, q)
+    air_quarter(2026, 3)["attachments"].append(A_AIR)
+    water_source(2017)
+    water_source(2021)
+    water_source(2024, q=2)
+    water_source(2019, slug="slj")
+    water_source(2025, q=1, slug="wjj")
+    unpublish(water_source(2026, q=3), "in_review")
+    paiwu(2018)
+    paiwu(2025)
+    huanping(2021)
+    huanping(2026)
+    reply("hbj", 2021, "加强近岸海域污染综合治理", "城乡建设、环境保护/环境监测、保护与治理", "环境保护",
+          ["近年来，我市持续开展入海排污口排查整治，累计排查入海排污口412个，完成整治178个，入海排污口监测结果每季度向社会公开。", "我局会同市海洋与渔业局实施近岸海域污染防治方案，推进沿海城镇污水处理厂提标改造，海岛村庄生活污水治理实现全覆盖。",
+           "下一步，将建立陆海统筹的污染防治机制，推动近岸海域水质持续改善。"])
+    news("hbj", 2026, "市环保局部署{y}年秋冬季大气污染防治攻坚行动",
+         "{date}，市环保局召开{y}年秋冬季大气污染防治攻坚行动部署会，分析全市空气质量形势，部署秋冬季重点工作。"
+         "今年以来，全市空气质量总体保持稳定，市区PM2.5平均浓度为19微克/立方米，但臭氧污染问题依然突出。进入秋冬季后，受不利气象条件影响，细颗粒物污染风险加大。"
+         "会议要求，各县（区）要聚焦工业源、移动源、扬尘源三大领域，重点开展船舶修造企业涂装废气治理、港口码头扬尘管控、非道路移动机械排放检查和秸秆露天焚烧巡查，确保完成年度空气质量改善目标。"
+         "空气质量预报和重污染天气预警信息将通过“海州环境”微信公众号和政府网站及时发布，提醒公众做好健康防护。",
+         "城乡建设、环境保护/环境监测、保护与治理", ["环境保护"], ["大气污染防治", "秋冬季"], month=11)
+    unpublish(ITEMS[-1], "draft")
+    for y in (2017, 2021, 2025):
+        ocean_bulletin(y)
+    xiuyu(2019)["validity"] = "失效"
+    xiuyu(2026)
+    water_project(2020)
+    water_project(2024)
+    news("slj", 2026, "市水利局开展汛前水利工程安全大检查",
+         "{date}起，市水利局组织开展汛前水利工程安全大检查，对全市水库、海塘、山塘、水闸、排涝泵站等水利工程进行全面检查，确保安全度汛。"
+         "本次检查覆盖全市中小型水库63座、标准海塘218公里、山塘312座、排涝泵站47座。检查组重点查看工程运行状况、防汛责任人落实、防汛物资储备、应急预案修订和监测预警设施运行等情况。"
+         "截至目前，共发现各类隐患问题87个，其中岭下水库溢洪道局部破损、云岙县部分海塘堤顶沉降等问题已落实专项整改资金。所有隐患问题实行清单化管理，确保主汛期前全部整改到位。"
+         "水库、海塘防汛责任人名单已通过政府网站向社会公布，欢迎社会监督。",
+         "农业、林业、水利/水利", ["政策执行和落实"], ["汛前检查", "水利工程"], month=4)
+
+    # ---------------- 教育, 卫生
+    zss = [zhaosheng(y) for y in (2016, 2019, 2022, 2024, 2025)]
+    for it in zss:
+        it["validity"] = "失效"
+    zs26 = zhaosheng(2026, attach=A_XUEQU)
+    zhaosheng(2025, slug="dg_jyj")["validity"] = "失效"
+    zhaosheng(2026, slug="dg_jyj")
+    sq1 = suiqian(2018)
+    sq2 = suiqian(2024, revised=True)
+    revise(sq1, sq2)
+    jiedu("jyj", sq2, "海州市教育局关于进一步完善进城务工人员随迁子女接受义务教育工作的通知",
+          "为落实以居住证为主要依据的随迁子女入学政策，保障随迁子女平等接受义务教育的权利，市教育局对随迁子女入学政策进行了完善。",
+          ["持有居住证年限要求由2年放宽为1年，社会保险缴费年限要求由1年放宽为6个月。", "证明材料通过部门数据共享核验，家长无需另行提交。", "随迁子女可在本市参加中考，并与本地学生享受同等录取政策。"],
+          [("积分入学的积分如何计算？", "积分由居住年限、社保缴费年限、住所类型等组成，积分办法在市教育局网站公开。")], kas=["人口管理服务"])
+    jiaoshi_zhaopin(2021)
+    jiaoshi_zhaopin(2025)
+    jiaoyu_shoufei(2023)
+    reply("jyj", 2024, "缓解中心城区义务教育学位紧张问题", "科技、教育/教育", "教育",
+          ["2021年以来，我市新建、改扩建中小学和幼儿园14所，新增义务教育学位8600个，中心城区学位紧张状况有所缓解。", "2024年，将启动观潮小学二期、海州新区学校扩建等项目，新增学位2400个。",
+           "我们将坚持学区划分动态调整并提前向社会公开，科学预测学龄人口变化，确保适龄儿童就近入学。"])
+    response("jyj", 2025, "网传“今年市区小学学区大调整”", ["经核实，网传“今年市区小学学区大调整”的消息不实。2025年市区义务教育学校学区划分总体保持稳定，仅对滨海新城新建小区所属学区作了个别调整。",
+             "学区划分方案已于4月在市教育局门户网站公开，家长可通过“浙里办”APP输入房产地址查询对应学校。", "请广大家长以官方发布的信息为准，不信谣、不传谣。"], "科技、教育/教育", "教育")
+    for y, m in [(2019, 7), (2023, 1), (2026, 9)]:
+        disease(y, m)
+    wangluo_yiyuan(2017)
+    jisheng_new = sanhai(2021)
+    jiedu("wjj", jisheng_new, "海州市卫生和计划生育局关于优化生育政策促进人口长期均衡发展的实施意见",
+          "为贯彻落实中央关于优化生育政策、促进人口长期均衡发展的决定，市卫生计生局会同有关部门研究制定了实施意见。",
+          ["依法实施三孩生育政策，取消社会抚养费等制约措施。", "发展普惠托育服务体系，到2024年每千人口拥有3岁以下婴幼儿托位数达到4.5个。", "延长产假，落实育儿补贴，多子女家庭公积金贷款额度可上浮。"],
+          [("生育三孩需要审批吗？", "不需要。实行生育登记服务制度，可通过“浙里办”APP在线办理。")], kas=["人口管理服务"])
+    news("wjj", 2025, "海州群岛网络医院新增远程影像诊断服务",
+         "{date}，海州群岛网络医院远程影像诊断中心正式启用。今后，海岛乡镇卫生院拍摄的CT、DR等影像资料，可实时传输至市级医院，由专家在30分钟内出具诊断报告。"
+         "海州群岛网络医院自2017年建设以来，已联通全市2家三级医院、7家二级医院和36家乡镇卫生院、社区卫生服务中心，累计开展远程会诊4.2万例、网上复诊12万余人次。"
+         "此次新增的远程影像诊断服务，将覆盖全市所有有人居住的海岛，海岛群众不出岛即可享受市级专家的影像诊断服务，预计每年可减少海岛群众往返就医2万余人次。"
+         "市卫生计生局有关负责人表示，下一步将推进“云药房”建设，实现处方流转和药品配送到岛，让海岛群众就医更加便捷。",
+         "卫生、体育/卫生", ["卫生和食品药品安全"], ["海州群岛网络医院", "远程医疗"], month=8)
+    reply("wjj", 2022, "提升海岛基层医疗服务能力", "卫生、体育/卫生", "卫生和食品药品安全",
+          ["我市已实现有人居住海岛医疗服务全覆盖，海州群岛网络医院远程诊疗服务覆盖全部乡镇卫生院。", "2022年起，实施“海岛医疗帮扶工程”，市级医院每年选派80名以上医师到海岛乡镇卫生院驻点服务。",
+           "推进乡镇卫生院标准化建设，为海岛卫生院配备CT、DR等设备，提升常见病、多发病诊治能力。"])
+
+    # ---------------- 市场监管 and enforcement
+    c1 = check_list("scjg", 2017)
+    c2 = check_list("scjg", 2021, attach=A_CHECK, revised=True)
+    revise(c1, c2)
+    check_result("scjg", 2019, 2)
+    check_result("scjg", 2023, 1)
+    check_result("scjg", 2025, 2)
+    check_result("zhzf", 2020)
+    check_result("wgx", 2019)
+    check_result("lyw", 2024)
+    check_result("ajj", 2018, 1)
+    check_result("kjj", 2020)
+    check_list("hbj", 2018)
+    for k, y in enumerate((2017, 2019, 2021, 2023, 2024, 2025, 2026)):
+        food_check(y, R.randint(3, 18))
+    food_check(2026, 21)
+    for s, y in [("scjg", 2017), ("scjg", 2020), ("scjg", 2024), ("scjg", 2026), ("zhzf", 2018), ("zhzf", 2022), ("zhzf", 2025),
+                 ("ajj", 2017), ("ajj", 2018), ("hyj", 2019), ("hyj", 2023), ("hbj", 2020), ("hbj", 2025), ("wgx", 2018), ("lyw", 2019)]:
+        xingzheng_chufa(s, y)
+    cf_in_review_pii()
+    xiaofei_jingshi(2024)
+    response("scjg", 2026, "景区周边海鲜排档价格不透明问题", ["接到反映后，市市场监管局会同青屿县市场监管局对金沙湾景区周边28家海鲜排档开展了专项检查，发现3家存在未明码标价、以“时价”名义收费等问题，已依法立案查处。",
+             "已要求景区周边海鲜排档全部实行“一菜一价”明码标价，在显著位置公示菜品价格和投诉电话。", "提醒游客消费前确认价格、索要票据，遇到价格欺诈可拨打12315投诉。"], "市场监管、安全生产监管/工商", "随机抽查和监管执法")
+
+    # ---------------- 公安, 交通
+    hukou(2019, "细则")
+    hk = hukou(2024, "通告")
+    jiedu("gaj", hk, "海州市公安局关于全面放开市区落户限制的通告",
+          "为吸引人才来海州就业创业，推动农业转移人口市民化，市公安局经市政府同意，全面放开市区落户限制。",
+          ["在东港区、西岭区有合法稳定住所（含租赁）的人员，本人及其配偶、子女、父母可申请落户，取消参加社会保险年限要求。", "全日制普通高校毕业生、技能人才可凭证书直接落户。", "落户实行“一件事”集成服务，5个工作日内办结。"],
+          [("租房可以落户吗？", "可以。在市区有合法稳定住所（含租赁）的，可以申请落户，租赁房屋需办理租赁登记备案。")])
+    j1 = juzhuzheng(2017)
+    j2 = juzhuzheng(2022, revised=True)
+    revise(j1, j2)
+    jiaotong_guanzhi(2025)
+    gj = gongjiao(2019, 12)
+    gj["validity"] = "失效"
+    gongjiao(2023, 21)
+    gongjiao(2026, 35, kind="开通")
+    lundu(2025)
+    chunyun(2024)["validity"] = "失效"
+    solicit("jtj", 2023, "海州市区公交线网优化方案", "工业、交通/公路", "公众出行", "优化市区公交线网布局，提升公交服务水平",
+            ["调整优化公交线路18条，新开线路4条，撤销重复线路3条。", "新增公交站点32个，公交站点500米覆盖率提高到98%。", "海岛码头与公交实现班次衔接。"])
+    response("jtj", 2024, "12路公交车发车间隔过长", ["经核实，12路公交线路高峰时段发车间隔为12分钟，平峰时段为20分钟，部分时段因道路施工绕行导致间隔延长。",
+             "自本月起，12路公交高峰时段增加2辆运营车辆，发车间隔缩短至10分钟以内。", "市民可通过“海州出行”微信公众号查询公交车辆实时到站信息。"], "工业、交通/公路", "公众出行")
+    reply("jtj", 2025, "优化海岛客运航班和公交接驳", "工业、交通/水运", "公众出行",
+          ["2025年，我局已对海州港客运码头至青屿县金沙镇等4条航线增加航班，旺季高峰日航班数增加30%以上。", "在主要客运码头开通接驳公交线路6条，实现航班到港与公交发车时间衔接。",
+           "下一步，将推进客运船舶更新，推广电子船票和实名制购票，提升海岛居民和游客出行体验。"])
+
+    # ---------------- rural, science, industry, culture, tourism, safety, legal, establishment
+    fupin_policy(2016)["validity"] = "失效"
+    fupin(2017)
+    fupin(2019)
+    fupin(2022)
+    fupin(2025)
+    fupin(2018, slug="ya")
+    meili(2019)
+    kj_qiye(2022)
+    kj_qiye(2025)
+    zhuanjing(2023)
+    gyzx(2025)
+    jiqihuanren(2016)["validity"] = "失效"
+    wh_feiyi(2020)
+    ly_zhengzhi(2018)
+    ly_zhengzhi(2026)
+    aq_xingshi(2017, 2)
+    aq_xingshi(2018, 3)
+    fzb_shuangsuiji(2016)
+    fzb_qingli(2017)
+    bwb_tiaozheng(2017)
+
+    # ---------------- districts, zones, towns
+    district_workplan("dg", 2021)
+    district_workplan("qy", 2025)
+    district_fangtai("xl", 2023)
+    district_fangtai("ya", 2026)
+    district_budget(2026)
+    xiangcun("xl", 2022)
+    haidao_lvyou(2023)
+    quanli("xq", 2018)
+    xq_zhaoshang(2022)
+    kfq_biaozhundi(2025)
+    kfq_jigai(2020)
+    quanli("dg_bs", 2017)
+    town_dibao_gs("dg_bs", 2025, 3)
+    town_dibao_gs("ya_wh", 2026, 2)
+    town_news("ya_yx", 2024, "防台")
+    town_news("qy_js", 2026, "村务")
+    town_laojiu("dg_hb", 2024)
+    meili(2023, slug="xl_lx")
+    fupin(2026, slug="qy")
+    town_news("qy_yc", 2025, "防台")
+    town_dibao_pii()
+
+    # ---------------- policy solicitations, drafts
+    solicit("hbj", 2023, "海州市海岛生态环境保护条例", "城乡建设、环境保护/环境监测、保护与治理", "环境保护", "加强海岛生态环境保护",
+            ["建立海岛分类保护制度。", "加强有居民海岛污染防治。", "建立海岛生态保护补偿机制。"])
+    solicit("gaj", 2020, "海州市养犬管理规定", "公安、安全、司法/公安", None, "规范养犬行为，维护社会秩序",
+            ["实行养犬登记和年检。", "重点管理区内每户限养一只犬。", "携犬出户须束犬链并清除排泄物。"])
+    solicit("fgw", 2025, "海州市国民经济和社会发展第十五个五年规划纲要（草案）", "国民经济管理、国有资产监管/宏观经济", "经济社会政策",
+            "广泛听取社会各界对“十五五”规划的意见建议",
+            ["“十五五”时期全市经济社会发展的指导思想和主要目标。", "建设现代海洋产业体系、国际港航物流枢纽和海上花园城市的重点任务。", "推进海岛共同富裕和民生改善的重大举措。"], month=10)
+    solicit("zjj", 2026, "海州市住宅小区物业管理办法", "城乡建设、环境保护/城乡建设（含住房）", "棚户区改造和保障性住房", "规范住宅小区物业管理活动，维护业主和物业服务企业的合法权益",
+            ["明确业主大会、业主委员会的成立程序和职责。", "规范物业服务收费，物业服务企业应当每半年公开一次公共收益收支情况。", "建立物业服务企业信用评价制度。"], status="draft", month=11)
+    solicit("jyj", 2026, "海州市区义务教育学校学区划分调整方案", "科技、教育/教育", "教育", "适应中心城区学龄人口变化，科学配置义务教育学位资源",
+            ["滨海新城新建小区划入观潮小学二期学区。", "海州新区学校扩大招生范围。", "调整方案自2027年秋季招生起实施。"], status="draft", month=11)
+    simple_notice("rsj", D(2026, 11, 18), "海州市人力资源和社会保障局关于做好2027年元旦春节期间保障农民工工资支付工作的通知", "通知",
+                  "劳动、人事、监察/劳动就业", ["就业创业"], ["农民工工资", "欠薪治理"], "部署2027年元旦春节期间保障农民工工资支付工作，开展欠薪问题专项检查，畅通投诉举报渠道。",
+                  ["为切实保障农民工合法权益，确保农民工工资按时足额支付，根据《保障农民工工资支付条例》，现就做好2027年元旦春节期间保障农民工工资支付工作通知如下：",
+                   "一、开展专项检查。2026年11月下旬至2027年春节前，集中开展根治欠薪冬季专项行动，重点检查工程建设领域和劳动密集型加工制造、餐饮服务等行业。",
+                   "二、落实工程建设领域制度。全面落实农民工工资专用账户、实名制管理、工资保证金和维权信息公示制度，施工总承包单位要在施工现场醒目位置设立维权信息告示牌。",
+                   "三、畅通投诉渠道。各级人力社保部门要公布举报投诉电话，对农民工反映的欠薪问题实行“接诉即办”，确保欠薪问题动态清零。",
+                   "四、加强信用惩戒。对拖欠农民工工资情节严重的用人单位，依法列入拖欠农民工工资失信联合惩戒对象名单，并向社会公布。",
+                   "举报投诉电话：12333。"], doc="海人社发", status="draft")
+
+
+# ==========================================================================
+# Personal-data helpers and the checker
+# ==========================================================================
+ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+ID_CHECK = "10X98765432"
+
+
+def id_check_digit(first17):
+    return ID_CHECK[sum(int(c) * w for c, w in zip(first17, ID_WEIGHTS)) % 11]
+
+
+def make_id(region, birth, seq2, male=True):
+    """18-digit resident ID with a correct ISO 7064 MOD 11-2 check digit"""
+    g = R.choice("13579" if male else "02468")
+    first17 = f"{region}{birth:%Y%m%d}{seq2}{g}"
+    return first17 + id_check_digit(first17)
+
+
+def id_is_valid(s, need_date=False):
+    if not re.fullmatch(r"\d{17}[\dX]", s.upper()):
+        return False
+    if id_check_digit(s[:17]) != s[17].upper():
+        return False
+    if need_date:
+        try:
+            d = dt.date(int(s[6:10]), int(s[10:12]), int(s[12:14]))
+        except ValueError:
+            return False
+        return dt.date(1900, 1, 1) <= d <= dt.date(2026, 11, 20)
+    return True
+
+
+def luhn_ok(digits):
+    tot = 0
+    for i, c in enumerate(reversed(digits)):
+        d = int(c)
+        if i % 2 == 1:
+            d = d * 2 - 9 if d > 4 else d * 2
+        tot += d
+    return tot % 10 == 0
+
+
+def luhn_complete(prefix):
+    for c in "0123456789":
+        if luhn_ok(prefix + c):
+            return prefix + c
+    raise AssertionError
+
+
+RE_MOBILE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)")
+RE_ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])")
+RE_CARD = re.compile(r"(?<!\d)\d(?:[ -]?\d){15,18}(?!\d)")
+
+
+def pii_findings(text):
+    """mobile numbers, checksum-valid resident IDs and Luhn-valid 16-19 digit numbers found in text"""
+    out = []
+    for m in RE_MOBILE.finditer(text):
+        out.append(("mobile", m.group()))
+    for m in RE_ID.finditer(text):
+        if id_is_valid(m.group()):
+            out.append(("resident_id", m.group()))
+    for m in RE_CARD.finditer(text):
+        digits = re.sub(r"\D", "", m.group())
+        if 16 <= len(digits) <= 19 and luhn_ok(digits):
+            out.append(("luhn_number", m.group()))
+    return out
+
+
+def item_texts(it):
+    return [it["title"], it["summary"], it["body_text"], it["doc_number"] or ""] + it["keywords"]
+
+
+# ==========================================================================
+# Post-processing: document numbers, late publication, placeholders
+# ==========================================================================
+def assign_doc_numbers():
+    groups = {}
+    for it in ITEMS:
+        if it["_doc"] and not it["doc_number"]:
+            groups.setdefault((it["_doc"], it["written_on"].year), []).append(it)
+    fixed = {}
+    for it in ITEMS:
+        m = re.fullmatch(r"(.+)〔(\d{4})〕(\d+)号", it["doc_number"] or "")
+        if m:
+            fixed.setdefault((m.group(1), int(m.group(2))), []).append((it["written_on"], int(m.group(3))))
+    for (prefix, y), its in sorted(groups.items()):
+        its.sort(key=lambda i: (i["written_on"], i["ref"]))
+        taken = fixed.get((prefix, y), [])
+        busy = prefix in ("海政办发", "海政发", "海政函", "海政", "海发改", "海财", "海民", "海人社发", "海建", "海教基")
+        n = R.randint(1, 12)
+        for it in its:
+            for (d, num) in taken:                      # stay in date order around fixed numbers (the seed's 88号)
+                if d <= it["written_on"] and n <= num:
+                    n = num + R.randint(1, 4)
+            while any(num == n for _, num in taken):
+                n += 1
+            it["doc_number"] = f"{prefix}〔{y}〕{n}号"
+            n += R.randint(2, 14) if busy else R.randint(1, 6)
+
+
+def late_publications(k=15):
+    cands = [it for it in ITEMS if it["status"] == "published" and it["ref"] != "szfb-2016-01"
+             and it["written_on"] <= D(2026, 9, 15) and it["genre"] not in ("命令（令）", "议案", "请示")]
+    for it in R.sample(cands, k):
+        it["published_on"] = min(it["written_on"] + TD(days=R.randint(30, 60)), LAST_DAY)
+        it["_late"] = True
+
+
+def resolve_placeholders():
+    by = {it["ref"]: it for it in ITEMS}
+    for it in ITEMS:
+        t = it["body_text"].replace("⟦SELF⟧", it["doc_number"] or "")
+        t = re.sub(r"⟦DOC:([^⟧]+)⟧", lambda m: by[m.group(1)]["doc_number"], t)
+        it["body_text"] = t
+
+
+# ==========================================================================
+# Attachments (PDF via reportlab's built-in CID font, DOCX, XLSX); all files
+# are normalised to fixed timestamps so the output is byte-for-byte stable.
+# ==========================================================================
+FIXED_ZIP_TIME = (2026, 1, 1, 0, 0, 0)
+ATT_TEXTS = {}          # file name -> all text put into it (for the PII check)
+
+
+def normalise_zip(data):
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            blob = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                blob = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)", rb"\g<1>2026-01-01T00:00:00Z\g<2>", blob)
+            zi = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = 0o644 << 16
+            z.writestr(zi, blob)
+    return out.getvalue()
+
+
+def pdf_doc(title, blocks, subtitle=None):
+    """blocks: list of str paragraphs or ('table', rows)"""
+    from reportlab import rl_config
+    rl_config.invariant = 1
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    ts = ParagraphStyle("t", fontName="STSong-Light", fontSize=16, leading=24, alignment=1, wordWrap="CJK")
+    ss = ParagraphStyle("s", fontName="STSong-Light", fontSize=10.5, leading=16, alignment=1, wordWrap="CJK")
+    ps = ParagraphStyle("p", fontName="STSong-Light", fontSize=10.5, leading=17, firstLineIndent=21, wordWrap="CJK", spaceAfter=4)
+    hs = ParagraphStyle("h", fontName="STSong-Light", fontSize=11.5, leading=18, wordWrap="CJK", spaceBefore=4, spaceAfter=4)
+    cs = ParagraphStyle("c", fontName="STSong-Light", fontSize=9, leading=12, wordWrap="CJK")
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=22 * mm, rightMargin=22 * mm, topMargin=20 * mm, bottomMargin=20 * mm,
+                            title=title, author="海州市人民政府门户网站", creator="gongkai demo", subject=title)
+    story = [Paragraph(title, ts)]
+    if subtitle:
+        story.append(Paragraph(subtitle, ss))
+    story.append(Spacer(1, 6 * mm))
+    for b in blocks:
+        if isinstance(b, tuple) and b[0] == "table":
+            rows = [[Paragraph(str(c), cs) for c in r] for r in b[1]]
+            t = Table(rows, colWidths=b[2] if len(b) > 2 else None, repeatRows=1)
+            t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef7")),
+                                   ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+            story += [t, Spacer(1, 4 * mm)]
+        else:
+            is_head = bool(re.match(r"^[一二三四五六七八九十]+、", b)) and len(b) < 30
+            story.append(Paragraph(b.replace("\n", "<br/>"), hs if is_head else ps))
+    doc.build(story)
+    ATT_TEXTS.setdefault("__pdf__", [])
+    return buf.getvalue()
+
+
+def pdf_tujie():
+    """图解 of the 住房租赁补贴实施细则: four coloured boxes with the key points"""
+    from reportlab import rl_config
+    rl_config.invariant = 1
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+    from reportlab.platypus import Paragraph
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4, invariant=1)
+    c.setTitle("图解：海州市住房租赁补贴实施细则")
+    w, h = A4
+    c.setFillColor(colors.HexColor("#b22222"))
+    c.rect(0, h - 110, w, 110, fill=1, stroke=0)
+    c.setFillColor(colors.white)
+    c.setFont("STSong-Light", 24)
+    c.drawCentredString(w / 2, h - 60, "一图读懂")
+    c.setFont("STSong-Light", 16)
+    c.drawCentredString(w / 2, h - 90, "《海州市住房租赁补贴实施细则》")
+    boxes = [("谁可以申请？", "市区户籍或持有市区居住证满1年；家庭人均可支配收入低于上年度市区城镇居民人均可支配收入的80%；在市区无自有住房或人均住房建筑面积低于15平方米。"),
+             ("补贴怎么算？", "补贴金额 = 保障面积（人均15平方米）× 补贴标准（每月每平方米18—22元）× 补贴系数（低保家庭1，低保边缘家庭0.8，其他家庭0.6）。"),
+             ("怎么申请？", "“浙里办”APP在线申请，或向户籍所在地街道（乡镇）提出申请。街道10个工作日内初审，住房保障部门联合审核，审核结果公示5个工作日。"),
+             ("注意事项", "补贴按季度发放至申请人银行账户；家庭收入、住房情况变化的，应在30日内主动申报；实物配租与租赁补贴不能同时享受。")]
+    st = ParagraphStyle("b", fontName="STSong-Light", fontSize=11.5, leading=18, wordWrap="CJK", textColor=colors.HexColor("#222222"))
+    y = h - 150
+    for i, (head, body) in enumerate(boxes):
+        c.setFillColor(colors.HexColor(["#fdecea", "#fff4e0", "#e8f4fd", "#eaf7ea"][i]))
+        c.setStrokeColor(colors.HexColor("#b22222"))
+        c.roundRect(50, y - 130, w - 100, 130, 10, fill=1, stroke=1)
+        c.setFillColor(colors.HexColor("#b22222"))
+        c.circle(80, y - 28, 16, fill=1, stroke=0)
+        c.setFillColor(colors.white)
+        c.setFont("STSong-Light", 14)
+        c.drawCentredString(80, y - 33, str(i + 1))
+        c.setFillColor(colors.HexColor("#b22222"))
+        c.setFont("STSong-Light", 15)
+        c.drawString(106, y - 34, head)
+        p = Paragraph(body, st)
+        pw, ph = p.wrap(w - 150, 90)
+        p.drawOn(c, 75, y - 50 - ph)
+        y -= 155
+    c.setFillColor(colors.HexColor("#666666"))
+    c.setFont("STSong-Light", 10)
+    c.drawCentredString(w / 2, 40, f"海州市住房和城乡建设局  咨询电话：{B['zjj'].phone}")
+    c.showPage()
+    c.save()
+    ATT_TEXTS[A_TUJIE] = [b for _, b in boxes] + [h for h, _ in boxes]
+    return buf.getvalue()
+
+
+def docx_doc(title, intro, table_rows, col_widths_cm, notes, merge_label_rows=()):
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Pt
+    d = Document()
+    cp = d.core_properties
+    cp.author, cp.last_modified_by, cp.title = "海州市人民政府门户网站", "海州市人民政府门户网站", title
+    cp.created = cp.modified = dt.datetime(2026, 1, 1)
+    cp.revision = 1
+    st = d.styles["Normal"]
+    st.font.name = "SimSun"
+    st.font.size = Pt(10.5)
+    st.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
+    p = d.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    r = p.add_run(title)
+    r.bold = True
+    r.font.size = Pt(16)
+    r.font.name = "SimHei"
+    r._element.rPr.rFonts.set(qn("w:eastAsia"), "黑体")
+    if intro:
+        d.add_paragraph(intro)
+    ncol = max(len(r) for r in table_rows)
+    t = d.add_table(rows=0, cols=ncol)
+    t.style = "Table Grid"
+    for row in table_rows:
+        cells = t.add_row().cells
+        for i, v in enumerate(row):
+            cells[i].text = v
+        if len(row) < ncol:                                   # a label cell followed by one wide value cell
+            cells[len(row) - 1].merge(cells[ncol - 1])
+    for row in t.rows:
+        for i, cell in enumerate(row.cells):
+            if i < len(col_widths_cm):
+                cell.width = Cm(col_widths_cm[i])
+    for n in notes:
+        d.add_paragraph(n)
+    buf = io.BytesIO()
+    d.save(buf)
+    return normalise_zip(buf.getvalue())
+
+
+def xlsx_doc(sheets):
+    """sheets: [(name, title, header, rows, widths)]"""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    wb = Workbook()
+    wb.properties.creator = "海州市人民政府门户网站"
+    wb.properties.created = wb.properties.modified = dt.datetime(2026, 1, 1)
+    thin = Side(style="thin", color="000000")
+    first = True
+    for name, title, header, rows, widths in sheets:
+        ws = wb.active if first else wb.create_sheet()
+        first = False
+        ws.title = name
+        ws.append([title])
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
+        ws["A1"].font = Font(name="宋体", size=14, bold=True)
+        ws["A1"].alignment = Alignment(horizontal="center")
+        ws.append(header)
+        for r in rows:
+            ws.append(list(r))
+        for row in ws.iter_rows(min_row=2, max_row=ws.max_row, max_col=len(header)):
+            for cell in row:
+                cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+                cell.alignment = Alignment(wrap_text=True, vertical="center")
+                cell.font = Font(name="宋体", size=10, bold=cell.row == 2)
+                if cell.row == 2:
+                    cell.fill = PatternFill("solid", fgColor="DCE6F1")
+        for i, wdt in enumerate(widths):
+            ws.column_dimensions[chr(65 + i)].width = wdt
+        ws.freeze_panes = "A3"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return normalise_zip(buf.getvalue())
+
+
+def item_with_attachment(name):
+    its = [it for it in ITEMS if name in it["attachments"]]
+    assert len(its) == 1, name
+    return its[0]
+
+
+def make_attachments():
+    files = {}
+
+    def text_blocks(it):
+        return [p for p in it["body_text"].split("\n\n")]
+
+    # PDFs that carry the item's own text
+    for name in (A_GJJ, A_AIR, A_BUDGET):
+        it = item_with_attachment(name)
+        files[name] = pdf_doc(it["title"], text_blocks(it), subtitle=f"{B[it['_slug']].name}　{cdate(it['written_on'])}")
+        ATT_TEXTS[name] = [it["title"], it["body_text"]]
+    files[A_TUJIE] = pdf_tujie()
+
+    # XLSX
+    rows = [(i, r[0], r[1], r[2], "海州市市场监督管理局及各县（区）市场监管局", r[3], r[4], "一般不低于3%，重点领域可提高比例") for i, r in enumerate(CHECK_ROWS, 1)]
+    files[A_CHECK] = xlsx_doc([("随机抽查事项清单", "海州市市级随机抽查事项清单（2021年修订）",
+                                ["序号", "抽查事项", "抽查对象", "抽查依据", "抽查主体", "抽查内容", "抽查方式", "抽查比例"], rows, [6, 26, 16, 34, 22, 30, 18, 18])])
+    ATT_TEXTS[A_CHECK] = [str(c) for r in rows for c in r]
+    rows = [(i, r[0], r[1], r[2], r[3]) for i, r in enumerate(FEE_ROWS, 1)]
+    files[A_FEE] = xlsx_doc([("收费目录清单", "海州市行政事业性收费目录清单（2024年）", ["序号", "执收部门", "收费项目", "资金管理方式", "政策依据"], rows, [6, 18, 34, 14, 46])])
+    ATT_TEXTS[A_FEE] = [str(c) for r in rows for c in r]
+    rows = [(i, r[0], r[1], r[2], "海州市发展和改革委员会", r[3]) for i, r in enumerate(QUANLI_ROWS, 1)]
+    files[A_QUANLI] = xlsx_doc([("权力清单", "海州市发展和改革委员会权力清单（2021年调整）", ["序号", "权力类型", "事项名称", "实施依据", "实施主体", "承办处室"], rows, [6, 14, 44, 40, 24, 18])])
+    ATT_TEXTS[A_QUANLI] = [str(c) for r in rows for c in r]
+    it = item_with_attachment(A_PPP)
+    rows = [(i, d[0], d[1], d[2], d[3], d[4], d[5], d[6]) for i, d in enumerate(it["_data"], 1)]
+    files[A_PPP] = xlsx_doc([("PPP项目清单", "海州市PPP项目库项目清单（2017年第一批）", ["序号", "项目名称", "所属行业", "总投资（亿元）", "运作方式", "合作期限（年）", "回报机制", "项目阶段"],
+                              rows, [6, 32, 12, 14, 10, 14, 16, 10])])
+    ATT_TEXTS[A_PPP] = [str(c) for r in rows for c in r]
+    it = item_with_attachment(A_JUESUAN)
+    d = it["_data"]
+    s1 = [("一般公共预算财政拨款收入", money(d["fin"]), "基本支出", money(d["basic"])), ("其他收入", money(d["other"]), "项目支出", money(d["proj"])),
+          ("收入总计", money(d["total"]), "支出总计", money(d["total"]))]
+    s2 = [("201", "一般公共服务支出", money(d["fin"] * 0.78)), ("208", "社会保障和就业支出", money(d["fin"] * 0.09)), ("210", "卫生健康支出", money(d["fin"] * 0.04)),
+          ("221", "住房保障支出", money(d["fin"] - round(d["fin"] * 0.78, 2) - round(d["fin"] * 0.09, 2) - round(d["fin"] * 0.04, 2))), ("", "合计", money(d["fin"]))]
+    s3 = [("因公出国（境）费", money(d["trip"])), ("公务用车购置及运行维护费", money(d["car"])), ("其中：公务用车购置费", "0.00"),
+          ("　　　公务用车运行维护费", money(d["car"])), ("公务接待费", money(d["host"])), ("合计", money(d["sg"]))]
+    files[A_JUESUAN] = xlsx_doc([
+        ("收支决算总表", "海州市发展和改革委员会2025年收支决算总表（单位：万元）", ["收入项目", "决算数", "支出项目", "决算数"], s1, [28, 16, 16, 16]),
+        ("财政拨款支出决算表", "一般公共预算财政拨款支出决算表（单位：万元）", ["科目编码", "科目名称", "决算数"], s2, [12, 30, 16]),
+        ("三公经费决算表", "一般公共预算财政拨款“三公”经费支出决算表（单位：万元）", ["项目", "决算数"], s3, [34, 16])])
+    ATT_TEXTS[A_JUESUAN] = [str(c) for r in s1 + s2 + s3 for c in r]
+    rows = [(i, r[0], r[1], r[2], R.choice([2, 3, 4, 5, 6, 8]) if "民办" not in r[1] else 4, f"0580-{R.randint(2200000, 2299999) if i < 11 else R.randint(2690000, 2699999)}")
+            for i, r in enumerate(XUEQU_ROWS, 1)]
+    files[A_XUEQU] = xlsx_doc([("学区划分", "2026年海州市区义务教育学校招生学区划分一览表", ["序号", "学校名称", "学段", "招生范围（学区）", "计划招生班数", "咨询电话"], rows, [6, 22, 16, 56, 12, 16])])
+    ATT_TEXTS[A_XUEQU] = [str(c) for r in rows for c in r]
+
+    # DOCX
+    sqb = [("申请人信息", "公民", "姓名", ""), ("", "", "证件名称", ""), ("", "", "证件号码", ""), ("", "", "联系电话", ""), ("", "", "通信地址", ""),
+           ("", "法人或者其他组织", "名称", ""), ("", "", "统一社会信用代码", ""), ("", "", "联系人姓名", ""), ("", "", "联系电话", ""),
+           ("所需政府信息情况", "所需信息的名称、文号或者便于查询的其他特征性描述", ""),
+           ("", "所需信息的用途（选填）", ""),
+           ("", "获取信息的方式", "□邮寄　□电子邮件　□当场阅读、抄录　□自行领取"),
+           ("", "信息的载体形式", "□纸质　□电子文档　□光盘"),
+           ("申请人签名（盖章）", "", "申请日期：　　年　　月　　日")]
+    files[A_SQB] = docx_doc("海州市政府信息公开申请表", "受理机关：海州市人民政府办公室　　　　　　　　编号：（由受理机关填写）",
+                            [list(r) for r in sqb], [3.2, 3.6, 3.6, 5.6],
+                            ["填表说明：", "1. 申请人应当如实填写本表，“所需信息的名称、文号或者便于查询的其他特征性描述”一栏应当尽可能详细。",
+                             "2. 申请人可以通过信函、当面提交或者海州市人民政府门户网站在线提交本表。以信函方式提交的，请在信封左下角注明“政府信息公开申请”字样。",
+                             f"3. 受理机构地址：{ADDRESS['szfb']}；咨询电话：{B['szfb'].phone}。"])
+    ATT_TEXTS[A_SQB] = [c for r in sqb for c in r]
+    ylb = [("申请人姓名", "", "性别", ""), ("出生年月", "", "身份证号码", ""), ("户籍地址", ""), ("居住地址", ""), ("联系电话", "", "代理人姓名及关系", ""),
+           ("家庭类型", "□低保　□低保边缘　□分散供养特困　□计划生育特殊家庭　□80周岁以上独居、空巢"),
+           ("失能等级评估结果", "□轻度　□中度　□重度（评估机构：　　　　　　）"),
+           ("申请服务项目", "□助餐　□助洁　□助浴　□助医　□陪护　□康复护理　□紧急援助"),
+           ("村（社区）意见", "经办人：　　　　　　（盖章）　　年　　月　　日"),
+           ("乡镇（街道）审核意见", "经办人：　　　　　　（盖章）　　年　　月　　日"),
+           ("县（区）民政部门审批意见", "经办人：　　　　　　（盖章）　　年　　月　　日")]
+    files[A_YLB] = docx_doc("海州市养老服务补贴申请表", "申请编号：　　　　　　　　　　　　　　　　　填表日期：　　年　　月　　日",
+                            [list(r) for r in ylb], [3.6, 4.2, 3.2, 5.0],
+                            ["注：1. 本表一式三份，村（社区）、乡镇（街道）、县（区）民政部门各存一份。", "2. 申请人需提供身份证件、户口簿复印件及失能等级评估报告；已在部门间共享的材料无需重复提供。",
+                             "3. 审核结果在村（社区）公示5个工作日，公示时不公开申请人身份证号码和联系电话。"])
+    ATT_TEXTS[A_YLB] = [c for r in ylb for c in r]
+    jy = [("补贴项目", "申领对象", "所需材料", "办理渠道", "办理时限")] + [list(r) for r in JYCL_ROWS]
+    files[A_JYCL] = docx_doc("海州市就业创业补贴申领材料清单（2023年版）", "以下材料能够通过部门间数据共享获取的，申请人无需重复提交。", [list(r) for r in jy],
+                             [2.8, 4.2, 4.4, 2.8, 2.0], [f"咨询电话：12333；{B['rsj'].name}就业促进处 {B['rsj'].phone}。"])
+    ATT_TEXTS[A_JYCL] = [c for r in jy for c in r]
+    return files
+
+
+# ==========================================================================
+# Home-page notices
+# ==========================================================================
+NOTICES = [
+    {"title": "关于海州市人民政府门户网站系统升级维护的公告", "date": "2026-11-16",
+     "body": "为进一步提升网站服务能力和安全防护水平，海州市人民政府门户网站定于2026年11月21日（星期六）22:00至11月22日（星期日）06:00进行系统升级维护。"
+             "维护期间，政府信息公开目录、依申请公开在线申请和互动交流等栏目将暂停访问，其他栏目可能出现短时无法访问的情况。由此给您带来的不便，敬请谅解。"
+             "维护期间如需提交政府信息公开申请，可在维护结束后在线提交，或通过信函方式邮寄至市政府办公室政务公开科。咨询电话：0580-2280123。"},
+    {"title": "2026年元旦春节放假期间政府信息公开申请受理安排", "date": "2025-12-26",
+     "body": "根据国务院办公厅关于2026年部分节假日安排的通知，现将元旦、春节放假期间政府信息公开申请受理安排公告如下："
+             "一、放假期间，通过海州市人民政府门户网站在线提交或信函方式提出的政府信息公开申请，系统和窗口正常接收，收到申请的日期顺延至节后第一个工作日计算。"
+             "二、当面提交申请的，请于节后工作日到市民中心综合受理窗口办理。"
+             "三、法定答复期限按工作日计算，节假日不计入。如有疑问，请于工作日拨打0580-2280123咨询。"},
+    {"title": "关于开展2026年度海州市政府网站和政务新媒体公众满意度调查的通知", "date": "2026-10-12",
+     "body": "为了解社会公众对全市政府网站和政务新媒体的评价和需求，市政府办公室决定于2026年10月12日至11月30日开展2026年度公众满意度调查。"
+             "调查内容包括信息发布的及时性、政策解读的可读性、办事服务的便捷性和互动回应的有效性等。欢迎广大网民通过门户网站首页“满意度调查”专栏参与问卷，问卷不收集姓名、联系方式等个人信息。调查结果将在门户网站公布。"},
+    {"title": "2026年国庆节、中秋节期间政府信息公开申请受理安排", "date": "2026-09-25",
+     "body": "2026年国庆节、中秋节放假期间（10月1日至10月8日），海州市人民政府门户网站依申请公开平台正常接收在线申请，申请日期顺延至10月9日起计算；"
+             "10月9日起恢复窗口当面受理。放假期间网站信息发布和安全值守正常进行。咨询电话：0580-2280123（工作日）。"},
+    {"title": "关于政府信息公开申请在线平台启用“浙里办”实名认证的公告", "date": "2026-03-02",
+     "body": "为方便申请人提交政府信息公开申请，提高办理效率，自2026年3月9日起，海州市政府信息公开申请在线平台启用“浙里办”实名认证登录。"
+             "申请人通过“浙里办”账号登录后，身份信息自动填入申请表，无需上传身份证件照片。申请人可在平台实时查询申请受理、办理和答复进度。原有注册账号可继续使用至2026年12月31日。"},
+]
+
+
+# ==========================================================================
+# Output and validation
+# ==========================================================================
+def catalog_check(path="/work/shared/rules/catalog.md"):
+    """cross-check the embedded vocabularies against catalog.md when it is present"""
+    if not os.path.exists(path):
+        return "catalog.md not found: embedded vocabularies used as is"
+    txt = open(path, encoding="utf-8").read()
+    tax = {}
+    for m in re.finditer(r"^\d+ (\S+?)(?: \((.*)\))?$", txt.split("## Topic taxonomy")[1].split("##")[0], re.M):
+        tax[m.group(1)] = [c.strip() for c in m.group(2).split(", ")] if m.group(2) else []
+    assert tax == TOPICS, "topic taxonomy differs from catalog.md"
+    ka = txt.split("## Key areas")[1].split("\n", 1)[1].split("\n\n")[0]
+    ka = [k.strip().rstrip(".") for k in ka.replace("\n", " ").split(", ")]
+    assert ka == KEY_AREAS, ("key areas differ from catalog.md", ka)
+    g = txt.split("## Genre")[1].split("\n", 1)[1].split("\n\n")[0].replace("\n", " ")
+    g = re.sub(r"\s*\([^)]*\)", "", g).replace("plus ", "")
+    g = [x.strip().rstrip(".") for x in g.split(",")]
+    assert g == GENRES, ("genres differ from catalog.md", g)
+    return "vocabularies match catalog.md"
+
+
+def cjk_count(s):
+    return sum(1 for c in s if "\u4e00" <= c <= "\u9fff")
+
+
+def validate(bodies, items, notices, files):
+    problems = []
+    codes = [b["code"] for b in bodies]
+    assert len(codes) == len(set(codes)), "duplicate body codes"
+    assert all(re.fullmatch(r"\d{9}", c) for c in codes), "body codes must be 9 digits"
+    assert sum(1 for b in bodies if b["parent"] is None) == 1
+    for b in bodies:
+        assert b["kind"] in ("city", "district", "zone", "town", "department")
+        assert b["parent"] is None or b["parent"] in codes
+    refs = [i["ref"] for i in items]
+    assert len(refs) == len(set(refs)), "duplicate refs"
+    titles = [i["title"] for i in items]
+    dup = {t for t in titles if titles.count(t) > 1}
+    assert not dup, ("duplicate titles", dup)
+    bodies_text = [i["body_text"] for i in items]
+    assert len(set(bodies_text)) == len(bodies_text), "two items share a body text"
+    by = {i["ref"]: i for i in items}
+    docs = [i["doc_number"] for i in items if i["doc_number"]]
+    assert len(docs) == len(set(docs)), ("duplicate document numbers", {d for d in docs if docs.count(d) > 1})
+    day = lambda s: dt.date.fromisoformat(s)
+    for i in items:
+        where = f'{i["ref"]} {i["title"]}'
+        assert i["body"] in codes, where
+        assert i["genre"] in GENRES, where
+        top, _, child = i["topic"].partition("/")
+        assert top in TOPICS and child in TOPICS[top], (where, i["topic"])
+        assert len(i["key_areas"]) <= 2 and all(k in KEY_AREAS for k in i["key_areas"]), (where, i["key_areas"])
+        assert len(set(i["key_areas"])) == len(i["key_areas"]), where
+        assert i["validity"] in VALIDITIES and i["status"] in STATUSES, where
+        assert len(i["summary"]) <= 100, (where, len(i["summary"]))
+        assert i["keywords"] and all(i["keywords"]), where
+        w = day(i["written_on"])
+        if i["status"] == "published":
+            p = day(i["published_on"])
+            assert w <= p <= LAST_DAY, where
+        else:
+            assert i["published_on"] is None, where
+        assert w <= LAST_DAY and w >= D(2016, 1, 1), where
+        if i["validity"] == "已修订":
+            s = by.get(i["successor"])
+            assert s, (where, "successor missing")
+            assert day(s["written_on"]) > w and s["status"] == "published", (where, "successor must be later and published")
+        else:
+            assert i["successor"] is None, where
+        for a in i["attachments"]:
+            assert os.path.exists(os.path.join(ATT_DIR, a)), (where, a)
+        assert "⟦" not in i["body_text"], where
+        n = cjk_count(i["body_text"])
+        if i["ref"] != "szfb-2016-01" and not (300 <= n <= 2000):
+            problems.append(f"{where}: {n} CJK characters")
+        if i["doc_number"]:
+            assert re.fullmatch(r".+〔\d{4}〕\d+号|海州市人民政府令第\d+号", i["doc_number"]), where
+        if i["status"] == "published":
+            found = [f for t in item_texts(i) for f in pii_findings(t)]
+            assert not found, (where, found)
+    assert not problems, problems
+    # coverage
+    for k in KEY_AREAS:
+        assert sum(k in i["key_areas"] for i in items) >= 3, ("key area under 3 items", k)
+    for g in GENRES:
+        assert sum(i["genre"] == g for i in items) >= 2, ("genre used under twice", g)
+    assert len({i["topic"].split("/")[0] for i in items}) >= 15
+    # the two in_review items that hold personal data
+    pii_items = [i for i in items if pii_findings(i["body_text"])]
+    assert len(pii_items) == 2 and all(i["status"] == "in_review" for i in pii_items), [i["ref"] for i in pii_items]
+    kinds = {f[0] for i in pii_items for f in pii_findings(i["body_text"])}
+    assert kinds == {"mobile", "resident_id", "luhn_number"}, kinds
+    ids = [f[1] for i in pii_items for f in pii_findings(i["body_text"]) if f[0] == "resident_id"]
+    assert len(ids) == 1 and id_is_valid(ids[0], need_date=True)
+    # attachments
+    referenced = {a for i in items for a in i["attachments"]}
+    on_disk = set(os.listdir(ATT_DIR))
+    assert referenced == on_disk == set(files), (referenced ^ on_disk)
+    total = 0
+    for a in on_disk:
+        size = os.path.getsize(os.path.join(ATT_DIR, a))
+        assert size < 40 * 1024, (a, size)
+        total += size
+    assert total < 400 * 1024, total
+    for name, texts in ATT_TEXTS.items():
+        for t in texts:
+            assert not pii_findings(str(t)), (name, t)
+    for name, blob in files.items():                     # also the XML inside the office files
+        if name.endswith((".docx", ".xlsx")):
+            z = zipfile.ZipFile(io.BytesIO(blob))
+            for n in z.namelist():
+                assert not pii_findings(z.read(n).decode("utf-8", "ignore")), (name, n)
+    # no real city name anywhere
+    for i in items:
+        assert not any("\u821f\u5c71" in t for t in item_texts(i)), i["ref"]
+    for n in notices:
+        assert not pii_findings(n["body"]) and "\u821f\u5c71" not in n["body"]
+        day(n["date"])
+    return total
+
+
+def main():
+    build()
+    assign_doc_numbers()
+    late_publications()
+    resolve_placeholders()
+    if os.path.exists(SEED_PATH):                    # the embedded seed text is what clean_seed gives
+        assert clean_seed(open(SEED_PATH, encoding="utf-8").read()) == SEED_NOTICE_TEXT, "seed text drifted"
+    os.makedirs(ATT_DIR, exist_ok=True)
+    for f in os.listdir(ATT_DIR):
+        os.remove(os.path.join(ATT_DIR, f))
+    files = make_attachments()
+    for name, blob in files.items():
+        with open(os.path.join(ATT_DIR, name), "wb") as fh:
+            fh.write(blob)
+    bodies = [{"code": b.code, "name": b.name, "short_names": b.short, "kind": b.kind, "parent": B[b.parent].code if b.parent else None}
+              for b in B.values()]
+    ITEMS.sort(key=lambda i: (i["published_on"] or LAST_DAY + TD(days=1), i["written_on"], i["ref"]))
+    items = []
+    for it in ITEMS:
+        items.append({k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in it.items() if not k.startswith("_")})
+    for name, data in (("bodies.json", bodies), ("items.json", items), ("notices.json", NOTICES)):
+        with open(os.path.join(HERE, name), "w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False, indent=2)
+            fh.write("\n")
+    # re-read what was written
+    bodies = json.load(open(os.path.join(HERE, "bodies.json"), encoding="utf-8"))
+    items = json.load(open(os.path.join(HERE, "items.json"), encoding="utf-8"))
+    notices = json.load(open(os.path.join(HERE, "notices.json"), encoding="utf-8"))
+    total = validate(bodies, items, notices, files)
+    cat = catalog_check()
+    # report
+    from collections import Counter
+    print(f"bodies: {len(bodies)}  ({dict(Counter(b['kind'] for b in bodies))})")
+    print(f"items: {len(items)}")
+    print("  status:", dict(Counter(i["status"] for i in items)))
+    print("  validity:", dict(Counter(i["validity"] for i in items)))
+    print("  year (written):", dict(sorted(Counter(i["written_on"][:4] for i in items).items())))
+    print("  late published (>=30 days):", sum(1 for i in items if i["published_on"] and (dt.date.fromisoformat(i["published_on"]) - dt.date.fromisoformat(i["written_on"])).days >= 30))
+    print("  genres:", dict(Counter(i["genre"] for i in items)))
+    print("  top topics:", len({i["topic"].split("/")[0] for i in items}))
+    print(f"attachments: {len(files)} files, {total // 1024} KB")
+    print(cat)
+
+
+if __name__ == "__main__":
+    main()

@@ -77,29 +77,5 @@ async fn user_add_and_token_create_work_while_serving(t: TestApp) {
     let out = t.cli(&["migrate"], None);
     assert!(out.status.success());
     // The new user logs in to the console with the password given on stdin.
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client");
-    let html = client
-        .get(t.url("/console/login"))
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("html");
-    let csrf = crate::helpers::hidden_value(&html, "csrf").expect("csrf");
-    let resp = client
-        .post(t.url("/console/login"))
-        .form(&[
-            ("login", "newofficer"),
-            ("password", "a-long-enough-password"),
-            ("csrf", csrf.as_str()),
-        ])
-        .send()
-        .await
-        .expect("login");
-    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let _ = t.console_with("newofficer", "a-long-enough-password").await;
 }

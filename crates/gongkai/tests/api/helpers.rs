@@ -344,6 +344,11 @@ impl TestApp {
 
     /// A browser-like client with a cookie store, logged in to the console as `login`.
     pub async fn console_as(&self, login: &str) -> reqwest::Client {
+        self.console_with(login, PASSWORD).await
+    }
+
+    /// A browser-like client logged in with `login` and `password`.
+    pub async fn console_with(&self, login: &str, password: &str) -> reqwest::Client {
         let client = reqwest::Client::builder()
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
