@@ -365,7 +365,7 @@ impl TestApp {
             .post(self.url("/console/login"))
             .form(&[
                 ("login", login),
-                ("password", PASSWORD),
+                ("password", password),
                 ("csrf", &csrf),
                 ("next", "/console"),
             ])
