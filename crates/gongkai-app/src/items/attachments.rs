@@ -81,9 +81,69 @@ pub fn check_type(filename: &str, bytes: &[u8]) -> Option<&'static str> {
             Some("application/msword" | "application/vnd.ms-excel" | "application/x-ole-storage")
         ),
         "application/zip" => matches!(detected, Some("application/zip")),
+        // Office Open XML is a zip; signature sniffers only recognise it when the main part comes
+        // first, which many writers (python-docx, LibreOffice) do not do. Accept a zip that
+        // contains the format's main part.
+        m if m.starts_with("application/vnd.openxmlformats") => {
+            detected == Some(m)
+                || (detected == Some("application/zip") && contains(bytes, ooxml_part(&ext)))
+        }
         m => detected == Some(m),
     };
     ok.then_some(*mime)
+}
+
+/// The main part every file of an Office Open XML kind contains.
+fn ooxml_part(ext: &str) -> &'static [u8] {
+    match ext {
+        "docx" => b"word/document.xml",
+        "xlsx" => b"xl/workbook.xml",
+        _ => b"ppt/presentation.xml",
+    }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_type;
+
+    fn zip_with(entry: &str) -> Vec<u8> {
+        // A local file header (PK\x03\x04) followed by the entry name, as in any zip.
+        let mut v = b"PK\x03\x04\x14\x00\x00\x00\x08\x00".to_vec();
+        v.extend_from_slice(&[0; 16]);
+        v.extend_from_slice(entry.as_bytes());
+        v.extend_from_slice(&[0; 64]);
+        v
+    }
+
+    #[test]
+    fn types_are_checked_by_content() {
+        let pdf = b"%PDF-1.7\n...".to_vec();
+        let cases: &[(&str, &[u8], Option<&str>)] = &[
+            ("a.pdf", &pdf, Some("application/pdf")),
+            ("a.PDF", &pdf, Some("application/pdf")),
+            ("a.docx", &pdf, None),
+            ("a.txt", "纯文本".as_bytes(), Some("text/plain")),
+            ("a.txt", &pdf, None),
+            ("a.txt", &[0xff, 0xfe, 0x00], None),
+            ("a.exe", b"MZ\x90\x00", None),
+            ("a.pdf", b"MZ\x90\x00", None),
+            ("noext", &pdf, None),
+        ];
+        for (name, bytes, want) in cases {
+            assert_eq!(check_type(name, bytes), *want, "{name}");
+        }
+        let docx = zip_with("[Content_Types].xml_rels/.relsword/document.xml");
+        assert!(check_type("a.docx", &docx).is_some_and(|m| m.contains("wordprocessingml")));
+        assert_eq!(
+            check_type("a.xlsx", &docx),
+            None,
+            "a docx is not a spreadsheet"
+        );
+    }
 }
 
 /// A checked file whose bytes are already in the blob store.

@@ -58,12 +58,16 @@ where
     }
 }
 
-fn clean_list(values: &[String]) -> Vec<String> {
+/// Trims and de-duplicates list entries; `split` also splits each entry on list punctuation
+/// (free-text fields typed as one line). Key areas are never split: some names contain 、.
+fn clean_list(values: &[String], split: bool) -> Vec<String> {
+    let seps: &[char] = if split {
+        &[',', '，', '、', ';', '；']
+    } else {
+        &[]
+    };
     let mut out: Vec<String> = Vec::new();
-    for v in values
-        .iter()
-        .flat_map(|v| v.split([',', '，', '、', ';', '；']))
-    {
+    for v in values.iter().flat_map(|v| v.split(seps)) {
         let v = v.trim();
         if !v.is_empty() && !out.iter().any(|o| o == v) {
             out.push(v.to_owned());
@@ -135,8 +139,8 @@ impl ItemInput {
             written_on,
             genre: self.genre.trim().to_owned(),
             topic: self.topic.trim().replace('\\', "/"),
-            key_areas: clean_list(&self.key_areas),
-            keywords: clean_list(&self.keywords),
+            key_areas: clean_list(&self.key_areas, false),
+            keywords: clean_list(&self.keywords, true),
             validity: validity.unwrap_or_default(),
             disclosure: disclosure.unwrap_or_default(),
             time_limit: time_limit.unwrap_or_default(),
@@ -148,7 +152,7 @@ impl ItemInput {
                 .filter(|s| !s.is_empty())
                 .unwrap_or("政府网站")
                 .to_owned(),
-            co_issuers: clean_list(&self.co_issuers),
+            co_issuers: clean_list(&self.co_issuers, true),
         };
         if let Err(mut more) = fields.validate() {
             errors.append(&mut more);
