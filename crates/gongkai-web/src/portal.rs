@@ -357,6 +357,7 @@ struct ItemPage {
     successor: Option<(i64, String)>,
     predecessors: Vec<(i64, String)>,
     validity_class: &'static str,
+    validity_banner: &'static str,
     is_draft: bool,
 }
 
@@ -404,6 +405,12 @@ async fn item_page(
         predecessors: app.predecessors(id).await?,
         successor,
         validity_class: validity_class(item.fields.validity),
+        validity_banner: match item.fields.validity {
+            Validity::Effective => "",
+            Validity::Expired => "本文件已失效",
+            Validity::Repealed => "本文件已废止",
+            Validity::Revised => "本文件已被修订",
+        },
         is_draft: item.status != gongkai_app::domain::item::ItemStatus::Published,
         body_name: body.name,
         body_code: body.code,
@@ -491,10 +498,17 @@ pub fn not_found_page(message: &str) -> Response {
     (StatusCode::NOT_FOUND, page).into_response()
 }
 
-pub async fn not_found(uri: axum::http::Uri) -> Response {
+pub async fn not_found(State(state): State<AppState>, uri: axum::http::Uri) -> Response {
     if uri.path().starts_with("/api/") {
         return crate::error::ApiError::App(gongkai_app::AppError::NotFound("resource"))
             .into_response();
     }
-    not_found_page("您访问的页面不存在或已被移除")
+    let page = NotFoundPage {
+        chrome: Chrome {
+            site_name: state.site.name.clone(),
+            ..Chrome::default()
+        },
+        message: "您访问的页面不存在或已被移除".to_owned(),
+    };
+    (StatusCode::NOT_FOUND, page).into_response()
 }
