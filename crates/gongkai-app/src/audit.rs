@@ -20,10 +20,13 @@ impl App {
     /// recorded head (so deleting the newest records is detected too).
     pub async fn verify_audit_chain(&self) -> AppResult<ChainStatus> {
         let mut c = self.db().read().await?;
+        // The head is read first and the walk stops there: records appended while the walk runs
+        // (the server keeps working) are left for the next run instead of looking like tampering.
+        let (head_seq, head_hash) = audit::head(&mut c).await?;
         let mut verifier = ChainVerifier::new();
         let mut after = 0;
-        loop {
-            let page = audit::page(&mut c, after, 1000).await?;
+        while after < head_seq {
+            let page = audit::page(&mut c, after, 1000.min(head_seq - after)).await?;
             let Some(last) = page.last() else { break };
             after = last.seq;
             for row in page {
@@ -32,7 +35,6 @@ impl App {
                 }
             }
         }
-        let (head_seq, head_hash) = audit::head(&mut c).await?;
         if verifier.last_seq() != head_seq || verifier.last_hash() != head_hash {
             return Ok(ChainStatus::Broken(ChainBreak {
                 seq: verifier.last_seq() + 1,

@@ -114,8 +114,11 @@ impl App {
         check_password(&password)?;
         let body = self.body_by_code(&body_code).await?;
         if let Some(actor) = by {
+            // Body administrators hand out their own body's roles only; city-wide roles (city
+            // office, auditor) come from the city office.
+            let city_wide = matches!(role, Role::CityOffice | Role::Auditor);
             let may = actor.can(gongkai_domain::role::Action::ManageUsers, body.id)
-                && (role != Role::CityOffice || actor.is_city_office());
+                && (!city_wide || actor.is_city_office());
             if !may {
                 return Err(AppError::Forbidden);
             }
@@ -245,10 +248,16 @@ impl App {
         let ok = verify_password(password, user.password_hash.clone()).await?;
         let mut tx = self.db().begin().await?;
         if !ok {
-            let failures = user.failed_logins + 1;
-            let lock = (failures >= self.config().lockout_threshold)
-                .then_some(now + self.config().lockout_ms);
-            users::record_failure(&mut tx, user.id, lock).await?;
+            // The count is incremented and compared in one statement, so a burst of parallel
+            // guesses cannot all read the old count.
+            let (failures, locked_until) = users::record_failure(
+                &mut tx,
+                user.id,
+                self.config().lockout_threshold,
+                now + self.config().lockout_ms,
+            )
+            .await?;
+            let lock = locked_until.filter(|u| *u > now);
             let action = if lock.is_some() {
                 "user.locked"
             } else {
@@ -263,7 +272,7 @@ impl App {
                     action,
                     entity: "user",
                     entity_id: &user.id.to_string(),
-                    before: &format!("{{\"failed_logins\":{}}}", user.failed_logins),
+                    before: &format!("{{\"failed_logins\":{}}}", failures - 1),
                     after: &format!("{{\"failed_logins\":{failures}}}"),
                 },
             )
@@ -331,6 +340,14 @@ impl App {
             display_name,
             csrf: s.csrf,
         }))
+    }
+
+    /// Removes expired sessions (run periodically by the server).
+    pub async fn purge_sessions(&self) -> AppResult<u64> {
+        let now = now_ms();
+        let cfg = self.config();
+        let mut c = self.db().read().await?;
+        Ok(sessions::purge(&mut c, now - cfg.session_idle_ms, now - cfg.session_max_ms).await?)
     }
 
     pub async fn logout(&self, token: &str) -> AppResult<()> {

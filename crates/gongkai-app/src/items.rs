@@ -206,7 +206,12 @@ impl App {
         publish_at_ms: Option<i64>,
     ) -> AppResult<()> {
         let now = now_ms();
-        let scheduled = publish_at_ms.filter(|t| *t > now);
+        // A time in the past is a mistake, not a request to publish now: publication cannot be
+        // undone, so say so instead of guessing.
+        if publish_at_ms.is_some_and(|t| t <= now) {
+            return Err(AppError::field("publish_at", "定时发布时间须晚于当前时间"));
+        }
+        let scheduled = publish_at_ms;
         let mut tx = self.db().begin().await?;
         let row = self
             .authorised(&mut tx, actor, id, Action::ReviewItem)
@@ -326,10 +331,23 @@ impl App {
         id: i64,
         action: Action,
     ) -> AppResult<ItemRow> {
+        self.authorised_any(conn, actor, id, &[action]).await
+    }
+
+    /// Loads an item and checks that the actor may do one of `actions` on its body. An item the
+    /// actor may not see at all is reported as not found, so ids of other bodies' drafts do not
+    /// leak.
+    pub(crate) async fn authorised_any(
+        &self,
+        conn: &mut Conn,
+        actor: &Actor,
+        id: i64,
+        actions: &[Action],
+    ) -> AppResult<ItemRow> {
         let row = store_items::by_id(conn, id)
             .await?
             .ok_or(AppError::NotFound("item"))?;
-        if actor.can(action, row.body_id) {
+        if actions.iter().any(|a| actor.can(*a, row.body_id)) {
             return Ok(row);
         }
         let visible = row.status == "published" || actor.can(Action::ViewDrafts, row.body_id);
@@ -379,13 +397,9 @@ impl App {
     ) -> AppResult<usize> {
         let now = now_ms();
         let mut tx = self.db().begin().await?;
-        let row = store_items::by_id(&mut tx, id)
-            .await?
-            .ok_or(AppError::NotFound("item"))?;
-        if !(actor.can(Action::EditItem, row.body_id) || actor.can(Action::ReviewItem, row.body_id))
-        {
-            return Err(AppError::Forbidden);
-        }
+        let row = self
+            .authorised_any(&mut tx, actor, id, &[Action::EditItem, Action::ReviewItem])
+            .await?;
         let status = status_of(&row)?;
         if !matches!(status, ItemStatus::Draft | ItemStatus::InReview) {
             return Err(AppError::InvalidState(

@@ -5,13 +5,14 @@
 
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod error;
 pub mod items;
 pub mod notices;
 pub mod orgs;
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use chrono::{FixedOffset, NaiveDate, Utc};
 use gongkai_domain::calendar::WorkCalendar;
@@ -76,7 +77,8 @@ struct Inner {
     db: Db,
     blobs: BlobStore,
     config: AppConfig,
-    calendar: WorkCalendar,
+    /// Swapped as a whole when the city office loads a year, so readers never see half a change.
+    calendar: RwLock<Arc<WorkCalendar>>,
 }
 
 impl App {
@@ -84,14 +86,16 @@ impl App {
     pub async fn open(database_url: &str, data_dir: PathBuf, config: AppConfig) -> AppResult<App> {
         let db = Db::connect(database_url).await?;
         db.migrate().await?;
-        Ok(App {
+        let app = App {
             inner: Arc::new(Inner {
                 db,
                 blobs: BlobStore::new(data_dir.join("blobs")),
                 config,
-                calendar: gongkai_domain::calendar::builtin(),
+                calendar: RwLock::new(Arc::new(gongkai_domain::calendar::builtin())),
             }),
-        })
+        };
+        app.load_calendar_years().await?;
+        Ok(app)
     }
 
     pub(crate) fn db(&self) -> &Db {
@@ -106,8 +110,20 @@ impl App {
         &self.inner.config
     }
 
-    pub fn calendar(&self) -> &WorkCalendar {
-        &self.inner.calendar
+    /// The working-day calendar in force.
+    pub fn calendar(&self) -> Arc<WorkCalendar> {
+        match self.inner.calendar.read() {
+            Ok(c) => Arc::clone(&c),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    pub(crate) fn set_calendar(&self, calendar: WorkCalendar) {
+        let mut guard = match self.inner.calendar.write() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        *guard = Arc::new(calendar);
     }
 
     pub fn engine(&self) -> Engine {

@@ -31,7 +31,10 @@ impl BlobStore {
             tokio::fs::create_dir_all(dir).await?;
         }
         let tmp = tmp_name(&path);
-        tokio::fs::write(&tmp, bytes).await?;
+        let mut file = tokio::fs::File::create(&tmp).await?;
+        tokio::io::AsyncWriteExt::write_all(&mut file, bytes).await?;
+        file.sync_all().await?;
+        drop(file);
         tokio::fs::rename(&tmp, &path).await?;
         Ok(())
     }
@@ -41,8 +44,11 @@ impl BlobStore {
     }
 }
 
+/// A temporary name unique to this write, so two uploads of the same bytes never share it.
 fn tmp_name(path: &Path) -> PathBuf {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let mut name = path.as_os_str().to_owned();
-    name.push(format!(".tmp{}", std::process::id()));
+    name.push(format!(".tmp{}-{n}", std::process::id()));
     PathBuf::from(name)
 }

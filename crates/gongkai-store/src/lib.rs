@@ -4,13 +4,16 @@
 //! Every function that writes takes a `&mut Conn` borrowed from a [`Tx`] opened by the application
 //! layer, so a use case commits its row, its audit record and its outbox event together or not at all.
 
+pub mod applications;
 pub mod attachments;
 pub mod audit;
 pub mod blobs;
 pub mod bodies;
+pub mod calendar_years;
 pub mod counters;
 pub mod items;
 pub mod notices;
+pub mod notifications;
 pub mod outbox;
 pub mod sessions;
 pub mod tokens;
@@ -132,12 +135,23 @@ impl Db {
         Ok(())
     }
 
-    /// Opens a write transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`) so
-    /// two writers queue on the busy timeout instead of failing when a read lock is upgraded.
+    /// Opens a write transaction, serialised with every other write transaction.
+    ///
+    /// On SQLite the write lock is taken at once (`BEGIN IMMEDIATE`), so two writers queue on the
+    /// busy timeout instead of failing when a read lock is upgraded. On PostgreSQL the audit
+    /// head row is locked first: every write appends to the one audit chain anyway, and taking
+    /// that lock before anything else gives all writers one lock order (no deadlocks) and makes
+    /// each transaction read the state its predecessor committed (no double transitions).
     pub async fn begin(&self) -> Result<Tx> {
         Ok(match self.engine {
             Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Engine::Postgres => self.pool.begin().await?,
+            Engine::Postgres => {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE")
+                    .execute(&mut *tx)
+                    .await?;
+                tx
+            }
         })
     }
 

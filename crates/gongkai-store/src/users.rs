@@ -72,17 +72,24 @@ pub async fn set_password(conn: &mut Conn, id: i64, password_hash: &str) -> Resu
     Ok(())
 }
 
-/// Records a failed login; returns the new failure count.
-pub async fn record_failure(conn: &mut Conn, id: i64, lock_until_ms: Option<i64>) -> Result<i64> {
-    let (n,): (i64,) = sqlx::query_as(
+/// Records a failed login and locks the account until `lock_until_ms` when the count reaches
+/// `threshold`; returns the new count and the lock.
+pub async fn record_failure(
+    conn: &mut Conn,
+    id: i64,
+    threshold: i64,
+    lock_until_ms: i64,
+) -> Result<(i64, Option<i64>)> {
+    Ok(sqlx::query_as(
         "UPDATE users SET failed_logins = failed_logins + 1, \
-         locked_until_ms = COALESCE($1, locked_until_ms) WHERE id = $2 RETURNING failed_logins",
+         locked_until_ms = CASE WHEN failed_logins + 1 >= $1 THEN $2 ELSE locked_until_ms END \
+         WHERE id = $3 RETURNING failed_logins, locked_until_ms",
     )
+    .bind(threshold)
     .bind(lock_until_ms)
     .bind(id)
     .fetch_one(conn)
-    .await?;
-    Ok(n)
+    .await?)
 }
 
 pub async fn reset_failures(conn: &mut Conn, id: i64) -> Result<()> {

@@ -78,10 +78,15 @@ struct NextQuery {
     next: Option<String>,
 }
 
-/// Only local paths are followed after login (no open redirect).
+/// Only local paths are followed after login (no open redirect): a single leading `/` and then
+/// only characters of a plain path and query. Browsers drop tabs and newlines from URLs, so
+/// `/\t/evil.example` would otherwise become `//evil.example`.
 fn safe_next(next: Option<&str>) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "/-_.~?=&%".contains(c);
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && n.chars().all(plain) => {
+            n.to_owned()
+        }
         _ => "/console".to_owned(),
     }
 }
@@ -332,7 +337,27 @@ struct EditorPage {
     topics: Vec<String>,
     genres: Vec<String>,
     key_areas: Vec<(String, bool)>,
-    validities: Vec<(&'static str, &'static str, bool)>,
+    validities: Vec<Choice>,
+    disclosures: Vec<Choice>,
+    time_limits: Vec<Choice>,
+    scopes: Vec<Choice>,
+}
+
+/// An option of a select: code, label, selected.
+type Choice = (&'static str, &'static str, bool);
+
+/// The options of an enumeration with the current value selected.
+fn choices<T: Copy + PartialEq + Default>(
+    all: &[T],
+    current: &Option<String>,
+    parse: impl Fn(&str) -> Option<T>,
+    code: impl Fn(T) -> &'static str,
+    label: impl Fn(T) -> &'static str,
+) -> Vec<Choice> {
+    let cur = current.as_deref().and_then(&parse).unwrap_or_default();
+    all.iter()
+        .map(|v| (code(*v), label(*v), *v == cur))
+        .collect()
 }
 
 impl EditorPage {
@@ -357,6 +382,10 @@ struct ItemForm {
     keywords: String,
     validity: String,
     co_issuers: String,
+    disclosure: String,
+    time_limit: String,
+    scope: String,
+    channel: String,
 }
 
 impl ItemForm {
@@ -373,7 +402,11 @@ impl ItemForm {
             keywords: vec![self.keywords.clone()],
             validity: Some(self.validity.clone()),
             co_issuers: vec![self.co_issuers.clone()],
-            ..ItemInput::default()
+            disclosure: Some(self.disclosure.clone()),
+            time_limit: Some(self.time_limit.clone()),
+            scope: Some(self.scope.clone()),
+            channel: Some(self.channel.clone()),
+            successor_id: None,
         }
     }
 }
@@ -403,7 +436,7 @@ async fn editor(
         .filter(|b| s.actor.is_city_office() || allowed.contains(&b.id))
         .map(|b| (b.id, b.name, Some(b.id) == selected_body))
         .collect();
-    let current_validity = input.validity.clone().unwrap_or_default();
+    use gongkai_app::domain::item::{DisclosureAttr, Scope, TimeLimit};
     Ok(EditorPage {
         chrome: chrome_of(state, s),
         action,
@@ -413,18 +446,34 @@ async fn editor(
             .iter()
             .map(|k| (k.clone(), input.key_areas.contains(k)))
             .collect(),
-        validities: [
-            Validity::Effective,
-            Validity::Expired,
-            Validity::Repealed,
-            Validity::Revised,
-        ]
-        .iter()
-        .map(|v| {
-            let sel = Validity::parse(&current_validity).unwrap_or_default() == *v;
-            (v.as_str(), v.label_zh(), sel)
-        })
-        .collect(),
+        validities: choices(
+            &Validity::ALL,
+            &input.validity,
+            Validity::parse,
+            Validity::as_str,
+            Validity::label_zh,
+        ),
+        disclosures: choices(
+            &DisclosureAttr::ALL,
+            &input.disclosure,
+            DisclosureAttr::parse,
+            DisclosureAttr::as_str,
+            DisclosureAttr::label_zh,
+        ),
+        time_limits: choices(
+            &TimeLimit::ALL,
+            &input.time_limit,
+            TimeLimit::parse,
+            TimeLimit::as_str,
+            TimeLimit::label_zh,
+        ),
+        scopes: choices(
+            &Scope::ALL,
+            &input.scope,
+            Scope::parse,
+            Scope::as_str,
+            Scope::label_zh,
+        ),
         input,
         errors,
         topics,
@@ -518,7 +567,11 @@ fn input_of(item: &Item) -> ItemInput {
         keywords: vec![f.keywords.join("，")],
         validity: Some(f.validity.as_str().to_owned()),
         co_issuers: vec![f.co_issuers.join("，")],
-        ..ItemInput::default()
+        disclosure: Some(f.disclosure.as_str().to_owned()),
+        time_limit: Some(f.time_limit.as_str().to_owned()),
+        scope: Some(f.scope.as_str().to_owned()),
+        channel: Some(f.channel.clone()),
+        successor_id: item.successor_id,
     }
 }
 
@@ -777,10 +830,19 @@ async fn review(
     let decision = if f.decision == "reject" {
         ReviewDecision::Reject
     } else {
-        let publish_at_ms = chrono::NaiveDateTime::parse_from_str(&f.publish_at, "%Y-%m-%dT%H:%M")
-            .ok()
-            .and_then(|t| t.and_local_timezone(gongkai_app::china_offset()).single())
-            .map(|t| t.timestamp_millis());
+        let publish_at_ms = match f.publish_at.trim() {
+            "" => None,
+            t => match chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M")
+                .ok()
+                .and_then(|t| t.and_local_timezone(gongkai_app::china_offset()).single())
+            {
+                Some(t) => Some(t.timestamp_millis()),
+                None => {
+                    let e = AppError::field("publish_at", "定时发布时间格式应为 YYYY-MM-DD HH:MM");
+                    return act(&state, &s, id, "approve", Err(e)).await;
+                }
+            },
+        };
         ReviewDecision::Approve {
             pii_override: Some(f.pii_override.clone()),
             publish_at_ms,
@@ -949,4 +1011,30 @@ async fn audit(State(state): State<AppState>, Staff(s): Staff) -> Result<AuditPa
         chrome: chrome_of(&state, &s),
         rows,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        let cases = [
+            (Some("/console/items/3"), "/console/items/3"),
+            (
+                Some("/console/items?status=draft&page=2"),
+                "/console/items?status=draft&page=2",
+            ),
+            (Some("//evil.example"), "/console"),
+            (Some("/\t/evil.example"), "/console"),
+            (Some("/\\evil.example"), "/console"),
+            (Some("/a\r\nSet-Cookie: x"), "/console"),
+            (Some("https://evil.example"), "/console"),
+            (Some("javascript:alert(1)"), "/console"),
+            (None, "/console"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(safe_next(input), want, "{input:?}");
+        }
+    }
 }

@@ -30,6 +30,8 @@ pub struct SiteConfig {
     pub base_url: String,
     /// Mark the session cookie `Secure` (behind HTTPS).
     pub secure_cookies: bool,
+    /// Take the client address from `X-Forwarded-For` (only behind a reverse proxy that sets it).
+    pub trust_forwarded_for: bool,
 }
 
 impl Default for SiteConfig {
@@ -38,6 +40,7 @@ impl Default for SiteConfig {
             name: "政府信息公开平台".into(),
             base_url: "http://127.0.0.1:8080".into(),
             secure_cookies: false,
+            trust_forwarded_for: false,
         }
     }
 }
@@ -90,6 +93,9 @@ pub async fn serve(
                 Ok(0) => {}
                 Ok(n) => tracing::info!(published = n, "scheduled items published"),
                 Err(e) => tracing::warn!(error = %e, "scheduled publication failed"),
+            }
+            if let Err(e) = app.purge_sessions().await {
+                tracing::warn!(error = %e, "session purge failed");
             }
         }
     });

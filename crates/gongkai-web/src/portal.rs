@@ -446,11 +446,18 @@ async fn serve_attachment(
         "attachment; filename=\"attachment\"; filename*=UTF-8''{}",
         encode(&file.meta.filename)
     );
+    // Only published files may sit in shared caches; a draft shown to staff must not.
+    let cache = if file.public {
+        "public, max-age=3600"
+    } else {
+        "private, no-store"
+    };
     Ok((
         [
             (header::CONTENT_TYPE, file.meta.content_type.clone()),
             (header::CONTENT_DISPOSITION, disposition),
-            (header::CACHE_CONTROL, "public, max-age=86400".to_owned()),
+            (header::CACHE_CONTROL, cache.to_owned()),
+            (header::VARY, "Cookie".to_owned()),
         ],
         file.bytes,
     )

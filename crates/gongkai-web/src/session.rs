@@ -24,12 +24,29 @@ pub struct ClientOrigin(pub Origin);
 
 impl FromRequestParts<AppState> for ClientOrigin {
     type Rejection = std::convert::Infallible;
-    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Self::Rejection> {
-        let ip = parts
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string());
-        Ok(ClientOrigin(Origin { ip }))
+        // Behind a trusted reverse proxy the peer is the proxy; the client is the first address
+        // the proxy recorded. Never trusted by default: anyone can send the header.
+        let forwarded = state
+            .site
+            .trust_forwarded_for
+            .then(|| parts.headers.get("x-forwarded-for"))
+            .flatten()
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .map(str::trim)
+            .filter(|v| v.parse::<std::net::IpAddr>().is_ok())
+            .map(str::to_owned);
+        Ok(ClientOrigin(Origin {
+            ip: forwarded.unwrap_or(peer),
+        }))
     }
 }
 

@@ -54,9 +54,12 @@ pub enum Command {
         /// Public base URL for feeds and the sitemap.
         #[arg(long, env = "GONGKAI_BASE_URL")]
         base_url: Option<String>,
-        /// Mark cookies Secure (when served over HTTPS).
+        /// Mark cookies Secure; implied when --base-url starts with https://.
         #[arg(long, env = "GONGKAI_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// Record the client address from X-Forwarded-For (only behind a reverse proxy).
+        #[arg(long, env = "GONGKAI_TRUST_FORWARDED_FOR")]
+        trust_forwarded_for: bool,
     },
     /// Apply database migrations and exit.
     Migrate,
@@ -75,6 +78,19 @@ pub enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// The working-day calendar (official holidays and make-up working days).
+    Calendar {
+        #[command(subcommand)]
+        command: CalendarCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CalendarCommand {
+    /// Load or replace one year from a TOML file (year, holidays, workdays).
+    Add { file: PathBuf },
+    /// List the years loaded.
+    List,
 }
 
 #[derive(Debug, Subcommand)]
@@ -190,10 +206,13 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             site_name,
             base_url,
             secure_cookies,
+            trust_forwarded_for,
         } => {
+            let base_url = base_url.unwrap_or_else(|| format!("http://{addr}"));
             let mut site = SiteConfig {
-                base_url: base_url.unwrap_or_else(|| format!("http://{addr}")),
-                secure_cookies,
+                secure_cookies: secure_cookies || base_url.starts_with("https://"),
+                base_url,
+                trust_forwarded_for,
                 ..SiteConfig::default()
             };
             if demo {
@@ -253,6 +272,26 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
                     .await
                     .map_err(describe)?;
                 println!("{token}");
+            }
+        },
+        Command::Calendar { command } => match command {
+            CalendarCommand::Add { file } => {
+                let source = std::fs::read_to_string(&file)
+                    .with_context(|| format!("reading {}", file.display()))?;
+                let year = app
+                    .add_calendar_year(None, &origin, &source)
+                    .await
+                    .map_err(describe)?;
+                println!("calendar {year} loaded");
+            }
+            CalendarCommand::List => {
+                let years: Vec<String> = app
+                    .calendar()
+                    .loaded_years()
+                    .iter()
+                    .map(i32::to_string)
+                    .collect();
+                println!("{}", years.join(" "));
             }
         },
         Command::Audit { command } => match command {

@@ -3,7 +3,6 @@
 use gongkai_domain::item::ItemStatus;
 use gongkai_domain::role::{Action, Actor};
 use gongkai_store::attachments::{self as store_att, AttachmentRow, NewAttachment};
-use gongkai_store::items as store_items;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -38,6 +37,8 @@ impl From<AttachmentRow> for Attachment {
 pub struct AttachmentFile {
     pub meta: Attachment,
     pub bytes: Vec<u8>,
+    /// The item is published: the file may be cached by shared caches.
+    pub public: bool,
 }
 
 /// File kinds a government site publishes, by extension, with the MIME type their content must
@@ -104,46 +105,6 @@ fn ooxml_part(ext: &str) -> &'static [u8] {
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::check_type;
-
-    fn zip_with(entry: &str) -> Vec<u8> {
-        // A local file header (PK\x03\x04) followed by the entry name, as in any zip.
-        let mut v = b"PK\x03\x04\x14\x00\x00\x00\x08\x00".to_vec();
-        v.extend_from_slice(&[0; 16]);
-        v.extend_from_slice(entry.as_bytes());
-        v.extend_from_slice(&[0; 64]);
-        v
-    }
-
-    #[test]
-    fn types_are_checked_by_content() {
-        let pdf = b"%PDF-1.7\n...".to_vec();
-        let cases: &[(&str, &[u8], Option<&str>)] = &[
-            ("a.pdf", &pdf, Some("application/pdf")),
-            ("a.PDF", &pdf, Some("application/pdf")),
-            ("a.docx", &pdf, None),
-            ("a.txt", "纯文本".as_bytes(), Some("text/plain")),
-            ("a.txt", &pdf, None),
-            ("a.txt", &[0xff, 0xfe, 0x00], None),
-            ("a.exe", b"MZ\x90\x00", None),
-            ("a.pdf", b"MZ\x90\x00", None),
-            ("noext", &pdf, None),
-        ];
-        for (name, bytes, want) in cases {
-            assert_eq!(check_type(name, bytes), *want, "{name}");
-        }
-        let docx = zip_with("[Content_Types].xml_rels/.relsword/document.xml");
-        assert!(check_type("a.docx", &docx).is_some_and(|m| m.contains("wordprocessingml")));
-        assert_eq!(
-            check_type("a.xlsx", &docx),
-            None,
-            "a docx is not a spreadsheet"
-        );
-    }
 }
 
 /// A checked file whose bytes are already in the blob store.
@@ -213,16 +174,9 @@ impl App {
         let file = self.accept_file(filename, bytes).await?;
         let now = now_ms();
         let mut tx = self.db().begin().await?;
-        let row = store_items::by_id(&mut tx, item_id)
-            .await?
-            .ok_or(AppError::NotFound("item"))?;
-        if !actor.can(Action::EditItem, row.body_id) {
-            return Err(if actor.can(Action::ViewDrafts, row.body_id) {
-                AppError::Forbidden
-            } else {
-                AppError::NotFound("item")
-            });
-        }
+        let row = self
+            .authorised_any(&mut tx, actor, item_id, &[Action::EditItem])
+            .await?;
         if status_of(&row)? != ItemStatus::Draft {
             return Err(AppError::InvalidState("只能为草稿添加附件".into()));
         }
@@ -279,10 +233,9 @@ impl App {
         let att = store_att::by_id(&mut tx, id)
             .await?
             .ok_or(AppError::NotFound("attachment"))?;
-        let row = super::load(&mut tx, att.item_id).await?;
-        if !actor.can(Action::EditItem, row.body_id) {
-            return Err(AppError::Forbidden);
-        }
+        let row = self
+            .authorised_any(&mut tx, actor, att.item_id, &[Action::EditItem])
+            .await?;
         if status_of(&row)? != ItemStatus::Draft {
             return Err(AppError::InvalidState("只能删除草稿的附件".into()));
         }
@@ -332,13 +285,57 @@ impl App {
                 .await?
                 .ok_or(AppError::NotFound("attachment"))?
         };
-        if let super::queries::Visibility::Withdrawn { .. } = self.item(actor, row.item_id).await? {
-            return Err(AppError::NotFound("attachment"));
-        }
+        let public = match self.item(actor, row.item_id).await? {
+            super::queries::Visibility::Withdrawn { .. } => {
+                return Err(AppError::NotFound("attachment"));
+            }
+            super::queries::Visibility::Visible(item) => item.status == ItemStatus::Published,
+        };
         let bytes = self.blobs().get(&row.sha256).await?;
         Ok(AttachmentFile {
             meta: row.into(),
             bytes,
+            public,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_type;
+
+    fn zip_with(entry: &str) -> Vec<u8> {
+        // A local file header (PK\x03\x04) followed by the entry name, as in any zip.
+        let mut v = b"PK\x03\x04\x14\x00\x00\x00\x08\x00".to_vec();
+        v.extend_from_slice(&[0; 16]);
+        v.extend_from_slice(entry.as_bytes());
+        v.extend_from_slice(&[0; 64]);
+        v
+    }
+
+    #[test]
+    fn types_are_checked_by_content() {
+        let pdf = b"%PDF-1.7\n...".to_vec();
+        let cases: &[(&str, &[u8], Option<&str>)] = &[
+            ("a.pdf", &pdf, Some("application/pdf")),
+            ("a.PDF", &pdf, Some("application/pdf")),
+            ("a.docx", &pdf, None),
+            ("a.txt", "纯文本".as_bytes(), Some("text/plain")),
+            ("a.txt", &pdf, None),
+            ("a.txt", &[0xff, 0xfe, 0x00], None),
+            ("a.exe", b"MZ\x90\x00", None),
+            ("a.pdf", b"MZ\x90\x00", None),
+            ("noext", &pdf, None),
+        ];
+        for (name, bytes, want) in cases {
+            assert_eq!(check_type(name, bytes), *want, "{name}");
+        }
+        let docx = zip_with("[Content_Types].xml_rels/.relsword/document.xml");
+        assert!(check_type("a.docx", &docx).is_some_and(|m| m.contains("wordprocessingml")));
+        assert_eq!(
+            check_type("a.xlsx", &docx),
+            None,
+            "a docx is not a spreadsheet"
+        );
     }
 }

@@ -168,10 +168,16 @@ impl ItemInput {
     /// Validated values ready to store; a named successor must exist.
     pub(crate) async fn to_values(&self, conn: &mut Conn) -> AppResult<ItemValues> {
         let (f, raw) = self.to_fields().map_err(AppError::Validation)?;
+        // Only a published successor counts, so the check reveals nothing about drafts.
         if let Some(s) = self.successor_id
-            && gongkai_store::items::by_id(conn, s).await?.is_none()
+            && gongkai_store::items::by_id(conn, s)
+                .await?
+                .is_none_or(|r| r.status != "published")
         {
-            return Err(AppError::field("successor_id", "修订后的文件不存在"));
+            return Err(AppError::field(
+                "successor_id",
+                "修订后的文件须是已发布的信息",
+            ));
         }
         Ok(values_from(&f, raw, self.successor_id))
     }

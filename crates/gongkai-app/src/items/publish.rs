@@ -91,7 +91,8 @@ impl App {
             .written_on
             .as_deref()
             .and_then(|w| NaiveDate::parse_from_str(w, "%Y-%m-%d").ok());
-        let late = written.is_some_and(|w| is_late_publication(self.calendar(), w, published_on));
+        let calendar = self.calendar();
+        let late = written.is_some_and(|w| is_late_publication(&calendar, w, published_on));
         let published_on_text = published_on.to_string();
         store_items::set_publication(
             conn,

@@ -235,7 +235,9 @@ impl ItemJson {
             .into_iter()
             .map(AttachmentJson::from)
             .collect();
-        Ok(Self::with_body(item, &body, attachments, actor.is_some()))
+        let staff = actor
+            .is_some_and(|a| a.can(gongkai_app::domain::role::Action::ViewDrafts, item.body_id));
+        Ok(Self::with_body(item, &body, attachments, staff))
     }
 
     fn with_body(

@@ -5,7 +5,47 @@ use reqwest::StatusCode;
 use crate::db_tests;
 use crate::helpers::{A, TestApp, item_json};
 
-db_tests!(user_add_and_token_create_work_while_serving);
+db_tests!(
+    user_add_and_token_create_work_while_serving,
+    calendar_year_is_loaded_and_kept
+);
+
+async fn calendar_year_is_loaded_and_kept(t: TestApp) {
+    let file = t.data.path().join("2027.toml");
+    std::fs::write(
+        &file,
+        "year = 2027\nholidays = [\"2027-01-01\", \"2027-02-08\"]\nworkdays = [\"2027-02-06\"]\n",
+    )
+    .expect("write");
+    let out = t.cli(&["calendar", "add", file.to_str().expect("path")], None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = t.cli(&["calendar", "list"], None);
+    let years = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        years.contains("2025") && years.contains("2026") && years.contains("2027"),
+        "{years}"
+    );
+    // A reopened app (a restart) keeps the year.
+    let app = gongkai_app::App::open(&t.db_url, t.data.path().to_path_buf(), Default::default())
+        .await
+        .expect("reopen");
+    let cal = app.calendar();
+    assert!(!cal.is_working_day(chrono::NaiveDate::from_ymd_opt(2027, 2, 8).expect("date")));
+    assert!(cal.is_working_day(chrono::NaiveDate::from_ymd_opt(2027, 2, 6).expect("date")));
+    // A broken file is refused with the reason.
+    std::fs::write(
+        &file,
+        "year = 2028\nholidays = [\"2027-05-01\"]\nworkdays = []\n",
+    )
+    .expect("write");
+    let out = t.cli(&["calendar", "add", file.to_str().expect("path")], None);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("calendar"));
+}
 
 async fn user_add_and_token_create_work_while_serving(t: TestApp) {
     let out = t.cli(

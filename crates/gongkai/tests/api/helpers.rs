@@ -160,6 +160,7 @@ async fn spawn_app(db: Db, url: Option<String>) -> TestApp {
             name: "测试市政府信息公开".into(),
             base_url: format!("http://{addr}"),
             secure_cookies: false,
+            trust_forwarded_for: false,
         }),
     };
     let server = tokio::spawn(async move {

@@ -1,0 +1,373 @@
+//! Reply outcomes (办理结果): exactly the leaf rows of section 三 of the annual report
+//! (国办公开办函〔2021〕30号), each with its legal basis from `rules/applications.md`.
+
+/// Full name of the regulation, prefixed to every article reference.
+pub const REGULATION_ZH: &str = "《中华人民共和国政府信息公开条例》";
+
+/// The sentence naming the applicant's remedies, required in every letter whose
+/// outcome [`ReplyOutcome::is_refusal`].
+pub const REMEDIES_ZH: &str = "申请人如对本答复不服，可以依法申请行政复议或者提起行政诉讼。";
+
+str_enum! {
+    /// Group of reply outcomes (办理结果类别), the numbered rows （一）…（六） of table 三.
+    pub enum OutcomeGroup {
+        Disclosed => "disclosed", "予以公开";
+        PartlyDisclosed => "partly_disclosed", "部分公开";
+        Refused => "refused", "不予公开";
+        Unavailable => "unavailable", "无法提供";
+        NotProcessed => "not_processed", "不予处理";
+        Other => "other", "其他处理";
+    }
+}
+
+impl OutcomeGroup {
+    /// The group's row label in table 三, e.g. `（三）不予公开`.
+    pub const fn row_label_zh(self) -> &'static str {
+        match self {
+            OutcomeGroup::Disclosed => "（一）予以公开",
+            OutcomeGroup::PartlyDisclosed => {
+                "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"
+            }
+            OutcomeGroup::Refused => "（三）不予公开",
+            OutcomeGroup::Unavailable => "（四）无法提供",
+            OutcomeGroup::NotProcessed => "（五）不予处理",
+            OutcomeGroup::Other => "（六）其他处理",
+        }
+    }
+
+    /// The group's short numbered label, e.g. `（二）部分公开`.
+    pub const fn numbered_zh(self) -> &'static str {
+        match self {
+            OutcomeGroup::Disclosed => "（一）予以公开",
+            OutcomeGroup::PartlyDisclosed => "（二）部分公开",
+            OutcomeGroup::Refused => "（三）不予公开",
+            OutcomeGroup::Unavailable => "（四）无法提供",
+            OutcomeGroup::NotProcessed => "（五）不予处理",
+            OutcomeGroup::Other => "（六）其他处理",
+        }
+    }
+
+    /// Whether the group is a single row in table 三 (（一） and （二）) rather than a
+    /// heading over numbered rows.
+    pub const fn is_single_row(self) -> bool {
+        matches!(self, OutcomeGroup::Disclosed | OutcomeGroup::PartlyDisclosed)
+    }
+
+    /// The outcomes of this group, in report order.
+    pub fn outcomes(self) -> impl Iterator<Item = ReplyOutcome> {
+        ReplyOutcome::ALL.into_iter().filter(move |o| o.group() == self)
+    }
+}
+
+str_enum! {
+    /// The outcome of an application (办理结果): one leaf row of table 三. The ASCII
+    /// name ([`ReplyOutcome::code`]) is `group.case`; the label is the row text.
+    pub enum ReplyOutcome {
+        Disclosed => "disclosed", "予以公开";
+        /// Information separated, part disclosed (第三十七条); counted only here.
+        PartlyDisclosed => "partly_disclosed", "部分公开";
+        RefusedStateSecret => "refused.state_secret", "属于国家秘密";
+        RefusedProhibitedByLaw => "refused.prohibited_by_law", "其他法律行政法规禁止公开";
+        RefusedSecurityStability => "refused.security_stability", "危及“三安全一稳定”";
+        RefusedThirdPartyRights => "refused.third_party", "保护第三方合法权益";
+        RefusedInternalAffairs => "refused.internal_affairs", "属于三类内部事务信息";
+        RefusedProcessInformation => "refused.process_info", "属于四类过程性信息";
+        RefusedEnforcementFile => "refused.enforcement_file", "属于行政执法案卷";
+        RefusedInquiry => "refused.inquiry", "属于行政查询事项";
+        UnavailableNotHeld => "unavailable.not_held", "本机关不掌握相关政府信息";
+        UnavailableNeedsCreation => "unavailable.needs_creation", "没有现成信息需要另行制作";
+        UnavailableUnclearAfterSupplement => "unavailable.unclear_after_supplement", "补正后申请内容仍不明确";
+        NotProcessedPetition => "not_processed.petition", "信访举报投诉类申请";
+        NotProcessedRepeated => "not_processed.repeated", "重复申请";
+        NotProcessedPublication => "not_processed.publication", "要求提供公开出版物";
+        NotProcessedExcessive => "not_processed.excessive", "无正当理由大量反复申请";
+        NotProcessedConfirmation => "not_processed.confirmation", "要求行政机关确认或重新出具已获取信息";
+        /// Closed automatically when the supplement deadline passes (第三十条).
+        OtherSupplementOverdue => "other.supplement_overdue", "申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请";
+        /// Closed automatically when the fee is not paid in time.
+        OtherFeeUnpaid => "other.fee_unpaid", "申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请";
+        /// Anything else, including an application withdrawn by the applicant.
+        OtherOther => "other.other", "其他";
+    }
+}
+
+impl ReplyOutcome {
+    /// Stable ASCII code, e.g. `refused.state_secret` (same as [`ReplyOutcome::as_str`]).
+    pub const fn code(self) -> &'static str {
+        self.as_str()
+    }
+
+    /// The group (（一）…（六）) of the outcome.
+    pub const fn group(self) -> OutcomeGroup {
+        use ReplyOutcome::*;
+        match self {
+            Disclosed => OutcomeGroup::Disclosed,
+            PartlyDisclosed => OutcomeGroup::PartlyDisclosed,
+            RefusedStateSecret
+            | RefusedProhibitedByLaw
+            | RefusedSecurityStability
+            | RefusedThirdPartyRights
+            | RefusedInternalAffairs
+            | RefusedProcessInformation
+            | RefusedEnforcementFile
+            | RefusedInquiry => OutcomeGroup::Refused,
+            UnavailableNotHeld | UnavailableNeedsCreation | UnavailableUnclearAfterSupplement => {
+                OutcomeGroup::Unavailable
+            }
+            NotProcessedPetition
+            | NotProcessedRepeated
+            | NotProcessedPublication
+            | NotProcessedExcessive
+            | NotProcessedConfirmation => OutcomeGroup::NotProcessed,
+            OtherSupplementOverdue | OtherFeeUnpaid | OtherOther => OutcomeGroup::Other,
+        }
+    }
+
+    /// The group's numbered label, e.g. `（三）不予公开`.
+    pub const fn group_zh(self) -> &'static str {
+        self.group().numbered_zh()
+    }
+
+    /// Position within its group, 1-based (the `1.` of `1.属于国家秘密`); 0 for the
+    /// single-row groups （一） and （二）.
+    pub fn number_in_group(self) -> usize {
+        let group = self.group();
+        if group.is_single_row() {
+            return 0;
+        }
+        group.outcomes().position(|o| o == self).map_or(0, |p| p + 1)
+    }
+
+    /// The row label in table 三: `（一）予以公开`, the full （二） label, or a numbered
+    /// leaf such as `1.属于国家秘密`.
+    pub fn row_label_zh(self) -> String {
+        if self.group().is_single_row() {
+            self.group().row_label_zh().to_owned()
+        } else {
+            format!("{}.{}", self.number_in_group(), self.label_zh())
+        }
+    }
+
+    /// Index of the outcome's row in [`crate::application::Table3::rows`].
+    pub fn report_row(self) -> usize {
+        // Rows: 一, 二, then each group's heading (unless single-row) followed by its leaves.
+        let mut row = 2;
+        for o in ReplyOutcome::ALL {
+            if !o.group().is_single_row() && o.number_in_group() == 1 {
+                row += 1; // the group's heading row
+            }
+            if o == self {
+                return row;
+            }
+            row += 1;
+        }
+        row
+    }
+
+    /// The article the outcome rests on, as the rules' article column gives it
+    /// (e.g. `《中华人民共和国政府信息公开条例》第十四条`); `None` where the rules give
+    /// none (要求行政机关确认或重新出具已获取信息, 其他).
+    pub const fn legal_basis_zh(self) -> Option<&'static str> {
+        use ReplyOutcome::*;
+        Some(match self {
+            Disclosed => "《中华人民共和国政府信息公开条例》第三十六条",
+            PartlyDisclosed => "《中华人民共和国政府信息公开条例》第三十七条",
+            RefusedStateSecret | RefusedProhibitedByLaw | RefusedSecurityStability => {
+                "《中华人民共和国政府信息公开条例》第十四条"
+            }
+            RefusedThirdPartyRights => "《中华人民共和国政府信息公开条例》第十五条",
+            RefusedInternalAffairs => "《中华人民共和国政府信息公开条例》第十六条第一款",
+            RefusedProcessInformation | RefusedEnforcementFile => {
+                "《中华人民共和国政府信息公开条例》第十六条第二款"
+            }
+            RefusedInquiry => "《中华人民共和国政府信息公开条例》第三十六条第（七）项",
+            UnavailableNotHeld => {
+                "《中华人民共和国政府信息公开条例》第三十六条第（四）项、第（五）项"
+            }
+            UnavailableNeedsCreation => "《中华人民共和国政府信息公开条例》第三十八条",
+            UnavailableUnclearAfterSupplement | OtherSupplementOverdue => {
+                "《中华人民共和国政府信息公开条例》第三十条"
+            }
+            NotProcessedPetition | NotProcessedPublication => {
+                "《中华人民共和国政府信息公开条例》第三十九条"
+            }
+            NotProcessedRepeated => "《中华人民共和国政府信息公开条例》第三十六条第（六）项",
+            NotProcessedExcessive => "《中华人民共和国政府信息公开条例》第三十五条",
+            OtherFeeUnpaid => "《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）",
+            NotProcessedConfirmation | OtherOther => return None,
+        })
+    }
+
+    /// Whether the applicant does not get everything asked for, so the letter must
+    /// name the remedies (行政复议 and 行政诉讼, [`REMEDIES_ZH`]): every outcome except
+    /// 予以公开 — a partial disclosure, a refusal, information not provided, an
+    /// application not processed or closed are all decisions the applicant may challenge.
+    pub const fn is_refusal(self) -> bool {
+        !matches!(self, ReplyOutcome::Disclosed)
+    }
+
+    /// The remedies sentence for the letter, if [`ReplyOutcome::is_refusal`].
+    pub const fn remedies_zh(self) -> Option<&'static str> {
+        if self.is_refusal() {
+            Some(REMEDIES_ZH)
+        } else {
+            None
+        }
+    }
+
+    /// Whether the outcome is recorded by the system when the applicant abandons the
+    /// application (missed supplement or fee deadline) rather than drafted as a reply.
+    pub const fn is_automatic(self) -> bool {
+        matches!(
+            self,
+            ReplyOutcome::OtherSupplementOverdue | ReplyOutcome::OtherFeeUnpaid
+        )
+    }
+
+    /// Whether the outcome presupposes a supplement request (补正后申请内容仍不明确).
+    pub const fn requires_supplement(self) -> bool {
+        matches!(self, ReplyOutcome::UnavailableUnclearAfterSupplement)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ReplyOutcome::*;
+
+    /// (outcome, code, row label, group, legal basis)
+    #[allow(clippy::type_complexity)]
+    const TABLE: [(ReplyOutcome, &str, &str, &str, Option<&str>); 21] = [
+        (Disclosed, "disclosed", "（一）予以公开", "（一）予以公开", Some("第三十六条")),
+        (PartlyDisclosed, "partly_disclosed", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "（二）部分公开", Some("第三十七条")),
+        (RefusedStateSecret, "refused.state_secret", "1.属于国家秘密", "（三）不予公开", Some("第十四条")),
+        (RefusedProhibitedByLaw, "refused.prohibited_by_law", "2.其他法律行政法规禁止公开", "（三）不予公开", Some("第十四条")),
+        (RefusedSecurityStability, "refused.security_stability", "3.危及“三安全一稳定”", "（三）不予公开", Some("第十四条")),
+        (RefusedThirdPartyRights, "refused.third_party", "4.保护第三方合法权益", "（三）不予公开", Some("第十五条")),
+        (RefusedInternalAffairs, "refused.internal_affairs", "5.属于三类内部事务信息", "（三）不予公开", Some("第十六条第一款")),
+        (RefusedProcessInformation, "refused.process_info", "6.属于四类过程性信息", "（三）不予公开", Some("第十六条第二款")),
+        (RefusedEnforcementFile, "refused.enforcement_file", "7.属于行政执法案卷", "（三）不予公开", Some("第十六条第二款")),
+        (RefusedInquiry, "refused.inquiry", "8.属于行政查询事项", "（三）不予公开", Some("第三十六条第（七）项")),
+        (UnavailableNotHeld, "unavailable.not_held", "1.本机关不掌握相关政府信息", "（四）无法提供", Some("第三十六条第（四）项、第（五）项")),
+        (UnavailableNeedsCreation, "unavailable.needs_creation", "2.没有现成信息需要另行制作", "（四）无法提供", Some("第三十八条")),
+        (UnavailableUnclearAfterSupplement, "unavailable.unclear_after_supplement", "3.补正后申请内容仍不明确", "（四）无法提供", Some("第三十条")),
+        (NotProcessedPetition, "not_processed.petition", "1.信访举报投诉类申请", "（五）不予处理", Some("第三十九条")),
+        (NotProcessedRepeated, "not_processed.repeated", "2.重复申请", "（五）不予处理", Some("第三十六条第（六）项")),
+        (NotProcessedPublication, "not_processed.publication", "3.要求提供公开出版物", "（五）不予处理", Some("第三十九条")),
+        (NotProcessedExcessive, "not_processed.excessive", "4.无正当理由大量反复申请", "（五）不予处理", Some("第三十五条")),
+        (NotProcessedConfirmation, "not_processed.confirmation", "5.要求行政机关确认或重新出具已获取信息", "（五）不予处理", None),
+        (OtherSupplementOverdue, "other.supplement_overdue", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "（六）其他处理", Some("第三十条")),
+        (OtherFeeUnpaid, "other.fee_unpaid", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "（六）其他处理", Some("《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）")),
+        (OtherOther, "other.other", "3.其他", "（六）其他处理", None),
+    ];
+
+    fn check(
+        outcome: ReplyOutcome,
+        code: &str,
+        row: &str,
+        group: &str,
+        basis: Option<&str>,
+    ) {
+        assert_eq!(outcome.code(), code);
+        assert_eq!(ReplyOutcome::parse(code), Some(outcome), "{code}");
+        assert_eq!(ReplyOutcome::parse(outcome.label_zh()), Some(outcome), "{code}");
+        assert_eq!(outcome.row_label_zh(), row, "{code}");
+        assert_eq!(outcome.group_zh(), group, "{code}");
+        match (outcome.legal_basis_zh(), basis) {
+            (None, None) => {}
+            (Some(got), Some(article)) if article.starts_with('第') => {
+                assert_eq!(got, format!("{REGULATION_ZH}{article}"), "{code}");
+            }
+            (got, expected) => assert_eq!(got, expected, "{code}"),
+        }
+    }
+
+    #[test]
+    fn outcome_table() {
+        assert_eq!(TABLE.map(|r| r.0), ReplyOutcome::ALL);
+        for (outcome, code, row, group, basis) in TABLE {
+            check(outcome, code, row, group, basis);
+        }
+    }
+
+    #[test]
+    fn group_counts_match_the_report() {
+        let counts = OutcomeGroup::ALL.map(|g| g.outcomes().count());
+        assert_eq!(counts, [1, 1, 8, 3, 5, 3]);
+        assert_eq!(
+            OutcomeGroup::ALL.map(OutcomeGroup::row_label_zh),
+            [
+                "（一）予以公开",
+                "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+                "（三）不予公开",
+                "（四）无法提供",
+                "（五）不予处理",
+                "（六）其他处理"
+            ]
+        );
+        assert_eq!(
+            OutcomeGroup::ALL.map(OutcomeGroup::label_zh),
+            ["予以公开", "部分公开", "不予公开", "无法提供", "不予处理", "其他处理"]
+        );
+        for o in ReplyOutcome::ALL {
+            assert!(o.code().starts_with(o.group().as_str()), "{o}");
+            assert!(o.group().outcomes().any(|x| x == o));
+        }
+    }
+
+    #[test]
+    fn report_rows() {
+        let rows = ReplyOutcome::ALL.map(ReplyOutcome::report_row);
+        assert_eq!(
+            rows,
+            [2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 14, 15, 16, 18, 19, 20, 21, 22, 24, 25, 26]
+        );
+        assert_eq!(
+            ReplyOutcome::ALL.map(ReplyOutcome::number_in_group),
+            [0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 1, 2, 3, 4, 5, 1, 2, 3]
+        );
+    }
+
+    #[test]
+    fn refusals_name_remedies() {
+        assert!(!Disclosed.is_refusal());
+        assert_eq!(Disclosed.remedies_zh(), None);
+        for o in ReplyOutcome::ALL.into_iter().skip(1) {
+            assert!(o.is_refusal(), "{o}");
+            let r = o.remedies_zh().unwrap();
+            assert!(r.contains("行政复议") && r.contains("行政诉讼"));
+        }
+    }
+
+    #[test]
+    fn automatic_and_supplement_flags() {
+        let automatic: Vec<_> = ReplyOutcome::ALL.into_iter().filter(|o| o.is_automatic()).collect();
+        assert_eq!(automatic, [OtherSupplementOverdue, OtherFeeUnpaid]);
+        let sup: Vec<_> = ReplyOutcome::ALL.into_iter().filter(|o| o.requires_supplement()).collect();
+        assert_eq!(sup, [UnavailableUnclearAfterSupplement]);
+    }
+
+    #[test]
+    fn parse_rejects_unknown() {
+        assert_eq!(ReplyOutcome::parse("refused"), None);
+        assert_eq!(ReplyOutcome::parse("不予公开"), None);
+        assert_eq!(ReplyOutcome::parse("refused.STATE_SECRET"), None);
+        assert_eq!(ReplyOutcome::parse(" other.other "), Some(OtherOther));
+        assert_eq!(ReplyOutcome::parse("其他"), Some(OtherOther));
+        assert_eq!(OutcomeGroup::parse("不予公开"), Some(OutcomeGroup::Refused));
+        assert!("x".parse::<ReplyOutcome>().is_err());
+    }
+
+    #[test]
+    fn serde_uses_codes() {
+        #[derive(serde::Serialize, serde::Deserialize, PartialEq, Debug)]
+        struct W {
+            o: ReplyOutcome,
+        }
+        for o in ReplyOutcome::ALL {
+            let s = toml::to_string(&W { o }).unwrap();
+            assert_eq!(s, format!("o = \"{}\"\n", o.code()));
+            assert_eq!(toml::from_str::<W>(&s).unwrap(), W { o });
+        }
+    }
+}
