@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod calendar;
 pub mod error;
+pub mod extract;
 pub mod items;
 pub mod notices;
 pub mod orgs;

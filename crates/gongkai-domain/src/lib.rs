@@ -78,6 +78,7 @@ macro_rules! str_enum {
     };
 }
 
+pub mod application;
 pub mod audit;
 pub mod calendar;
 pub mod docnum;

@@ -645,6 +645,8 @@ struct ItemConsolePage {
     attachments: Vec<gongkai_app::items::Attachment>,
     findings: Vec<PiiFinding>,
     maskable: usize,
+    /// Attachments whose text cannot be read automatically (PDF, images, legacy Office).
+    unscanned: Vec<String>,
     can_edit: bool,
     can_submit: bool,
     can_review: bool,
@@ -706,14 +708,21 @@ async fn item_console(
             .collect(),
         Err(_) => vec![],
     };
+    let attachments = app.attachments(Some(actor), id).await?;
+    let unscanned = attachments
+        .iter()
+        .filter(|a| !gongkai_app::extract::readable(&a.content_type))
+        .map(|a| a.filename.clone())
+        .collect();
     let st = item.status;
     let b = item.body_id;
     Ok(ItemConsolePage {
+        unscanned,
         chrome: chrome_of(state, s),
         body_name: body.name,
         status_class: status_class(st),
         paragraphs: paragraphs(&item.fields.body),
-        attachments: app.attachments(Some(actor), id).await?,
+        attachments,
         maskable,
         findings,
         can_edit: st == ItemStatus::Draft && actor.can(Action::EditItem, b),

@@ -205,11 +205,7 @@ impl App {
             return Err(AppError::field("file", "文件为空"));
         }
         let content_type = check_type(&filename, bytes).ok_or(AppError::UnsupportedType)?;
-        let extracted_text = if content_type.starts_with("text/") {
-            String::from_utf8_lossy(bytes).into_owned()
-        } else {
-            String::new()
-        };
+        let extracted_text = crate::extract::text_of(content_type, bytes).unwrap_or_default();
         let sha256 = hex::encode(Sha256::digest(bytes));
         self.blobs().put(&sha256, bytes).await?;
         Ok(AcceptedFile {

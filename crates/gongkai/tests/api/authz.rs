@@ -17,10 +17,30 @@ db_tests!(
 enum Act {
     Create,
     Read,
+    Edit,
+    Upload,
+    Versions,
     Submit,
+    Mask,
     Approve,
+    Reject,
     Withdraw,
+    Validity,
 }
+
+const ACTS: [Act; 11] = [
+    Act::Create,
+    Act::Read,
+    Act::Edit,
+    Act::Upload,
+    Act::Versions,
+    Act::Submit,
+    Act::Mask,
+    Act::Approve,
+    Act::Reject,
+    Act::Withdraw,
+    Act::Validity,
+];
 
 /// Who acts: a role in body A, in body B, or at the city level.
 const ACTORS: &[(Role, &str)] = &[
@@ -34,27 +54,43 @@ const ACTORS: &[(Role, &str)] = &[
     (Role::Auditor, A),
 ];
 
-/// The expected answer when `actor` does `act` on an item of body A.
+impl Act {
+    /// Roles of body A that may do it (the city office always may).
+    fn allowed(self) -> &'static [Role] {
+        use Role::*;
+        match self {
+            Act::Create | Act::Submit => &[Officer],
+            Act::Read | Act::Versions => &[Officer, Reviewer, BodyAdmin],
+            Act::Edit | Act::Upload | Act::Mask => &[Officer, Reviewer],
+            Act::Approve | Act::Reject | Act::Withdraw | Act::Validity => &[Reviewer],
+        }
+    }
+
+    /// The target is published, so everyone may see that it exists.
+    fn on_published(self) -> bool {
+        matches!(self, Act::Withdraw | Act::Validity)
+    }
+
+    fn success(self) -> StatusCode {
+        match self {
+            Act::Create | Act::Upload => StatusCode::CREATED,
+            _ => StatusCode::OK,
+        }
+    }
+}
+
+/// The expected answer when `role` of `body` does `act` on an item of body A.
 fn expected(act: Act, role: Role, body: &str) -> StatusCode {
-    use StatusCode as S;
     let own = body == A;
-    match (act, role) {
-        (_, Role::CityOffice) => match act {
-            Act::Create => S::CREATED,
-            _ => S::OK,
-        },
-        (Act::Create, Role::Officer) if own => S::CREATED,
-        (Act::Create, _) => S::FORBIDDEN,
+    if role == Role::CityOffice || (own && act.allowed().contains(&role)) {
+        return act.success();
+    }
+    let sees_drafts = own && matches!(role, Role::Officer | Role::Reviewer | Role::BodyAdmin);
+    if matches!(act, Act::Create) || act.on_published() || sees_drafts {
+        StatusCode::FORBIDDEN
+    } else {
         // Drafts are invisible outside their body: not found rather than forbidden.
-        (Act::Read | Act::Submit | Act::Approve, _) if !own => S::NOT_FOUND,
-        (Act::Read | Act::Submit | Act::Approve, Role::Auditor) => S::NOT_FOUND,
-        (Act::Read, _) => S::OK,
-        (Act::Submit, Role::Officer) => S::OK,
-        (Act::Submit, _) => S::FORBIDDEN,
-        (Act::Approve, Role::Reviewer) => S::OK,
-        (Act::Approve, _) => S::FORBIDDEN,
-        (Act::Withdraw, Role::Reviewer) if own => S::OK,
-        (Act::Withdraw, _) => S::FORBIDDEN,
+        StatusCode::NOT_FOUND
     }
 }
 
@@ -62,8 +98,10 @@ async fn prepare(t: &TestApp, act: Act) -> i64 {
     let officer = t.token(Role::Officer, A);
     match act {
         Act::Create => 0,
-        Act::Read | Act::Submit => t.draft(A, "权限测试").await,
-        Act::Approve => {
+        Act::Read | Act::Edit | Act::Upload | Act::Versions | Act::Submit | Act::Mask => {
+            t.draft(A, "权限测试").await
+        }
+        Act::Approve | Act::Reject => {
             let id = t.draft(A, "权限测试").await;
             t.post(
                 &format!("/api/v1/items/{id}/submit"),
@@ -73,38 +111,67 @@ async fn prepare(t: &TestApp, act: Act) -> i64 {
             .await;
             id
         }
-        Act::Withdraw => t.publish(A, "权限测试").await["id"].as_i64().expect("id"),
+        Act::Withdraw | Act::Validity => t.publish(A, "权限测试").await["id"].as_i64().expect("id"),
     }
 }
 
 async fn attempt(t: &TestApp, act: Act, token: &str, id: i64) -> StatusCode {
+    let path = |tail: &str| format!("/api/v1/items/{id}{tail}");
     let (s, _) = match act {
         Act::Create => {
             t.post("/api/v1/items", Some(token), item_json(A, "权限测试"))
                 .await
         }
-        Act::Read => t.get(&format!("/api/v1/items/{id}"), Some(token)).await,
-        Act::Submit => {
-            t.post(
-                &format!("/api/v1/items/{id}/submit"),
-                Some(token),
-                json!({}),
-            )
-            .await
+        Act::Read => t.get(&path(""), Some(token)).await,
+        Act::Versions => t.get(&path("/versions"), Some(token)).await,
+        Act::Edit => {
+            let mut body = item_json(A, "改过的标题");
+            body.as_object_mut().expect("object").remove("body_code");
+            t.send(reqwest::Method::PUT, &path(""), Some(token), Some(body))
+                .await
+        }
+        Act::Upload => {
+            let part = reqwest::multipart::Part::bytes(b"plain text".to_vec()).file_name("a.txt");
+            let resp = t
+                .http
+                .post(t.url(&path("/attachments")))
+                .bearer_auth(token)
+                .multipart(reqwest::multipart::Form::new().part("file", part))
+                .send()
+                .await
+                .expect("upload");
+            (resp.status(), serde_json::Value::Null)
+        }
+        Act::Submit => t.post(&path("/submit"), Some(token), json!({})).await,
+        Act::Mask => {
+            t.post(&path("/personal-data/mask"), Some(token), json!({}))
+                .await
         }
         Act::Approve => {
             t.post(
-                &format!("/api/v1/items/{id}/review"),
+                &path("/review"),
                 Some(token),
                 json!({"decision": "approve"}),
             )
             .await
         }
-        Act::Withdraw => {
+        Act::Reject => {
             t.post(
-                &format!("/api/v1/items/{id}/withdraw"),
+                &path("/review"),
                 Some(token),
-                json!({"reason": "测试"}),
+                json!({"decision": "reject", "note": "退回"}),
+            )
+            .await
+        }
+        Act::Withdraw => {
+            t.post(&path("/withdraw"), Some(token), json!({"reason": "测试"}))
+                .await
+        }
+        Act::Validity => {
+            t.post(
+                &path("/validity"),
+                Some(token),
+                json!({"validity": "expired"}),
             )
             .await
         }
