@@ -388,14 +388,52 @@ impl App {
         Ok(token)
     }
 
+    /// The tokens of a user (`gongkai token list`).
+    pub async fn tokens_of(&self, login: &str) -> AppResult<Vec<tokens::TokenRow>> {
+        let mut c = self.db().read().await?;
+        let user = users::by_login(&mut c, login)
+            .await?
+            .ok_or(AppError::NotFound("user"))?;
+        Ok(tokens::of_user(&mut c, user.id).await?)
+    }
+
+    /// Revokes a token by id (`gongkai token revoke`).
+    pub async fn revoke_token(&self, origin: &Origin, id: i64) -> AppResult<()> {
+        let now = now_ms();
+        let mut tx = self.db().begin().await?;
+        if !tokens::revoke(&mut tx, id).await? {
+            return Err(AppError::NotFound("token"));
+        }
+        audit::append(
+            &mut tx,
+            &audit::NewAudit {
+                at_ms: now,
+                actor: "cli",
+                ip: &origin.ip,
+                action: "token.revoke",
+                entity: "api_token",
+                entity_id: &id.to_string(),
+                before: "{\"revoked\":false}",
+                after: "{\"revoked\":true}",
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Resolves a bearer token to its actor.
     pub async fn token_actor(&self, token: &str) -> AppResult<Option<Actor>> {
         let hash = sha256_hex(token);
         let mut c = self.db().read().await?;
-        let Some(user_id) = tokens::user_of(&mut c, &hash).await? else {
+        let Some((user_id, last_used)) = tokens::user_of(&mut c, &hash).await? else {
             return Ok(None);
         };
-        tokens::touch(&mut c, &hash, now_ms()).await?;
+        // Record use at most once a minute: an API read should not be a write.
+        let now = now_ms();
+        if last_used.is_none_or(|t| now - t > 60_000) {
+            tokens::touch(&mut c, &hash, now).await?;
+        }
         Ok(self.actor_of(&mut c, user_id).await?.map(|(a, _)| a))
     }
 

@@ -90,5 +90,6 @@ pub mod pagination;
 pub mod pii;
 pub mod role;
 pub mod taxonomy;
+pub mod workplan;
 
 pub use error::{FieldError, UnknownValue};

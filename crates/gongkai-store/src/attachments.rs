@@ -53,6 +53,23 @@ pub async fn for_item(conn: &mut Conn, item_id: i64) -> Result<Vec<AttachmentRow
     .await?)
 }
 
+/// Attachments of several items at once (lists), ordered by item and id.
+pub async fn for_items(conn: &mut Conn, item_ids: &[i64]) -> Result<Vec<AttachmentRow>> {
+    if item_ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let placeholders: Vec<String> = (1..=item_ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT {COLUMNS} FROM attachments WHERE item_id IN ({}) ORDER BY item_id, id",
+        placeholders.join(", ")
+    );
+    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+    for id in item_ids {
+        q = q.bind(*id);
+    }
+    Ok(q.fetch_all(conn).await?)
+}
+
 pub async fn by_id(conn: &mut Conn, id: i64) -> Result<Option<AttachmentRow>> {
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM attachments WHERE id = $1"

@@ -261,6 +261,17 @@ pub async fn by_index_number(conn: &mut Conn, index_number: &str) -> Result<Opti
     .await?)
 }
 
+/// Ids and publication instants of the newest published items (sitemap), without their text.
+pub async fn published_index(conn: &mut Conn, limit: i64) -> Result<Vec<(i64, Option<i64>)>> {
+    Ok(sqlx::query_as(
+        "SELECT id, published_ms FROM items WHERE status = 'published' \
+         ORDER BY published_ms DESC, id DESC LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(conn)
+    .await?)
+}
+
 /// Scheduled items whose time has come.
 pub async fn due_scheduled(conn: &mut Conn, now_ms: i64) -> Result<Vec<i64>> {
     let rows: Vec<(i64,)> = sqlx::query_as(

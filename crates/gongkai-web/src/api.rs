@@ -61,6 +61,7 @@ fn api_router(upload_limit: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(scan_item))
         .routes(routes!(mask_item))
         .routes(routes!(list_item_versions))
+        .routes(routes!(delete_attachment))
         .routes((schemas, paths, upload))
 }
 
@@ -396,4 +397,18 @@ async fn upload_attachment(
         .find(|a| a.id == att_id)
         .ok_or(ApiError::App(AppError::NotFound("attachment")))?;
     Ok((StatusCode::CREATED, Json(AttachmentJson::from(att))))
+}
+
+/// Remove an attachment from a draft.
+#[utoipa::path(delete, path = "/attachments/{id}", tag = "items", params(("id" = i64, Path)),
+    security(("bearer" = [])),
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn delete_attachment(
+    State(state): State<AppState>,
+    ApiStaff(actor): ApiStaff,
+    ClientOrigin(origin): ClientOrigin,
+    Path(id): Path<i64>,
+) -> ApiResult<StatusCode> {
+    state.app.remove_attachment(&actor, &origin, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -47,6 +47,8 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
             "/items/{id}/attachments",
             post(upload).layer(DefaultBodyLimit::max(upload_limit)),
         )
+        .route("/items/{id}/versions/{version}", get(version))
+        .route("/attachments/{id}/delete", post(delete_attachment))
         .route("/review", get(review_queue))
         .route("/users", get(admin::users).post(admin::add_user))
         .route("/bodies", get(admin::bodies).post(admin::add_body))
@@ -753,6 +755,7 @@ async fn item(
         "withdraw" => "已撤回".to_owned(),
         "validity" => "有效性已更新".to_owned(),
         "upload" => "附件已上传".to_owned(),
+        "detach" => "附件已删除".to_owned(),
         _ => "操作已完成".to_owned(),
     });
     item_console(&state, &s, id, message, None, None).await
@@ -997,6 +1000,81 @@ async fn upload(
 async fn upload_too_large(state: &AppState, s: &SessionActor, id: i64) -> Response {
     let limit = state.app.config().max_upload_bytes;
     act(state, s, id, "upload", Err(AppError::TooLarge { limit })).await
+}
+
+#[derive(Deserialize)]
+struct DeleteAttachmentForm {
+    csrf: String,
+    item_id: i64,
+}
+
+async fn delete_attachment(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    ClientOrigin(origin): ClientOrigin,
+    Path(id): Path<i64>,
+    Form(f): Form<DeleteAttachmentForm>,
+) -> Response {
+    if let Err(r) = check_csrf(&s.csrf, &f.csrf) {
+        return r.into_response();
+    }
+    let r = state.app.remove_attachment(&s.actor, &origin, id).await;
+    act(&state, &s, f.item_id, "detach", r).await
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "console/version.html")]
+struct VersionPage {
+    chrome: Chrome,
+    item_id: i64,
+    version: i64,
+    at: String,
+    /// (field label, value) in catalog order.
+    fields: Vec<(&'static str, String)>,
+    paragraphs: Vec<String>,
+}
+
+/// One stored version of an item, as it was saved.
+async fn version(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    Path((id, number)): Path<(i64, i64)>,
+) -> Result<VersionPage, PageError> {
+    let versions = state.app.versions(&s.actor, id).await?;
+    let v = versions
+        .into_iter()
+        .find(|v| v.version == number)
+        .ok_or(PageError(AppError::NotFound("item")))?;
+    let snap: serde_json::Value = serde_json::from_str(&v.snapshot).unwrap_or_default();
+    let text = |k: &str| match &snap[k] {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    };
+    let list = |k: &str| {
+        serde_json::from_str::<Vec<String>>(&text(k))
+            .map(|l| l.join("、"))
+            .unwrap_or_default()
+    };
+    let fields = vec![
+        ("标题", text("title")),
+        ("文号", text("doc_number")),
+        ("成文日期", text("written_on")),
+        ("主题分类", text("topic")),
+        ("体裁", text("genre")),
+        ("重点领域", list("key_areas")),
+        ("主题词", list("keywords")),
+        ("有效性", text("validity")),
+        ("内容概述", text("summary")),
+    ];
+    Ok(VersionPage {
+        chrome: chrome_of(&state, &s),
+        item_id: id,
+        version: v.version,
+        at: format_ms(v.at_ms),
+        fields,
+        paragraphs: paragraphs(&text("body")),
+    })
 }
 
 // ---- audit ----

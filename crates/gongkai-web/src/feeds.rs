@@ -26,7 +26,6 @@ struct Entry {
     body_name: String,
     updated_rfc3339: String,
     updated_rfc2822: String,
-    date: String,
 }
 
 #[derive(Template)]
@@ -50,7 +49,8 @@ struct RssFeed {
 #[template(path = "sitemap.xml")]
 struct Sitemap {
     base: String,
-    entries: Vec<Entry>,
+    /// (item id, last modification date)
+    entries: Vec<(i64, String)>,
 }
 
 /// Sitemaps hold at most 50,000 URLs (sitemaps.org).
@@ -88,7 +88,6 @@ async fn entries(state: &AppState, limit: u32) -> Result<Vec<Entry>, PageError> 
                 summary,
                 updated_rfc3339: at.to_rfc3339(),
                 updated_rfc2822: at.to_rfc2822(),
-                date: at.date_naive().to_string(),
             }
         })
         .collect())
@@ -125,9 +124,21 @@ async fn rss(State(state): State<AppState>) -> Result<Response, PageError> {
 }
 
 async fn sitemap(State(state): State<AppState>) -> Result<Response, PageError> {
+    let entries = state
+        .app
+        .published_index(i64::from(SITEMAP_MAX))
+        .await?
+        .into_iter()
+        .map(|(id, ms)| {
+            (
+                id,
+                gongkai_app::local_date(ms.unwrap_or_default()).to_string(),
+            )
+        })
+        .collect();
     let map = Sitemap {
         base: state.site.base_url.clone(),
-        entries: entries(&state, SITEMAP_MAX).await?,
+        entries,
     };
     Ok(xml("application/xml; charset=utf-8", map.render()))
 }

@@ -131,6 +131,16 @@ pub enum TokenCommand {
         #[arg(long, default_value = "cli")]
         label: String,
     },
+    /// List a user's tokens (ids and use, never the secrets).
+    List {
+        #[arg(long)]
+        login: String,
+    },
+    /// Revoke a token by its id.
+    Revoke {
+        #[arg(long)]
+        id: i64,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -273,6 +283,21 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
                     .map_err(describe)?;
                 println!("{token}");
             }
+            TokenCommand::List { login } => {
+                for t in app.tokens_of(&login).await.map_err(describe)? {
+                    let used = t.last_used_ms.map_or_else(|| "never".to_owned(), format_ms);
+                    let state = if t.revoked != 0 { "revoked" } else { "live" };
+                    let created = format_ms(t.created_ms);
+                    println!(
+                        "{}\t{}\t{state}\tcreated {created}\tlast used {used}",
+                        t.id, t.label
+                    );
+                }
+            }
+            TokenCommand::Revoke { id } => {
+                app.revoke_token(&origin, id).await.map_err(describe)?;
+                println!("token {id} revoked");
+            }
         },
         Command::Calendar { command } => match command {
             CalendarCommand::Add { file } => {
@@ -309,6 +334,14 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
     }
     app.close().await;
     Ok(ExitCode::SUCCESS)
+}
+
+fn format_ms(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .unwrap_or_default()
+        .with_timezone(&gongkai_app::china_offset())
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
 }
 
 /// Field errors in plain words for the terminal.

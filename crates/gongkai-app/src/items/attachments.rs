@@ -269,6 +269,25 @@ impl App {
             .collect())
     }
 
+    /// The attachments of items already known to be public (a page of the catalog), in one
+    /// query, keyed by item id.
+    pub async fn attachments_of_published(
+        &self,
+        items: &[super::Item],
+    ) -> AppResult<std::collections::HashMap<i64, Vec<Attachment>>> {
+        let ids: Vec<i64> = items
+            .iter()
+            .filter(|i| i.status == ItemStatus::Published)
+            .map(|i| i.id)
+            .collect();
+        let mut c = self.db().read().await?;
+        let mut map: std::collections::HashMap<i64, Vec<Attachment>> = Default::default();
+        for row in store_att::for_items(&mut c, &ids).await? {
+            map.entry(row.item_id).or_default().push(row.into());
+        }
+        Ok(map)
+    }
+
     /// An attachment's bytes, if its item is visible to the reader.
     pub async fn attachment_file(
         &self,

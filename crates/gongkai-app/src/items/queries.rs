@@ -239,6 +239,12 @@ impl App {
         })
     }
 
+    /// Ids and publication instants of the newest published items, for the sitemap.
+    pub async fn published_index(&self, limit: i64) -> AppResult<Vec<(i64, Option<i64>)>> {
+        let mut c = self.db().read().await?;
+        Ok(store_items::published_index(&mut c, limit).await?)
+    }
+
     /// Published-item counts per topic, key area, genre, year and body.
     pub async fn facets(&self) -> AppResult<Facets> {
         let mut c = self.db().read().await?;

@@ -180,7 +180,11 @@ mod tests {
 
     fn check_pages(pages: u32, expected: u32) {
         assert_eq!(fee_per_pages(pages), expected, "{pages} pages");
-        assert_eq!(Fee::per_pages(pages).amount_yuan(), expected, "{pages} pages");
+        assert_eq!(
+            Fee::per_pages(pages).amount_yuan(),
+            expected,
+            "{pages} pages"
+        );
     }
 
     #[test]
@@ -243,8 +247,7 @@ mod tests {
             toml::from_str("[fee]\nmethod = \"per_application\"\nnth_in_month = 31\n").unwrap();
         assert_eq!(back.fee.amount_yuan(), 200);
         assert!(
-            toml::from_str::<W>("[fee]\nmethod = \"both\"\npages = 1\nnth_in_month = 1\n")
-                .is_err()
+            toml::from_str::<W>("[fee]\nmethod = \"both\"\npages = 1\nnth_in_month = 1\n").is_err()
         );
     }
 

@@ -4,7 +4,7 @@
 //!
 //! - [`types`]: who applies, how the application arrives, how the information is delivered.
 //! - [`outcome`]: the reply categories, exactly the leaf rows of the annual report's table 三.
-//! - [`clock`]: the legal clock (20 working days, supplement restart, stopped periods,
+//! - [`mod@clock`]: the legal clock (20 working days, supplement restart, stopped periods,
 //!   one extension) and the urgency of a deadline.
 //! - [`process`]: the state machine from registration to archive.
 //! - [`fees`]: the information processing fee (信息处理费).
@@ -21,7 +21,7 @@ pub use clock::{
     ClockError, ClockEvent, ClockParams, ClockState, DUE_SOON_WORKING_DAYS, StopReason, Urgency,
     clock, urgency,
 };
-pub use fees::{Fee, FeeMethod, fee_per_application, fee_per_pages};
+pub use fees::{Fee, FeeBasis, FeeMethod, fee_per_application, fee_per_pages};
 pub use outcome::{OutcomeGroup, ReplyOutcome};
 pub use process::{
     ApplicationEvent, ApplicationStatus, Process, TransitionError, TransitionRefusal, transition,

@@ -50,12 +50,17 @@ impl OutcomeGroup {
     /// Whether the group is a single row in table 三 (（一） and （二）) rather than a
     /// heading over numbered rows.
     pub const fn is_single_row(self) -> bool {
-        matches!(self, OutcomeGroup::Disclosed | OutcomeGroup::PartlyDisclosed)
+        matches!(
+            self,
+            OutcomeGroup::Disclosed | OutcomeGroup::PartlyDisclosed
+        )
     }
 
     /// The outcomes of this group, in report order.
     pub fn outcomes(self) -> impl Iterator<Item = ReplyOutcome> {
-        ReplyOutcome::ALL.into_iter().filter(move |o| o.group() == self)
+        ReplyOutcome::ALL
+            .into_iter()
+            .filter(move |o| o.group() == self)
     }
 }
 
@@ -135,7 +140,10 @@ impl ReplyOutcome {
         if group.is_single_row() {
             return 0;
         }
-        group.outcomes().position(|o| o == self).map_or(0, |p| p + 1)
+        group
+            .outcomes()
+            .position(|o| o == self)
+            .map_or(0, |p| p + 1)
     }
 
     /// The row label in table 三: `（一）予以公开`, the full （二） label, or a numbered
@@ -238,39 +246,157 @@ mod tests {
     /// (outcome, code, row label, group, legal basis)
     #[allow(clippy::type_complexity)]
     const TABLE: [(ReplyOutcome, &str, &str, &str, Option<&str>); 21] = [
-        (Disclosed, "disclosed", "（一）予以公开", "（一）予以公开", Some("第三十六条")),
-        (PartlyDisclosed, "partly_disclosed", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "（二）部分公开", Some("第三十七条")),
-        (RefusedStateSecret, "refused.state_secret", "1.属于国家秘密", "（三）不予公开", Some("第十四条")),
-        (RefusedProhibitedByLaw, "refused.prohibited_by_law", "2.其他法律行政法规禁止公开", "（三）不予公开", Some("第十四条")),
-        (RefusedSecurityStability, "refused.security_stability", "3.危及“三安全一稳定”", "（三）不予公开", Some("第十四条")),
-        (RefusedThirdPartyRights, "refused.third_party", "4.保护第三方合法权益", "（三）不予公开", Some("第十五条")),
-        (RefusedInternalAffairs, "refused.internal_affairs", "5.属于三类内部事务信息", "（三）不予公开", Some("第十六条第一款")),
-        (RefusedProcessInformation, "refused.process_info", "6.属于四类过程性信息", "（三）不予公开", Some("第十六条第二款")),
-        (RefusedEnforcementFile, "refused.enforcement_file", "7.属于行政执法案卷", "（三）不予公开", Some("第十六条第二款")),
-        (RefusedInquiry, "refused.inquiry", "8.属于行政查询事项", "（三）不予公开", Some("第三十六条第（七）项")),
-        (UnavailableNotHeld, "unavailable.not_held", "1.本机关不掌握相关政府信息", "（四）无法提供", Some("第三十六条第（四）项、第（五）项")),
-        (UnavailableNeedsCreation, "unavailable.needs_creation", "2.没有现成信息需要另行制作", "（四）无法提供", Some("第三十八条")),
-        (UnavailableUnclearAfterSupplement, "unavailable.unclear_after_supplement", "3.补正后申请内容仍不明确", "（四）无法提供", Some("第三十条")),
-        (NotProcessedPetition, "not_processed.petition", "1.信访举报投诉类申请", "（五）不予处理", Some("第三十九条")),
-        (NotProcessedRepeated, "not_processed.repeated", "2.重复申请", "（五）不予处理", Some("第三十六条第（六）项")),
-        (NotProcessedPublication, "not_processed.publication", "3.要求提供公开出版物", "（五）不予处理", Some("第三十九条")),
-        (NotProcessedExcessive, "not_processed.excessive", "4.无正当理由大量反复申请", "（五）不予处理", Some("第三十五条")),
-        (NotProcessedConfirmation, "not_processed.confirmation", "5.要求行政机关确认或重新出具已获取信息", "（五）不予处理", None),
-        (OtherSupplementOverdue, "other.supplement_overdue", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "（六）其他处理", Some("第三十条")),
-        (OtherFeeUnpaid, "other.fee_unpaid", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "（六）其他处理", Some("《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）")),
+        (
+            Disclosed,
+            "disclosed",
+            "（一）予以公开",
+            "（一）予以公开",
+            Some("第三十六条"),
+        ),
+        (
+            PartlyDisclosed,
+            "partly_disclosed",
+            "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+            "（二）部分公开",
+            Some("第三十七条"),
+        ),
+        (
+            RefusedStateSecret,
+            "refused.state_secret",
+            "1.属于国家秘密",
+            "（三）不予公开",
+            Some("第十四条"),
+        ),
+        (
+            RefusedProhibitedByLaw,
+            "refused.prohibited_by_law",
+            "2.其他法律行政法规禁止公开",
+            "（三）不予公开",
+            Some("第十四条"),
+        ),
+        (
+            RefusedSecurityStability,
+            "refused.security_stability",
+            "3.危及“三安全一稳定”",
+            "（三）不予公开",
+            Some("第十四条"),
+        ),
+        (
+            RefusedThirdPartyRights,
+            "refused.third_party",
+            "4.保护第三方合法权益",
+            "（三）不予公开",
+            Some("第十五条"),
+        ),
+        (
+            RefusedInternalAffairs,
+            "refused.internal_affairs",
+            "5.属于三类内部事务信息",
+            "（三）不予公开",
+            Some("第十六条第一款"),
+        ),
+        (
+            RefusedProcessInformation,
+            "refused.process_info",
+            "6.属于四类过程性信息",
+            "（三）不予公开",
+            Some("第十六条第二款"),
+        ),
+        (
+            RefusedEnforcementFile,
+            "refused.enforcement_file",
+            "7.属于行政执法案卷",
+            "（三）不予公开",
+            Some("第十六条第二款"),
+        ),
+        (
+            RefusedInquiry,
+            "refused.inquiry",
+            "8.属于行政查询事项",
+            "（三）不予公开",
+            Some("第三十六条第（七）项"),
+        ),
+        (
+            UnavailableNotHeld,
+            "unavailable.not_held",
+            "1.本机关不掌握相关政府信息",
+            "（四）无法提供",
+            Some("第三十六条第（四）项、第（五）项"),
+        ),
+        (
+            UnavailableNeedsCreation,
+            "unavailable.needs_creation",
+            "2.没有现成信息需要另行制作",
+            "（四）无法提供",
+            Some("第三十八条"),
+        ),
+        (
+            UnavailableUnclearAfterSupplement,
+            "unavailable.unclear_after_supplement",
+            "3.补正后申请内容仍不明确",
+            "（四）无法提供",
+            Some("第三十条"),
+        ),
+        (
+            NotProcessedPetition,
+            "not_processed.petition",
+            "1.信访举报投诉类申请",
+            "（五）不予处理",
+            Some("第三十九条"),
+        ),
+        (
+            NotProcessedRepeated,
+            "not_processed.repeated",
+            "2.重复申请",
+            "（五）不予处理",
+            Some("第三十六条第（六）项"),
+        ),
+        (
+            NotProcessedPublication,
+            "not_processed.publication",
+            "3.要求提供公开出版物",
+            "（五）不予处理",
+            Some("第三十九条"),
+        ),
+        (
+            NotProcessedExcessive,
+            "not_processed.excessive",
+            "4.无正当理由大量反复申请",
+            "（五）不予处理",
+            Some("第三十五条"),
+        ),
+        (
+            NotProcessedConfirmation,
+            "not_processed.confirmation",
+            "5.要求行政机关确认或重新出具已获取信息",
+            "（五）不予处理",
+            None,
+        ),
+        (
+            OtherSupplementOverdue,
+            "other.supplement_overdue",
+            "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+            "（六）其他处理",
+            Some("第三十条"),
+        ),
+        (
+            OtherFeeUnpaid,
+            "other.fee_unpaid",
+            "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+            "（六）其他处理",
+            Some("《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）"),
+        ),
         (OtherOther, "other.other", "3.其他", "（六）其他处理", None),
     ];
 
-    fn check(
-        outcome: ReplyOutcome,
-        code: &str,
-        row: &str,
-        group: &str,
-        basis: Option<&str>,
-    ) {
+    fn check(outcome: ReplyOutcome, code: &str, row: &str, group: &str, basis: Option<&str>) {
         assert_eq!(outcome.code(), code);
         assert_eq!(ReplyOutcome::parse(code), Some(outcome), "{code}");
-        assert_eq!(ReplyOutcome::parse(outcome.label_zh()), Some(outcome), "{code}");
+        assert_eq!(
+            ReplyOutcome::parse(outcome.label_zh()),
+            Some(outcome),
+            "{code}"
+        );
         assert_eq!(outcome.row_label_zh(), row, "{code}");
         assert_eq!(outcome.group_zh(), group, "{code}");
         match (outcome.legal_basis_zh(), basis) {
@@ -307,7 +433,14 @@ mod tests {
         );
         assert_eq!(
             OutcomeGroup::ALL.map(OutcomeGroup::label_zh),
-            ["予以公开", "部分公开", "不予公开", "无法提供", "不予处理", "其他处理"]
+            [
+                "予以公开",
+                "部分公开",
+                "不予公开",
+                "无法提供",
+                "不予处理",
+                "其他处理"
+            ]
         );
         for o in ReplyOutcome::ALL {
             assert!(o.code().starts_with(o.group().as_str()), "{o}");
@@ -320,11 +453,15 @@ mod tests {
         let rows = ReplyOutcome::ALL.map(ReplyOutcome::report_row);
         assert_eq!(
             rows,
-            [2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 14, 15, 16, 18, 19, 20, 21, 22, 24, 25, 26]
+            [
+                2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 14, 15, 16, 18, 19, 20, 21, 22, 24, 25, 26
+            ]
         );
         assert_eq!(
             ReplyOutcome::ALL.map(ReplyOutcome::number_in_group),
-            [0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 1, 2, 3, 4, 5, 1, 2, 3]
+            [
+                0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 1, 2, 3, 4, 5, 1, 2, 3
+            ]
         );
     }
 
@@ -341,9 +478,15 @@ mod tests {
 
     #[test]
     fn automatic_and_supplement_flags() {
-        let automatic: Vec<_> = ReplyOutcome::ALL.into_iter().filter(|o| o.is_automatic()).collect();
+        let automatic: Vec<_> = ReplyOutcome::ALL
+            .into_iter()
+            .filter(|o| o.is_automatic())
+            .collect();
         assert_eq!(automatic, [OtherSupplementOverdue, OtherFeeUnpaid]);
-        let sup: Vec<_> = ReplyOutcome::ALL.into_iter().filter(|o| o.requires_supplement()).collect();
+        let sup: Vec<_> = ReplyOutcome::ALL
+            .into_iter()
+            .filter(|o| o.requires_supplement())
+            .collect();
         assert_eq!(sup, [UnavailableUnclearAfterSupplement]);
     }
 

@@ -138,7 +138,7 @@ impl ApplicationEvent {
     }
 
     /// The clock event that this event, happening on `date`, feeds to
-    /// [`crate::application::clock`]; `None` if it does not move the clock. For the fee
+    /// [`crate::application::clock()`]; `None` if it does not move the clock. For the fee
     /// notice, pass the day the applicant received it.
     pub const fn clock_event(&self, date: NaiveDate) -> Option<ClockEvent> {
         Some(match self {
@@ -399,7 +399,11 @@ mod tests {
         ApplicationEvent::Archive,
     ];
 
-    fn check(from: ApplicationStatus, event: ApplicationEvent, expected: Option<ApplicationStatus>) {
+    fn check(
+        from: ApplicationStatus,
+        event: ApplicationEvent,
+        expected: Option<ApplicationStatus>,
+    ) {
         let got = transition(from, &event);
         match expected {
             Some(to) => assert_eq!(got, Ok(to), "{from:?} + {event:?}"),
@@ -478,7 +482,9 @@ mod tests {
     fn statuses() {
         assert_eq!(
             ApplicationStatus::ALL.map(ApplicationStatus::is_open),
-            [true, true, true, true, true, true, true, true, true, false, false, false]
+            [
+                true, true, true, true, true, true, true, true, true, false, false, false
+            ]
         );
         assert_eq!(
             ApplicationStatus::ALL.map(ApplicationStatus::label_zh),
@@ -497,7 +503,10 @@ mod tests {
                 "已归档"
             ]
         );
-        assert_eq!(ApplicationStatus::parse("待补正"), Some(SupplementRequested));
+        assert_eq!(
+            ApplicationStatus::parse("待补正"),
+            Some(SupplementRequested)
+        );
         assert_eq!(ApplicationStatus::parse("in_review"), Some(InReview));
         assert_eq!(ApplicationStatus::parse("done"), None);
     }
@@ -539,7 +548,10 @@ mod tests {
         let e = transition(Replied, &ApplicationEvent::RequestSupplement).unwrap_err();
         assert_eq!(e.message_zh(), "当前状态（已答复）不允许该操作：要求补正");
         let e = transition(ConsultingThirdParty, &DRAFT).unwrap_err();
-        assert_eq!(e.message_zh(), "当前状态（征求第三方意见中）不允许该操作：提交答复稿");
+        assert_eq!(
+            e.message_zh(),
+            "当前状态（征求第三方意见中）不允许该操作：提交答复稿"
+        );
         let p = Process::replay(&[ASSIGN, ApplicationEvent::Accept, EXTEND]).unwrap();
         let e = p.apply(&EXTEND).unwrap_err();
         assert_eq!(e.refusal, TransitionRefusal::AlreadyExtended);
@@ -601,25 +613,44 @@ mod tests {
         let p = Process::replay(&[ASSIGN, E::Accept]).unwrap();
         let e = p.apply(&unclear).unwrap_err();
         assert_eq!(e.refusal, TransitionRefusal::NoSupplementRequested);
-        assert_eq!(e.message_zh(), "本申请未经补正，不能以“补正后申请内容仍不明确”答复");
+        assert_eq!(
+            e.message_zh(),
+            "本申请未经补正，不能以“补正后申请内容仍不明确”答复"
+        );
 
         // Abandoned: the closing outcomes.
         let p = Process::replay(&[E::RequestSupplement, E::SupplementOverdue]).unwrap();
-        assert_eq!((p.status, p.outcome), (Closed, Some(ReplyOutcome::OtherSupplementOverdue)));
+        assert_eq!(
+            (p.status, p.outcome),
+            (Closed, Some(ReplyOutcome::OtherSupplementOverdue))
+        );
         let p = Process::replay(&[ASSIGN, E::Accept, E::SendFeeNotice, E::FeeOverdue]).unwrap();
-        assert_eq!((p.status, p.outcome), (Closed, Some(ReplyOutcome::OtherFeeUnpaid)));
+        assert_eq!(
+            (p.status, p.outcome),
+            (Closed, Some(ReplyOutcome::OtherFeeUnpaid))
+        );
         let p = Process::replay(&[ASSIGN, E::Accept, DRAFT, E::Withdraw]).unwrap();
-        assert_eq!((p.status, p.outcome), (Closed, Some(ReplyOutcome::OtherOther)));
+        assert_eq!(
+            (p.status, p.outcome),
+            (Closed, Some(ReplyOutcome::OtherOther))
+        );
         let p = p.apply(&E::Archive).unwrap();
-        assert_eq!((p.status, p.outcome), (Archived, Some(ReplyOutcome::OtherOther)));
+        assert_eq!(
+            (p.status, p.outcome),
+            (Archived, Some(ReplyOutcome::OtherOther))
+        );
 
         // Re-assignment needs a new acceptance.
         let p = Process::replay(&[ASSIGN, E::Accept, ASSIGN]).unwrap();
         assert_eq!(p.status, Assigned);
 
         // A second supplement notice is impossible.
-        let e = Process::replay(&[E::RequestSupplement, E::ReceiveSupplement, E::RequestSupplement])
-            .unwrap_err();
+        let e = Process::replay(&[
+            E::RequestSupplement,
+            E::ReceiveSupplement,
+            E::RequestSupplement,
+        ])
+        .unwrap_err();
         assert_eq!(e.from, Supplemented);
         assert_eq!(Process::default(), Process::new());
     }
@@ -629,22 +660,63 @@ mod tests {
         use ApplicationEvent as E;
         let day = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
         let table: [(ApplicationEvent, Option<ReplyOutcome>, Option<ClockEvent>); 17] = [
-            (E::RequestSupplement, None, Some(ClockEvent::SupplementRequested(day))),
-            (E::ReceiveSupplement, None, Some(ClockEvent::SupplementReceived(day))),
-            (E::SupplementOverdue, Some(ReplyOutcome::OtherSupplementOverdue), Some(ClockEvent::Closed(day))),
+            (
+                E::RequestSupplement,
+                None,
+                Some(ClockEvent::SupplementRequested(day)),
+            ),
+            (
+                E::ReceiveSupplement,
+                None,
+                Some(ClockEvent::SupplementReceived(day)),
+            ),
+            (
+                E::SupplementOverdue,
+                Some(ReplyOutcome::OtherSupplementOverdue),
+                Some(ClockEvent::Closed(day)),
+            ),
             (ASSIGN, None, None),
             (E::Accept, None, None),
-            (E::ConsultThirdParty, None, Some(ClockEvent::StopStarted { date: day, reason: StopReason::ThirdParty })),
-            (E::ConsultBodies, None, Some(ClockEvent::StopStarted { date: day, reason: StopReason::OtherBodies })),
+            (
+                E::ConsultThirdParty,
+                None,
+                Some(ClockEvent::StopStarted {
+                    date: day,
+                    reason: StopReason::ThirdParty,
+                }),
+            ),
+            (
+                E::ConsultBodies,
+                None,
+                Some(ClockEvent::StopStarted {
+                    date: day,
+                    reason: StopReason::OtherBodies,
+                }),
+            ),
             (E::EndConsultation, None, Some(ClockEvent::StopEnded(day))),
-            (E::SendFeeNotice, None, Some(ClockEvent::StopStarted { date: day, reason: StopReason::FeeNotice })),
+            (
+                E::SendFeeNotice,
+                None,
+                Some(ClockEvent::StopStarted {
+                    date: day,
+                    reason: StopReason::FeeNotice,
+                }),
+            ),
             (E::PayFee, None, Some(ClockEvent::StopEnded(day))),
-            (E::FeeOverdue, Some(ReplyOutcome::OtherFeeUnpaid), Some(ClockEvent::Closed(day))),
+            (
+                E::FeeOverdue,
+                Some(ReplyOutcome::OtherFeeUnpaid),
+                Some(ClockEvent::Closed(day)),
+            ),
             (EXTEND, None, Some(ClockEvent::Extended(day))),
             (DRAFT, None, None),
             (E::Approve, None, Some(ClockEvent::Closed(day))),
             (E::Reject, None, None),
-            (E::Withdraw, Some(ReplyOutcome::OtherOther), Some(ClockEvent::Closed(day))),
+            (
+                E::Withdraw,
+                Some(ReplyOutcome::OtherOther),
+                Some(ClockEvent::Closed(day)),
+            ),
             (E::Archive, None, None),
         ];
         assert_eq!(table.map(|r| r.0), EVENTS);
@@ -686,7 +758,11 @@ mod tests {
             },
         ];
         let i = usize::from(i) % (EVENTS.len() + MORE.len());
-        if i < EVENTS.len() { EVENTS[i] } else { MORE[i - EVENTS.len()] }
+        if i < EVENTS.len() {
+            EVENTS[i]
+        } else {
+            MORE[i - EVENTS.len()]
+        }
     }
 
     proptest! {
@@ -719,9 +795,14 @@ mod tests {
                     s.awaiting_supplement(),
                     process.status == SupplementRequested
                 );
+                // A consultation stops the clock unless it began after the deadline.
                 prop_assert_eq!(
-                    s.stopped_since.is_some(),
+                    s.stopped_since.is_some() || s.stop_after_due,
                     matches!(process.status, ConsultingThirdParty | ConsultingBodies)
+                );
+                prop_assert_eq!(
+                    s.waiting_for.is_some(),
+                    matches!(process.status, ConsultingThirdParty | ConsultingBodies | AwaitingFee)
                 );
                 prop_assert_eq!(s.fee_due.is_some(), process.status == AwaitingFee);
                 prop_assert_eq!(

@@ -155,7 +155,11 @@ impl Table3 {
         for group in OutcomeGroup::ALL {
             rows.push((group.row_label_zh().to_owned(), self.group(group)));
             if !group.is_single_row() {
-                rows.extend(group.outcomes().map(|o| (o.row_label_zh(), self.outcome(o))));
+                rows.extend(
+                    group
+                        .outcomes()
+                        .map(|o| (o.row_label_zh(), self.outcome(o))),
+                );
             }
         }
         rows.push((Self::ROW_TOTAL_ZH.to_owned(), self.concluded()));
@@ -279,7 +283,8 @@ pub struct Table4 {
 
 impl Table4 {
     /// Column headings within each group.
-    pub const COLUMNS_ZH: [&'static str; 5] = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"];
+    pub const COLUMNS_ZH: [&'static str; 5] =
+        ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"];
 
     /// Counts the cases of one body and year.
     pub fn compute(cases: &[ReviewCase]) -> Table4 {
@@ -400,7 +405,11 @@ mod tests {
             rec("科研机构", false, "not_processed.publication"),
             // 社会公益组织: 3.
             rec("社会公益组织", false, "partly_disclosed"),
-            rec("社会公益组织", false, "unavailable.unclear_after_supplement"),
+            rec(
+                "社会公益组织",
+                false,
+                "unavailable.unclear_after_supplement",
+            ),
             rec("社会公益组织", false, "not_processed.excessive"),
             // 法律服务机构: 5, one carried over.
             rec("法律服务机构", true, "disclosed"),
@@ -465,7 +474,10 @@ mod tests {
         }
         assert_eq!(t.check(), Ok(()));
         assert_eq!(t.group(OutcomeGroup::Refused), [2, 2, 2, 0, 2, 1, 9]);
-        assert_eq!(t.outcome(ReplyOutcome::NotProcessedRepeated), [1, 0, 0, 0, 0, 0, 1]);
+        assert_eq!(
+            t.outcome(ReplyOutcome::NotProcessedRepeated),
+            [1, 0, 0, 0, 0, 0, 1]
+        );
         assert_eq!(t.concluded(), [14, 7, 4, 3, 5, 3, 36]);
     }
 
@@ -510,8 +522,10 @@ mod tests {
                 "“总计”列：第一项加第二项之和（40）不等于第三项加第四项之和（39）",
             ]
         );
-        let mut t = Table3::default();
-        t.received = [i64::MAX; 7];
+        let t = Table3 {
+            received: [i64::MAX; 7],
+            ..Table3::default()
+        };
         assert!(t.check().is_err());
     }
 
@@ -576,7 +590,10 @@ mod tests {
             [false, true, true]
         );
         assert_eq!(ReviewResult::parse("尚未审结"), Some(ReviewResult::Pending));
-        assert_eq!(ReviewKind::parse("复议后起诉"), Some(LitigationAfterReconsideration));
+        assert_eq!(
+            ReviewKind::parse("复议后起诉"),
+            Some(LitigationAfterReconsideration)
+        );
 
         let mut bad = t.clone();
         bad.cells[1][4] = 3;

@@ -51,10 +51,18 @@ impl Channel {
     /// online rule.
     pub const fn receipt_rule_zh(self) -> &'static str {
         match self {
-            Channel::InPerson => "申请人当面提交政府信息公开申请的，以提交之日为收到申请之日（《中华人民共和国政府信息公开条例》第三十一条第（一）项）",
-            Channel::Post => "申请人以邮寄方式提交政府信息公开申请的：以挂号信等需要签收的方式提交的，以行政机关签收之日为收到申请之日；以平常信函等无需签收的方式提交的，以政府信息公开工作机构与申请人确认之日为收到申请之日（《中华人民共和国政府信息公开条例》第三十一条第（二）项）",
-            Channel::Online | Channel::Email => "申请人通过互联网渠道提交政府信息公开申请的，以双方确认之日为收到申请之日（《中华人民共和国政府信息公开条例》第三十一条第（三）项）",
-            Channel::Fax => "申请人通过政府信息公开工作机构的传真提交政府信息公开申请的，以双方确认之日为收到申请之日（《中华人民共和国政府信息公开条例》第三十一条第（三）项）",
+            Channel::InPerson => {
+                "申请人当面提交政府信息公开申请的，以提交之日为收到申请之日（《中华人民共和国政府信息公开条例》第三十一条第（一）项）"
+            }
+            Channel::Post => {
+                "申请人以邮寄方式提交政府信息公开申请的：以挂号信等需要签收的方式提交的，以行政机关签收之日为收到申请之日；以平常信函等无需签收的方式提交的，以政府信息公开工作机构与申请人确认之日为收到申请之日（《中华人民共和国政府信息公开条例》第三十一条第（二）项）"
+            }
+            Channel::Online | Channel::Email => {
+                "申请人通过互联网渠道提交政府信息公开申请的，以双方确认之日为收到申请之日（《中华人民共和国政府信息公开条例》第三十一条第（三）项）"
+            }
+            Channel::Fax => {
+                "申请人通过政府信息公开工作机构的传真提交政府信息公开申请的，以双方确认之日为收到申请之日（《中华人民共和国政府信息公开条例》第三十一条第（三）项）"
+            }
         }
     }
 }
@@ -77,7 +85,11 @@ str_enum! {
 mod tests {
     use super::*;
 
-    fn check<T: PartialEq + std::fmt::Debug>(parse: fn(&str) -> Option<T>, raw: &str, expected: Option<T>) {
+    fn check<T: PartialEq + std::fmt::Debug>(
+        parse: fn(&str) -> Option<T>,
+        raw: &str,
+        expected: Option<T>,
+    ) {
         assert_eq!(parse(raw), expected, "{raw:?}");
     }
 
@@ -86,13 +98,30 @@ mod tests {
         use RequesterType::*;
         assert_eq!(
             RequesterType::ALL.map(RequesterType::as_str),
-            ["natural_person", "commercial", "research", "public_interest", "legal_service", "other"]
+            [
+                "natural_person",
+                "commercial",
+                "research",
+                "public_interest",
+                "legal_service",
+                "other"
+            ]
         );
         assert_eq!(
             RequesterType::ALL.map(RequesterType::label_zh),
-            ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
+            [
+                "自然人",
+                "商业企业",
+                "科研机构",
+                "社会公益组织",
+                "法律服务机构",
+                "其他"
+            ]
         );
-        assert_eq!(RequesterType::ALL.map(RequesterType::report_column), [0, 1, 2, 3, 4, 5]);
+        assert_eq!(
+            RequesterType::ALL.map(RequesterType::report_column),
+            [0, 1, 2, 3, 4, 5]
+        );
         assert_eq!(
             RequesterType::ALL.map(RequesterType::is_organisation),
             [false, true, true, true, true, true]
@@ -133,7 +162,10 @@ mod tests {
         assert!(Channel::Post.receipt_rule_zh().contains("与申请人确认之日"));
         assert!(Channel::Online.receipt_rule_zh().contains("双方确认之日"));
         assert!(Channel::Fax.receipt_rule_zh().contains("传真"));
-        assert_eq!(Channel::Email.receipt_rule_zh(), Channel::Online.receipt_rule_zh());
+        assert_eq!(
+            Channel::Email.receipt_rule_zh(),
+            Channel::Online.receipt_rule_zh()
+        );
     }
 
     #[test]
@@ -147,7 +179,11 @@ mod tests {
             ["纸质文本", "电子邮件", "光盘等电子介质", "当场领取", "邮寄"]
         );
         check(DeliveryForm::parse, "邮寄", Some(DeliveryForm::Post));
-        check(DeliveryForm::parse, "electronic", Some(DeliveryForm::Electronic));
+        check(
+            DeliveryForm::parse,
+            "electronic",
+            Some(DeliveryForm::Electronic),
+        );
         check(DeliveryForm::parse, "光盘", None);
     }
 
@@ -165,7 +201,10 @@ mod tests {
             d: DeliveryForm::Pickup,
         };
         let s = toml::to_string(&w).unwrap();
-        assert_eq!(s, "r = \"public_interest\"\nc = \"in_person\"\nd = \"pickup\"\n");
+        assert_eq!(
+            s,
+            "r = \"public_interest\"\nc = \"in_person\"\nd = \"pickup\"\n"
+        );
         assert_eq!(toml::from_str::<W>(&s).unwrap(), w);
     }
 }

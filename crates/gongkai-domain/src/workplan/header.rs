@@ -32,7 +32,8 @@ static DATE_DASHED: LazyLock<Regex> = LazyLock::new(|| {
 
 #[allow(clippy::expect_used)]
 static PLAN_NAME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"关于(?:印发|转发|下发|下达|公布)(?P<name>.+?)的(?:通知|通报|函)").expect("static regex")
+    Regex::new(r"关于(?:印发|转发|下发|下达|公布)(?P<name>.+?)的(?:通知|通报|函)")
+        .expect("static regex")
 });
 
 #[allow(clippy::expect_used)]
@@ -43,7 +44,8 @@ static TRAILING_DOCNUM: LazyLock<Regex> = LazyLock::new(|| {
 
 #[allow(clippy::expect_used)]
 static DOCNUM_LOOSE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[\p{Han}A-Za-z]{1,16}\s*[〔\[【(（［﹝]\s*[0-9０-９]{2,5}.{0,8}号$").expect("static regex")
+    Regex::new(r"^[\p{Han}A-Za-z]{1,16}\s*[〔\[【(（［﹝]\s*[0-9０-９]{2,5}.{0,8}号$")
+        .expect("static regex")
 });
 
 #[allow(clippy::expect_used)]
@@ -139,7 +141,7 @@ pub(super) fn has_body_suffix(name: &str) -> bool {
     core.chars().next_back().is_some_and(|c| {
         "局委办厅部院会府位门心室处所站队社行司署组馆台团道镇乡区县市关校军厂场园港省州村科股庭盟联协"
             .contains(c)
-    }) || core.starts_with('各')
+    }) || (core.starts_with('各') && core.ends_with('地'))
 }
 
 /// `各乡镇(街道)` → `各乡镇`.
@@ -157,9 +159,9 @@ pub(super) fn is_issuer_like(line: &str) -> bool {
     let line = trim(line);
     let n = line.chars().count();
     (2..=40).contains(&n)
-        && !line.chars().any(|c| {
-            "。，,：:；;！!？?、“”\"《》<>〔〕[]【】".contains(c) || c.is_ascii_digit()
-        })
+        && !line
+            .chars()
+            .any(|c| "。，,：:；;！!？?、“”\"《》<>〔〕[]【】".contains(c) || c.is_ascii_digit())
         && has_body_suffix(line)
         && !is_heading_start(line)
 }
@@ -344,25 +346,52 @@ mod tests {
         assert!(!is_issuer_like("(一)深化权力清单"));
         assert!(!is_issuer_like("一、加强领导"));
         assert!(!is_issuer_like("市政府同意,现印发给你们"));
-        assert_eq!(doc_number_line("某政办发〔2023〕12号").as_deref(), Some("某政办发〔2023〕12号"));
-        assert_eq!(doc_number_line("舟政办发[2016]88号").as_deref(), Some("舟政办发〔2016〕88号"));
-        assert_eq!(doc_number_line("文号：舟政办发(2016)88号").as_deref(), Some("舟政办发〔2016〕88号"));
-        assert_eq!(doc_number_line("中办发〔20168号").as_deref(), Some("中办发〔2016〕8号"));
+        assert_eq!(
+            doc_number_line("某政办发〔2023〕12号").as_deref(),
+            Some("某政办发〔2023〕12号")
+        );
+        assert_eq!(
+            doc_number_line("舟政办发[2016]88号").as_deref(),
+            Some("舟政办发〔2016〕88号")
+        );
+        assert_eq!(
+            doc_number_line("文号：舟政办发(2016)88号").as_deref(),
+            Some("舟政办发〔2016〕88号")
+        );
+        assert_eq!(
+            doc_number_line("中办发〔20168号").as_deref(),
+            Some("中办发〔2016〕8号")
+        );
         assert_eq!(doc_number_line("国务院令第711号"), None);
         assert_eq!(doc_number_line("一、推进执行公开"), None);
         assert_eq!(
             split_title_doc_number("关于印发要点的通知（舟政办发〔2016〕88号）"),
-            ("关于印发要点的通知".to_owned(), Some("舟政办发〔2016〕88号".to_owned()))
+            (
+                "关于印发要点的通知".to_owned(),
+                Some("舟政办发〔2016〕88号".to_owned())
+            )
         );
         assert_eq!(note_line("此件公开发布)").as_deref(), Some("此件公开发布"));
-        assert_eq!(note_line("（此件公开发布）").as_deref(), Some("此件公开发布"));
-        assert_eq!(note_line("公开方式：主动公开").as_deref(), Some("公开方式：主动公开"));
-        assert_eq!(note_line("此件公开发布后各地要认真落实并及时报送相关情况材料"), None);
+        assert_eq!(
+            note_line("（此件公开发布）").as_deref(),
+            Some("此件公开发布")
+        );
+        assert_eq!(
+            note_line("公开方式：主动公开").as_deref(),
+            Some("公开方式：主动公开")
+        );
+        assert_eq!(
+            note_line("此件公开发布后各地要认真落实并及时报送相关情况材料"),
+            None
+        );
         assert_eq!(
             addressees("各县(区)人民政府,各功能区管委会,市政府直属各单位:").as_deref(),
             Some("各县(区)人民政府,各功能区管委会,市政府直属各单位")
         );
-        assert_eq!(addressees("各区人民政府，市政府各部门：").as_deref(), Some("各区人民政府，市政府各部门"));
+        assert_eq!(
+            addressees("各区人民政府，市政府各部门：").as_deref(),
+            Some("各区人民政府，市政府各部门")
+        );
         assert_eq!(addressees("重点做好以下工作："), None);
     }
 
@@ -370,12 +399,18 @@ mod tests {
     fn titles() {
         let t = "舟山市人民政府办公室关于印发2016年舟山市政务公开工作要点的通知";
         assert!(is_forwarding_notice(t));
-        assert_eq!(plan_name(t).as_deref(), Some("2016年舟山市政务公开工作要点"));
+        assert_eq!(
+            plan_name(t).as_deref(),
+            Some("2016年舟山市政务公开工作要点")
+        );
         assert_eq!(
             plan_name("某市人民政府办公室关于印发《2023年某市政务公开工作要点》的通知").as_deref(),
             Some("2023年某市政务公开工作要点")
         );
-        assert_eq!(plan_name("2024年某县政务公开工作要点").as_deref(), Some("2024年某县政务公开工作要点"));
+        assert_eq!(
+            plan_name("2024年某县政务公开工作要点").as_deref(),
+            Some("2024年某县政务公开工作要点")
+        );
         assert_eq!(plan_name("关于做好政务公开工作的意见"), None);
         assert_eq!(plan_name(""), None);
         assert_eq!(year_in(t), Some(2016));

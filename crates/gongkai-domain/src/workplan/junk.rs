@@ -77,12 +77,32 @@ pub(super) fn classify(line: &str, has_clause: impl FnOnce() -> bool) -> Option<
 fn furniture(line: &str, lower: &str) -> Option<&'static str> {
     let starts = |prefixes: &[&str]| prefixes.iter().any(|p| line.starts_with(p));
     let contains = |words: &[&str]| words.iter().any(|w| line.contains(w));
-    if contains(&["阅读次数", "浏览次数", "点击次数", "点击数：", "点击数:", "访问量"]) {
+    if contains(&[
+        "阅读次数",
+        "浏览次数",
+        "点击次数",
+        "点击数：",
+        "点击数:",
+        "访问量",
+    ]) {
         return Some("阅读次数");
     }
     if starts(&[
-        "发布时间", "发布日期", "更新时间", "信息来源", "来源：", "来源:", "作者：", "作者:",
-        "字体：", "字体:", "字号：", "字号:", "【字体", "分享到", "扫一扫",
+        "发布时间",
+        "发布日期",
+        "更新时间",
+        "信息来源",
+        "来源：",
+        "来源:",
+        "作者：",
+        "作者:",
+        "字体：",
+        "字体:",
+        "字号：",
+        "字号:",
+        "【字体",
+        "分享到",
+        "扫一扫",
     ]) {
         return Some("发布信息");
     }
@@ -103,7 +123,14 @@ fn furniture(line: &str, lower: &str) -> Option<&'static str> {
     {
         return Some("版权声明");
     }
-    if starts(&["地址：", "地址:", "通讯地址", "联系地址", "邮编", "邮政编码"]) {
+    if starts(&[
+        "地址：",
+        "地址:",
+        "通讯地址",
+        "联系地址",
+        "邮编",
+        "邮政编码",
+    ]) {
         return Some("联系地址");
     }
     if starts(&["联系电话", "电话：", "电话:", "传真"]) || contains(&["联系电话：", "联系电话:"])
@@ -117,11 +144,25 @@ fn furniture(line: &str, lower: &str) -> Option<&'static str> {
         return Some("网站备案信息");
     }
     if starts(&[
-        "主办单位", "主办：", "主办:", "承办单位", "承办：", "承办:", "网站地图", "联系我们",
+        "主办单位",
+        "主办：",
+        "主办:",
+        "承办单位",
+        "承办：",
+        "承办:",
+        "网站地图",
+        "联系我们",
     ]) {
         return Some("网站主办信息");
     }
-    if starts(&["当前位置", "您现在的位置", "您的位置", "首页>", "首页 >", "首页＞"]) {
+    if starts(&[
+        "当前位置",
+        "您现在的位置",
+        "您的位置",
+        "首页>",
+        "首页 >",
+        "首页＞",
+    ]) {
         return Some("导航");
     }
     if is_page_number(line) {
@@ -165,7 +206,12 @@ pub(super) fn find_host(line: &str) -> Option<String> {
         run.clear();
     };
     for c in line.chars() {
-        if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '/' | '_' | '@' | '?' | '=' | '&' | '%' | '#' | '~' | '+') {
+        if c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                '.' | '-' | ':' | '/' | '_' | '@' | '?' | '=' | '&' | '%' | '#' | '~' | '+'
+            )
+        {
             run.push(c);
         } else {
             check(&mut run);
@@ -189,7 +235,11 @@ fn host_in(run: &str) -> Option<String> {
     if labels.len() < 2 || labels.iter().any(|l| l.is_empty()) {
         return None;
     }
-    let tld = labels.last().copied().unwrap_or_default().to_ascii_lowercase();
+    let tld = labels
+        .last()
+        .copied()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
     let explicit = run.contains("://") || host.to_ascii_lowercase().starts_with("www.");
     if (explicit && tld.chars().all(|c| c.is_ascii_alphabetic()) && tld.len() >= 2)
         || TLDS.contains(&tld.as_str())
@@ -230,7 +280,10 @@ mod tests {
             "浙江bt365官方网址 版权所有 © CopyRight 2007-2016 www.28283208.com All Rights reserved",
             Some("博彩"),
         );
-        check("地址:舟山市普陀区六横镇三八路222号  联系电话:0580-6080230", Some("联系地址"));
+        check(
+            "地址:舟山市普陀区六横镇三八路222号  联系电话:0580-6080230",
+            Some("联系地址"),
+        );
         check("联系电话:0580-6080230", Some("联系电话"));
         check("技术支持:信心网络", Some("技术支持"));
     }
@@ -254,8 +307,14 @@ mod tests {
     fn content_is_kept() {
         check("2016722", None);
         check("一、围绕深化改革推进公开", None);
-        check("做好福利彩票公益金使用情况公开工作。(市民政局牵头落实)", None);
-        check("在中国政府网(www.gov.cn)和浙江政务服务网(www.zjzwfw.gov.cn)发布。", None);
+        check(
+            "做好福利彩票公益金使用情况公开工作。(市民政局牵头落实)",
+            None,
+        );
+        check(
+            "在中国政府网(www.gov.cn)和浙江政务服务网(www.zjzwfw.gov.cn)发布。",
+            None,
+        );
         check("投资规模1.5亿元,年均增幅不低于5%。", None);
         check("公开咨询电话和电子邮箱 zwgk@163.com。", None);
         check("2016年舟山市政务公开工作要点", None);
@@ -264,15 +323,24 @@ mod tests {
         check(&long, None);
         // A URL on a line with a responsibility clause is kept.
         assert_eq!(
-            classify("在人民网(www.people.com.cn)发布。(市委宣传部牵头落实)", || true),
+            classify(
+                "在人民网(www.people.com.cn)发布。(市委宣传部牵头落实)",
+                || true
+            ),
             None
         );
     }
 
     #[test]
     fn hosts() {
-        assert_eq!(find_host("见 www.28283208.com 版权").as_deref(), Some("www.28283208.com"));
-        assert_eq!(find_host("https://a.b.example.org/x").as_deref(), Some("a.b.example.org"));
+        assert_eq!(
+            find_host("见 www.28283208.com 版权").as_deref(),
+            Some("www.28283208.com")
+        );
+        assert_eq!(
+            find_host("https://a.b.example.org/x").as_deref(),
+            Some("a.b.example.org")
+        );
         assert_eq!(find_host("1.5亿元"), None);
         assert_eq!(find_host("a@b.com"), None);
         assert_eq!(find_host("v2.0"), None);

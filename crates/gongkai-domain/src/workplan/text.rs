@@ -4,7 +4,11 @@ use std::borrow::Cow;
 
 /// White space plus the invisible characters that pasted text carries (BOM, zero-width).
 pub(super) fn is_blank(c: char) -> bool {
-    c.is_whitespace() || matches!(c, '\u{feff}' | '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}')
+    c.is_whitespace()
+        || matches!(
+            c,
+            '\u{feff}' | '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}'
+        )
 }
 
 /// Trims white space, NBSP, ideographic spaces and invisible characters.
@@ -121,9 +125,9 @@ pub(super) fn parse_number(s: &str) -> Option<u32> {
     let has_unit = s.chars().any(|c| matches!(c, '十' | '百' | '千'));
     if !has_unit {
         // Positional: 二〇一六.
-        return s
-            .chars()
-            .try_fold(0u32, |acc, c| acc.checked_mul(10)?.checked_add(cn_digit(c)?));
+        return s.chars().try_fold(0u32, |acc, c| {
+            acc.checked_mul(10)?.checked_add(cn_digit(c)?)
+        });
     }
     let mut total = 0u32;
     let mut current: Option<u32> = None;
@@ -178,7 +182,10 @@ mod tests {
         );
         assert_eq!(squash_spaces("a  b\u{a0}c"), "a b c");
         assert_eq!(normalize_name("各县（区） 政府"), "各县(区)政府");
-        assert_eq!(repair("各县<>政府、各县＜＞政府"), "各县(区)政府、各县(区)政府");
+        assert_eq!(
+            repair("各县<>政府、各县＜＞政府"),
+            "各县(区)政府、各县(区)政府"
+        );
         assert!(matches!(repair("市发改委"), Cow::Borrowed(_)));
         assert_eq!(trim("\u{a0}\u{3000}\u{feff}正文\u{200b} "), "正文");
     }

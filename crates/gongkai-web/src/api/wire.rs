@@ -294,15 +294,15 @@ pub struct ItemListJson {
 impl ItemListJson {
     pub async fn new(state: &AppState, page: ItemPage) -> Result<ItemListJson, AppError> {
         let bodies = crate::views::body_map(state.app.bodies().await?);
+        let mut files = state.app.attachments_of_published(&page.items).await?;
         let mut items = Vec::with_capacity(page.items.len());
         for item in page.items {
             let body = bodies
                 .get(&item.body_id)
                 .ok_or(AppError::NotFound("body"))?;
-            let attachments = state
-                .app
-                .attachments(None, item.id)
-                .await?
+            let attachments = files
+                .remove(&item.id)
+                .unwrap_or_default()
                 .into_iter()
                 .map(AttachmentJson::from)
                 .collect();

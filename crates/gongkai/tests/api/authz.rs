@@ -181,13 +181,7 @@ async fn attempt(t: &TestApp, act: Act, token: &str, id: i64) -> StatusCode {
 
 async fn role_action_matrix(t: TestApp) {
     let mut failures = Vec::new();
-    for act in [
-        Act::Create,
-        Act::Read,
-        Act::Submit,
-        Act::Approve,
-        Act::Withdraw,
-    ] {
+    for act in ACTS {
         for (role, body) in ACTORS {
             let id = prepare(&t, act).await;
             let got = attempt(&t, act, &t.token(*role, body), id).await;

@@ -151,6 +151,27 @@ async fn uploads_are_bounded_and_typed_by_content(t: TestApp) {
     let url = v["url"].as_str().expect("url").to_owned();
     let resp = t.http.get(t.url(&url)).send().await.expect("download");
     assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+    // Removed again by the officer (the reviewer of another body cannot).
+    let att = v["id"].as_i64().expect("attachment id");
+    let (s, _) = t
+        .send(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/attachments/{att}"),
+            Some(&t.token(Role::Reviewer, crate::helpers::B)),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _) = t
+        .send(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/attachments/{att}"),
+            Some(&t.token(Role::Officer, A)),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    assert_eq!(t.count("attachments").await, 0);
 }
 
 async fn unknown_body_and_bad_values(t: TestApp) {

@@ -114,6 +114,24 @@ async fn user_add_and_token_create_work_while_serving(t: TestApp) {
         )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
+    // Listed without the secret, then revoked: the API refuses it.
+    let out = t.cli(&["token", "list", "--login", "newofficer"], None);
+    let listing = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        listing.contains("live") && !listing.contains(&token),
+        "{listing}"
+    );
+    let id = listing.split('\t').next().expect("id").trim().to_owned();
+    let out = t.cli(&["token", "revoke", "--id", &id], None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (s, _) = t
+        .post("/api/v1/items", Some(&token), item_json(A, "已吊销的令牌"))
+        .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
     let out = t.cli(&["migrate"], None);
     assert!(out.status.success());
     // The new user logs in to the console with the password given on stdin.

@@ -132,6 +132,20 @@ async fn reject_returns_to_draft_with_note(t: TestApp) {
         .await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(versions.as_array().map(Vec::len), Some(2));
+    // The first version is readable in the console as it was saved.
+    let console = t.console_as("officer_a").await;
+    let html = console
+        .get(t.url(&format!("/console/items/{id}/versions/1")))
+        .send()
+        .await
+        .expect("version page")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        html.contains("待退回的信息") && html.contains("第 1 版"),
+        "old title shown"
+    );
 }
 
 async fn withdraw_hides_item_and_keeps_number(t: TestApp) {
