@@ -28,8 +28,8 @@ impl App {
     }
 
     /// Loads (or replaces) one year's holidays and make-up working days from its TOML text;
-    /// city office only. Returns the year. Deadlines already computed are recomputed by the
-    /// follow-ups that depend on the calendar.
+    /// city office only. Returns the year. The deadlines of open applications are recomputed in
+    /// the same transaction, each change audited.
     pub async fn add_calendar_year(
         &self,
         actor: Option<&Actor>,
@@ -65,6 +65,9 @@ impl App {
             },
         )
         .await?;
+        let who = actor.map_or("cli", |a| a.login.as_str());
+        self.recompute_deadlines(&mut tx, &cal, who, origin, now)
+            .await?;
         tx.commit().await?;
         self.set_calendar(cal);
         Ok(year)

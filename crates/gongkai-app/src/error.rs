@@ -14,6 +14,8 @@ pub enum AppError {
     Locked { until_ms: i64 },
     #[error("forbidden")]
     Forbidden,
+    #[error("too many requests")]
+    RateLimited,
     #[error("{0} not found")]
     NotFound(&'static str),
     #[error("invalid input")]

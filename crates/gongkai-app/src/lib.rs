@@ -3,6 +3,7 @@
 //! change, its audit record and its outbox event in one transaction. This is the only layer that
 //! writes; the web layer and the CLI call it and nothing below it.
 
+pub mod applications;
 pub mod audit;
 pub mod auth;
 pub mod calendar;

@@ -35,6 +35,12 @@ str_enum! {
         ManageOrganisations => "manage_organisations", "管理机构";
         ReadAudit => "read_audit", "查看审计日志";
         ManageTaxonomy => "manage_taxonomy", "管理分类";
+        /// See applications and their applicants' details (依申请公开).
+        ViewApplications => "view_applications", "查看申请";
+        /// Register paper applications and handle them: supplements, consultations, drafts.
+        HandleApplication => "handle_application", "办理申请";
+        /// Review draft replies and approve the one extension (第三十三条).
+        ApproveApplication => "approve_application", "审核答复";
     }
 }
 
@@ -59,15 +65,17 @@ impl Role {
                 _ => None,
             },
             Role::Officer => match action {
-                ViewDrafts | CreateItem | EditItem | SubmitItem => Some(RoleScope::OwnBody),
+                ViewDrafts | CreateItem | EditItem | SubmitItem | ViewApplications
+                | HandleApplication => Some(RoleScope::OwnBody),
                 _ => None,
             },
             Role::Reviewer => match action {
-                ViewDrafts | ReviewItem | WithdrawItem | EditItem => Some(RoleScope::OwnBody),
+                ViewDrafts | ReviewItem | WithdrawItem | EditItem | ViewApplications
+                | ApproveApplication => Some(RoleScope::OwnBody),
                 _ => None,
             },
             Role::BodyAdmin => match action {
-                ViewDrafts | ManageUsers => Some(RoleScope::OwnBody),
+                ViewDrafts | ManageUsers | ViewApplications => Some(RoleScope::OwnBody),
                 _ => None,
             },
         }
@@ -180,13 +188,13 @@ mod tests {
         const A: (bool, bool) = (true, true); // every body
         const N: (bool, bool) = (false, false);
         #[rustfmt::skip]
-        let table: [(Role, [(bool, bool); 10]); 5] = [
-            //                   View Create Edit Submit Review Withdraw Users Orgs Audit Taxonomy
-            (Role::Officer,    [Y,   Y,     Y,   Y,     N,     N,       N,    N,   N,    N]),
-            (Role::Reviewer,   [Y,   N,     Y,   N,     Y,     Y,       N,    N,   N,    N]),
-            (Role::BodyAdmin,  [Y,   N,     N,   N,     N,     N,       Y,    N,   N,    N]),
-            (Role::CityOffice, [A,   A,     A,   A,     A,     A,       A,    A,   A,    A]),
-            (Role::Auditor,    [N,   N,     N,   N,     N,     N,       N,    N,   A,    N]),
+        let table: [(Role, [(bool, bool); 13]); 5] = [
+            //                   View Create Edit Submit Review Withdraw Users Orgs Audit Taxonomy AppView AppHandle AppApprove
+            (Role::Officer,    [Y,   Y,     Y,   Y,     N,     N,       N,    N,   N,    N,       Y,      Y,        N]),
+            (Role::Reviewer,   [Y,   N,     Y,   N,     Y,     Y,       N,    N,   N,    N,       Y,      N,        Y]),
+            (Role::BodyAdmin,  [Y,   N,     N,   N,     N,     N,       Y,    N,   N,    N,       Y,      N,        N]),
+            (Role::CityOffice, [A,   A,     A,   A,     A,     A,       A,    A,   A,    A,       A,      A,        A]),
+            (Role::Auditor,    [N,   N,     N,   N,     N,     N,       N,    N,   A,    N,       N,      N,        N]),
         ];
         let actions = [
             ViewDrafts,
@@ -199,6 +207,9 @@ mod tests {
             ManageOrganisations,
             ReadAudit,
             ManageTaxonomy,
+            ViewApplications,
+            HandleApplication,
+            ApproveApplication,
         ];
         assert_eq!(actions, Action::ALL);
         assert_eq!(table.map(|(r, _)| r), Role::ALL);

@@ -258,6 +258,29 @@ pub async fn for_report(conn: &mut Conn, body_id: i64, year: i32) -> Result<Vec<
     .await?)
 }
 
+/// Applications of the same applicant (same name and identity document or organisation code)
+/// received between `from` and `to` (inclusive), for 按件计收.
+pub async fn count_same_applicant(
+    conn: &mut Conn,
+    row: &ApplicationRow,
+    from: &str,
+    to: &str,
+) -> Result<i64> {
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM applications WHERE name = $1 AND id_document = $2 AND org_code = $3 \
+         AND received_on >= $4 AND received_on <= $5 AND id <= $6",
+    )
+    .bind(&row.name)
+    .bind(&row.id_document)
+    .bind(&row.org_code)
+    .bind(from)
+    .bind(to)
+    .bind(row.id)
+    .fetch_one(conn)
+    .await?;
+    Ok(n)
+}
+
 pub async fn next_tracking_serial(conn: &mut Conn, year: i32) -> Result<i64> {
     let (n,): (i64,) = sqlx::query_as(
         "INSERT INTO tracking_counters (year, last_serial) VALUES ($1, 1) \

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, described by the OpenAPI document at `/api/v1/openapi.json`.
 //! Conventions (error envelope, pagination, naming) are in `docs/API-DESIGN.md`.
 
+mod applications;
 mod wire;
 
 use axum::Json;
@@ -62,6 +63,13 @@ fn api_router(upload_limit: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(mask_item))
         .routes(routes!(list_item_versions))
         .routes(routes!(delete_attachment))
+        .routes(routes!(
+            applications::submit_application,
+            applications::list_applications
+        ))
+        .routes(routes!(applications::get_application))
+        .routes(routes!(applications::act_on_application))
+        .routes(routes!(applications::application_report))
         .routes((schemas, paths, upload))
 }
 

@@ -36,6 +36,11 @@ pub struct FieldMessage {
 /// The status, code and Chinese message of an application error.
 pub fn classify(e: &AppError) -> (StatusCode, &'static str, String) {
     match e {
+        AppError::RateLimited => (
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            "提交或查询过于频繁，请稍后再试".into(),
+        ),
         AppError::Unauthenticated => (
             StatusCode::UNAUTHORIZED,
             "unauthenticated",
@@ -101,6 +106,8 @@ fn what_zh(what: &str) -> &'static str {
         "user" => "用户",
         "attachment" => "附件",
         "notice" => "公告",
+        "application" => "申请",
+        "letter" => "文书",
         _ => "记录",
     }
 }

@@ -3,6 +3,7 @@
 //! result into HTML or JSON. Authorisation is decided by the application layer, not here.
 
 mod api;
+mod applications;
 mod console;
 mod error;
 mod feeds;
@@ -50,6 +51,40 @@ impl Default for SiteConfig {
 pub struct AppState {
     pub app: App,
     pub site: Arc<SiteConfig>,
+    /// Rate limit of the public forms (applications, status look-ups) per client address.
+    pub public_limit: Arc<PublicLimit>,
+}
+
+impl AppState {
+    pub fn new(app: App, site: SiteConfig) -> AppState {
+        AppState {
+            app,
+            site: Arc::new(site),
+            public_limit: Arc::new(PublicLimit::default()),
+        }
+    }
+}
+
+/// A per-address limit on public writes and look-ups: a burst of 10, then one every 6 seconds
+/// (600 an hour), enough for a family sharing an address and too few for a script.
+pub struct PublicLimit(governor::DefaultKeyedRateLimiter<String>);
+
+impl Default for PublicLimit {
+    fn default() -> Self {
+        use std::num::NonZeroU32;
+        let burst = NonZeroU32::new(10).unwrap_or(NonZeroU32::MIN);
+        let quota = governor::Quota::with_period(Duration::from_secs(6))
+            .unwrap_or_else(|| governor::Quota::per_minute(NonZeroU32::MIN))
+            .allow_burst(burst);
+        PublicLimit(governor::RateLimiter::keyed(quota))
+    }
+}
+
+impl PublicLimit {
+    /// Whether `client` may make one more request now.
+    pub fn allow(&self, client: &str) -> bool {
+        self.0.check_key(&client.to_owned()).is_ok()
+    }
 }
 
 /// The whole HTTP surface, with security headers on every response.
@@ -57,6 +92,7 @@ pub fn router(state: AppState) -> Router {
     let upload_limit = state.app.config().max_upload_bytes + 1024 * 1024;
     Router::new()
         .merge(portal::router())
+        .merge(applications::router())
         .merge(feeds::router())
         .nest("/console", console::router(upload_limit))
         .nest("/api/v1", api::router(upload_limit))

@@ -7,7 +7,6 @@ use std::io::Read;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
@@ -237,10 +236,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
                 .await
                 .with_context(|| format!("binding {addr}"))?;
             eprintln!("gongkai listening on http://{}", listener.local_addr()?);
-            let state = AppState {
-                app: app.clone(),
-                site: Arc::new(site),
-            };
+            let state = AppState::new(app.clone(), site);
             gongkai_web::serve(listener, state, shutdown_signal()).await?;
         }
         Command::User { command } => match command {

@@ -532,14 +532,22 @@ pub(super) fn is_body_name(name: &str) -> bool {
             if depth < 0 {
                 return false;
             }
-        } else if is_blank(c)
-            || "。，,：:；;！!？?“”\"'《》<>〔〕[]【】…—".contains(c)
-            || "的要将应把被了是由请须需并".contains(c)
+        } else if is_blank(c) || "。，,：:；;！!？?“”\"'《》<>〔〕[]【】…—".contains(c)
         {
             return false;
         }
     }
-    depth == 0 && has_body_suffix(name)
+    depth == 0 && has_body_suffix(name) && !has_sentence_word(name)
+}
+
+/// Words of a sentence rather than a name (`市政府办公室要督促各部门`, `统一由…`);
+/// compounds found in real names (应急管理局, 自由贸易试验区) are allowed.
+fn has_sentence_word(name: &str) -> bool {
+    let mut rest = name.to_owned();
+    for allowed in ["应急", "供应", "自由", "要素"] {
+        rest = rest.replace(allowed, "");
+    }
+    rest.contains(|c| "的要将应把被了是由请须需并".contains(c))
 }
 
 #[cfg(test)]

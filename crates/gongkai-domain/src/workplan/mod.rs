@@ -114,7 +114,8 @@ pub struct Task {
     pub point: Option<String>,
     /// The task's text without its clause (paragraphs of one point joined by `\n`).
     pub text: String,
-    /// The responsibility clause as written, with its brackets if it has any.
+    /// The responsibility clause as written, with its brackets if it has any (after
+    /// the repair of known damage: `县<>政府` reads `县(区)政府`).
     pub clause: Option<String>,
     /// Lead bodies (牵头/负责), as written; empty when the plan names none.
     pub lead: Vec<String>,
@@ -233,20 +234,30 @@ fn is_structural(s: &str) -> bool {
     section_heading(s).is_some() || subsection_heading(s).is_some() || numbered_point(s).is_some()
 }
 
-/// A heading's title, and the text after its first `。` when the heading line
-/// continues with a paragraph.
+/// A heading's title, and the rest of the line when the heading continues: after its
+/// first `。` (`深化…公开。在全面公开…`), or from a clause written on the heading itself
+/// (`加强组织领导（市政府办公室负责）`).
 fn split_heading(rest: &str) -> (String, Option<&str>) {
     let rest = trim(rest);
-    if let Some(i) = rest.find('。') {
-        let tail = trim(&rest[i + '。'.len_utf8()..]);
+    let first_clause = clause::split_line(rest)
+        .first()
+        .filter(|p| p.clause.is_some())
+        .map(|p| p.text.len());
+    let cut = match (rest.find('。'), first_clause) {
+        (Some(i), Some(c)) if c < i => Some((c, c)),
+        (Some(i), _) => Some((i, i + '。'.len_utf8())),
+        (None, Some(c)) => Some((c, c)),
+        (None, None) => None,
+    };
+    let title =
+        |end: usize| trim(trim(&rest[..end]).trim_end_matches(['。', '.', '；', ';'])).to_owned();
+    if let Some((title_end, tail_start)) = cut {
+        let tail = trim(&rest[tail_start..]);
         if !tail.is_empty() {
-            return (trim(&rest[..i]).to_owned(), Some(tail));
+            return (title(title_end), Some(tail));
         }
     }
-    (
-        trim(rest.trim_end_matches(['。', '.', '；', ';'])).to_owned(),
-        None,
-    )
+    (title(rest.len()), None)
 }
 
 /// Task text without surrounding blanks and separators; empty when nothing is left
@@ -333,7 +344,9 @@ struct Line<'a> {
 impl Parser {
     fn run(mut self, input: &str) -> ParsedPlan {
         let mut lines: Vec<Line<'_>> = Vec::new();
-        for (i, raw) in input.split('\n').enumerate() {
+        // Old Mac files end lines with a lone CR.
+        let separator = if input.contains('\n') { '\n' } else { '\r' };
+        for (i, raw) in input.split(separator).enumerate() {
             let raw = trim(raw);
             if raw.is_empty() {
                 continue;
@@ -523,6 +536,7 @@ impl Parser {
         if let Some((number, rest)) = section_heading(s) {
             self.flush();
             let (title, tail) = split_heading(rest);
+            let heading = title.clone();
             self.section_ord += 1;
             self.sub_ord = 0;
             self.counter = 0;
@@ -537,13 +551,14 @@ impl Parser {
                 subsections: Vec::new(),
             });
             if let Some(tail) = tail {
-                self.paragraph(no, tail, false);
+                self.heading_tail(no, &heading, tail);
             }
             return;
         }
         if let Some((number, rest)) = subsection_heading(s) {
             self.flush();
             let (title, tail) = split_heading(rest);
+            let heading = title.clone();
             if self.plan.sections.is_empty() {
                 self.plan.sections.push(Section::default());
             }
@@ -556,7 +571,7 @@ impl Parser {
                 section.subsections.push(Subsection { number, title });
             }
             if let Some(tail) = tail {
-                self.paragraph(no, tail, false);
+                self.heading_tail(no, &heading, tail);
             }
             return;
         }
@@ -567,6 +582,22 @@ impl Parser {
             return;
         }
         self.paragraph(no, s, false);
+    }
+
+    /// The rest of a heading line. When it starts with a clause, the heading itself is
+    /// the task that clause closes.
+    fn heading_tail(&mut self, no: usize, heading: &str, tail: &str) {
+        let starts_with_clause = clause::split_line(tail)
+            .first()
+            .is_some_and(|p| p.clause.is_some() && clean(p.text).is_empty());
+        if starts_with_clause && !heading.is_empty() {
+            self.pending = Some(Pending {
+                line: no,
+                text: heading.to_owned(),
+                open_point: false,
+            });
+        }
+        self.paragraph(no, tail, false);
     }
 
     /// A paragraph: its texts, each closed by a clause or left pending.

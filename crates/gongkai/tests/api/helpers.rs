@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 use std::future::Future;
-use std::sync::Arc;
 
 use gongkai_app::auth::{NewUser, SecretString};
 use gongkai_app::domain::org::BodyKind;
@@ -154,15 +153,15 @@ async fn spawn_app(db: Db, url: Option<String>) -> TestApp {
         .await
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
-    let state = AppState {
-        app: app.clone(),
-        site: Arc::new(SiteConfig {
+    let state = AppState::new(
+        app.clone(),
+        SiteConfig {
             name: "测试市政府信息公开".into(),
             base_url: format!("http://{addr}"),
             secure_cookies: false,
             trust_forwarded_for: false,
-        }),
-    };
+        },
+    );
     let server = tokio::spawn(async move {
         let _ = gongkai_web::serve(listener, state, std::future::pending()).await;
     });

@@ -5,6 +5,7 @@
 mod helpers;
 
 mod admin;
+mod applications;
 mod audit;
 mod authz;
 mod bad_input;

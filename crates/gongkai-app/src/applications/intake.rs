@@ -1,0 +1,348 @@
+//! Receiving an application: the public form (online, no account) and registration by an
+//! officer of paper, letter, fax, e-mail and in-person applications with their legal receipt
+//! date (第三十一条).
+
+use chrono::{Datelike, NaiveDate};
+use gongkai_domain::FieldError;
+use gongkai_domain::application::{
+    ApplicationStatus, Channel, ClockEvent, DeliveryForm, RequesterType, clock,
+};
+use gongkai_domain::role::{Action, Actor};
+use gongkai_store::applications::{self as store, NewApplication, NewEvent};
+use gongkai_store::audit;
+use serde::Deserialize;
+
+use super::letters;
+use crate::{App, AppError, AppResult, Origin, now_ms, today};
+
+/// What the applicant (or the registering officer) fills in.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ApplicationInput {
+    /// 自然人 / 商业企业 / 科研机构 / 社会公益组织 / 法律服务机构 / 其他 (or the English codes).
+    pub requester_type: String,
+    /// Applicant's name, or the organisation's name.
+    pub name: String,
+    /// Identity document number of a natural person (身份证明).
+    pub id_document: String,
+    /// Unified social credit code of an organisation.
+    pub org_code: String,
+    /// Contact person of an organisation.
+    pub contact_person: String,
+    /// A phone number or an e-mail address (either is enough).
+    pub contact: String,
+    pub phone: String,
+    pub email: String,
+    pub address: String,
+    /// 所需政府信息的名称、文号或者便于查询的其他特征性描述.
+    pub description: String,
+    pub purpose: String,
+    /// 获取信息的方式: paper, email, electronic, pickup, post (or the Chinese labels).
+    pub delivery: String,
+    /// Code of the body applied to.
+    pub body_code: String,
+    /// Staff registration only: the legal receipt date.
+    pub received_on: Option<String>,
+    /// Staff registration only: online, in_person, post, fax, email.
+    pub channel: Option<String>,
+}
+
+/// What the applicant keeps: the tracking number and the secret code (shown once).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Receipt {
+    pub id: i64,
+    pub tracking_number: String,
+    pub secret_code: String,
+    pub reply_due_on: Option<NaiveDate>,
+}
+
+/// An unambiguous alphabet (no 0/O, 1/I/L) for codes people copy by hand.
+const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+
+fn secret_code() -> String {
+    let bytes = rand::random::<[u8; 8]>();
+    let chars: String = bytes
+        .iter()
+        .map(|b| CODE_ALPHABET[usize::from(*b) % CODE_ALPHABET.len()] as char)
+        .collect();
+    format!("{}-{}", &chars[..4], &chars[4..])
+}
+
+/// The code as typed, without spaces, dashes or case differences.
+pub(crate) fn normalise_secret(s: &str) -> String {
+    let clean: String = s
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    if clean.len() == 8 {
+        format!("{}-{}", &clean[..4], &clean[4..])
+    } else {
+        clean
+    }
+}
+
+fn err(field: &'static str, message: &str) -> FieldError {
+    FieldError {
+        field,
+        message_zh: message.to_owned(),
+    }
+}
+
+fn looks_like_email(s: &str) -> bool {
+    let Some((user, domain)) = s.split_once('@') else {
+        return false;
+    };
+    !user.is_empty() && domain.contains('.') && !s.contains(char::is_whitespace)
+}
+
+fn looks_like_phone(s: &str) -> bool {
+    let digits = s.chars().filter(char::is_ascii_digit).count();
+    (7..=15).contains(&digits)
+        && s.chars()
+            .all(|c| c.is_ascii_digit() || " -+()（）".contains(c))
+}
+
+/// Validated intake values.
+pub(crate) struct Checked {
+    pub requester: RequesterType,
+    pub delivery: DeliveryForm,
+    pub phone: String,
+    pub email: String,
+}
+
+impl ApplicationInput {
+    /// Every field error at once, with Chinese messages naming the field.
+    pub(crate) fn check(&mut self) -> Result<Checked, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        for f in [
+            &mut self.name,
+            &mut self.id_document,
+            &mut self.org_code,
+            &mut self.contact_person,
+            &mut self.contact,
+            &mut self.phone,
+            &mut self.email,
+            &mut self.address,
+            &mut self.description,
+            &mut self.purpose,
+            &mut self.body_code,
+        ] {
+            *f = f.trim().to_owned();
+        }
+        let requester = RequesterType::parse(self.requester_type.trim());
+        if requester.is_none() {
+            errors.push(err(
+                "requester_type",
+                "请选择申请人类型（自然人或法人/其他组织的类别）",
+            ));
+        }
+        if self.name.is_empty() {
+            errors.push(err("name", "请填写申请人姓名或单位名称"));
+        } else if self.name.chars().count() > 100 {
+            errors.push(err("name", "姓名或单位名称不超过100个字"));
+        }
+        match requester {
+            Some(RequesterType::NaturalPerson) if self.id_document.is_empty() => {
+                errors.push(err(
+                    "id_document",
+                    "请填写身份证件号码（《条例》第二十九条要求提供身份证明）",
+                ));
+            }
+            Some(r) if r.is_organisation() && self.org_code.is_empty() => {
+                errors.push(err("org_code", "请填写统一社会信用代码等组织机构证明"));
+            }
+            _ => {}
+        }
+        let (mut phone, mut email) = (self.phone.clone(), self.email.clone());
+        if !self.contact.is_empty() {
+            if looks_like_email(&self.contact) {
+                email = self.contact.clone();
+            } else {
+                phone = self.contact.clone();
+            }
+        }
+        if phone.is_empty() && email.is_empty() {
+            errors.push(err("contact", "请至少填写联系电话或电子邮箱之一"));
+        }
+        if !phone.is_empty() && !looks_like_phone(&phone) {
+            errors.push(err("phone", "联系电话格式不正确"));
+        }
+        if !email.is_empty() && !looks_like_email(&email) {
+            errors.push(err("email", "电子邮箱格式不正确"));
+        }
+        let chars = self.description.chars().count();
+        if chars < 5 {
+            errors.push(err(
+                "description",
+                "请描述所需政府信息的名称、文号或其他特征（至少5个字）",
+            ));
+        } else if chars > 5000 {
+            errors.push(err("description", "所需信息描述不超过5000字"));
+        }
+        if self.purpose.chars().count() > 1000 {
+            errors.push(err("purpose", "用途说明不超过1000字"));
+        }
+        let delivery = DeliveryForm::parse(self.delivery.trim());
+        if delivery.is_none() {
+            errors.push(err("delivery", "请选择获取信息的方式"));
+        }
+        if self.body_code.is_empty() {
+            errors.push(err("body_code", "请选择受理机关"));
+        }
+        match (requester, delivery) {
+            (Some(requester), Some(delivery)) if errors.is_empty() => Ok(Checked {
+                requester,
+                delivery,
+                phone,
+                email,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+impl App {
+    /// Receives an application. Without an actor it is the public online form (channel
+    /// online, received today); with one it is an officer registering an application that
+    /// arrived by another channel on its legal receipt date.
+    pub async fn submit_application(
+        &self,
+        actor: Option<&Actor>,
+        origin: &Origin,
+        mut input: ApplicationInput,
+    ) -> AppResult<Receipt> {
+        let checked = input.check().map_err(AppError::Validation)?;
+        let body = self.body_by_code(&input.body_code).await?;
+        let (channel, received_on) = match actor {
+            None => (Channel::Online, today()),
+            Some(a) => {
+                if !a.can(Action::HandleApplication, body.id) {
+                    return Err(AppError::Forbidden);
+                }
+                registration_facts(&input)?
+            }
+        };
+        let cal = self.calendar();
+        let state = clock(
+            &cal,
+            &[ClockEvent::Received(received_on)],
+            &self.clock_params(),
+        )
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+        let secret = secret_code();
+        let now = now_ms();
+        let mut tx = self.db().begin().await?;
+        let serial = store::next_tracking_serial(&mut tx, received_on.year()).await?;
+        let tracking = format!("YSQ-{}-{serial:06}", received_on.year());
+        let id = store::insert(
+            &mut tx,
+            &NewApplication {
+                tracking_number: tracking.clone(),
+                secret_hash: crate::auth::sha256_hex(&secret),
+                body_id: body.id,
+                requester_type: checked.requester.as_str().to_owned(),
+                name: input.name.clone(),
+                id_document: input.id_document.clone(),
+                org_code: input.org_code.clone(),
+                contact_person: input.contact_person.clone(),
+                phone: checked.phone,
+                email: checked.email,
+                address: input.address.clone(),
+                description: input.description.clone(),
+                purpose: input.purpose.clone(),
+                delivery: checked.delivery.as_str().to_owned(),
+                channel: channel.as_str().to_owned(),
+                received_on: received_on.to_string(),
+                status: ApplicationStatus::Registered.as_str().to_owned(),
+                reply_due_on: state.reply_due.map(|d| d.to_string()),
+                registered_by: actor.map(|a| a.user_id),
+            },
+            now,
+        )
+        .await?;
+        let actor_name = actor.map_or("applicant", |a| a.login.as_str());
+        store::insert_event(
+            &mut tx,
+            &NewEvent {
+                application_id: id,
+                kind: "received",
+                on_date: &received_on.to_string(),
+                actor: actor_name,
+                note: channel.label_zh(),
+                data: "{}",
+                public: true,
+            },
+            now,
+        )
+        .await?;
+        let ack =
+            letters::acknowledgement(&tracking, &input, &body.name, received_on, state.reply_due);
+        store::insert_letter(
+            &mut tx,
+            id,
+            "acknowledgement",
+            &ack.title,
+            &ack.body,
+            &received_on.to_string(),
+            now,
+        )
+        .await?;
+        let after = serde_json::json!({"tracking_number": tracking, "body": body.code,
+            "channel": channel.as_str(), "received_on": received_on.to_string()});
+        audit::append(
+            &mut tx,
+            &audit::NewAudit {
+                at_ms: now,
+                actor: actor_name,
+                ip: &origin.ip,
+                action: "application.receive",
+                entity: "application",
+                entity_id: &id.to_string(),
+                before: "",
+                after: &after.to_string(),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Receipt {
+            id,
+            tracking_number: tracking,
+            secret_code: secret,
+            reply_due_on: state.reply_due,
+        })
+    }
+}
+
+/// Channel and receipt date of a registered application; the date may not be in the future.
+fn registration_facts(input: &ApplicationInput) -> AppResult<(Channel, NaiveDate)> {
+    let channel = input
+        .channel
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(|c| {
+            Channel::parse(c).ok_or_else(|| {
+                AppError::field(
+                    "channel",
+                    "提交方式应为 online、in_person、post、fax 或 email",
+                )
+            })
+        })
+        .transpose()?
+        .unwrap_or(Channel::InPerson);
+    let received_on = match input
+        .received_on
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        None => today(),
+        Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map_err(|_| AppError::field("received_on", "收到日期格式应为 YYYY-MM-DD"))?,
+    };
+    if received_on > today() {
+        return Err(AppError::field("received_on", "收到日期不能晚于今天"));
+    }
+    Ok((channel, received_on))
+}

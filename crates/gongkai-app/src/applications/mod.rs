@@ -1,0 +1,280 @@
+//! Disclosure on application (依申请公开): intake (online and registered by an officer), the
+//! applicant's status page, the officers' queue, the handling steps with the legal clock, reply
+//! letters, and the annual-report figures.
+//!
+//! The stored event list is the source of truth: each step appends an `application_events` row
+//! whose `data` is the domain [`ApplicationEvent`]; the status and the clock are recomputed by
+//! replaying the list through [`Process`] and [`clock`], and the result is written back to the
+//! row (status, due date) so queues can sort without replaying.
+
+mod handling;
+mod intake;
+pub mod letters;
+mod report;
+
+use chrono::NaiveDate;
+use gongkai_domain::application::{
+    ApplicationEvent, ApplicationStatus, ClockEvent, ClockParams, ClockState, Process,
+    ReplyOutcome, Urgency, clock, urgency,
+};
+use gongkai_domain::calendar::WorkCalendar;
+use gongkai_domain::role::{Action, Actor};
+use gongkai_store::Conn;
+use gongkai_store::applications::{self as store, ApplicationRow, EventRow};
+use serde::Serialize;
+
+pub use handling::StaffAction;
+pub use intake::{ApplicationInput, Receipt};
+pub use report::AnnualFigures;
+
+use crate::{App, AppError, AppResult, today};
+
+/// An application as the application layer reads it: the stored row, its replayed process
+/// and clock, and how urgent it is today.
+#[derive(Debug, Clone, Serialize)]
+pub struct Application {
+    #[serde(flatten)]
+    pub row: ApplicationRow,
+    pub status: ApplicationStatus,
+    pub outcome: Option<ReplyOutcome>,
+    pub clock: ClockState,
+    pub urgency: Urgency,
+}
+
+/// Everything about one application: timeline and letters.
+#[derive(Debug, Clone, Serialize)]
+pub struct ApplicationFile {
+    pub application: Application,
+    pub events: Vec<EventRow>,
+    pub letters: Vec<store::LetterRow>,
+    pub cases: Vec<store::CaseRow>,
+}
+
+/// Statuses that count as open (the queue).
+pub const OPEN_STATUSES: [&str; 9] = [
+    "registered",
+    "supplement_requested",
+    "supplemented",
+    "assigned",
+    "in_progress",
+    "consulting_third_party",
+    "consulting_bodies",
+    "awaiting_fee",
+    "in_review",
+];
+
+fn date(s: &str) -> AppResult<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| AppError::Internal(format!("stored date {s} is not a date")))
+}
+
+/// The process events of a timeline, with their dates.
+fn process_events(events: &[EventRow]) -> Vec<(ApplicationEvent, NaiveDate)> {
+    events
+        .iter()
+        .filter_map(|e| {
+            let ev = serde_json::from_str::<ApplicationEvent>(&e.data).ok()?;
+            let on = NaiveDate::parse_from_str(&e.on_date, "%Y-%m-%d").ok()?;
+            Some((ev, on))
+        })
+        .collect()
+}
+
+/// Replays a timeline: the process state and the clock.
+fn replay(
+    cal: &WorkCalendar,
+    params: &ClockParams,
+    received_on: NaiveDate,
+    events: &[(ApplicationEvent, NaiveDate)],
+) -> AppResult<(Process, ClockState)> {
+    let process = Process::replay(events.iter().map(|(e, _)| e))
+        .map_err(|e| AppError::Internal(format!("stored timeline does not replay: {e:?}")))?;
+    let mut clock_events = vec![ClockEvent::Received(received_on)];
+    clock_events.extend(events.iter().filter_map(|(e, on)| e.clock_event(*on)));
+    let state = clock(cal, &clock_events, params)
+        .map_err(|e| AppError::Internal(format!("stored timeline has no valid clock: {e}")))?;
+    Ok((process, state))
+}
+
+impl App {
+    pub(crate) fn clock_params(&self) -> ClockParams {
+        ClockParams::default()
+    }
+
+    /// Reads an application and recomputes its state.
+    async fn load_application(
+        &self,
+        conn: &mut Conn,
+        row: ApplicationRow,
+    ) -> AppResult<Application> {
+        let events = store::events(conn, row.id).await?;
+        let cal = self.calendar();
+        let (process, state) = replay(
+            &cal,
+            &self.clock_params(),
+            date(&row.received_on)?,
+            &process_events(&events),
+        )?;
+        let due = state.reply_due_on(today());
+        Ok(Application {
+            status: process.status,
+            outcome: process.outcome,
+            urgency: urgency(&cal, today(), due),
+            clock: state,
+            row,
+        })
+    }
+
+    /// Staff read an application of a body they work for.
+    pub async fn application(&self, actor: &Actor, id: i64) -> AppResult<ApplicationFile> {
+        let mut c = self.db().read().await?;
+        let row = store::by_id(&mut c, id)
+            .await?
+            .filter(|r| actor.can(Action::ViewApplications, r.body_id))
+            .ok_or(AppError::NotFound("application"))?;
+        self.application_file(&mut c, row, true).await
+    }
+
+    /// Staff read an application by its tracking number.
+    pub async fn application_by_tracking(
+        &self,
+        actor: &Actor,
+        tracking: &str,
+    ) -> AppResult<ApplicationFile> {
+        let mut c = self.db().read().await?;
+        let row = store::by_tracking(&mut c, tracking.trim())
+            .await?
+            .filter(|r| actor.can(Action::ViewApplications, r.body_id))
+            .ok_or(AppError::NotFound("application"))?;
+        self.application_file(&mut c, row, true).await
+    }
+
+    /// The applicant reads their own application with the tracking number and secret code.
+    /// A wrong code and an unknown number give the same answer.
+    pub async fn application_for_applicant(
+        &self,
+        tracking: &str,
+        secret: &str,
+    ) -> AppResult<ApplicationFile> {
+        let mut c = self.db().read().await?;
+        let given = crate::auth::sha256_hex(&intake::normalise_secret(secret));
+        let row = store::by_tracking(&mut c, tracking.trim().to_ascii_uppercase().as_str())
+            .await?
+            .filter(|r| crate::auth::same_secret(&r.secret_hash, &given))
+            .ok_or(AppError::NotFound("application"))?;
+        self.application_file(&mut c, row, false).await
+    }
+
+    async fn application_file(
+        &self,
+        c: &mut Conn,
+        row: ApplicationRow,
+        staff: bool,
+    ) -> AppResult<ApplicationFile> {
+        let id = row.id;
+        let application = self.load_application(c, row).await?;
+        let mut events = store::events(c, id).await?;
+        if !staff {
+            events.retain(|e| e.public != 0);
+        }
+        Ok(ApplicationFile {
+            application,
+            events,
+            letters: store::letters(c, id).await?,
+            cases: store::cases(c, id).await?,
+        })
+    }
+
+    /// One letter of an application, for staff of its body or the applicant with the code.
+    pub async fn application_letter(
+        &self,
+        file: &ApplicationFile,
+        letter_id: i64,
+    ) -> AppResult<store::LetterRow> {
+        file.letters
+            .iter()
+            .find(|l| l.id == letter_id)
+            .cloned()
+            .ok_or(AppError::NotFound("letter"))
+    }
+
+    /// The queue (办理台账): open applications of the actor's bodies (every body for the city
+    /// office), most urgent first.
+    pub async fn application_queue(
+        &self,
+        actor: &Actor,
+        limit: i64,
+        offset: i64,
+    ) -> AppResult<(Vec<Application>, i64)> {
+        let bodies = actor.bodies_with(Action::ViewApplications);
+        let everywhere = actor.can_everywhere(Action::ViewApplications);
+        if bodies.is_empty() && !everywhere {
+            return Err(AppError::Forbidden);
+        }
+        let scope = if everywhere { vec![] } else { bodies };
+        let mut c = self.db().read().await?;
+        let (rows, total) = store::queue(&mut c, &scope, &OPEN_STATUSES, limit, offset).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            out.push(self.load_application(&mut c, row).await?);
+        }
+        // The stored due date is a snapshot; order by today's urgency.
+        out.sort_by_key(|a| match a.urgency {
+            Urgency::Overdue { working_days } => (0, -working_days),
+            Urgency::DueSoon { working_days_left } => (1, working_days_left),
+            Urgency::OnTrack { working_days_left } => (2, working_days_left),
+            Urgency::Paused => (3, 0),
+        });
+        Ok((out, total))
+    }
+}
+
+impl App {
+    /// Recomputes the stored deadline of every open application with `cal` (after a calendar
+    /// change), auditing each change; returns how many changed.
+    pub(crate) async fn recompute_deadlines(
+        &self,
+        conn: &mut Conn,
+        cal: &WorkCalendar,
+        actor: &str,
+        origin: &crate::Origin,
+        now: i64,
+    ) -> AppResult<usize> {
+        let mut changed = 0;
+        for id in store::ids_in(conn, &OPEN_STATUSES).await? {
+            let Some(row) = store::by_id(conn, id).await? else {
+                continue;
+            };
+            let events = store::events(conn, id).await?;
+            let (_, state) = replay(
+                cal,
+                &self.clock_params(),
+                date(&row.received_on)?,
+                &process_events(&events),
+            )?;
+            let due = state.reply_due_on(today()).map(|d| d.to_string());
+            if due == row.reply_due_on {
+                continue;
+            }
+            let mut s = store::ApplicationState::from(&row);
+            s.reply_due_on = due.clone();
+            store::update_state(conn, id, &s, now).await?;
+            gongkai_store::audit::append(
+                conn,
+                &gongkai_store::audit::NewAudit {
+                    at_ms: now,
+                    actor,
+                    ip: &origin.ip,
+                    action: "application.deadline_recomputed",
+                    entity: "application",
+                    entity_id: &id.to_string(),
+                    before: &serde_json::json!({"reply_due_on": row.reply_due_on}).to_string(),
+                    after: &serde_json::json!({"reply_due_on": due}).to_string(),
+                },
+            )
+            .await?;
+            changed += 1;
+        }
+        Ok(changed)
+    }
+}

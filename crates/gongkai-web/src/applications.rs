@@ -1,0 +1,1036 @@
+//! Disclosure on application over HTTP: the public form and status page on the portal, and the
+//! officers' queue, registration, handling steps, letters and annual figures in the console.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum_extra::extract::{CookieJar, Form};
+use chrono::NaiveDate;
+use gongkai_app::AppError;
+use gongkai_app::applications::{Application, ApplicationFile, ApplicationInput, StaffAction};
+use gongkai_app::auth::SessionActor;
+use gongkai_app::domain::application::{
+    Channel, DeliveryForm, OutcomeGroup, ReplyOutcome, RequesterType, ReviewKind, ReviewResult,
+};
+use gongkai_app::domain::role::Action;
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::error::PageError;
+use crate::session::{ANON_CSRF_COOKIE, ClientOrigin, MaybeStaff, Staff, anon_csrf, check_csrf};
+use crate::views::Chrome;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/apply", get(apply_form).post(apply))
+        .route("/track", get(track_form).post(track))
+        .route("/track/letter.docx", post(track_letter_docx))
+        .route("/console/applications", get(queue))
+        .route(
+            "/console/applications/new",
+            get(register_form).post(register),
+        )
+        .route("/console/applications/report", get(report))
+        .route("/console/applications/{id}", get(detail))
+        .route("/console/applications/{id}/act", post(act))
+        .route(
+            "/console/applications/{id}/letters/{letter}",
+            get(letter_page),
+        )
+        .route(
+            "/console/applications/{id}/letters/{letter}/docx",
+            get(letter_docx),
+        )
+}
+
+fn public_chrome(state: &AppState, staff: &MaybeStaff) -> Chrome {
+    crate::portal::chrome(state, staff)
+}
+
+fn staff_chrome(state: &AppState, s: &SessionActor) -> Chrome {
+    Chrome {
+        site_name: state.site.name.clone(),
+        staff_name: Some(s.display_name.clone()),
+        csrf: s.csrf.clone(),
+    }
+}
+
+type Choice = (&'static str, &'static str, bool);
+
+fn choices<T: Copy + PartialEq>(
+    all: &[T],
+    current: Option<T>,
+    code: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+) -> Vec<Choice> {
+    all.iter()
+        .map(|v| (code(*v), label(*v), Some(*v) == current))
+        .collect()
+}
+
+fn too_many() -> Response {
+    (
+        StatusCode::TOO_MANY_REQUESTS,
+        crate::views::ErrorPage::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "提交过于频繁，请稍后再试".into(),
+        ),
+    )
+        .into_response()
+}
+
+// ---- the public form ----
+
+#[derive(Template, WebTemplate)]
+#[template(path = "apply.html")]
+struct ApplyPage {
+    chrome: Chrome,
+    csrf: String,
+    input: ApplicationInput,
+    bodies: Vec<(String, String, bool)>,
+    requester_types: Vec<Choice>,
+    deliveries: Vec<Choice>,
+    errors: HashMap<&'static str, String>,
+}
+
+impl ApplyPage {
+    fn error(&self, field: &str) -> String {
+        self.errors.get(field).cloned().unwrap_or_default()
+    }
+}
+
+async fn apply_page(
+    state: &AppState,
+    staff: &MaybeStaff,
+    csrf: String,
+    input: ApplicationInput,
+    errors: HashMap<&'static str, String>,
+) -> Result<ApplyPage, PageError> {
+    let bodies = state
+        .app
+        .bodies()
+        .await?
+        .into_iter()
+        .map(|b| {
+            let sel = b.code == input.body_code;
+            (b.code, b.name, sel)
+        })
+        .collect();
+    Ok(ApplyPage {
+        chrome: public_chrome(state, staff),
+        csrf,
+        requester_types: choices(
+            &RequesterType::ALL,
+            RequesterType::parse(&input.requester_type),
+            RequesterType::as_str,
+            RequesterType::label_zh,
+        ),
+        deliveries: choices(
+            &DeliveryForm::ALL,
+            DeliveryForm::parse(&input.delivery),
+            DeliveryForm::as_str,
+            DeliveryForm::label_zh,
+        ),
+        input,
+        bodies,
+        errors,
+    })
+}
+
+#[derive(Deserialize, Default)]
+struct BodyQuery {
+    body: Option<String>,
+}
+
+async fn apply_form(
+    State(state): State<AppState>,
+    staff: MaybeStaff,
+    jar: CookieJar,
+    Query(q): Query<BodyQuery>,
+) -> Response {
+    let (jar, csrf) = anon_csrf(jar, state.site.secure_cookies);
+    let input = ApplicationInput {
+        body_code: q.body.unwrap_or_default(),
+        ..ApplicationInput::default()
+    };
+    match apply_page(&state, &staff, csrf, input, HashMap::new()).await {
+        Ok(p) => (jar, p).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ApplyForm {
+    csrf: String,
+    #[serde(flatten)]
+    input: ApplicationInputForm,
+}
+
+/// The form fields (all text; the application layer validates).
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+struct ApplicationInputForm {
+    requester_type: String,
+    name: String,
+    id_document: String,
+    org_code: String,
+    contact_person: String,
+    phone: String,
+    email: String,
+    address: String,
+    description: String,
+    purpose: String,
+    delivery: String,
+    body_code: String,
+    received_on: String,
+    channel: String,
+}
+
+impl From<ApplicationInputForm> for ApplicationInput {
+    fn from(f: ApplicationInputForm) -> Self {
+        ApplicationInput {
+            requester_type: f.requester_type,
+            name: f.name,
+            id_document: f.id_document,
+            org_code: f.org_code,
+            contact_person: f.contact_person,
+            contact: String::new(),
+            phone: f.phone,
+            email: f.email,
+            address: f.address,
+            description: f.description,
+            purpose: f.purpose,
+            delivery: f.delivery,
+            body_code: f.body_code,
+            received_on: Some(f.received_on).filter(|s| !s.is_empty()),
+            channel: Some(f.channel).filter(|s| !s.is_empty()),
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "apply_done.html")]
+struct ApplyDonePage {
+    chrome: Chrome,
+    tracking: String,
+    secret: String,
+    due: String,
+}
+
+fn field_errors(e: &AppError) -> Option<HashMap<&'static str, String>> {
+    match e {
+        AppError::Validation(fs) => {
+            Some(fs.iter().map(|f| (f.field, f.message_zh.clone())).collect())
+        }
+        _ => None,
+    }
+}
+
+async fn apply(
+    State(state): State<AppState>,
+    staff: MaybeStaff,
+    ClientOrigin(origin): ClientOrigin,
+    jar: CookieJar,
+    Form(f): Form<ApplyForm>,
+) -> Response {
+    let expected = jar
+        .get(ANON_CSRF_COOKIE)
+        .map(|c| c.value().to_owned())
+        .unwrap_or_default();
+    if let Err(r) = check_csrf(&expected, &f.csrf) {
+        return r.into_response();
+    }
+    if !state.public_limit.allow(&origin.ip) {
+        return too_many();
+    }
+    let mut input: ApplicationInput = f.input.into();
+    input.received_on = None;
+    input.channel = None;
+    match state
+        .app
+        .submit_application(None, &origin, input.clone())
+        .await
+    {
+        Ok(receipt) => ApplyDonePage {
+            chrome: public_chrome(&state, &staff),
+            tracking: receipt.tracking_number,
+            secret: receipt.secret_code,
+            due: receipt
+                .reply_due_on
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+        }
+        .into_response(),
+        Err(e) => match field_errors(&e) {
+            Some(errors) => match apply_page(&state, &staff, expected, input, errors).await {
+                Ok(p) => (StatusCode::UNPROCESSABLE_ENTITY, p).into_response(),
+                Err(e) => e.into_response(),
+            },
+            None => PageError(e).into_response(),
+        },
+    }
+}
+
+// ---- the applicant's status page ----
+
+#[derive(Template, WebTemplate)]
+#[template(path = "track.html")]
+struct TrackPage {
+    chrome: Chrome,
+    csrf: String,
+    tracking: String,
+    error: Option<String>,
+    file: Option<FileView>,
+}
+
+/// What the status page and the console show of one application.
+struct FileView {
+    tracking: String,
+    code: String,
+    status: String,
+    received_on: String,
+    body_name: String,
+    due: String,
+    urgency: String,
+    urgency_class: &'static str,
+    outcome: String,
+    /// (date, label, note)
+    events: Vec<(String, String, String)>,
+    /// (id, title, issued, body paragraphs)
+    letters: Vec<(i64, String, String, Vec<String>)>,
+}
+
+fn event_label(kind: &str) -> String {
+    match kind {
+        "received" => "收到申请".to_owned(),
+        "record_case" => "记录复议/诉讼".to_owned(),
+        k => gongkai_app::domain::application::process::event_label_zh(static_kind(k)).to_owned(),
+    }
+}
+
+/// Maps a stored kind to the static name the domain labels (unknown kinds keep a generic label).
+fn static_kind(kind: &str) -> &'static str {
+    const KINDS: [&str; 17] = [
+        "request_supplement",
+        "receive_supplement",
+        "supplement_overdue",
+        "assign",
+        "accept",
+        "consult_third_party",
+        "consult_bodies",
+        "end_consultation",
+        "send_fee_notice",
+        "pay_fee",
+        "fee_overdue",
+        "extend",
+        "submit_draft",
+        "approve",
+        "reject",
+        "withdraw",
+        "archive",
+    ];
+    KINDS
+        .iter()
+        .find(|k| **k == kind)
+        .copied()
+        .unwrap_or("其他")
+}
+
+fn urgency_class(a: &Application) -> &'static str {
+    a.urgency.as_str()
+}
+
+fn view(file: &ApplicationFile, body_name: String, code: String) -> FileView {
+    let a = &file.application;
+    FileView {
+        tracking: a.row.tracking_number.clone(),
+        code,
+        status: a.status.label_zh().to_owned(),
+        received_on: a.row.received_on.clone(),
+        body_name,
+        due: a
+            .clock
+            .reply_due_on(gongkai_app::today())
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| "暂停计时".into()),
+        urgency: a.urgency.message_zh(),
+        urgency_class: urgency_class(a),
+        outcome: a
+            .outcome
+            .map(|o| format!("{}：{}", o.group_zh(), o.label_zh()))
+            .unwrap_or_default(),
+        events: file
+            .events
+            .iter()
+            .map(|e| (e.on_date.clone(), event_label(&e.kind), e.note.clone()))
+            .collect(),
+        letters: file
+            .letters
+            .iter()
+            .map(|l| {
+                (
+                    l.id,
+                    l.title.clone(),
+                    l.issued_on.clone(),
+                    crate::views::paragraphs(&l.body),
+                )
+            })
+            .collect(),
+    }
+}
+
+async fn track_form(State(state): State<AppState>, staff: MaybeStaff, jar: CookieJar) -> Response {
+    let (jar, csrf) = anon_csrf(jar, state.site.secure_cookies);
+    let page = TrackPage {
+        chrome: public_chrome(&state, &staff),
+        csrf,
+        tracking: String::new(),
+        error: None,
+        file: None,
+    };
+    (jar, page).into_response()
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct TrackForm {
+    csrf: String,
+    tracking: String,
+    code: String,
+    letter: Option<i64>,
+}
+
+async fn track(
+    State(state): State<AppState>,
+    staff: MaybeStaff,
+    ClientOrigin(origin): ClientOrigin,
+    jar: CookieJar,
+    Form(f): Form<TrackForm>,
+) -> Response {
+    let expected = jar
+        .get(ANON_CSRF_COOKIE)
+        .map(|c| c.value().to_owned())
+        .unwrap_or_default();
+    if let Err(r) = check_csrf(&expected, &f.csrf) {
+        return r.into_response();
+    }
+    if !state.public_limit.allow(&origin.ip) {
+        return too_many();
+    }
+    let mut page = TrackPage {
+        chrome: public_chrome(&state, &staff),
+        csrf: expected,
+        tracking: f.tracking.clone(),
+        error: None,
+        file: None,
+    };
+    match state
+        .app
+        .application_for_applicant(&f.tracking, &f.code)
+        .await
+    {
+        Ok(file) => {
+            let body = state
+                .app
+                .body(file.application.row.body_id)
+                .await
+                .map(|b| b.name)
+                .unwrap_or_default();
+            page.file = Some(view(&file, body, f.code.clone()));
+            page.into_response()
+        }
+        Err(AppError::NotFound(_)) => {
+            page.error = Some("申请编号或查询码不正确，请核对后重试".into());
+            (StatusCode::NOT_FOUND, page).into_response()
+        }
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
+fn docx_response(title: &str, body: &str) -> Response {
+    match gongkai_app::applications::letters::to_docx(title, body) {
+        Ok(bytes) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+                        .to_owned(),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!(
+                        "attachment; filename=\"letter.docx\"; filename*=UTF-8''{}.docx",
+                        crate::portal::encode(title)
+                    ),
+                ),
+                (header::CACHE_CONTROL, "private, no-store".to_owned()),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
+async fn track_letter_docx(
+    State(state): State<AppState>,
+    ClientOrigin(origin): ClientOrigin,
+    jar: CookieJar,
+    Form(f): Form<TrackForm>,
+) -> Response {
+    let expected = jar
+        .get(ANON_CSRF_COOKIE)
+        .map(|c| c.value().to_owned())
+        .unwrap_or_default();
+    if let Err(r) = check_csrf(&expected, &f.csrf) {
+        return r.into_response();
+    }
+    if !state.public_limit.allow(&origin.ip) {
+        return too_many();
+    }
+    let letter = match state
+        .app
+        .application_for_applicant(&f.tracking, &f.code)
+        .await
+    {
+        Ok(file) => {
+            state
+                .app
+                .application_letter(&file, f.letter.unwrap_or_default())
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match letter {
+        Ok(l) => docx_response(&l.title, &l.body),
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
+// ---- console ----
+
+/// One line of the queue.
+struct QueueLine {
+    id: i64,
+    tracking: String,
+    name: String,
+    body: String,
+    status: String,
+    received: String,
+    due: String,
+    urgency: String,
+    class: &'static str,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "console/applications.html")]
+struct QueuePage {
+    chrome: Chrome,
+    rows: Vec<QueueLine>,
+    total: i64,
+    overdue: usize,
+    due_soon: usize,
+    can_register: bool,
+}
+
+async fn queue(State(state): State<AppState>, Staff(s): Staff) -> Result<QueuePage, PageError> {
+    let (apps, total) = state.app.application_queue(&s.actor, 500, 0).await?;
+    let bodies = crate::views::body_map(state.app.bodies().await?);
+    let overdue = apps
+        .iter()
+        .filter(|a| a.urgency.as_str() == "overdue")
+        .count();
+    let due_soon = apps
+        .iter()
+        .filter(|a| a.urgency.as_str() == "due_soon")
+        .count();
+    let rows = apps
+        .iter()
+        .map(|a| QueueLine {
+            id: a.row.id,
+            tracking: a.row.tracking_number.clone(),
+            name: a.row.name.clone(),
+            body: bodies
+                .get(&a.row.body_id)
+                .map(|b| b.name.clone())
+                .unwrap_or_default(),
+            status: a.status.label_zh().to_owned(),
+            received: a.row.received_on.clone(),
+            due: a
+                .clock
+                .reply_due_on(gongkai_app::today())
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            urgency: a.urgency.message_zh(),
+            class: urgency_class(a),
+        })
+        .collect();
+    Ok(QueuePage {
+        chrome: staff_chrome(&state, &s),
+        rows,
+        total,
+        overdue,
+        due_soon,
+        can_register: !s.actor.bodies_with(Action::HandleApplication).is_empty()
+            || s.actor.is_city_office(),
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "console/application_new.html")]
+struct RegisterPage {
+    chrome: Chrome,
+    input: ApplicationInput,
+    bodies: Vec<(String, String, bool)>,
+    requester_types: Vec<Choice>,
+    deliveries: Vec<Choice>,
+    channels: Vec<Choice>,
+    errors: HashMap<&'static str, String>,
+}
+
+impl RegisterPage {
+    fn error(&self, field: &str) -> String {
+        self.errors.get(field).cloned().unwrap_or_default()
+    }
+}
+
+async fn register_page(
+    state: &AppState,
+    s: &SessionActor,
+    input: ApplicationInput,
+    errors: HashMap<&'static str, String>,
+) -> Result<RegisterPage, PageError> {
+    let allowed = s.actor.bodies_with(Action::HandleApplication);
+    let bodies = state
+        .app
+        .bodies()
+        .await?
+        .into_iter()
+        .filter(|b| s.actor.is_city_office() || allowed.contains(&b.id))
+        .map(|b| {
+            let sel = b.code == input.body_code;
+            (b.code, b.name, sel)
+        })
+        .collect();
+    Ok(RegisterPage {
+        chrome: staff_chrome(state, s),
+        requester_types: choices(
+            &RequesterType::ALL,
+            RequesterType::parse(&input.requester_type),
+            RequesterType::as_str,
+            RequesterType::label_zh,
+        ),
+        deliveries: choices(
+            &DeliveryForm::ALL,
+            DeliveryForm::parse(&input.delivery),
+            DeliveryForm::as_str,
+            DeliveryForm::label_zh,
+        ),
+        channels: choices(
+            &Channel::ALL,
+            input.channel.as_deref().and_then(Channel::parse),
+            Channel::as_str,
+            Channel::label_zh,
+        ),
+        input,
+        bodies,
+        errors,
+    })
+}
+
+async fn register_form(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+) -> Result<RegisterPage, PageError> {
+    register_page(&state, &s, ApplicationInput::default(), HashMap::new()).await
+}
+
+async fn register(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    ClientOrigin(origin): ClientOrigin,
+    Form(f): Form<ApplyForm>,
+) -> Response {
+    if let Err(r) = check_csrf(&s.csrf, &f.csrf) {
+        return r.into_response();
+    }
+    let input: ApplicationInput = f.input.into();
+    match state
+        .app
+        .submit_application(Some(&s.actor), &origin, input.clone())
+        .await
+    {
+        Ok(receipt) => Redirect::to(&format!(
+            "/console/applications/{}?code={}",
+            receipt.id, receipt.secret_code
+        ))
+        .into_response(),
+        Err(e) => match field_errors(&e) {
+            Some(errors) => match register_page(&state, &s, input, errors).await {
+                Ok(p) => (StatusCode::UNPROCESSABLE_ENTITY, p).into_response(),
+                Err(e) => e.into_response(),
+            },
+            None => PageError(e).into_response(),
+        },
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "console/application.html")]
+struct DetailPage {
+    chrome: Chrome,
+    id: i64,
+    file: FileView,
+    /// The applicant's details (staff only).
+    applicant: Vec<(&'static str, String)>,
+    description: String,
+    reply_text: String,
+    status_code: &'static str,
+    can_handle: bool,
+    can_approve: bool,
+    outcomes: Vec<(&'static str, Vec<(&'static str, &'static str)>)>,
+    case_kinds: Vec<(&'static str, &'static str)>,
+    case_results: Vec<(&'static str, &'static str)>,
+    new_code: Option<String>,
+    message: Option<String>,
+    error: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct DetailQuery {
+    code: Option<String>,
+    done: Option<String>,
+}
+
+async fn detail_page(
+    state: &AppState,
+    s: &SessionActor,
+    id: i64,
+    new_code: Option<String>,
+    message: Option<String>,
+    error: Option<String>,
+) -> Result<DetailPage, PageError> {
+    let file = state.app.application(&s.actor, id).await?;
+    let row = &file.application.row;
+    let body = state.app.body(row.body_id).await?;
+    let requester = RequesterType::parse(&row.requester_type).map_or("", RequesterType::label_zh);
+    let applicant = vec![
+        ("申请人", row.name.clone()),
+        ("申请人类型", requester.to_owned()),
+        ("证件号码", row.id_document.clone()),
+        ("统一社会信用代码", row.org_code.clone()),
+        ("联系人", row.contact_person.clone()),
+        ("联系电话", row.phone.clone()),
+        ("电子邮箱", row.email.clone()),
+        ("通信地址", row.address.clone()),
+        (
+            "获取方式",
+            DeliveryForm::parse(&row.delivery)
+                .map_or("", DeliveryForm::label_zh)
+                .to_owned(),
+        ),
+        (
+            "提交方式",
+            Channel::parse(&row.channel)
+                .map_or("", Channel::label_zh)
+                .to_owned(),
+        ),
+    ]
+    .into_iter()
+    .filter(|(_, v)| !v.is_empty())
+    .collect();
+    let outcomes = [
+        OutcomeGroup::Disclosed,
+        OutcomeGroup::PartlyDisclosed,
+        OutcomeGroup::Refused,
+        OutcomeGroup::Unavailable,
+        OutcomeGroup::NotProcessed,
+        OutcomeGroup::Other,
+    ]
+    .into_iter()
+    .map(|g| {
+        let options = g
+            .outcomes()
+            .filter(|o| !o.is_automatic())
+            .map(|o| (o.code(), o.label_zh()))
+            .collect::<Vec<_>>();
+        (g.numbered_zh(), options)
+    })
+    .filter(|(_, o)| !o.is_empty())
+    .collect();
+    Ok(DetailPage {
+        chrome: staff_chrome(state, s),
+        id,
+        status_code: file.application.status.as_str(),
+        description: row.description.clone(),
+        reply_text: row.reply_text.clone(),
+        can_handle: s.actor.can(Action::HandleApplication, row.body_id),
+        can_approve: s.actor.can(Action::ApproveApplication, row.body_id),
+        applicant,
+        outcomes,
+        case_kinds: ReviewKind::ALL
+            .iter()
+            .map(|k| (k.as_str(), k.label_zh()))
+            .collect(),
+        case_results: ReviewResult::ALL
+            .iter()
+            .map(|k| (k.as_str(), k.label_zh()))
+            .collect(),
+        file: view(&file, body.name, String::new()),
+        new_code,
+        message,
+        error,
+    })
+}
+
+async fn detail(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    Path(id): Path<i64>,
+    Query(q): Query<DetailQuery>,
+) -> Result<DetailPage, PageError> {
+    let message = q.done.map(|_| "已办理".to_owned());
+    detail_page(&state, &s, id, q.code, message, None).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ActForm {
+    csrf: String,
+    step: String,
+    note: String,
+    on: String,
+    body_code: String,
+    officer: String,
+    outcome: String,
+    pages: String,
+    kind: String,
+    result: String,
+    filed_on: String,
+    decided_on: String,
+}
+
+fn parse_day(s: &str, field: &'static str) -> Result<Option<NaiveDate>, AppError> {
+    match s.trim() {
+        "" => Ok(None),
+        t => NaiveDate::parse_from_str(t, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| AppError::field(field, "日期格式应为 YYYY-MM-DD")),
+    }
+}
+
+/// The step a console form asks for.
+fn staff_action(f: &ActForm) -> Result<StaffAction, AppError> {
+    let on = parse_day(&f.on, "on")?;
+    Ok(match f.step.as_str() {
+        "request_supplement" => StaffAction::RequestSupplement {
+            items: f.note.clone(),
+        },
+        "receive_supplement" => StaffAction::ReceiveSupplement { on },
+        "supplement_overdue" => StaffAction::SupplementOverdue,
+        "assign" => StaffAction::Assign {
+            body_code: f.body_code.clone(),
+            officer_login: Some(f.officer.clone()),
+        },
+        "accept" => StaffAction::Accept,
+        "consult_third_party" => StaffAction::ConsultThirdParty {
+            party: f.note.clone(),
+            on,
+        },
+        "consult_bodies" => StaffAction::ConsultBodies {
+            bodies: f.note.clone(),
+            on,
+        },
+        "end_consultation" => StaffAction::EndConsultation {
+            on,
+            note: f.note.clone(),
+        },
+        "send_fee_notice" => StaffAction::SendFeeNotice {
+            pages: match f.pages.trim() {
+                "" => None,
+                p => Some(
+                    p.parse()
+                        .map_err(|_| AppError::field("pages", "页数应为整数"))?,
+                ),
+            },
+        },
+        "pay_fee" => StaffAction::PayFee { on },
+        "fee_overdue" => StaffAction::FeeOverdue,
+        "extend" => StaffAction::Extend {
+            reason: f.note.clone(),
+        },
+        "submit_draft" => StaffAction::SubmitDraft {
+            outcome: ReplyOutcome::parse(&f.outcome)
+                .ok_or_else(|| AppError::field("outcome", "请选择处理结果"))?,
+            reply_text: f.note.clone(),
+        },
+        "approve" => StaffAction::Approve,
+        "reject" => StaffAction::Reject {
+            note: f.note.clone(),
+        },
+        "withdraw" => StaffAction::Withdraw {
+            note: f.note.clone(),
+        },
+        "archive" => StaffAction::Archive,
+        "record_case" => StaffAction::RecordCase {
+            kind: ReviewKind::parse(&f.kind)
+                .ok_or_else(|| AppError::field("kind", "请选择复议或诉讼类型"))?,
+            result: ReviewResult::parse(&f.result)
+                .ok_or_else(|| AppError::field("result", "请选择结果"))?,
+            filed_on: parse_day(&f.filed_on, "filed_on")?
+                .ok_or_else(|| AppError::field("filed_on", "请填写提起日期"))?,
+            decided_on: parse_day(&f.decided_on, "decided_on")?,
+            note: f.note.clone(),
+        },
+        _ => return Err(AppError::field("step", "未知的办理操作")),
+    })
+}
+
+async fn act(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    ClientOrigin(origin): ClientOrigin,
+    Path(id): Path<i64>,
+    Form(f): Form<ActForm>,
+) -> Response {
+    if let Err(r) = check_csrf(&s.csrf, &f.csrf) {
+        return r.into_response();
+    }
+    let result = match staff_action(&f) {
+        Ok(action) => {
+            state
+                .app
+                .act_on_application(&s.actor, &origin, id, action)
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Redirect::to(&format!("/console/applications/{id}?done=1")).into_response(),
+        Err(e @ (AppError::Validation(_) | AppError::InvalidState(_) | AppError::Conflict(_))) => {
+            let (status, _, mut msg) = crate::error::classify(&e);
+            if let AppError::Validation(fs) = &e {
+                msg = fs
+                    .iter()
+                    .map(|f| f.message_zh.clone())
+                    .collect::<Vec<_>>()
+                    .join("；");
+            }
+            match detail_page(&state, &s, id, None, None, Some(msg)).await {
+                Ok(p) => (status, p).into_response(),
+                Err(e) => e.into_response(),
+            }
+        }
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "console/letter.html")]
+struct LetterPage {
+    chrome: Chrome,
+    id: i64,
+    letter_id: i64,
+    title: String,
+    paragraphs: Vec<String>,
+}
+
+async fn letter_page(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    Path((id, letter)): Path<(i64, i64)>,
+) -> Result<LetterPage, PageError> {
+    let file = state.app.application(&s.actor, id).await?;
+    let l = state.app.application_letter(&file, letter).await?;
+    Ok(LetterPage {
+        chrome: staff_chrome(&state, &s),
+        id,
+        letter_id: l.id,
+        title: l.title,
+        paragraphs: crate::views::paragraphs(&l.body),
+    })
+}
+
+async fn letter_docx(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    Path((id, letter)): Path<(i64, i64)>,
+) -> Result<Response, PageError> {
+    let file = state.app.application(&s.actor, id).await?;
+    let l = state.app.application_letter(&file, letter).await?;
+    Ok(docx_response(&l.title, &l.body))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "console/application_report.html")]
+struct ReportPage {
+    chrome: Chrome,
+    bodies: Vec<(String, String, bool)>,
+    year: i32,
+    figures: Option<gongkai_app::applications::AnnualFigures>,
+    rows: Vec<(String, Vec<i64>)>,
+    headings4: Vec<(&'static str, &'static str)>,
+    row4: Vec<i64>,
+}
+
+#[derive(Deserialize, Default)]
+struct ReportQuery {
+    body: Option<String>,
+    year: Option<i32>,
+}
+
+async fn report(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    Query(q): Query<ReportQuery>,
+) -> Result<ReportPage, PageError> {
+    let year = q
+        .year
+        .unwrap_or_else(|| chrono::Datelike::year(&gongkai_app::today()));
+    let allowed = s.actor.bodies_with(Action::ViewApplications);
+    let bodies: Vec<(String, String, bool)> = state
+        .app
+        .bodies()
+        .await?
+        .into_iter()
+        .filter(|b| s.actor.is_city_office() || allowed.contains(&b.id))
+        .map(|b| {
+            let sel = q.body.as_deref() == Some(b.code.as_str());
+            (b.code, b.name, sel)
+        })
+        .collect();
+    let figures = match q.body.as_deref().filter(|b| !b.is_empty()) {
+        Some(code) => Some(state.app.annual_figures(&s.actor, code, year).await?),
+        None => None,
+    };
+    let rows = figures
+        .as_ref()
+        .map(|f| {
+            f.table3
+                .rows()
+                .into_iter()
+                .map(|(l, v)| (l, v.to_vec()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let row4 = figures
+        .as_ref()
+        .map(|f| f.table4.row().to_vec())
+        .unwrap_or_default();
+    Ok(ReportPage {
+        chrome: staff_chrome(&state, &s),
+        bodies,
+        year,
+        figures,
+        rows,
+        headings4: gongkai_app::domain::application::Table4::headings().to_vec(),
+        row4,
+    })
+}

@@ -1,0 +1,819 @@
+//! Disclosure on application through HTTP: intake, the legal clock, every path through the
+//! process, every outcome, authorisation, bad input, letters and the annual figures.
+
+use gongkai_app::domain::application::ReplyOutcome;
+use gongkai_app::domain::role::Role;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::db_tests;
+use crate::helpers::{A, B, TestApp};
+
+db_tests!(
+    public_applies_and_follows_with_code,
+    staff_registers_with_legal_receipt_date,
+    whole_process_with_consultation_extension_and_review,
+    every_outcome_gets_its_letter,
+    supplement_restarts_clock_and_overdue_closes,
+    application_authorisation,
+    bad_applications_are_refused_clearly,
+    annual_figures_match_hand_count,
+    calendar_change_recomputes_deadlines,
+);
+
+fn application(body: &str) -> Value {
+    json!({
+        "requester_type": "自然人",
+        "name": "张三",
+        "id_document": "330902198001010011",
+        "contact": "13800000000",
+        "description": "2025年海州市城乡居民最低生活保障资金发放明细",
+        "delivery": "email",
+        "body_code": body,
+    })
+}
+
+/// Submits an application as the public; returns (tracking, code).
+async fn apply(t: &TestApp, body: &str) -> (String, String) {
+    let (s, v) = t
+        .post("/api/v1/applications", None, application(body))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    (
+        v["tracking_number"].as_str().expect("tracking").to_owned(),
+        v["secret_code"].as_str().expect("code").to_owned(),
+    )
+}
+
+/// Registers an application as the officer of `body` with a receipt date.
+async fn register(t: &TestApp, body: &str, received_on: &str, requester: &str) -> String {
+    let mut a = application(body);
+    a["received_on"] = json!(received_on);
+    a["channel"] = json!("post");
+    a["requester_type"] = json!(requester);
+    if requester != "自然人" {
+        a["org_code"] = json!("91330900MA2A00000X");
+    }
+    let (s, v) = t
+        .post(
+            "/api/v1/applications",
+            Some(&t.token(Role::Officer, body)),
+            a,
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    v["tracking_number"].as_str().expect("tracking").to_owned()
+}
+
+async fn step(
+    t: &TestApp,
+    tracking: &str,
+    role: Role,
+    body: &str,
+    action: Value,
+) -> (StatusCode, Value) {
+    t.post(
+        &format!("/api/v1/applications/{tracking}/actions"),
+        Some(&t.token(role, body)),
+        action,
+    )
+    .await
+}
+
+async fn ok_step(t: &TestApp, tracking: &str, role: Role, action: Value) -> Value {
+    let (s, v) = step(t, tracking, role, A, action.clone()).await;
+    assert_eq!(s, StatusCode::OK, "{action} → {v}");
+    v
+}
+
+/// Takes a registered application of body A to a reply with `outcome`.
+async fn reply_with(t: &TestApp, tracking: &str, outcome: &str) -> Value {
+    ok_step(
+        t,
+        tracking,
+        Role::Officer,
+        json!({"action": "assign", "body_code": A, "officer": "officer_a"}),
+    )
+    .await;
+    ok_step(t, tracking, Role::Officer, json!({"action": "accept"})).await;
+    ok_step(
+        t,
+        tracking,
+        Role::Officer,
+        json!({"action": "submit_draft", "outcome": outcome, "note": "经查，答复如下。"}),
+    )
+    .await;
+    ok_step(t, tracking, Role::Reviewer, json!({"action": "approve"})).await
+}
+
+async fn public_applies_and_follows_with_code(t: TestApp) {
+    let (tracking, code) = apply(&t, A).await;
+    let year = gongkai_app::today().format("%Y").to_string();
+    assert!(tracking.starts_with(&format!("YSQ-{year}-")), "{tracking}");
+    let expect_due =
+        gongkai_app::domain::calendar::builtin().add_working_days(gongkai_app::today(), 20);
+    let (s, v) = t
+        .get(
+            &format!("/api/v1/applications/{tracking}?code={code}"),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["status"], "registered");
+    assert_eq!(v["reply_due_on"], expect_due.to_string());
+    assert_eq!(v["events"][0]["kind"], "received");
+    assert_eq!(v["letters"][0]["kind"], "acknowledgement");
+    assert_eq!(
+        v["name"],
+        Value::Null,
+        "the applicant view carries no staff-only fields"
+    );
+    // The code is typed loosely: lower case, without the dash.
+    let loose = code.replace('-', "").to_lowercase();
+    let (s, _) = t
+        .get(
+            &format!("/api/v1/applications/{tracking}?code={loose}"),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, v) = t
+        .get(
+            &format!("/api/v1/applications/{tracking}?code=WRONG-CODE"),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
+    let (s, _) = t
+        .get(&format!("/api/v1/applications/{tracking}"), None)
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    // The portal form works without an account too.
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("client");
+    let html = client
+        .get(t.url("/apply"))
+        .send()
+        .await
+        .expect("form")
+        .text()
+        .await
+        .expect("html");
+    let csrf = crate::helpers::hidden_value(&html, "csrf").expect("csrf");
+    let resp = client
+        .post(t.url("/apply"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("requester_type", "commercial"),
+            ("name", "海州某某科技有限公司"),
+            ("org_code", "91330900MA2A00000X"),
+            ("phone", "0580-2281234"),
+            ("description", "本单位所在地块的土地出让合同"),
+            ("delivery", "paper"),
+            ("body_code", A),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(resp.status(), StatusCode::OK);
+    let html = resp.text().await.expect("html");
+    let tracking2 = html
+        .split("id=\"tracking\">")
+        .nth(1)
+        .and_then(|s| s.split('<').next())
+        .expect("tracking shown")
+        .to_owned();
+    let code2 = html
+        .split("id=\"secret\">")
+        .nth(1)
+        .and_then(|s| s.split('<').next())
+        .expect("code shown")
+        .to_owned();
+    let resp = client
+        .post(t.url("/track"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("tracking", tracking2.as_str()),
+            ("code", code2.as_str()),
+        ])
+        .send()
+        .await
+        .expect("track");
+    assert_eq!(resp.status(), StatusCode::OK);
+    let html = resp.text().await.expect("html");
+    assert!(
+        html.contains("收到申请") && html.contains("政府信息公开申请登记回执"),
+        "status page shows timeline and letters"
+    );
+}
+
+async fn staff_registers_with_legal_receipt_date(t: TestApp) {
+    let tracking = register(&t, A, "2026-02-10", "自然人").await;
+    let (s, v) = t
+        .get(
+            &format!("/api/v1/applications/{tracking}"),
+            Some(&t.token(Role::Officer, A)),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(
+        v["reply_due_on"], "2026-03-16",
+        "Spring Festival and make-up Saturdays counted"
+    );
+    assert_eq!(v["channel"], "post");
+    assert_eq!(v["urgency"], "overdue");
+    assert_eq!(v["name"], "张三");
+    // A receipt date in the future is refused.
+    let mut a = application(A);
+    a["received_on"] = json!((gongkai_app::today() + chrono::Duration::days(3)).to_string());
+    let (s, v) = t
+        .post("/api/v1/applications", Some(&t.token(Role::Officer, A)), a)
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(v["error"]["fields"][0]["field"], "received_on");
+    // The queue shows it, overdue first.
+    let (_, q) = t
+        .get("/api/v1/applications", Some(&t.token(Role::Officer, A)))
+        .await;
+    assert_eq!(q[0]["tracking_number"], tracking.as_str());
+}
+
+async fn whole_process_with_consultation_extension_and_review(t: TestApp) {
+    let (tracking, code) = apply(&t, A).await;
+    let before: Value = t
+        .get(
+            &format!("/api/v1/applications/{tracking}"),
+            Some(&t.token(Role::Officer, A)),
+        )
+        .await
+        .1;
+    ok_step(
+        &t,
+        &tracking,
+        Role::Officer,
+        json!({"action": "assign", "body_code": A, "officer": "officer_a"}),
+    )
+    .await;
+    ok_step(&t, &tracking, Role::Officer, json!({"action": "accept"})).await;
+    let v = ok_step(
+        &t,
+        &tracking,
+        Role::Officer,
+        json!({"action": "consult_third_party", "note": "海州某某公司"}),
+    )
+    .await;
+    assert_eq!(v["status"], "consulting_third_party");
+    assert_eq!(v["reply_due_on"], Value::Null, "the clock stops");
+    assert_eq!(v["urgency"], "paused");
+    let v = ok_step(
+        &t,
+        &tracking,
+        Role::Officer,
+        json!({"action": "end_consultation", "note": "第三方不同意公开"}),
+    )
+    .await;
+    assert_eq!(
+        v["reply_due_on"], before["reply_due_on"],
+        "a same-day consultation excludes nothing"
+    );
+    // Only the approving role may extend, and only once.
+    let (s, _) = step(
+        &t,
+        &tracking,
+        Role::Officer,
+        A,
+        json!({"action": "extend", "note": "需要调取档案"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let v = ok_step(
+        &t,
+        &tracking,
+        Role::Reviewer,
+        json!({"action": "extend", "note": "需要调取档案"}),
+    )
+    .await;
+    assert_eq!(v["extended"], true);
+    let cal = gongkai_app::domain::calendar::builtin();
+    let due = chrono::NaiveDate::parse_from_str(
+        before["reply_due_on"].as_str().expect("due"),
+        "%Y-%m-%d",
+    )
+    .expect("date");
+    let extended_due =
+        chrono::NaiveDate::parse_from_str(v["reply_due_on"].as_str().expect("due"), "%Y-%m-%d")
+            .expect("date");
+    assert_eq!(cal.working_days_between(due, extended_due), 20);
+    let (s, v) = step(
+        &t,
+        &tracking,
+        Role::Reviewer,
+        A,
+        json!({"action": "extend", "note": "再次延期"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{v}");
+    // Draft, returned, drafted again, approved by the reviewer (not by the drafter).
+    ok_step(&t, &tracking, Role::Officer, json!({"action": "submit_draft", "outcome": "refused.third_party", "note": "该信息涉及第三方商业秘密，第三方不同意公开。"})).await;
+    let (s, _) = step(
+        &t,
+        &tracking,
+        Role::Reviewer,
+        A,
+        json!({"action": "reject"}),
+    )
+    .await;
+    assert_eq!(
+        s,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a rejection needs a note"
+    );
+    let v = ok_step(
+        &t,
+        &tracking,
+        Role::Reviewer,
+        json!({"action": "reject", "note": "请写明第三方意见"}),
+    )
+    .await;
+    assert_eq!(v["status"], "in_progress");
+    ok_step(&t, &tracking, Role::Officer, json!({"action": "submit_draft", "outcome": "refused.third_party", "note": "该信息涉及第三方商业秘密，第三方书面不同意公开。"})).await;
+    let v = ok_step(&t, &tracking, Role::Reviewer, json!({"action": "approve"})).await;
+    assert_eq!(v["status"], "replied");
+    assert_eq!(v["outcome"], "refused.third_party");
+    let reply = v["letters"]
+        .as_array()
+        .expect("letters")
+        .iter()
+        .find(|l| l["kind"] == "reply")
+        .expect("reply letter")
+        .clone();
+    let text = reply["body"].as_str().expect("body");
+    assert!(
+        text.contains("第十五条") && text.contains("行政复议") && text.contains("行政诉讼"),
+        "{text}"
+    );
+    assert!(
+        v["letters"]
+            .as_array()
+            .expect("letters")
+            .iter()
+            .any(|l| l["kind"] == "extension_notice")
+    );
+    // The applicant sees the reply, not the internal draft or rejection.
+    let (_, mine) = t
+        .get(
+            &format!("/api/v1/applications/{tracking}?code={code}"),
+            None,
+        )
+        .await;
+    let kinds: Vec<&str> = mine["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter_map(|e| e["kind"].as_str())
+        .collect();
+    assert!(
+        kinds.contains(&"approve")
+            && !kinds.contains(&"reject")
+            && !kinds.contains(&"submit_draft"),
+        "{kinds:?}"
+    );
+    // The letter downloads as a Word file from the console.
+    let console = t.console_as("officer_a").await;
+    let id = t
+        .app
+        .application_by_tracking(
+            &t.app.actor_for_login("officer_a").await.expect("actor"),
+            &tracking,
+        )
+        .await
+        .expect("file")
+        .application
+        .row
+        .id;
+    let resp = console
+        .get(t.url(&format!(
+            "/console/applications/{id}/letters/{}/docx",
+            reply["id"]
+        )))
+        .send()
+        .await
+        .expect("docx");
+    assert_eq!(resp.status(), StatusCode::OK);
+    let bytes = resp.bytes().await.expect("bytes");
+    assert!(bytes.starts_with(b"PK"), "a DOCX is a zip");
+    let v = ok_step(&t, &tracking, Role::Officer, json!({"action": "archive"})).await;
+    assert_eq!(v["status"], "archived");
+    // Reconsideration recorded against it.
+    ok_step(&t, &tracking, Role::Officer, json!({"action": "record_case", "kind": "reconsideration", "result": "upheld", "filed_on": gongkai_app::today().to_string(), "decided_on": gongkai_app::today().to_string()})).await;
+}
+
+async fn every_outcome_gets_its_letter(t: TestApp) {
+    for outcome in ReplyOutcome::ALL.into_iter().filter(|o| !o.is_automatic()) {
+        let tracking = register(&t, A, &gongkai_app::today().to_string(), "自然人").await;
+        if outcome.requires_supplement() {
+            ok_step(
+                &t,
+                &tracking,
+                Role::Officer,
+                json!({"action": "request_supplement", "note": "请说明所需信息的文号"}),
+            )
+            .await;
+            ok_step(
+                &t,
+                &tracking,
+                Role::Officer,
+                json!({"action": "receive_supplement"}),
+            )
+            .await;
+        }
+        let v = reply_with(&t, &tracking, outcome.code()).await;
+        assert_eq!(v["outcome"], outcome.code());
+        let reply = v["letters"]
+            .as_array()
+            .expect("letters")
+            .iter()
+            .find(|l| l["kind"] == "reply")
+            .expect("reply")
+            .clone();
+        let text = reply["body"].as_str().expect("text");
+        assert!(
+            text.contains(outcome.label_zh())
+                || matches!(
+                    outcome,
+                    ReplyOutcome::Disclosed | ReplyOutcome::PartlyDisclosed
+                ),
+            "{outcome:?}: {text}"
+        );
+        assert_eq!(
+            text.contains("行政复议"),
+            outcome.is_refusal(),
+            "{outcome:?} remedies"
+        );
+    }
+    // The automatic outcomes cannot be chosen by hand.
+    let tracking = register(&t, A, &gongkai_app::today().to_string(), "自然人").await;
+    ok_step(
+        &t,
+        &tracking,
+        Role::Officer,
+        json!({"action": "assign", "body_code": A}),
+    )
+    .await;
+    ok_step(&t, &tracking, Role::Officer, json!({"action": "accept"})).await;
+    let (s, _) = step(
+        &t,
+        &tracking,
+        Role::Officer,
+        A,
+        json!({"action": "submit_draft", "outcome": "other.fee_unpaid", "note": "x"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+async fn supplement_restarts_clock_and_overdue_closes(t: TestApp) {
+    let tracking = register(&t, A, "2026-09-01", "自然人").await;
+    let (s, _) = step(
+        &t,
+        &tracking,
+        Role::Officer,
+        A,
+        json!({"action": "request_supplement", "note": ""}),
+    )
+    .await;
+    assert_eq!(
+        s,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the notice must list what is missing"
+    );
+    let v = ok_step(
+        &t,
+        &tracking,
+        Role::Officer,
+        json!({"action": "request_supplement", "note": "请写明所需信息的文号和年份"}),
+    )
+    .await;
+    assert_eq!(v["status"], "supplement_requested");
+    assert_eq!(v["reply_due_on"], Value::Null);
+    assert!(
+        v["letters"]
+            .as_array()
+            .expect("letters")
+            .iter()
+            .any(|l| l["kind"] == "supplement_notice")
+    );
+    let (s, _) = step(
+        &t,
+        &tracking,
+        Role::Officer,
+        A,
+        json!({"action": "supplement_overdue"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CONFLICT, "not overdue yet");
+    let (s, _) = step(
+        &t,
+        &tracking,
+        Role::Officer,
+        A,
+        json!({"action": "receive_supplement", "on": "2026-09-02"}),
+    )
+    .await;
+    assert_eq!(
+        s,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a supplement cannot arrive before it was asked for"
+    );
+    let v = ok_step(
+        &t,
+        &tracking,
+        Role::Officer,
+        json!({"action": "receive_supplement"}),
+    )
+    .await;
+    let expect =
+        gongkai_app::domain::calendar::builtin().add_working_days(gongkai_app::today(), 20);
+    assert_eq!(
+        v["reply_due_on"],
+        expect.to_string(),
+        "20 working days from the supplement's receipt"
+    );
+    // Another one left unanswered: move the notice into the past, then close it.
+    let tracking = register(&t, A, "2026-09-01", "自然人").await;
+    ok_step(
+        &t,
+        &tracking,
+        Role::Officer,
+        json!({"action": "request_supplement", "note": "请补充身份证明"}),
+    )
+    .await;
+    let mut db = t.raw_db().await;
+    sqlx::query(
+        "UPDATE application_events SET on_date = '2026-09-02' WHERE kind = 'request_supplement'",
+    )
+    .execute(&mut db)
+    .await
+    .expect("backdate");
+    let v = ok_step(
+        &t,
+        &tracking,
+        Role::Officer,
+        json!({"action": "supplement_overdue"}),
+    )
+    .await;
+    assert_eq!(v["status"], "closed");
+    assert_eq!(v["outcome"], "other.supplement_overdue");
+    assert!(
+        v["letters"]
+            .as_array()
+            .expect("letters")
+            .iter()
+            .any(|l| l["kind"] == "closing_notice")
+    );
+}
+
+async fn application_authorisation(t: TestApp) {
+    let tracking = register(&t, A, &gongkai_app::today().to_string(), "自然人").await;
+    let (s, _) = t
+        .get(
+            &format!("/api/v1/applications/{tracking}"),
+            Some(&t.token(Role::Officer, B)),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "other bodies do not see it");
+    let (s, _) = t
+        .get(
+            &format!("/api/v1/applications/{tracking}"),
+            Some(&t.token(Role::BodyAdmin, A)),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "body admins may look");
+    let (s, _) = step(
+        &t,
+        &tracking,
+        Role::BodyAdmin,
+        A,
+        json!({"action": "accept"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "but not handle");
+    let (s, _) = step(
+        &t,
+        &tracking,
+        Role::Reviewer,
+        A,
+        json!({"action": "assign", "body_code": A}),
+    )
+    .await;
+    assert_eq!(
+        s,
+        StatusCode::FORBIDDEN,
+        "reviewers approve, they do not handle"
+    );
+    let (s, _) = step(&t, &tracking, Role::Auditor, A, json!({"action": "accept"})).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _) = step(&t, &tracking, Role::Officer, B, json!({"action": "accept"})).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    // Officers register only for their own body.
+    let mut a = application(B);
+    a["received_on"] = json!(gongkai_app::today().to_string());
+    let (s, _) = t
+        .post("/api/v1/applications", Some(&t.token(Role::Officer, A)), a)
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    // The officer cannot approve the reply they drafted, even as city office.
+    let office = t.token(Role::CityOffice, A);
+    t.post(
+        &format!("/api/v1/applications/{tracking}/actions"),
+        Some(&office),
+        json!({"action": "assign", "body_code": A}),
+    )
+    .await;
+    t.post(
+        &format!("/api/v1/applications/{tracking}/actions"),
+        Some(&office),
+        json!({"action": "accept"}),
+    )
+    .await;
+    t.post(
+        &format!("/api/v1/applications/{tracking}/actions"),
+        Some(&office),
+        json!({"action": "submit_draft", "outcome": "disclosed", "note": "予以公开"}),
+    )
+    .await;
+    let (s, v) = t
+        .post(
+            &format!("/api/v1/applications/{tracking}/actions"),
+            Some(&office),
+            json!({"action": "approve"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{v}");
+}
+
+async fn bad_applications_are_refused_clearly(t: TestApp) {
+    let (s, v) = t
+        .post("/api/v1/applications", None, json!({"body_code": A}))
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let fields: Vec<&str> = v["error"]["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .filter_map(|f| f["field"].as_str())
+        .collect();
+    for f in [
+        "requester_type",
+        "name",
+        "contact",
+        "description",
+        "delivery",
+    ] {
+        assert!(fields.contains(&f), "{f} in {fields:?}");
+    }
+    let mut a = application(A);
+    a["contact"] = json!("not a phone");
+    a["requester_type"] = json!("商业企业");
+    let (s, v) = t.post("/api/v1/applications", None, a).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<&str> = v["error"]["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .filter_map(|f| f["field"].as_str())
+        .collect();
+    assert!(
+        fields.contains(&"org_code") && fields.contains(&"phone"),
+        "{fields:?}"
+    );
+    let (s, _) = t
+        .post("/api/v1/applications", None, application("999999999"))
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(t.count("applications").await, 0, "nothing written");
+    // Rate limit: a burst is allowed, a flood is not.
+    let mut statuses = Vec::new();
+    for _ in 0..14 {
+        statuses.push(t.post("/api/v1/applications", None, application(A)).await.0);
+    }
+    assert!(
+        statuses.contains(&StatusCode::TOO_MANY_REQUESTS),
+        "{statuses:?}"
+    );
+}
+
+async fn annual_figures_match_hand_count(t: TestApp) {
+    // 2025: two carried over into 2026 (one concluded in 2026, one still open);
+    // 2026: four received (natural person ×2, commercial, legal service), three concluded.
+    let c1 = register(&t, A, "2025-12-20", "自然人").await;
+    let _c2 = register(&t, A, "2025-12-22", "商业企业").await;
+    let n1 = register(&t, A, "2026-03-02", "自然人").await;
+    let n2 = register(&t, A, "2026-05-06", "自然人").await;
+    let n3 = register(&t, A, "2026-06-01", "商业企业").await;
+    let _n4 = register(&t, A, "2026-07-01", "法律服务机构").await;
+    reply_with(&t, &c1, "disclosed").await;
+    reply_with(&t, &n1, "disclosed").await;
+    reply_with(&t, &n2, "unavailable.not_held").await;
+    let v = reply_with(&t, &n3, "refused.third_party").await;
+    assert_eq!(v["status"], "replied");
+    ok_step(&t, &n3, Role::Officer, json!({"action": "record_case", "kind": "reconsideration", "result": "upheld", "filed_on": gongkai_app::today().to_string(), "decided_on": gongkai_app::today().to_string()})).await;
+    ok_step(&t, &n1, Role::Officer, json!({"action": "record_case", "kind": "litigation_direct", "result": "pending", "filed_on": gongkai_app::today().to_string()})).await;
+    let (s, f) = t
+        .get(
+            &format!("/api/v1/reports/applications?body_code={A}&year=2026"),
+            Some(&t.token(Role::Officer, A)),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{f}");
+    assert_eq!(f["problems"], json!([]));
+    let row = |label: &str| -> Vec<i64> {
+        f["table3"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .find(|r| r[0].as_str().is_some_and(|l| l.starts_with(label)))
+            .unwrap_or_else(|| panic!("row {label}"))[1]
+            .as_array()
+            .expect("cells")
+            .iter()
+            .map(|c| c.as_i64().expect("n"))
+            .collect()
+    };
+    //                 自然人 商业 科研 公益 法律 其他 总计
+    assert_eq!(row("一、"), vec![2, 1, 0, 0, 1, 0, 4]);
+    assert_eq!(row("二、"), vec![1, 1, 0, 0, 0, 0, 2]);
+    assert_eq!(row("（一）"), vec![2, 0, 0, 0, 0, 0, 2]);
+    assert_eq!(row("（七）"), vec![3, 1, 0, 0, 0, 0, 4]);
+    assert_eq!(row("四、"), vec![0, 1, 0, 0, 1, 0, 2]);
+    let t4: Vec<i64> = f["table4"]
+        .as_array()
+        .expect("t4")
+        .iter()
+        .map(|c| c.as_i64().expect("n"))
+        .collect();
+    assert_eq!(t4, vec![1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0]);
+    // Other bodies' officers cannot read A's figures.
+    let (s, _) = t
+        .get(
+            &format!("/api/v1/reports/applications?body_code={A}&year=2026"),
+            Some(&t.token(Role::Officer, B)),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+}
+
+async fn calendar_change_recomputes_deadlines(t: TestApp) {
+    // Received on the last working day of 2026 the clock runs into 2027, which is not loaded:
+    // Monday to Friday until the office loads it.
+    let tracking = register(&t, A, &gongkai_app::today().to_string(), "自然人").await;
+    let officer = t.token(Role::Officer, A);
+    let before = t
+        .get(&format!("/api/v1/applications/{tracking}"), Some(&officer))
+        .await
+        .1["reply_due_on"]
+        .clone();
+    let due =
+        chrono::NaiveDate::parse_from_str(before.as_str().expect("due"), "%Y-%m-%d").expect("date");
+    // Declare a holiday on the due date itself: the deadline moves one working day later.
+    let year = chrono::Datelike::year(&due);
+    let mut source = format!("year = {year}\nholidays = [\"{due}\"]\nworkdays = []\n");
+    if year == 2026 {
+        let builtin = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../gongkai-domain/data/calendar/2026.toml"
+        ))
+        .expect("2026");
+        source = builtin.replace("holidays = [", &format!("holidays = [\"{due}\", "));
+    }
+    let file = t.data.path().join("cal.toml");
+    std::fs::write(&file, source).expect("write");
+    let out = t.cli(&["calendar", "add", file.to_str().expect("path")], None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut db = t.raw_db().await;
+    let (stored,): (Option<String>,) =
+        sqlx::query_as("SELECT reply_due_on FROM applications WHERE tracking_number = $1")
+            .bind(&tracking)
+            .fetch_one(&mut db)
+            .await
+            .expect("row");
+    assert!(
+        stored
+            .as_deref()
+            .is_some_and(|d| d > due.to_string().as_str()),
+        "stored deadline moved: {stored:?}"
+    );
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'application.deadline_recomputed'",
+    )
+    .fetch_one(&mut db)
+    .await
+    .expect("audit");
+    assert_eq!(n, 1);
+}
