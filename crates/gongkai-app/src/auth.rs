@@ -19,6 +19,8 @@ pub struct NewUser {
     pub body_code: String,
     pub role: Role,
     pub password: SecretString,
+    /// For deadline reminders; may be empty.
+    pub email: String,
 }
 
 /// A staff account as the user administration page lists it.
@@ -107,6 +109,7 @@ impl App {
             body_code,
             role,
             password,
+            email,
         } = user;
         let login = login.trim();
         if login.is_empty()
@@ -143,7 +146,11 @@ impl App {
         } else {
             display_name.trim()
         };
-        let id = users::insert(&mut tx, login, name, &hash, now).await?;
+        let email = email.trim();
+        if !email.is_empty() && (!email.contains('@') || email.contains(char::is_whitespace)) {
+            return Err(AppError::field("email", "电子邮箱格式不正确"));
+        }
+        let id = users::insert(&mut tx, login, name, &hash, email, now).await?;
         users::grant(&mut tx, id, body.id, role.as_str()).await?;
         let after = serde_json::json!({"login": login, "body": body.code, "role": role.as_str()});
         audit::append(

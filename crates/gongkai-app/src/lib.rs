@@ -41,6 +41,8 @@ pub struct AppConfig {
     /// Failed logins in a row that lock an account.
     pub lockout_threshold: i64,
     pub lockout_ms: i64,
+    /// Relay for reminder e-mails; none means in-app reminders only.
+    pub smtp: Option<applications::SmtpConfig>,
 }
 
 impl Default for AppConfig {
@@ -53,6 +55,7 @@ impl Default for AppConfig {
             session_max_ms: 12 * 60 * 60 * 1000,
             lockout_threshold: 5,
             lockout_ms: 15 * 60 * 1000,
+            smtp: None,
         }
     }
 }

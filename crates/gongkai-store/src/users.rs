@@ -13,6 +13,7 @@ pub struct UserRow {
     pub failed_logins: i64,
     pub locked_until_ms: Option<i64>,
     pub active: i64,
+    pub email: String,
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -23,22 +24,24 @@ pub struct GrantRow {
 }
 
 const COLUMNS: &str =
-    "id, login, display_name, password_hash, failed_logins, locked_until_ms, active";
+    "id, login, display_name, password_hash, failed_logins, locked_until_ms, active, email";
 
 pub async fn insert(
     conn: &mut Conn,
     login: &str,
     display_name: &str,
     password_hash: &str,
+    email: &str,
     now_ms: i64,
 ) -> Result<i64> {
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO users (login, display_name, password_hash, created_ms) \
-         VALUES ($1, $2, $3, $4) RETURNING id",
+        "INSERT INTO users (login, display_name, password_hash, email, created_ms) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
     .bind(login)
     .bind(display_name)
     .bind(password_hash)
+    .bind(email)
     .bind(now_ms)
     .fetch_one(conn)
     .await?;
@@ -155,4 +158,21 @@ pub async fn with_grants(
         })
         .filter(|(_, g)| body_ids.is_empty() || g.iter().any(|g| body_ids.contains(&g.body_id)))
         .collect())
+}
+
+/// Active users holding `role` on `body_id` (any body when `None`).
+pub async fn with_role(conn: &mut Conn, role: &str, body_id: Option<i64>) -> Result<Vec<UserRow>> {
+    let cols = COLUMNS
+        .split(", ")
+        .map(|c| format!("u.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT DISTINCT {cols} FROM users u JOIN grants g ON g.user_id = u.id \
+         WHERE g.role = $1 AND ($2 < 0 OR g.body_id = $2) AND u.active = 1 ORDER BY u.id"
+    )))
+    .bind(role)
+    .bind(body_id.unwrap_or(-1))
+    .fetch_all(conn)
+    .await?)
 }

@@ -50,6 +50,7 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .route("/items/{id}/versions/{version}", get(version))
         .route("/attachments/{id}/delete", post(delete_attachment))
         .route("/review", get(review_queue))
+        .route("/reminders/read", post(reminders_read))
         .route("/users", get(admin::users).post(admin::add_user))
         .route("/bodies", get(admin::bodies).post(admin::add_body))
         .route("/audit", get(audit))
@@ -196,6 +197,9 @@ struct DashboardPage {
     can_create: bool,
     can_review: bool,
     can_audit: bool,
+    /// (message, application id, unread)
+    reminders: Vec<(String, i64, bool)>,
+    unread: i64,
 }
 
 async fn dashboard(
@@ -230,7 +234,14 @@ async fn dashboard(
             format!("{}（{}）", g.role.label_zh(), body)
         })
         .collect();
+    let (notes, unread) = app.notifications(actor).await?;
+    let reminders = notes
+        .into_iter()
+        .map(|n| (n.message, n.entity_id, n.read_ms.is_none()))
+        .collect();
     Ok(DashboardPage {
+        reminders,
+        unread,
         chrome: chrome_of(&state, &s),
         roles,
         drafts: drafts.iter().map(|i| ItemLine::new(i, &bodies)).collect(),
@@ -1075,6 +1086,20 @@ async fn version(
         fields,
         paragraphs: paragraphs(&text("body")),
     })
+}
+
+async fn reminders_read(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    Form(f): Form<CsrfForm>,
+) -> Response {
+    if let Err(r) = check_csrf(&s.csrf, &f.csrf) {
+        return r.into_response();
+    }
+    match state.app.mark_notifications_read(&s.actor).await {
+        Ok(()) => Redirect::to("/console").into_response(),
+        Err(e) => PageError(e).into_response(),
+    }
 }
 
 // ---- audit ----

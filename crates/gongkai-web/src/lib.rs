@@ -123,8 +123,18 @@ pub async fn serve(
     let app = state.app.clone();
     let ticker = tokio::spawn(async move {
         let mut every = tokio::time::interval(Duration::from_secs(30));
+        let mut ticks: u64 = 0;
         loop {
             every.tick().await;
+            // Reminders every ten minutes (and at start-up).
+            if ticks.is_multiple_of(20) {
+                match app.send_reminders().await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(reminders = n, "deadline reminders created"),
+                    Err(e) => tracing::warn!(error = %e, "deadline reminders failed"),
+                }
+            }
+            ticks += 1;
             match app.publish_due().await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(published = n, "scheduled items published"),

@@ -180,6 +180,7 @@ async fn load(app: &App) -> Result<()> {
             body_code: body.code.clone(),
             role: *role,
             password: SecretString::from(*password),
+            email: format!("{login}@haizhou.gov.example"),
         };
         app.add_user(None, &origin, user)
             .await

@@ -59,6 +59,13 @@ pub enum Command {
         /// Record the client address from X-Forwarded-For (only behind a reverse proxy).
         #[arg(long, env = "GONGKAI_TRUST_FORWARDED_FOR")]
         trust_forwarded_for: bool,
+        /// SMTP relay for deadline reminder e-mails (in-app reminders only when unset).
+        #[arg(long, env = "GONGKAI_SMTP_HOST")]
+        smtp_host: Option<String>,
+        #[arg(long, env = "GONGKAI_SMTP_PORT", default_value_t = 25)]
+        smtp_port: u16,
+        #[arg(long, env = "GONGKAI_SMTP_FROM", default_value = "noreply@localhost")]
+        smtp_from: String,
     },
     /// Apply database migrations and exit.
     Migrate,
@@ -106,6 +113,9 @@ pub enum UserCommand {
         role: String,
         #[arg(long, default_value = "")]
         name: String,
+        /// E-mail address for deadline reminders.
+        #[arg(long, default_value = "")]
+        email: String,
         /// Read the password from standard input (required: passwords never go on the command line).
         #[arg(long, required = true)]
         password_stdin: bool,
@@ -157,11 +167,11 @@ pub fn database_url(data: &Path, given: Option<&str>) -> String {
 }
 
 /// Opens the application on the data folder (creating it) and migrates the database.
-pub async fn open_app(data: &Path, url: Option<&str>) -> Result<App> {
+pub async fn open_app(data: &Path, url: Option<&str>, config: AppConfig) -> Result<App> {
     std::fs::create_dir_all(data)
         .with_context(|| format!("creating data folder {}", data.display()))?;
     let url = database_url(data, url);
-    App::open(&url, data.to_path_buf(), AppConfig::default())
+    App::open(&url, data.to_path_buf(), config)
         .await
         .context("opening the database")
 }
@@ -205,7 +215,21 @@ fn parse_role(s: &str) -> Result<Role> {
 }
 
 pub async fn run(cli: Cli) -> Result<ExitCode> {
-    let app = open_app(&cli.data, cli.database_url.as_deref()).await?;
+    let mut config = AppConfig::default();
+    if let Command::Serve {
+        smtp_host: Some(host),
+        smtp_port,
+        smtp_from,
+        ..
+    } = &cli.command
+    {
+        config.smtp = Some(gongkai_app::applications::SmtpConfig {
+            host: host.clone(),
+            port: *smtp_port,
+            from: smtp_from.clone(),
+        });
+    }
+    let app = open_app(&cli.data, cli.database_url.as_deref(), config).await?;
     let origin = Origin::cli();
     match cli.command {
         Command::Migrate => println!("migrations applied"),
@@ -216,6 +240,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             base_url,
             secure_cookies,
             trust_forwarded_for,
+            ..
         } => {
             let base_url = base_url.unwrap_or_else(|| format!("http://{addr}"));
             let mut site = SiteConfig {
@@ -245,6 +270,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
                 body,
                 role,
                 name,
+                email,
                 password_stdin: _,
             } => {
                 let role = parse_role(&role)?;
@@ -259,6 +285,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
                     body_code: body.clone(),
                     role,
                     password: SecretString::from(password),
+                    email,
                 };
                 app.add_user(None, &origin, user).await.map_err(describe)?;
                 println!("user {login} created: {} in {body}", role.as_str());

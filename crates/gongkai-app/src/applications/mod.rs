@@ -10,6 +10,7 @@
 mod handling;
 mod intake;
 pub mod letters;
+mod reminders;
 mod report;
 
 use chrono::NaiveDate;
@@ -25,6 +26,7 @@ use serde::Serialize;
 
 pub use handling::StaffAction;
 pub use intake::{ApplicationInput, Receipt};
+pub use reminders::SmtpConfig;
 pub use report::AnnualFigures;
 
 use crate::{App, AppError, AppResult, today};

@@ -112,6 +112,7 @@ pub(super) struct UserForm {
     body_code: String,
     role: String,
     password: String,
+    email: String,
 }
 
 pub(super) async fn add_user(
@@ -132,6 +133,7 @@ pub(super) async fn add_user(
         body_code: f.body_code,
         role,
         password: SecretString::from(f.password),
+        email: f.email,
     };
     match state.app.add_user(Some(&s.actor), &origin, user).await {
         Ok(_) => Redirect::to("/console/users?done=1").into_response(),

@@ -817,3 +817,119 @@ async fn calendar_change_recomputes_deadlines(t: TestApp) {
     .expect("audit");
     assert_eq!(n, 1);
 }
+
+/// A tiny SMTP server on loopback that accepts messages and hands their text to the test.
+async fn smtp_sink() -> (u16, tokio::sync::mpsc::UnboundedReceiver<String>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind smtp");
+    let port = listener.local_addr().expect("addr").port();
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Ok((sock, _)) = listener.accept().await {
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                let (r, mut w) = sock.into_split();
+                let mut lines = BufReader::new(r).lines();
+                let _ = w.write_all(b"220 sink ESMTP\r\n").await;
+                let mut data = false;
+                let mut message = String::new();
+                while let Ok(Some(line)) = lines.next_line().await {
+                    if data {
+                        if line == "." {
+                            data = false;
+                            let _ = tx.send(std::mem::take(&mut message));
+                            let _ = w.write_all(b"250 OK\r\n").await;
+                        } else {
+                            message.push_str(&line);
+                            message.push('\n');
+                        }
+                        continue;
+                    }
+                    let upper = line.to_ascii_uppercase();
+                    let reply: &[u8] = if upper.starts_with("EHLO") || upper.starts_with("HELO") {
+                        b"250 sink\r\n"
+                    } else if upper.starts_with("DATA") {
+                        data = true;
+                        b"354 go ahead\r\n"
+                    } else if upper.starts_with("QUIT") {
+                        let _ = w.write_all(b"221 bye\r\n").await;
+                        break;
+                    } else {
+                        b"250 OK\r\n"
+                    };
+                    let _ = w.write_all(reply).await;
+                }
+            });
+        }
+    });
+    (port, rx)
+}
+
+db_tests!(reminders_reach_the_officer_in_app_and_by_mail);
+
+async fn reminders_reach_the_officer_in_app_and_by_mail(t: TestApp) {
+    // One overdue application of body A, assigned to officer_a; one on track.
+    let overdue = register(&t, A, "2026-02-10", "自然人").await;
+    ok_step(
+        &t,
+        &overdue,
+        Role::Officer,
+        json!({"action": "assign", "body_code": A, "officer": "officer_a"}),
+    )
+    .await;
+    register(&t, A, &gongkai_app::today().to_string(), "自然人").await;
+    let (port, mut mails) = smtp_sink().await;
+    let app = gongkai_app::App::open(
+        &t.db_url,
+        t.data.path().to_path_buf(),
+        gongkai_app::AppConfig {
+            smtp: Some(gongkai_app::applications::SmtpConfig {
+                host: "127.0.0.1".into(),
+                port,
+                from: "gongkai <noreply@test.example>".into(),
+            }),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("app with smtp");
+    let created = app.send_reminders().await.expect("reminders");
+    // officer_a for the overdue one, and the city office because it is overdue.
+    assert_eq!(created, 2);
+    assert_eq!(
+        app.send_reminders().await.expect("again"),
+        0,
+        "each reminder once"
+    );
+    let officer = app.actor_for_login("officer_a").await.expect("officer");
+    let (notes, unread) = app.notifications(&officer).await.expect("notes");
+    assert_eq!(unread, 1);
+    assert!(
+        notes[0].message.contains(&overdue) && notes[0].message.contains("已逾期"),
+        "{}",
+        notes[0].message
+    );
+    let mail = tokio::time::timeout(std::time::Duration::from_secs(10), mails.recv())
+        .await
+        .expect("a mail in time")
+        .expect("mail");
+    assert!(
+        mail.contains("officer_a@test.example") || mail.contains("office@test.example"),
+        "{mail}"
+    );
+    // The dashboard lists it; marking read clears the count.
+    let console = t.console_as("officer_a").await;
+    let html = console
+        .get(t.url("/console"))
+        .send()
+        .await
+        .expect("dashboard")
+        .text()
+        .await
+        .expect("html");
+    assert!(html.contains("到期提醒") && html.contains(&overdue));
+    app.mark_notifications_read(&officer).await.expect("read");
+    assert_eq!(app.notifications(&officer).await.expect("notes").1, 0);
+}

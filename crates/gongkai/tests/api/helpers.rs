@@ -239,6 +239,7 @@ async fn seed(app: &App) -> HashMap<String, String> {
             body_code: body.to_owned(),
             role,
             password: SecretString::from(PASSWORD),
+            email: format!("{login}@test.example"),
         };
         app.add_user(None, &o, user).await.expect("seed user");
         let token = app.create_token(&o, &login, "test").await.expect("token");

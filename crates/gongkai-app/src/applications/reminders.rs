@@ -1,0 +1,143 @@
+//! Deadline reminders (到期提醒): in-app notifications to the officers handling an application
+//! when its reply is due within 3 working days or overdue, and to the city office when it is
+//! overdue; each sent once per deadline, and e-mailed when an SMTP relay is configured.
+
+use gongkai_domain::application::Urgency;
+use gongkai_domain::role::Actor;
+use gongkai_store::applications as store;
+use gongkai_store::{notifications, users};
+
+use super::OPEN_STATUSES;
+use crate::{App, AppResult, now_ms};
+
+/// Where reminder e-mails go out (an internal relay; plain SMTP on the given port).
+#[derive(Debug, Clone)]
+pub struct SmtpConfig {
+    pub host: String,
+    pub port: u16,
+    /// The sender, e.g. `政务公开平台 <noreply@haizhou.gov.cn>`.
+    pub from: String,
+}
+
+impl App {
+    /// Creates the reminders that are due and e-mails the unsent ones; returns how many new
+    /// reminders were created. Run periodically by the server.
+    pub async fn send_reminders(&self) -> AppResult<usize> {
+        let now = now_ms();
+        let mut c = self.db().read().await?;
+        let (rows, _) = store::queue(&mut c, &[], &OPEN_STATUSES, 10_000, 0).await?;
+        let mut created = 0;
+        for row in rows {
+            let a = self.load_application(&mut c, row).await?;
+            let (level, text) = match a.urgency {
+                Urgency::Overdue { .. } => (
+                    "overdue",
+                    format!(
+                        "申请 {} 已逾期（{}）",
+                        a.row.tracking_number,
+                        a.urgency.message_zh()
+                    ),
+                ),
+                Urgency::DueSoon { .. } => (
+                    "due_soon",
+                    format!(
+                        "申请 {} 即将到期（{}）",
+                        a.row.tracking_number,
+                        a.urgency.message_zh()
+                    ),
+                ),
+                _ => continue,
+            };
+            let due = a.row.reply_due_on.clone().unwrap_or_default();
+            let mut recipients = match a.row.officer_id {
+                Some(id) => users::by_id(&mut c, id).await?.into_iter().collect(),
+                None => users::with_role(&mut c, "officer", Some(a.row.body_id)).await?,
+            };
+            if level == "overdue" {
+                recipients.extend(users::with_role(&mut c, "city_office", None).await?);
+            }
+            for u in recipients {
+                let key = format!("application:{}:{level}:{due}:{}", a.row.id, u.id);
+                if notifications::insert_once(
+                    &mut c,
+                    u.id,
+                    level,
+                    "application",
+                    a.row.id,
+                    &text,
+                    &key,
+                    now,
+                )
+                .await?
+                {
+                    created += 1;
+                }
+            }
+        }
+        drop(c);
+        self.email_unsent().await?;
+        Ok(created)
+    }
+
+    async fn email_unsent(&self) -> AppResult<()> {
+        let Some(smtp) = self.config().smtp.clone() else {
+            return Ok(());
+        };
+        use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host)
+            .port(smtp.port)
+            .build();
+        let from = smtp
+            .from
+            .parse()
+            .map_err(|e| crate::AppError::Internal(format!("smtp sender {}: {e}", smtp.from)))?;
+        let mut c = self.db().read().await?;
+        for n in notifications::unsent(&mut c, 200).await? {
+            let Some(user) = users::by_id(&mut c, n.user_id).await? else {
+                continue;
+            };
+            let now = now_ms();
+            let Ok(to) = user.email.parse() else {
+                // No usable address: nothing to send, do not retry.
+                notifications::mark_emailed(&mut c, n.id, now).await?;
+                continue;
+            };
+            let message = Message::builder()
+                .from(Clone::clone(&from))
+                .to(to)
+                .subject(format!("【政务公开】{}", n.message))
+                .body(format!(
+                    "{}：\n\n{}\n\n请登录工作台办理。",
+                    user.display_name, n.message
+                ))
+                .map_err(|e| crate::AppError::Internal(format!("building reminder mail: {e}")))?;
+            match transport.send(message).await {
+                Ok(_) => notifications::mark_emailed(&mut c, n.id, now).await?,
+                Err(e) => {
+                    tracing::warn!(error = %e, "reminder mail not sent; will retry");
+                    break;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The actor's latest reminders and how many are unread.
+    pub async fn notifications(
+        &self,
+        actor: &Actor,
+    ) -> AppResult<(Vec<notifications::NotificationRow>, i64)> {
+        let mut c = self.db().read().await?;
+        Ok((
+            notifications::for_user(&mut c, actor.user_id, 30).await?,
+            notifications::unread_count(&mut c, actor.user_id).await?,
+        ))
+    }
+
+    /// Marks all of the actor's reminders read.
+    pub async fn mark_notifications_read(&self, actor: &Actor) -> AppResult<()> {
+        let mut c = self.db().read().await?;
+        notifications::mark_read(&mut c, actor.user_id, now_ms()).await?;
+        Ok(())
+    }
+}

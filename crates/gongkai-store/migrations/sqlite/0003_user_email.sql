@@ -1,0 +1,2 @@
+-- Staff e-mail addresses, for deadline reminders.
+ALTER TABLE users ADD COLUMN email TEXT NOT NULL DEFAULT '';
