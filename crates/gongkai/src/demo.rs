@@ -187,6 +187,7 @@ async fn load(app: &App) -> Result<()> {
             .map_err(|e| anyhow::anyhow!("demo user {login}: {e:?}"))?;
     }
     load_items(app, &origin).await?;
+    load_applications(app, &origin).await?;
     let office = app.actor_for_login("office").await?;
     let notices: Vec<DemoNotice> = serde_json::from_str(NOTICES).context("demo/notices.json")?;
     for n in notices {
@@ -287,6 +288,180 @@ async fn load_items(app: &App, origin: &Origin) -> Result<()> {
             app.set_validity(&office, origin, *id, Validity::Revised, Some(succ_id))
                 .await
                 .map_err(|e| anyhow::anyhow!("demo successor of {}: {e:?}", it.key))?;
+        }
+    }
+    Ok(())
+}
+
+/// A few applications to 市发改委 in every state, so the officer's queue looks like a real
+/// week: overdue, due soon, paused for a third party, waiting for a supplement, replied.
+async fn load_applications(app: &App, origin: &Origin) -> Result<()> {
+    use gongkai_app::applications::{ApplicationInput, StaffAction};
+    use gongkai_app::domain::application::ReplyOutcome;
+    let officer = app.actor_for_login("officer").await?;
+    let reviewer = app.actor_for_login("reviewer").await?;
+    let body = app
+        .bodies()
+        .await?
+        .into_iter()
+        .find(|b| b.short_names.iter().any(|s| s == "市发改委"))
+        .context("demo body 市发改委")?;
+    // (received, requester, name, description, steps)
+    let cases: [(&str, &str, &str, &str, &str); 8] = [
+        (
+            "2026-10-20",
+            "自然人",
+            "陈某",
+            "2025年海州市重点建设项目投资计划及完成情况",
+            "accept",
+        ),
+        (
+            "2026-10-30",
+            "商业企业",
+            "海州某某海洋科技有限公司",
+            "《海州市政府核准的投资项目目录（2017年本）》执行情况及核准项目清单",
+            "accept",
+        ),
+        (
+            "2026-11-16",
+            "自然人",
+            "李某",
+            "东港区某地块建设项目节能审查意见",
+            "consult",
+        ),
+        (
+            "2026-11-20",
+            "社会公益组织",
+            "海州市某某环保志愿者协会",
+            "2026年重点排污单位名录及排污许可信息",
+            "supplement",
+        ),
+        (
+            "2026-11-25",
+            "自然人",
+            "王某",
+            "海州市2026年居民阶梯电价调整的听证材料",
+            "",
+        ),
+        (
+            "2026-09-01",
+            "自然人",
+            "赵某",
+            "2025年海州市粮食储备规模及轮换计划",
+            "disclosed",
+        ),
+        (
+            "2026-10-09",
+            "法律服务机构",
+            "浙江某某律师事务所",
+            "某PPP项目的合同全文及回报机制",
+            "refused",
+        ),
+        (
+            "2025-12-29",
+            "科研机构",
+            "海州某某研究院",
+            "2025年海州市能源消费总量和强度目标完成情况",
+            "disclosed",
+        ),
+    ];
+    for (received, requester, name, description, plan) in cases {
+        let organisation = requester != "自然人";
+        let input = ApplicationInput {
+            requester_type: requester.into(),
+            name: name.into(),
+            id_document: if organisation {
+                String::new()
+            } else {
+                "330902198001010011".into()
+            },
+            org_code: if organisation {
+                "91330900MA2A00000X".into()
+            } else {
+                String::new()
+            },
+            contact_person: if organisation {
+                "联系人".into()
+            } else {
+                String::new()
+            },
+            phone: "0580-2281234".into(),
+            description: description.into(),
+            delivery: "email".into(),
+            email: "applicant@example.org".into(),
+            body_code: body.code.clone(),
+            received_on: Some(received.into()),
+            channel: Some(if organisation { "post" } else { "online" }.into()),
+            ..ApplicationInput::default()
+        };
+        let receipt = app
+            .submit_application(Some(&officer), origin, input)
+            .await?;
+        let id = receipt.id;
+        let step = |who: &'static str, action: StaffAction| {
+            let actor = if who == "reviewer" {
+                reviewer.clone()
+            } else {
+                officer.clone()
+            };
+            async move { app.act_on_application(&actor, origin, id, action).await }
+        };
+        if plan == "supplement" {
+            step(
+                "officer",
+                StaffAction::RequestSupplement {
+                    items: "请写明所需名录的年份和区域范围".into(),
+                },
+            )
+            .await?;
+            continue;
+        }
+        if plan.is_empty() {
+            continue;
+        }
+        step(
+            "officer",
+            StaffAction::Assign {
+                body_code: body.code.clone(),
+                officer_login: Some("officer".into()),
+            },
+        )
+        .await?;
+        step("officer", StaffAction::Accept).await?;
+        match plan {
+            "consult" => {
+                step(
+                    "officer",
+                    StaffAction::ConsultThirdParty {
+                        party: "海州某某置业有限公司".into(),
+                        on: None,
+                    },
+                )
+                .await?;
+            }
+            "disclosed" | "refused" => {
+                let (outcome, text) = if plan == "disclosed" {
+                    (
+                        ReplyOutcome::Disclosed,
+                        "所申请信息已整理，随本答复书以电子邮件方式提供。",
+                    )
+                } else {
+                    (
+                        ReplyOutcome::RefusedThirdPartyRights,
+                        "该合同含有社会资本方的商业秘密，经征求意见，第三方不同意公开。",
+                    )
+                };
+                step(
+                    "officer",
+                    StaffAction::SubmitDraft {
+                        outcome,
+                        reply_text: text.into(),
+                    },
+                )
+                .await?;
+                step("reviewer", StaffAction::Approve).await?;
+            }
+            _ => {}
         }
     }
     Ok(())

@@ -89,6 +89,17 @@ pub enum Command {
         #[command(subcommand)]
         command: CalendarCommand,
     },
+    /// Work plans (工作要点).
+    Plan {
+        #[command(subcommand)]
+        command: PlanCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PlanCommand {
+    /// Parse a plan's text and print sections and tasks as JSON (touches no database).
+    Parse { file: PathBuf },
 }
 
 #[derive(Debug, Subcommand)]
@@ -215,6 +226,15 @@ fn parse_role(s: &str) -> Result<Role> {
 }
 
 pub async fn run(cli: Cli) -> Result<ExitCode> {
+    if let Command::Plan {
+        command: PlanCommand::Parse { file },
+    } = &cli.command
+    {
+        let text = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+        let plan = gongkai_app::domain::workplan::parse(&String::from_utf8_lossy(&text));
+        println!("{}", serde_json::to_string_pretty(&plan)?);
+        return Ok(ExitCode::SUCCESS);
+    }
     let mut config = AppConfig::default();
     if let Command::Serve {
         smtp_host: Some(host),
@@ -342,6 +362,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
                 println!("{}", years.join(" "));
             }
         },
+        Command::Plan { .. } => {}
         Command::Audit { command } => match command {
             AuditCommand::Verify => match app.verify_audit_chain().await.map_err(describe)? {
                 ChainStatus::Intact { records } => {

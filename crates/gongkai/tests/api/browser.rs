@@ -206,3 +206,157 @@ async fn journey(t: TestApp) {
 async fn officer_drafts_reviewer_approves_public_reads() {
     crate::helpers::run(Db::Sqlite, journey).await;
 }
+
+async fn citizen(t: TestApp) {
+    let Some((_driver, c)) = start_browser().await else {
+        return;
+    };
+    c.goto(&t.url("/apply")).await.expect("form");
+    c.find(Locator::Css(
+        "#requester_type option[value='natural_person']",
+    ))
+    .await
+    .expect("type")
+    .click()
+    .await
+    .expect("pick");
+    c.find(Locator::Id("name"))
+        .await
+        .expect("name")
+        .send_keys("张三")
+        .await
+        .expect("type");
+    c.find(Locator::Id("id_document"))
+        .await
+        .expect("id")
+        .send_keys("330902198001010011")
+        .await
+        .expect("type");
+    c.find(Locator::Id("phone"))
+        .await
+        .expect("phone")
+        .send_keys("13800000000")
+        .await
+        .expect("type");
+    c.find(Locator::Css(&format!("#body_code option[value='{A}']")))
+        .await
+        .expect("body")
+        .click()
+        .await
+        .expect("pick");
+    c.find(Locator::Css("#delivery option[value='email']"))
+        .await
+        .expect("delivery")
+        .click()
+        .await
+        .expect("pick");
+    c.find(Locator::Id("email"))
+        .await
+        .expect("email")
+        .send_keys("zhangsan@example.org")
+        .await
+        .expect("type");
+    // First submit without a description: the error names the field and nothing typed is lost.
+    c.find(Locator::Css("form.stack button[type=submit]"))
+        .await
+        .expect("submit")
+        .click()
+        .await
+        .expect("click");
+    let err = c
+        .wait()
+        .for_element(Locator::Css(".banner.error"))
+        .await
+        .expect("error banner")
+        .text()
+        .await
+        .expect("text");
+    assert!(err.contains("需要修改"), "{err}");
+    let kept = c
+        .find(Locator::Id("name"))
+        .await
+        .expect("name")
+        .prop("value")
+        .await
+        .expect("value");
+    assert_eq!(kept.as_deref(), Some("张三"));
+    c.find(Locator::Id("description"))
+        .await
+        .expect("desc")
+        .send_keys("2026年海州市城乡居民最低生活保障资金发放情况")
+        .await
+        .expect("type");
+    c.find(Locator::Css("form.stack button[type=submit]"))
+        .await
+        .expect("submit")
+        .click()
+        .await
+        .expect("click");
+    let tracking = c
+        .wait()
+        .for_element(Locator::Id("tracking"))
+        .await
+        .expect("tracking")
+        .text()
+        .await
+        .expect("text");
+    let code = c
+        .find(Locator::Id("secret"))
+        .await
+        .expect("code")
+        .text()
+        .await
+        .expect("text");
+    assert!(tracking.starts_with("YSQ-"), "{tracking}");
+    c.find(Locator::LinkText("查询办理进度"))
+        .await
+        .expect("track link")
+        .click()
+        .await
+        .expect("open");
+    c.wait()
+        .for_element(Locator::Id("tracking"))
+        .await
+        .expect("form")
+        .send_keys(&tracking)
+        .await
+        .expect("type");
+    c.find(Locator::Id("code"))
+        .await
+        .expect("code field")
+        .send_keys(&code)
+        .await
+        .expect("type");
+    c.find(Locator::Css("form.stack button[type=submit]"))
+        .await
+        .expect("query")
+        .click()
+        .await
+        .expect("click");
+    let table = c
+        .wait()
+        .for_element(Locator::Css("table.metadata"))
+        .await
+        .expect("status")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        table.contains(&tracking) && table.contains("已登记"),
+        "{table}"
+    );
+    let timeline = c
+        .find(Locator::Css("ol.timeline"))
+        .await
+        .expect("timeline")
+        .text()
+        .await
+        .expect("text");
+    assert!(timeline.contains("收到申请"), "{timeline}");
+    c.close().await.expect("close");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn citizen_applies_and_follows_the_status() {
+    crate::helpers::run(Db::Sqlite, citizen).await;
+}

@@ -137,3 +137,35 @@ async fn user_add_and_token_create_work_while_serving(t: TestApp) {
     // The new user logs in to the console with the password given on stdin.
     let _ = t.console_with("newofficer", "a-long-enough-password").await;
 }
+
+#[test]
+fn plan_parse_prints_tasks_as_json_without_a_database() {
+    let seed = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../gongkai-domain/src/workplan/testdata/zhoushan-2016-workplan.txt"
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args([
+            "--data",
+            "/nonexistent/never-created",
+            "plan",
+            "parse",
+            seed,
+        ])
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let tasks = v["tasks"].as_array().expect("tasks");
+    assert_eq!(tasks.len(), 39);
+    let first = &tasks[0];
+    for key in ["text", "lead", "co", "deadline_hint"] {
+        assert!(first.get(key).is_some(), "task has {key}");
+    }
+    assert_eq!(first["lead"], serde_json::json!(["市编委办", "市审招委"]));
+    assert!(!std::path::Path::new("/nonexistent/never-created").exists());
+}
