@@ -8,6 +8,21 @@ use gongkai_store::{audit, calendar_years};
 use crate::{App, AppError, AppResult, Origin, now_ms};
 
 impl App {
+    /// Years whose holidays are not loaded although open deadlines (or the next 60 days) reach
+    /// them: deadlines there are counted Monday to Friday until the office loads the year.
+    pub fn calendar_gaps(&self, dates: &[chrono::NaiveDate]) -> Vec<i32> {
+        let cal = self.calendar();
+        let today = crate::today();
+        let horizon = today + chrono::Duration::days(60);
+        let mut years = cal.falls_outside_loaded(today, horizon);
+        for d in dates {
+            years.extend(cal.falls_outside_loaded(today, *d));
+        }
+        years.sort_unstable();
+        years.dedup();
+        years
+    }
+
     /// Adds the years stored in the database to the built-in calendar (at start-up).
     pub(crate) async fn load_calendar_years(&self) -> AppResult<()> {
         let stored = {

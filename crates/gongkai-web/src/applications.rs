@@ -538,10 +538,24 @@ struct QueuePage {
     overdue: usize,
     due_soon: usize,
     can_register: bool,
+    /// Years reached by deadlines whose holidays are not loaded.
+    calendar_gaps: Vec<i32>,
+    /// Filter links: (label, href, selected).
+    filters: Vec<(String, String, bool)>,
 }
 
-async fn queue(State(state): State<AppState>, Staff(s): Staff) -> Result<QueuePage, PageError> {
-    let (apps, total) = state.app.application_queue(&s.actor, 500, 0).await?;
+#[derive(Deserialize, Default)]
+struct QueueQuery {
+    urgency: Option<String>,
+    body: Option<String>,
+}
+
+async fn queue(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    Query(q): Query<QueueQuery>,
+) -> Result<QueuePage, PageError> {
+    let (mut apps, total) = state.app.application_queue(&s.actor, 500, 0).await?;
     let bodies = crate::views::body_map(state.app.bodies().await?);
     let overdue = apps
         .iter()
@@ -551,6 +565,52 @@ async fn queue(State(state): State<AppState>, Staff(s): Staff) -> Result<QueuePa
         .iter()
         .filter(|a| a.urgency.as_str() == "due_soon")
         .count();
+    let gaps = state.app.calendar_gaps(
+        &apps
+            .iter()
+            .filter_map(|a| a.clock.reply_due_at_latest)
+            .collect::<Vec<_>>(),
+    );
+    let urgency = q.urgency.clone().unwrap_or_default();
+    let body_code = q.body.clone().unwrap_or_default();
+    let mut filters = vec![(
+        "全部".to_owned(),
+        "/console/applications".to_owned(),
+        urgency.is_empty() && body_code.is_empty(),
+    )];
+    for (code, label) in [
+        ("overdue", "已逾期"),
+        ("due_soon", "即将到期"),
+        ("paused", "暂停计时"),
+    ] {
+        filters.push((
+            label.to_owned(),
+            format!("/console/applications?urgency={code}"),
+            urgency == code,
+        ));
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for a in &apps {
+        if let Some(b) = bodies.get(&a.row.body_id)
+            && seen.insert(b.code.clone())
+        {
+            filters.push((
+                b.name.clone(),
+                format!("/console/applications?body={}", b.code),
+                body_code == b.code,
+            ));
+        }
+    }
+    if !urgency.is_empty() {
+        apps.retain(|a| a.urgency.as_str() == urgency);
+    }
+    if !body_code.is_empty() {
+        apps.retain(|a| {
+            bodies
+                .get(&a.row.body_id)
+                .is_some_and(|b| b.code == body_code)
+        });
+    }
     let rows = apps
         .iter()
         .map(|a| QueueLine {
@@ -580,6 +640,8 @@ async fn queue(State(state): State<AppState>, Staff(s): Staff) -> Result<QueuePa
         due_soon,
         can_register: !s.actor.bodies_with(Action::HandleApplication).is_empty()
             || s.actor.is_city_office(),
+        calendar_gaps: gaps,
+        filters,
     })
 }
 

@@ -28,6 +28,7 @@ use crate::session::{ClientOrigin, SESSION_COOKIE, Staff, anon_csrf, check_csrf,
 use crate::views::{Chrome, ItemLine, Pager, body_map, paragraphs, status_class};
 
 mod admin;
+mod calendar;
 
 pub fn router(upload_limit: usize) -> Router<AppState> {
     Router::new()
@@ -52,6 +53,7 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .route("/review", get(review_queue))
         .route("/reminders/read", post(reminders_read))
         .route("/users", get(admin::users).post(admin::add_user))
+        .route("/calendar", get(calendar::show).post(calendar::add))
         .route("/bodies", get(admin::bodies).post(admin::add_body))
         .route("/audit", get(audit))
 }

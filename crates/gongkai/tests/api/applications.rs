@@ -933,3 +933,69 @@ async fn reminders_reach_the_officer_in_app_and_by_mail(t: TestApp) {
     app.mark_notifications_read(&officer).await.expect("read");
     assert_eq!(app.notifications(&officer).await.expect("notes").1, 0);
 }
+
+db_tests!(console_queue_filters_and_calendar_page);
+
+async fn console_queue_filters_and_calendar_page(t: TestApp) {
+    let overdue = register(&t, A, "2026-02-10", "自然人").await;
+    let fresh = register(&t, A, &gongkai_app::today().to_string(), "自然人").await;
+    let console = t.console_as("officer_a").await;
+    let page = |path: String| {
+        let console = console.clone();
+        let url = t.url(&path);
+        async move {
+            console
+                .get(url)
+                .send()
+                .await
+                .expect("get")
+                .text()
+                .await
+                .expect("html")
+        }
+    };
+    let all = page("/console/applications".into()).await;
+    assert!(all.contains(&overdue) && all.contains(&fresh));
+    assert!(
+        all.find(&overdue) < all.find(&fresh),
+        "overdue listed first"
+    );
+    let only = page("/console/applications?urgency=overdue".into()).await;
+    assert!(only.contains(&overdue) && !only.contains(&fresh));
+    // The city office loads a year from the console; an officer may not.
+    let source = "year = 2031\nholidays = [\"2031-01-01\"]\nworkdays = []\n";
+    let office = t.console_as("office").await;
+    let html = office
+        .get(t.url("/console/calendar"))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    let csrf = crate::helpers::hidden_value(&html, "csrf").expect("csrf");
+    let resp = office
+        .post(t.url("/console/calendar"))
+        .form(&[("csrf", csrf.as_str()), ("source", source)])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    assert!(t.app.calendar().has_year(2031));
+    let html = console
+        .get(t.url("/console/calendar"))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    let csrf = crate::helpers::hidden_value(&html, "csrf").expect("csrf");
+    let resp = console
+        .post(t.url("/console/calendar"))
+        .form(&[("csrf", csrf.as_str()), ("source", source)])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+}
