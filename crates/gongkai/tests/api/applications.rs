@@ -999,3 +999,128 @@ async fn console_queue_filters_and_calendar_page(t: TestApp) {
         .expect("post");
     assert_eq!(resp.status(), StatusCode::FORBIDDEN);
 }
+
+db_tests!(fees_other_bodies_and_withdrawal);
+
+async fn fees_other_bodies_and_withdrawal(t: TestApp) {
+    // 按量: 150 pages → 30 free, 70 × 10, 50 × 20 = 1,700 元.
+    let tracking = register(&t, A, &gongkai_app::today().to_string(), "自然人").await;
+    ok_step(
+        &t,
+        &tracking,
+        Role::Officer,
+        json!({"action": "assign", "body_code": A}),
+    )
+    .await;
+    ok_step(&t, &tracking, Role::Officer, json!({"action": "accept"})).await;
+    let v = ok_step(
+        &t,
+        &tracking,
+        Role::Officer,
+        json!({"action": "send_fee_notice", "pages": 150}),
+    )
+    .await;
+    assert_eq!(v["status"], "awaiting_fee");
+    let notice = v["letters"]
+        .as_array()
+        .expect("letters")
+        .iter()
+        .find(|l| l["kind"] == "fee_notice")
+        .expect("fee notice")
+        .clone();
+    assert!(
+        notice["body"].as_str().expect("body").contains("1700元"),
+        "{notice}"
+    );
+    let v = ok_step(&t, &tracking, Role::Officer, json!({"action": "pay_fee"})).await;
+    assert_eq!(v["status"], "in_progress");
+    // 按件: the applicant's first application of the month is free, so no notice goes out.
+    let (s, v) = step(
+        &t,
+        &tracking,
+        Role::Officer,
+        A,
+        json!({"action": "send_fee_notice"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{v}");
+    // Consulting other bodies stops the clock like a third party.
+    let v = ok_step(
+        &t,
+        &tracking,
+        Role::Officer,
+        json!({"action": "consult_bodies", "note": "市财政局"}),
+    )
+    .await;
+    assert_eq!(v["status"], "consulting_bodies");
+    assert_eq!(v["reply_due_on"], Value::Null);
+    let v = ok_step(
+        &t,
+        &tracking,
+        Role::Officer,
+        json!({"action": "end_consultation", "note": "无异议"}),
+    )
+    .await;
+    assert_eq!(v["status"], "in_progress");
+    // The applicant withdraws: closed as 其他处理 3 with a closing notice.
+    let v = ok_step(
+        &t,
+        &tracking,
+        Role::Officer,
+        json!({"action": "withdraw", "note": "申请人书面撤回"}),
+    )
+    .await;
+    assert_eq!(v["status"], "closed");
+    assert_eq!(v["outcome"], "other.other");
+    let (s, _) = step(&t, &tracking, Role::Officer, A, json!({"action": "accept"})).await;
+    assert_eq!(
+        s,
+        StatusCode::CONFLICT,
+        "a closed application takes no more steps"
+    );
+    // Unpaid fee past its deadline closes as 其他处理 2.
+    let tracking = register(&t, A, &gongkai_app::today().to_string(), "自然人").await;
+    ok_step(
+        &t,
+        &tracking,
+        Role::Officer,
+        json!({"action": "assign", "body_code": A}),
+    )
+    .await;
+    ok_step(&t, &tracking, Role::Officer, json!({"action": "accept"})).await;
+    ok_step(
+        &t,
+        &tracking,
+        Role::Officer,
+        json!({"action": "send_fee_notice", "pages": 40}),
+    )
+    .await;
+    let (s, _) = step(
+        &t,
+        &tracking,
+        Role::Officer,
+        A,
+        json!({"action": "fee_overdue"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CONFLICT, "not overdue yet");
+    let mut db = t.raw_db().await;
+    sqlx::query("UPDATE application_events SET on_date = '2026-01-05' WHERE kind IN ('send_fee_notice', 'accept', 'assign')")
+        .execute(&mut db)
+        .await
+        .expect("backdate");
+    sqlx::query("UPDATE applications SET received_on = '2026-01-05' WHERE tracking_number = $1")
+        .bind(&tracking)
+        .execute(&mut db)
+        .await
+        .expect("backdate receipt");
+    let v = ok_step(
+        &t,
+        &tracking,
+        Role::Officer,
+        json!({"action": "fee_overdue"}),
+    )
+    .await;
+    assert_eq!(v["status"], "closed");
+    assert_eq!(v["outcome"], "other.fee_unpaid");
+}
