@@ -12,6 +12,7 @@ pub mod extract;
 pub mod items;
 pub mod notices;
 pub mod orgs;
+pub mod plans;
 
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};

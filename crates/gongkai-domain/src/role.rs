@@ -41,6 +41,10 @@ str_enum! {
         HandleApplication => "handle_application", "办理申请";
         /// Review draft replies and approve the one extension (第三十三条).
         ApproveApplication => "approve_application", "审核答复";
+        /// Report progress on work-plan tasks and write the body's year-end report (督查).
+        ReportProgress => "report_progress", "报送落实情况";
+        /// Import work plans and supervise them: review reports, mark tasks done.
+        SupervisePlans => "supervise_plans", "督查工作要点";
     }
 }
 
@@ -66,7 +70,7 @@ impl Role {
             },
             Role::Officer => match action {
                 ViewDrafts | CreateItem | EditItem | SubmitItem | ViewApplications
-                | HandleApplication => Some(RoleScope::OwnBody),
+                | HandleApplication | ReportProgress => Some(RoleScope::OwnBody),
                 _ => None,
             },
             Role::Reviewer => match action {
@@ -75,7 +79,9 @@ impl Role {
                 _ => None,
             },
             Role::BodyAdmin => match action {
-                ViewDrafts | ManageUsers | ViewApplications => Some(RoleScope::OwnBody),
+                ViewDrafts | ManageUsers | ViewApplications | ReportProgress => {
+                    Some(RoleScope::OwnBody)
+                }
                 _ => None,
             },
         }
@@ -188,13 +194,13 @@ mod tests {
         const A: (bool, bool) = (true, true); // every body
         const N: (bool, bool) = (false, false);
         #[rustfmt::skip]
-        let table: [(Role, [(bool, bool); 13]); 5] = [
-            //                   View Create Edit Submit Review Withdraw Users Orgs Audit Taxonomy AppView AppHandle AppApprove
-            (Role::Officer,    [Y,   Y,     Y,   Y,     N,     N,       N,    N,   N,    N,       Y,      Y,        N]),
-            (Role::Reviewer,   [Y,   N,     Y,   N,     Y,     Y,       N,    N,   N,    N,       Y,      N,        Y]),
-            (Role::BodyAdmin,  [Y,   N,     N,   N,     N,     N,       Y,    N,   N,    N,       Y,      N,        N]),
-            (Role::CityOffice, [A,   A,     A,   A,     A,     A,       A,    A,   A,    A,       A,      A,        A]),
-            (Role::Auditor,    [N,   N,     N,   N,     N,     N,       N,    N,   A,    N,       N,      N,        N]),
+        let table: [(Role, [(bool, bool); 15]); 5] = [
+            //                   View Create Edit Submit Review Withdraw Users Orgs Audit Taxonomy AppView AppHandle AppApprove Progress Supervise
+            (Role::Officer,    [Y,   Y,     Y,   Y,     N,     N,       N,    N,   N,    N,       Y,      Y,        N,         Y,       N]),
+            (Role::Reviewer,   [Y,   N,     Y,   N,     Y,     Y,       N,    N,   N,    N,       Y,      N,        Y,         N,       N]),
+            (Role::BodyAdmin,  [Y,   N,     N,   N,     N,     N,       Y,    N,   N,    N,       Y,      N,        N,         Y,       N]),
+            (Role::CityOffice, [A,   A,     A,   A,     A,     A,       A,    A,   A,    A,       A,      A,        A,         A,       A]),
+            (Role::Auditor,    [N,   N,     N,   N,     N,     N,       N,    N,   A,    N,       N,      N,        N,         N,       N]),
         ];
         let actions = [
             ViewDrafts,
@@ -210,6 +216,8 @@ mod tests {
             ViewApplications,
             HandleApplication,
             ApproveApplication,
+            ReportProgress,
+            SupervisePlans,
         ];
         assert_eq!(actions, Action::ALL);
         assert_eq!(table.map(|(r, _)| r), Role::ALL);

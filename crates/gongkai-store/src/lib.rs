@@ -15,6 +15,7 @@ pub mod items;
 pub mod notices;
 pub mod notifications;
 pub mod outbox;
+pub mod plans;
 pub mod sessions;
 pub mod tokens;
 pub mod users;

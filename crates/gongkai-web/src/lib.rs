@@ -7,6 +7,7 @@ mod applications;
 mod console;
 mod error;
 mod feeds;
+mod plans;
 mod portal;
 mod session;
 mod views;
@@ -93,6 +94,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(portal::router())
         .merge(applications::router())
+        .merge(plans::router())
         .merge(feeds::router())
         .nest("/console", console::router(upload_limit))
         .nest("/api/v1", api::router(upload_limit))

@@ -22,6 +22,9 @@ pub const SITE_NAME: &str = "海州市人民政府信息公开";
 const BODIES: &str = include_str!("../demo/bodies.json");
 const ITEMS: &str = include_str!("../demo/items.json");
 const NOTICES: &str = include_str!("../demo/notices.json");
+/// The seed work plan, as the demo city's plan for this year (舟山→海州, 2016→2026), page
+/// furniture and the defaced footer kept so the import shows what it skips.
+const PLAN: &str = include_str!("../demo/workplan-2026.txt");
 
 #[derive(Deserialize)]
 struct DemoBody {
@@ -188,6 +191,7 @@ async fn load(app: &App) -> Result<()> {
     }
     load_items(app, &origin).await?;
     load_applications(app, &origin).await?;
+    load_plan(app, &origin).await?;
     let office = app.actor_for_login("office").await?;
     let notices: Vec<DemoNotice> = serde_json::from_str(NOTICES).context("demo/notices.json")?;
     for n in notices {
@@ -462,6 +466,81 @@ async fn load_applications(app: &App, origin: &Origin) -> Result<()> {
                 step("reviewer", StaffAction::Approve).await?;
             }
             _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// The seed plan imported, with progress reported on 市发改委's tasks and reviewed by the office.
+async fn load_plan(app: &App, origin: &Origin) -> Result<()> {
+    let office = app.actor_for_login("office").await?;
+    let officer = app.actor_for_login("officer").await?;
+    let plan_id = app
+        .import_plan(&office, origin, PLAN, &HashMap::new())
+        .await
+        .map_err(|e| anyhow::anyhow!("demo plan: {e:?}"))?;
+    let body = officer
+        .grants
+        .first()
+        .map(|g| g.body_id)
+        .context("officer body")?;
+    let board = app.plan_board(plan_id, Some(body), None).await?;
+    let tasks: Vec<i64> = board
+        .sections
+        .iter()
+        .flat_map(|(_, ts)| ts.iter().map(|t| t.id))
+        .collect();
+    let notes = [
+        (
+            "已在门户网站“信用海州”专栏归集发布行政许可、行政处罚信息1.2万条，与12个部门网站完成链接。",
+            80,
+        ),
+        (
+            "《海州市政府核准的投资项目目录（2026年本）》已印发并公开，配套解读同步发布。",
+            100,
+        ),
+        (
+            "投资项目在线审批监管平台已上线运行，项目审批信息按月公开。",
+            60,
+        ),
+        (
+            "PPP项目库已建立，首批8个项目推介信息已发布，合同和回报机制信息正在整理。",
+            40,
+        ),
+        ("收费目录清单已梳理完毕，待市政府常务会议审议后公布。", 30),
+    ];
+    for (i, task) in tasks.iter().enumerate() {
+        let Some((text, percent)) = notes.get(i) else {
+            break;
+        };
+        let report = app
+            .report_progress(&officer, origin, *task, body, text, *percent, "")
+            .await?;
+        match i {
+            0 | 2 => {
+                app.review_progress(
+                    &office,
+                    origin,
+                    report,
+                    gongkai_app::plans::ReportDecision::Accept,
+                    "",
+                )
+                .await?
+            }
+            4 => {
+                app.review_progress(
+                    &office,
+                    origin,
+                    report,
+                    gongkai_app::plans::ReportDecision::Return,
+                    "请写明已公布清单的栏目链接",
+                )
+                .await?
+            }
+            _ => {}
+        }
+        if i == 1 {
+            app.set_task_done(&office, origin, *task, true).await?;
         }
     }
     Ok(())

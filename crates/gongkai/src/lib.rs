@@ -100,6 +100,18 @@ pub enum Command {
 pub enum PlanCommand {
     /// Parse a plan's text and print sections and tasks as JSON (touches no database).
     Parse { file: PathBuf },
+    /// Import a plan: prints the preview; writes only with --confirm.
+    Import {
+        file: PathBuf,
+        /// The city-office login the import is recorded under.
+        #[arg(long)]
+        login: String,
+        /// Map a name the registry does not know: NAME=CODE[,CODE…] (remembered).
+        #[arg(long = "map")]
+        maps: Vec<String>,
+        #[arg(long)]
+        confirm: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -362,6 +374,52 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
                 println!("{}", years.join(" "));
             }
         },
+        Command::Plan {
+            command:
+                PlanCommand::Import {
+                    file,
+                    login,
+                    maps,
+                    confirm,
+                },
+        } => {
+            let text =
+                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let text = String::from_utf8_lossy(&text).into_owned();
+            let actor = app.actor_for_login(&login).await.map_err(describe)?;
+            let mut mappings = std::collections::HashMap::new();
+            for m in maps {
+                let (name, codes) = m
+                    .split_once('=')
+                    .with_context(|| format!("--map {m}: use NAME=CODE[,CODE…]"))?;
+                mappings.insert(
+                    name.to_owned(),
+                    codes.split(',').map(str::to_owned).collect(),
+                );
+            }
+            let preview = app
+                .preview_plan(&actor, &text, &mappings)
+                .await
+                .map_err(describe)?;
+            println!(
+                "{}（{}年）：{} 项任务",
+                preview.title,
+                preview.year,
+                preview.tasks.len()
+            );
+            for n in &preview.unknown {
+                println!("  未匹配的名称：{n}（用 --map '{n}=机构代码' 指定）");
+            }
+            if confirm {
+                let id = app
+                    .import_plan(&actor, &origin, &text, &mappings)
+                    .await
+                    .map_err(describe)?;
+                println!("imported as plan {id}");
+            } else {
+                println!("preview only: add --confirm to import");
+            }
+        }
         Command::Plan { .. } => {}
         Command::Audit { command } => match command {
             AuditCommand::Verify => match app.verify_audit_chain().await.map_err(describe)? {

@@ -25,6 +25,7 @@
 //! Bodies that 牵头 (lead) or 负责 (are responsible) are lead bodies; bodies that
 //! 配合/协助/参与, or are introduced by 会同, are co-responsible.
 
+pub mod assign;
 mod clause;
 mod deadline;
 mod header;

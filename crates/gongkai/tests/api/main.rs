@@ -13,6 +13,7 @@ mod browser;
 mod cli;
 mod openapi;
 mod pii;
+mod plans;
 mod portal;
 mod publishing;
 mod security;
