@@ -360,3 +360,87 @@ async fn citizen(t: TestApp) {
 async fn citizen_applies_and_follows_the_status() {
     crate::helpers::run(Db::Sqlite, citizen).await;
 }
+
+async fn board(t: TestApp) {
+    let Some((_driver, c)) = start_browser().await else {
+        return;
+    };
+    let office = t.app.actor_for_login("office").await.expect("office");
+    let plan = t
+        .app
+        .import_plan(
+            &office,
+            &gongkai_app::Origin::cli(),
+            crate::plans::PLAN,
+            &Default::default(),
+        )
+        .await
+        .expect("import");
+    login(&c, &t, "officer_a").await;
+    c.goto(&t.url(&format!("/console/plans/{plan}")))
+        .await
+        .expect("board");
+    let heading = c
+        .find(Locator::Css("h1"))
+        .await
+        .expect("h1")
+        .text()
+        .await
+        .expect("text");
+    assert!(heading.contains("挂图作战"), "{heading}");
+    assert!(
+        c.find(Locator::Css("svg.chart rect")).await.is_ok(),
+        "charts drawn on the server"
+    );
+    c.find(Locator::XPath("//a[contains(., '出台重要政策文件')]"))
+        .await
+        .expect("task link")
+        .click()
+        .await
+        .expect("open");
+    c.wait()
+        .for_element(Locator::Id("text"))
+        .await
+        .expect("report form")
+        .send_keys("解读材料已同步发布")
+        .await
+        .expect("type");
+    let percent = c.find(Locator::Id("percent")).await.expect("percent");
+    percent.clear().await.expect("clear");
+    percent.send_keys("70").await.expect("type");
+    c.find(Locator::Css("form[action$='/report'] button"))
+        .await
+        .expect("submit")
+        .click()
+        .await
+        .expect("click");
+    let reports = c
+        .wait()
+        .for_element(Locator::XPath("//ol/li[contains(., '解读材料已同步发布')]"))
+        .await
+        .expect("reports")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        reports.contains("解读材料已同步发布") && reports.contains("70%"),
+        "{reports}"
+    );
+    c.goto(&t.url(&format!("/console/plans/{plan}")))
+        .await
+        .expect("board");
+    let row = c
+        .find(Locator::Css("tr.st-in_progress"))
+        .await
+        .expect("row now in progress")
+        .text()
+        .await
+        .expect("text");
+    assert!(row.contains("70%"), "{row}");
+    c.close().await.expect("close");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn officer_reports_progress_on_the_board() {
+    crate::helpers::run(Db::Sqlite, board).await;
+}
