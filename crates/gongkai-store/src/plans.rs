@@ -379,3 +379,144 @@ pub async fn save_body_report(
     .await?;
     Ok(())
 }
+
+#[derive(Debug, Clone, FromRow, serde::Serialize)]
+pub struct MilestoneRow {
+    pub id: i64,
+    pub task_id: i64,
+    pub title: String,
+    pub due_on: String,
+    pub done_on: Option<String>,
+}
+
+pub async fn insert_milestone(
+    conn: &mut Conn,
+    task_id: i64,
+    title: &str,
+    due_on: &str,
+    now_ms: i64,
+) -> Result<i64> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO plan_milestones (task_id, title, due_on, created_ms) VALUES ($1, $2, $3, $4) \
+         RETURNING id",
+    )
+    .bind(task_id)
+    .bind(title)
+    .bind(due_on)
+    .bind(now_ms)
+    .fetch_one(conn)
+    .await?;
+    Ok(id)
+}
+
+pub async fn complete_milestone(conn: &mut Conn, id: i64, done_on: Option<&str>) -> Result<()> {
+    sqlx::query("UPDATE plan_milestones SET done_on = $1 WHERE id = $2")
+        .bind(done_on)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn milestone(conn: &mut Conn, id: i64) -> Result<Option<MilestoneRow>> {
+    Ok(sqlx::query_as(
+        "SELECT id, task_id, title, due_on, done_on FROM plan_milestones WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// Milestones of every task of a plan, by due date.
+pub async fn milestones(conn: &mut Conn, plan_id: i64) -> Result<Vec<MilestoneRow>> {
+    Ok(sqlx::query_as(
+        "SELECT m.id, m.task_id, m.title, m.due_on, m.done_on FROM plan_milestones m \
+         JOIN plan_tasks t ON t.id = m.task_id WHERE t.plan_id = $1 ORDER BY m.due_on, m.id",
+    )
+    .bind(plan_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Open tasks (not done) of every plan with a due date on or before `until`.
+pub async fn open_tasks_due_by(conn: &mut Conn, until: &str) -> Result<Vec<TaskRow>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {TASK_COLUMNS} FROM plan_tasks WHERE status <> 'done' AND due_on IS NOT NULL \
+         AND due_on <= $1 ORDER BY due_on, id"
+    )))
+    .bind(until)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Bodies assigned to a task, with their role.
+pub async fn bodies_of_task(conn: &mut Conn, task_id: i64) -> Result<Vec<(i64, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT body_id, role FROM plan_task_bodies WHERE task_id = $1 ORDER BY body_id",
+    )
+    .bind(task_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_report_file(
+    conn: &mut Conn,
+    report_id: i64,
+    filename: &str,
+    content_type: &str,
+    size: i64,
+    sha256: &str,
+    now_ms: i64,
+) -> Result<i64> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO plan_report_files (report_id, filename, content_type, size_bytes, sha256, \
+         created_ms) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(report_id)
+    .bind(filename)
+    .bind(content_type)
+    .bind(size)
+    .bind(sha256)
+    .bind(now_ms)
+    .fetch_one(conn)
+    .await?;
+    Ok(id)
+}
+
+#[derive(Debug, Clone, FromRow, serde::Serialize)]
+pub struct ReportFileRow {
+    pub id: i64,
+    pub report_id: i64,
+    pub filename: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+}
+
+pub async fn report_files(conn: &mut Conn, task_id: i64) -> Result<Vec<ReportFileRow>> {
+    Ok(sqlx::query_as(
+        "SELECT f.id, f.report_id, f.filename, f.content_type, f.size_bytes, f.sha256 \
+         FROM plan_report_files f JOIN plan_reports r ON r.id = f.report_id WHERE r.task_id = $1 \
+         ORDER BY f.id",
+    )
+    .bind(task_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+pub async fn report_file(conn: &mut Conn, id: i64) -> Result<Option<(ReportFileRow, i64)>> {
+    let row: Option<ReportFileRow> = sqlx::query_as(
+        "SELECT id, report_id, filename, content_type, size_bytes, sha256 FROM plan_report_files \
+         WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let (task,): (i64,) = sqlx::query_as("SELECT task_id FROM plan_reports WHERE id = $1")
+        .bind(row.report_id)
+        .fetch_one(conn)
+        .await?;
+    Ok(Some((row, task)))
+}

@@ -199,8 +199,8 @@ struct DashboardPage {
     can_create: bool,
     can_review: bool,
     can_audit: bool,
-    /// (message, application id, unread)
-    reminders: Vec<(String, i64, bool)>,
+    /// (message, link, unread)
+    reminders: Vec<(String, String, bool)>,
     unread: i64,
 }
 
@@ -239,7 +239,13 @@ async fn dashboard(
     let (notes, unread) = app.notifications(actor).await?;
     let reminders = notes
         .into_iter()
-        .map(|n| (n.message, n.entity_id, n.read_ms.is_none()))
+        .map(|n| {
+            let href = match n.entity.as_str() {
+                "plan_task" => format!("/console/plan-tasks/{}", n.entity_id),
+                _ => format!("/console/applications/{}", n.entity_id),
+            };
+            (n.message, href, n.read_ms.is_none())
+        })
         .collect();
     Ok(DashboardPage {
         reminders,

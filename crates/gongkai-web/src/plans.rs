@@ -42,6 +42,22 @@ pub fn router() -> Router<AppState> {
             get(year_end).post(save_year_end),
         )
         .route("/console/plans/{id}/year-end.docx", get(year_end_docx))
+        .route("/console/plans/{id}/summary", get(summary))
+        .route("/console/plans/{id}/summary.docx", get(summary_docx))
+        .route(
+            "/console/plans/{id}/tasks/{task}/milestones",
+            post(add_milestone),
+        )
+        .route(
+            "/console/plans/{id}/milestones/{milestone}",
+            post(toggle_milestone),
+        )
+        .route(
+            "/console/plans/{id}/reports/{report}/files",
+            post(upload_evidence).layer(DefaultBodyLimit::max(21 * 1024 * 1024)),
+        )
+        .route("/console/plan-files/{file}", get(evidence_file))
+        .route("/console/plan-tasks/{task}", get(task_by_id))
 }
 
 fn chrome(state: &AppState, s: &SessionActor) -> Chrome {
@@ -337,6 +353,41 @@ impl TaskPage {
     fn body_name(&self, id: &i64) -> String {
         self.body_names.get(id).cloned().unwrap_or_default()
     }
+
+    /// Evidence entries with a link where they are one: `/items/N`, a number (an item id),
+    /// or an http(s) address. (text, href)
+    fn evidence(&self, text: &str) -> Vec<(String, String)> {
+        text.split([',', '，', '、', ' '])
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+            .map(|e| {
+                let href = if e.starts_with("/items/")
+                    || e.starts_with("http://")
+                    || e.starts_with("https://")
+                {
+                    e.to_owned()
+                } else if e.chars().all(|c| c.is_ascii_digit()) {
+                    format!("/items/{e}")
+                } else {
+                    String::new()
+                };
+                (e.to_owned(), href)
+            })
+            .collect()
+    }
+
+    /// Files attached to a report.
+    fn files_of(&self, report_id: &i64) -> Vec<&gongkai_app::plans::ReportFile> {
+        self.file
+            .files
+            .iter()
+            .filter(|f| f.report_id == *report_id)
+            .collect()
+    }
+
+    fn can_attach(&self, body_id: &i64) -> bool {
+        self.can_report_for.iter().any(|(b, _)| b == body_id)
+    }
 }
 
 async fn task_page(
@@ -621,6 +672,217 @@ async fn year_end_docx(
                     "attachment; filename=\"report.docx\"; filename*=UTF-8''{}.docx",
                     crate::portal::encode(&title)
                 ),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+async fn task_by_id(
+    State(state): State<AppState>,
+    Staff(_s): Staff,
+    Path(task_id): Path<i64>,
+) -> Result<Redirect, PageError> {
+    let file = state.app.plan_task(task_id).await?;
+    Ok(Redirect::to(&format!(
+        "/console/plans/{}/tasks/{task_id}",
+        file.task.plan_id
+    )))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct MilestoneForm {
+    csrf: String,
+    title: String,
+    due_on: String,
+    done: String,
+    task_id: i64,
+}
+
+async fn add_milestone(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    ClientOrigin(origin): ClientOrigin,
+    Path((id, task_id)): Path<(i64, i64)>,
+    Form(f): Form<MilestoneForm>,
+) -> Response {
+    if let Err(r) = check_csrf(&s.csrf, &f.csrf) {
+        return r.into_response();
+    }
+    let result = match chrono::NaiveDate::parse_from_str(f.due_on.trim(), "%Y-%m-%d") {
+        Ok(due) => state
+            .app
+            .add_milestone(&s.actor, &origin, task_id, &f.title, due)
+            .await
+            .map(|_| ()),
+        Err(_) => Err(AppError::field("due_on", "节点时限格式应为 YYYY-MM-DD")),
+    };
+    page_or_error(&state, &s, id, task_id, result).await
+}
+
+async fn toggle_milestone(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    ClientOrigin(origin): ClientOrigin,
+    Path((id, milestone)): Path<(i64, i64)>,
+    Form(f): Form<MilestoneForm>,
+) -> Response {
+    if let Err(r) = check_csrf(&s.csrf, &f.csrf) {
+        return r.into_response();
+    }
+    let result = state
+        .app
+        .complete_milestone(&s.actor, &origin, milestone, f.done != "reopen")
+        .await;
+    page_or_error(&state, &s, id, f.task_id, result).await
+}
+
+async fn upload_evidence(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    ClientOrigin(origin): ClientOrigin,
+    Path((id, report)): Path<(i64, i64)>,
+    mut form: Multipart,
+) -> Response {
+    let mut csrf = String::new();
+    let mut task_id = 0;
+    let mut file = None;
+    while let Ok(Some(field)) = form.next_field().await {
+        let name = field.name().unwrap_or_default().to_owned();
+        let filename = field.file_name().map(str::to_owned);
+        let Ok(bytes) = field.bytes().await else {
+            return PageError(AppError::TooLarge {
+                limit: state.app.config().max_upload_bytes,
+            })
+            .into_response();
+        };
+        match name.as_str() {
+            "csrf" => csrf = String::from_utf8_lossy(&bytes).into_owned(),
+            "task_id" => task_id = String::from_utf8_lossy(&bytes).trim().parse().unwrap_or(0),
+            "file" => file = Some((filename.unwrap_or_default(), bytes)),
+            _ => {}
+        }
+    }
+    if let Err(r) = check_csrf(&s.csrf, &csrf) {
+        return r.into_response();
+    }
+    let result = match file {
+        Some((name, bytes)) => state
+            .app
+            .attach_report_file(&s.actor, &origin, report, &name, &bytes)
+            .await
+            .map(|_| ()),
+        None => Err(AppError::field("file", "请选择文件")),
+    };
+    match result {
+        Ok(()) => Redirect::to(&format!("/console/plans/{id}/tasks/{task_id}")).into_response(),
+        Err(e @ (AppError::TooLarge { .. } | AppError::UnsupportedType)) => {
+            let (status, _, msg) = crate::error::classify(&e);
+            match task_page(&state, &s, id, task_id, Some(msg)).await {
+                Ok(p) => (status, p).into_response(),
+                Err(e) => e.into_response(),
+            }
+        }
+        Err(e) => page_or_error(&state, &s, id, task_id, Err(e)).await,
+    }
+}
+
+async fn evidence_file(
+    State(state): State<AppState>,
+    Staff(_s): Staff,
+    Path(file): Path<i64>,
+) -> Result<Response, PageError> {
+    let (name, content_type, bytes) = state.app.report_file(file).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"evidence\"; filename*=UTF-8''{}",
+                    crate::portal::encode(&name)
+                ),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "console/plan_summary.html")]
+struct SummaryPage {
+    chrome: Chrome,
+    plan_id: i64,
+    plan_title: String,
+    lines: Vec<gongkai_app::plans::SummaryLine>,
+}
+
+async fn summary(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    Path(id): Path<i64>,
+) -> Result<SummaryPage, PageError> {
+    let lines = state.app.plan_summary(&s.actor, id).await?;
+    let plan_title = state
+        .app
+        .plans()
+        .await?
+        .into_iter()
+        .find(|p| p.id == id)
+        .map(|p| p.title)
+        .unwrap_or_default();
+    Ok(SummaryPage {
+        chrome: chrome(&state, &s),
+        plan_id: id,
+        plan_title,
+        lines,
+    })
+}
+
+async fn summary_docx(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let lines = state.app.plan_summary(&s.actor, id).await?;
+    let plan_title = state
+        .app
+        .plans()
+        .await?
+        .into_iter()
+        .find(|p| p.id == id)
+        .map(|p| p.title)
+        .unwrap_or_default();
+    let title = format!("《{plan_title}》落实情况汇总");
+    let mut body =
+        String::from("各单位落实情况如下（任务数、已完成、逾期、报送进展条数、落实情况报告）：");
+    for l in &lines {
+        let year_end = match l.year_end.as_str() {
+            "submitted" => "已报送",
+            "draft" => "草稿",
+            _ => "未报送",
+        };
+        body.push_str(&format!(
+            "\n{}：任务{}项，已完成{}项，逾期{}项，报送进展{}条，落实情况报告{}。",
+            l.name, l.tasks, l.done, l.overdue, l.reports, year_end
+        ));
+    }
+    let bytes = gongkai_app::applications::letters::to_docx(&title, &body)?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+                    .to_owned(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"summary.docx\"".to_owned(),
             ),
             (header::CACHE_CONTROL, "private, no-store".to_owned()),
         ],

@@ -74,8 +74,78 @@ impl App {
                 }
             }
         }
+        created += self.plan_reminders(&mut c, now).await?;
         drop(c);
         self.email_unsent().await?;
+        Ok(created)
+    }
+
+    /// Work-plan tasks due within ten days or overdue, and milestones due within three: the
+    /// officers of the lead bodies are told once per deadline.
+    async fn plan_reminders(&self, c: &mut gongkai_store::Conn, now: i64) -> AppResult<usize> {
+        use gongkai_store::plans;
+        let today = crate::today();
+        let mut created = 0;
+        let horizon = (today + chrono::Duration::days(10)).to_string();
+        for t in plans::open_tasks_due_by(c, &horizon).await? {
+            let due = t.due_on.clone().unwrap_or_default();
+            let late = due < today.to_string();
+            let (level, text) = if late {
+                (
+                    "task_overdue",
+                    format!("工作要点任务 {} 已逾期（时限 {due}）", t.code),
+                )
+            } else {
+                (
+                    "task_due_soon",
+                    format!("工作要点任务 {} 将于 {due} 到期", t.code),
+                )
+            };
+            created += self
+                .tell_leads(c, t.id, t.id, level, &text, &due, now)
+                .await?;
+        }
+        let soon = (today + chrono::Duration::days(3)).to_string();
+        let plan_ids: Vec<i64> = plans::plans(c).await?.into_iter().map(|p| p.id).collect();
+        for plan in plan_ids {
+            for m in plans::milestones(c, plan).await? {
+                if m.done_on.is_some() || m.due_on > soon {
+                    continue;
+                }
+                let text = format!("工作要点节点“{}”时限 {}", m.title, m.due_on);
+                created += self
+                    .tell_leads(c, m.task_id, m.id, "milestone", &text, &m.due_on, now)
+                    .await?;
+            }
+        }
+        Ok(created)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn tell_leads(
+        &self,
+        c: &mut gongkai_store::Conn,
+        task_id: i64,
+        key_id: i64,
+        level: &str,
+        text: &str,
+        due: &str,
+        now: i64,
+    ) -> AppResult<usize> {
+        let mut created = 0;
+        for (body, role) in gongkai_store::plans::bodies_of_task(c, task_id).await? {
+            if role != "lead" {
+                continue;
+            }
+            for u in users::with_role(c, "officer", Some(body)).await? {
+                let key = format!("plan:{level}:{key_id}:{due}:{}", u.id);
+                if notifications::insert_once(c, u.id, level, "plan_task", task_id, text, &key, now)
+                    .await?
+                {
+                    created += 1;
+                }
+            }
+        }
         Ok(created)
     }
 

@@ -109,11 +109,11 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 
 /// A checked file whose bytes are already in the blob store.
 pub(crate) struct AcceptedFile {
-    filename: String,
-    content_type: &'static str,
-    size: usize,
-    sha256: String,
-    extracted_text: String,
+    pub(crate) filename: String,
+    pub(crate) content_type: &'static str,
+    pub(crate) size: usize,
+    pub(crate) sha256: String,
+    pub(crate) extracted_text: String,
 }
 
 /// Writes the attachment row and its audit record.

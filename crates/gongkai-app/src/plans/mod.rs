@@ -13,6 +13,7 @@ use gongkai_store::{Conn, audit};
 use serde::Serialize;
 
 pub use board::{Board, BoardTask, Completion};
+pub use gongkai_store::plans::{MilestoneRow as Milestone, ReportFileRow as ReportFile};
 pub use import::{ImportPreview, PreviewTask};
 
 use crate::{App, AppError, AppResult, Origin, now_ms, today};
@@ -26,6 +27,22 @@ pub struct TaskFile {
     pub bodies: Vec<(i64, String, String)>,
     pub reports: Vec<ReportRow>,
     pub shown_status: (&'static str, &'static str),
+    pub milestones: Vec<store::MilestoneRow>,
+    pub files: Vec<store::ReportFileRow>,
+}
+
+/// One body's line in the office's summary (汇总).
+#[derive(Debug, Clone, Serialize)]
+pub struct SummaryLine {
+    pub body_id: i64,
+    pub code: String,
+    pub name: String,
+    pub tasks: usize,
+    pub done: usize,
+    pub overdue: usize,
+    pub reports: usize,
+    /// none, draft or submitted.
+    pub year_end: String,
 }
 
 /// The office's decision on a progress report.
@@ -78,6 +95,12 @@ impl App {
             .map(|(_, b, role)| (b, names.get(&b).cloned().unwrap_or_default(), role))
             .collect();
         Ok(TaskFile {
+            milestones: store::milestones(&mut c, task.plan_id)
+                .await?
+                .into_iter()
+                .filter(|m| m.task_id == id)
+                .collect(),
+            files: store::report_files(&mut c, id).await?,
             reports: store::reports_of_task(&mut c, id).await?,
             shown_status: shown(&task),
             plan_title: plan.title,
@@ -328,6 +351,173 @@ impl App {
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// The office sets a milestone (节点) on a task.
+    pub async fn add_milestone(
+        &self,
+        actor: &Actor,
+        origin: &Origin,
+        task_id: i64,
+        title: &str,
+        due_on: NaiveDate,
+    ) -> AppResult<i64> {
+        if !actor.can_everywhere(Action::SupervisePlans) {
+            return Err(AppError::Forbidden);
+        }
+        if title.trim().is_empty() {
+            return Err(AppError::field("title", "请填写节点内容"));
+        }
+        let now = now_ms();
+        let mut tx = self.db().begin().await?;
+        store::task(&mut tx, task_id)
+            .await?
+            .ok_or(AppError::NotFound("task"))?;
+        let id = store::insert_milestone(&mut tx, task_id, title.trim(), &due_on.to_string(), now)
+            .await?;
+        self.plan_audit(
+            &mut tx,
+            actor,
+            origin,
+            "plan.milestone",
+            task_id,
+            "",
+            &serde_json::json!({"milestone": id, "title": title, "due_on": due_on.to_string()})
+                .to_string(),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// A responsible body (or the office) marks a milestone reached, or not.
+    pub async fn complete_milestone(
+        &self,
+        actor: &Actor,
+        origin: &Origin,
+        milestone_id: i64,
+        done: bool,
+    ) -> AppResult<()> {
+        let now = now_ms();
+        let mut tx = self.db().begin().await?;
+        let m = store::milestone(&mut tx, milestone_id)
+            .await?
+            .ok_or(AppError::NotFound("milestone"))?;
+        let ours = store::bodies_of_task(&mut tx, m.task_id)
+            .await?
+            .iter()
+            .any(|(b, _)| actor.can(Action::ReportProgress, *b));
+        if !ours && !actor.can_everywhere(Action::SupervisePlans) {
+            return Err(AppError::Forbidden);
+        }
+        let done_on = done.then(|| today().to_string());
+        store::complete_milestone(&mut tx, milestone_id, done_on.as_deref()).await?;
+        self.plan_audit(
+            &mut tx,
+            actor,
+            origin,
+            "plan.milestone_done",
+            m.task_id,
+            &m.done_on.unwrap_or_default(),
+            &done_on.unwrap_or_default(),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Attaches a file (photo, scan, document) to a progress report as evidence.
+    pub async fn attach_report_file(
+        &self,
+        actor: &Actor,
+        origin: &Origin,
+        report_id: i64,
+        filename: &str,
+        bytes: &[u8],
+    ) -> AppResult<i64> {
+        let file = self.accept_file(filename, bytes).await?;
+        let now = now_ms();
+        let mut tx = self.db().begin().await?;
+        let report = store::report(&mut tx, report_id)
+            .await?
+            .ok_or(AppError::NotFound("report"))?;
+        if !actor.can(Action::ReportProgress, report.body_id) {
+            return Err(AppError::Forbidden);
+        }
+        let size = i64::try_from(file.size).unwrap_or(i64::MAX);
+        let id = store::insert_report_file(
+            &mut tx,
+            report_id,
+            &file.filename,
+            file.content_type,
+            size,
+            &file.sha256,
+            now,
+        )
+        .await?;
+        self.plan_audit(
+            &mut tx,
+            actor,
+            origin,
+            "plan.evidence",
+            report.task_id,
+            "",
+            &serde_json::json!({"report": report_id, "file": file.filename, "sha256": file.sha256})
+                .to_string(),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// An evidence file's name, type and bytes (staff only; the board is internal).
+    pub async fn report_file(&self, id: i64) -> AppResult<(String, String, Vec<u8>)> {
+        let mut c = self.db().read().await?;
+        let (row, _) = store::report_file(&mut c, id)
+            .await?
+            .ok_or(AppError::NotFound("attachment"))?;
+        let bytes = self.blobs().get(&row.sha256).await?;
+        Ok((row.filename, row.content_type, bytes))
+    }
+
+    /// The office's summary across bodies (汇总): tasks, completion, reports and year-end reports.
+    pub async fn plan_summary(&self, actor: &Actor, plan_id: i64) -> AppResult<Vec<SummaryLine>> {
+        if !actor.can_everywhere(Action::SupervisePlans) {
+            return Err(AppError::Forbidden);
+        }
+        let board = self.plan_board(plan_id, None, None).await?;
+        let mut c = self.db().read().await?;
+        let bodies = gongkai_store::bodies::list(&mut c).await?;
+        let mut lines = Vec::new();
+        for b in bodies {
+            let tasks: Vec<&super::plans::BoardTask> = board
+                .sections
+                .iter()
+                .flat_map(|(_, ts)| ts)
+                .filter(|t| t.body_ids.contains(&b.id))
+                .collect();
+            if tasks.is_empty() {
+                continue;
+            }
+            let reports = store::reports_of_body(&mut c, plan_id, b.id).await?.len();
+            let year_end = store::body_report(&mut c, plan_id, b.id)
+                .await?
+                .map_or_else(|| "none".to_owned(), |(_, s)| s);
+            lines.push(SummaryLine {
+                body_id: b.id,
+                code: b.code,
+                name: b.name,
+                tasks: tasks.len(),
+                done: tasks.iter().filter(|t| t.status.0 == "done").count(),
+                overdue: tasks.iter().filter(|t| t.status.0 == "overdue").count(),
+                reports,
+                year_end,
+            });
+        }
+        Ok(lines)
     }
 
     #[allow(clippy::too_many_arguments)]

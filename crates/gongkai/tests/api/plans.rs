@@ -403,3 +403,191 @@ async fn progress_reports_board_and_year_end(t: TestApp) {
     );
     let _ = Role::Officer;
 }
+
+db_tests!(milestones_evidence_summary_and_reminders);
+
+async fn milestones_evidence_summary_and_reminders(t: TestApp) {
+    let office_actor = t.app.actor_for_login("office").await.expect("office");
+    let plan = t
+        .app
+        .import_plan(
+            &office_actor,
+            &gongkai_app::Origin::cli(),
+            PLAN,
+            &Default::default(),
+        )
+        .await
+        .expect("import");
+    let board = t.app.plan_board(plan, None, None).await.expect("board");
+    let task = board.sections[0].1[0].clone();
+    let office = t.console_as("office").await;
+    let page = format!("/console/plans/{plan}/tasks/{}", task.id);
+    let html = office
+        .get(t.url(&page))
+        .send()
+        .await
+        .expect("task")
+        .text()
+        .await
+        .expect("html");
+    let csrf_o = hidden_value(&html, "csrf").expect("csrf");
+    let tomorrow = (gongkai_app::today() + chrono::Duration::days(1)).to_string();
+    let resp = office
+        .post(t.url(&format!(
+            "/console/plans/{plan}/tasks/{}/milestones",
+            task.id
+        )))
+        .form(&[
+            ("csrf", csrf_o.as_str()),
+            ("title", "解读材料模板印发"),
+            ("due_on", tomorrow.as_str()),
+        ])
+        .send()
+        .await
+        .expect("milestone");
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    // Reminders: the milestone due tomorrow reaches 市发改委's officer; the 6月底前 task of
+    // 市财政局, overdue, reaches 市财政局's officer.
+    t.app.send_reminders().await.expect("reminders");
+    let officer_a = t.app.actor_for_login("officer_a").await.expect("a");
+    let (notes, _) = t.app.notifications(&officer_a).await.expect("notes");
+    assert!(
+        notes.iter().any(|n| n.message.contains("解读材料模板印发")),
+        "{notes:?}"
+    );
+    let officer_b = t.app.actor_for_login("officer_b").await.expect("b");
+    let (notes_b, _) = t.app.notifications(&officer_b).await.expect("notes");
+    let june_passed =
+        gongkai_app::today() > chrono::NaiveDate::from_ymd_opt(2026, 6, 30).expect("date");
+    assert_eq!(
+        notes_b.iter().any(|n| n.message.contains("已逾期")),
+        june_passed,
+        "{notes_b:?}"
+    );
+    // The officer marks the milestone reached and reports with a file as evidence.
+    let a_console = t.console_as("officer_a").await;
+    let html = a_console
+        .get(t.url(&page))
+        .send()
+        .await
+        .expect("task")
+        .text()
+        .await
+        .expect("html");
+    let csrf_a = hidden_value(&html, "csrf").expect("csrf");
+    let milestone = t.app.plan_task(task.id).await.expect("task").milestones[0].id;
+    let resp = a_console
+        .post(t.url(&format!("/console/plans/{plan}/milestones/{milestone}")))
+        .form(&[
+            ("csrf", csrf_a.as_str()),
+            ("done", "done"),
+            ("task_id", &task.id.to_string()),
+        ])
+        .send()
+        .await
+        .expect("done");
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    assert!(
+        t.app.plan_task(task.id).await.expect("task").milestones[0]
+            .done_on
+            .is_some()
+    );
+    let a = t.app.body_by_code(A).await.expect("A").id;
+    let report = t
+        .app
+        .report_progress(
+            &officer_a,
+            &gongkai_app::Origin::cli(),
+            task.id,
+            a,
+            "模板已印发",
+            40,
+            "/items/1, https://example.gov/x",
+        )
+        .await
+        .expect("report");
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", csrf_a.clone())
+        .text("task_id", task.id.to_string())
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes("印发通知扫描件说明".as_bytes().to_vec())
+                .file_name("佐证.txt"),
+        );
+    let resp = a_console
+        .post(t.url(&format!("/console/plans/{plan}/reports/{report}/files")))
+        .multipart(form)
+        .send()
+        .await
+        .expect("upload");
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let html = office
+        .get(t.url(&page))
+        .send()
+        .await
+        .expect("task")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        html.contains("佐证.txt") && html.contains("href=\"/items/1\""),
+        "evidence listed with links"
+    );
+    let file = t.app.plan_task(task.id).await.expect("task").files[0].id;
+    let resp = office
+        .get(t.url(&format!("/console/plan-files/{file}")))
+        .send()
+        .await
+        .expect("download");
+    assert_eq!(resp.text().await.expect("text"), "印发通知扫描件说明");
+    // Another body cannot attach to 市发改委's report.
+    let b_console = t.console_as("officer_b").await;
+    let html = b_console
+        .get(t.url(&page))
+        .send()
+        .await
+        .expect("task")
+        .text()
+        .await
+        .expect("html");
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", hidden_value(&html, "csrf").expect("csrf"))
+        .text("task_id", task.id.to_string())
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(b"x".to_vec()).file_name("x.txt"),
+        );
+    let resp = b_console
+        .post(t.url(&format!("/console/plans/{plan}/reports/{report}/files")))
+        .multipart(form)
+        .send()
+        .await
+        .expect("upload");
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    // The office's summary across bodies.
+    let html = office
+        .get(t.url(&format!("/console/plans/{plan}/summary")))
+        .send()
+        .await
+        .expect("summary")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        html.contains("测试市发展和改革委员会")
+            && html.contains("测试市财政局")
+            && html.contains("未报送")
+    );
+    let resp = office
+        .get(t.url(&format!("/console/plans/{plan}/summary.docx")))
+        .send()
+        .await
+        .expect("docx");
+    assert!(resp.bytes().await.expect("bytes").starts_with(b"PK"));
+    let resp = a_console
+        .get(t.url(&format!("/console/plans/{plan}/summary")))
+        .send()
+        .await
+        .expect("summary");
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+}
