@@ -44,6 +44,9 @@ pub struct AppConfig {
     pub lockout_ms: i64,
     /// Relay for reminder e-mails; none means in-app reminders only.
     pub smtp: Option<applications::SmtpConfig>,
+    /// Periods of the application clock; the UNCONFIRMED ones (whether a fee notice stops the
+    /// clock, the applicant's supplement period) are set here.
+    pub clock: gongkai_domain::application::ClockParams,
 }
 
 impl Default for AppConfig {
@@ -57,6 +60,7 @@ impl Default for AppConfig {
             lockout_threshold: 5,
             lockout_ms: 15 * 60 * 1000,
             smtp: None,
+            clock: gongkai_domain::application::ClockParams::default(),
         }
     }
 }

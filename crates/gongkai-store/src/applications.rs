@@ -258,8 +258,9 @@ pub async fn for_report(conn: &mut Conn, body_id: i64, year: i32) -> Result<Vec<
     .await?)
 }
 
-/// Applications of the same applicant (same name and identity document or organisation code)
-/// received between `from` and `to` (inclusive), for 按件计收.
+/// Applications of the same applicant (same name and identity document or organisation code) to
+/// the same body, received from `from` up to this one (by receipt date, then registration), for
+/// 按件计收.
 pub async fn count_same_applicant(
     conn: &mut Conn,
     row: &ApplicationRow,
@@ -268,7 +269,8 @@ pub async fn count_same_applicant(
 ) -> Result<i64> {
     let (n,): (i64,) = sqlx::query_as(
         "SELECT COUNT(*) FROM applications WHERE name = $1 AND id_document = $2 AND org_code = $3 \
-         AND received_on >= $4 AND received_on <= $5 AND id <= $6",
+         AND body_id = $7 AND received_on >= $4 \
+         AND (received_on < $5 OR (received_on = $5 AND id <= $6))",
     )
     .bind(&row.name)
     .bind(&row.id_document)
@@ -276,6 +278,7 @@ pub async fn count_same_applicant(
     .bind(from)
     .bind(to)
     .bind(row.id)
+    .bind(row.body_id)
     .fetch_one(conn)
     .await?;
     Ok(n)

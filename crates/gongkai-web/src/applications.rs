@@ -347,6 +347,23 @@ fn urgency_class(a: &Application) -> &'static str {
     a.urgency.as_str()
 }
 
+/// The deadline as the applicant and the officer read it.
+fn due_text(a: &Application) -> String {
+    if !a.status.is_open() {
+        return format!("已办结（{}）", a.row.closed_on.clone().unwrap_or_default());
+    }
+    if let Some(d) = a.clock.reply_due_on(gongkai_app::today()) {
+        return d.to_string();
+    }
+    if let Some(d) = a.clock.supplement_due {
+        return format!("等待补正，补正期限 {d}");
+    }
+    match a.clock.stop_due {
+        Some(d) => format!("暂停计时（征求意见期限 {d}）"),
+        None => "暂停计时".into(),
+    }
+}
+
 fn view(file: &ApplicationFile, body_name: String, code: String) -> FileView {
     let a = &file.application;
     FileView {
@@ -355,15 +372,13 @@ fn view(file: &ApplicationFile, body_name: String, code: String) -> FileView {
         status: a.status.label_zh().to_owned(),
         received_on: a.row.received_on.clone(),
         body_name,
-        due: a
-            .clock
-            .reply_due_on(gongkai_app::today())
-            .map(|d| d.to_string())
-            .unwrap_or_else(|| "暂停计时".into()),
+        due: due_text(a),
         urgency: a.urgency.message_zh(),
         urgency_class: urgency_class(a),
+        // A drafted outcome is not a decision until the reply goes out.
         outcome: a
             .outcome
+            .filter(|_| !a.status.is_open())
             .map(|o| format!("{}：{}", o.group_zh(), o.label_zh()))
             .unwrap_or_default(),
         events: file
@@ -729,11 +744,20 @@ async fn register(
         .submit_application(Some(&s.actor), &origin, input.clone())
         .await
     {
-        Ok(receipt) => Redirect::to(&format!(
-            "/console/applications/{}?code={}",
-            receipt.id, receipt.secret_code
-        ))
-        .into_response(),
+        // The code is shown in this response only, never put in a URL.
+        Ok(receipt) => match detail_page(
+            &state,
+            &s,
+            receipt.id,
+            Some(receipt.secret_code),
+            None,
+            None,
+        )
+        .await
+        {
+            Ok(p) => p.into_response(),
+            Err(e) => e.into_response(),
+        },
         Err(e) => match field_errors(&e) {
             Some(errors) => match register_page(&state, &s, input, errors).await {
                 Ok(p) => (StatusCode::UNPROCESSABLE_ENTITY, p).into_response(),
@@ -767,7 +791,6 @@ struct DetailPage {
 
 #[derive(Deserialize, Default)]
 struct DetailQuery {
-    code: Option<String>,
     done: Option<String>,
 }
 
@@ -859,7 +882,7 @@ async fn detail(
     Query(q): Query<DetailQuery>,
 ) -> Result<DetailPage, PageError> {
     let message = q.done.map(|_| "已办理".to_owned());
-    detail_page(&state, &s, id, q.code, message, None).await
+    detail_page(&state, &s, id, None, message, None).await
 }
 
 #[derive(Deserialize, Default)]

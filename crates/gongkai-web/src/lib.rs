@@ -82,6 +82,11 @@ impl Default for PublicLimit {
 }
 
 impl PublicLimit {
+    /// Forgets addresses whose quota has refilled, so the table does not grow without bound.
+    pub fn shrink(&self) {
+        self.0.retain_recent();
+    }
+
     /// Whether `client` may make one more request now.
     pub fn allow(&self, client: &str) -> bool {
         self.0.check_key(&client.to_owned()).is_ok()
@@ -123,6 +128,7 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let app = state.app.clone();
+    let limit = state.public_limit.clone();
     let ticker = tokio::spawn(async move {
         let mut every = tokio::time::interval(Duration::from_secs(30));
         let mut ticks: u64 = 0;
@@ -142,6 +148,7 @@ pub async fn serve(
                 Ok(n) => tracing::info!(published = n, "scheduled items published"),
                 Err(e) => tracing::warn!(error = %e, "scheduled publication failed"),
             }
+            limit.shrink();
             if let Err(e) = app.purge_sessions().await {
                 tracing::warn!(error = %e, "session purge failed");
             }

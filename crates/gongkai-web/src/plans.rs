@@ -254,6 +254,8 @@ struct BoardPage {
     section_height: usize,
     filters: Vec<(String, String, bool)>,
     my_bodies: Vec<(String, String)>,
+    /// The board's filters, repeated on the export link.
+    export_query: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -276,7 +278,7 @@ async fn board(
         .and_then(|code| bodies.iter().find(|b| b.code == code))
         .map(|b| b.id);
     let status = q.status.as_deref().filter(|s| !s.is_empty());
-    let board = state.app.plan_board(id, body, status).await?;
+    let board = state.app.plan_board(&s.actor, id, body, status).await?;
     let (body_bars, body_height) = bars(&board.by_body);
     let (section_bars, section_height) = bars(&board.by_section);
     let mut filters = vec![(
@@ -301,7 +303,13 @@ async fn board(
         .filter(|b| s.actor.can(Action::ReportProgress, b.id) && !s.actor.is_city_office())
         .map(|b| (b.code.clone(), b.name.clone()))
         .collect();
+    let export_query = match (q.body.as_deref().filter(|b| !b.is_empty()), status) {
+        (Some(b), _) => format!("?body={}", crate::portal::encode(b)),
+        (None, Some(st)) => format!("?status={}", crate::portal::encode(st)),
+        (None, None) => String::new(),
+    };
     Ok(BoardPage {
+        export_query,
         chrome: chrome(&state, &s),
         body_bars,
         body_height,
@@ -315,10 +323,19 @@ async fn board(
 
 async fn export(
     State(state): State<AppState>,
-    Staff(_s): Staff,
+    Staff(s): Staff,
     Path(id): Path<i64>,
+    Query(q): Query<BoardQuery>,
 ) -> Result<Response, PageError> {
-    let bytes = state.app.plan_board_xlsx(id).await?;
+    let body = match q.body.as_deref().filter(|b| !b.is_empty()) {
+        Some(code) => Some(state.app.body_by_code(code).await?.id),
+        None => None,
+    };
+    let status = q.status.as_deref().filter(|s| !s.is_empty());
+    let bytes = state
+        .app
+        .plan_board_xlsx(&s.actor, id, body, status)
+        .await?;
     Ok((
         [
             (
@@ -397,7 +414,7 @@ async fn task_page(
     task_id: i64,
     error: Option<String>,
 ) -> Result<TaskPage, PageError> {
-    let file = state.app.plan_task(task_id).await?;
+    let file = state.app.plan_task(&s.actor, task_id).await?;
     if file.task.plan_id != plan_id {
         return Err(PageError(AppError::NotFound("task")));
     }
@@ -682,10 +699,10 @@ async fn year_end_docx(
 
 async fn task_by_id(
     State(state): State<AppState>,
-    Staff(_s): Staff,
+    Staff(s): Staff,
     Path(task_id): Path<i64>,
 ) -> Result<Redirect, PageError> {
-    let file = state.app.plan_task(task_id).await?;
+    let file = state.app.plan_task(&s.actor, task_id).await?;
     Ok(Redirect::to(&format!(
         "/console/plans/{}/tasks/{task_id}",
         file.task.plan_id
@@ -792,10 +809,10 @@ async fn upload_evidence(
 
 async fn evidence_file(
     State(state): State<AppState>,
-    Staff(_s): Staff,
+    Staff(s): Staff,
     Path(file): Path<i64>,
 ) -> Result<Response, PageError> {
-    let (name, content_type, bytes) = state.app.report_file(file).await?;
+    let (name, content_type, bytes) = state.app.report_file(&s.actor, file).await?;
     Ok((
         [
             (header::CONTENT_TYPE, content_type),

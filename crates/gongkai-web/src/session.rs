@@ -32,15 +32,16 @@ impl FromRequestParts<AppState> for ClientOrigin {
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string());
-        // Behind a trusted reverse proxy the peer is the proxy; the client is the first address
-        // the proxy recorded. Never trusted by default: anyone can send the header.
+        // Behind a trusted reverse proxy the peer is the proxy; the client is the address the
+        // proxy appended last (earlier entries are whatever the client sent). Never trusted by
+        // default: anyone can send the header.
         let forwarded = state
             .site
             .trust_forwarded_for
             .then(|| parts.headers.get("x-forwarded-for"))
             .flatten()
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
+            .and_then(|v| v.rsplit(',').next())
             .map(str::trim)
             .filter(|v| v.parse::<std::net::IpAddr>().is_ok())
             .map(str::to_owned);

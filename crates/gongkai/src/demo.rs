@@ -484,7 +484,7 @@ async fn load_plan(app: &App, origin: &Origin) -> Result<()> {
         .first()
         .map(|g| g.body_id)
         .context("officer body")?;
-    let board = app.plan_board(plan_id, Some(body), None).await?;
+    let board = app.plan_board(&office, plan_id, Some(body), None).await?;
     let tasks: Vec<i64> = board
         .sections
         .iter()

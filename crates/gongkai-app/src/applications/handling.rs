@@ -156,7 +156,7 @@ impl App {
         }
         let received = date(&row.received_on)?;
         let stored = store::events(&mut tx, id).await?;
-        let mut events = process_events(&stored);
+        let mut events = process_events(&stored)?;
         let cal = self.calendar();
         let params = self.clock_params();
         let (process, before) = replay(&cal, &params, received, &events)?;
@@ -194,7 +194,7 @@ impl App {
                 &mut tx,
                 id,
                 "record_case",
-                today(),
+                *filed_on,
                 &actor.login,
                 note,
                 "{}",
@@ -218,9 +218,16 @@ impl App {
         }
 
         let mut state = ApplicationState::from(&row);
+        let mut late_note: Option<String> = None;
         let (event, on) = match &action {
             StaffAction::RequestSupplement { items } => {
                 required(items, "items", "请列明需要补正的全部内容（一次性告知）")?;
+                if today() > before.supplement_notice_due {
+                    late_note = Some(format!(
+                        "（补正通知应于{}前发出，已逾期）",
+                        before.supplement_notice_due
+                    ));
+                }
                 (ApplicationEvent::RequestSupplement, today())
             }
             StaffAction::ReceiveSupplement { on } => (
@@ -288,6 +295,15 @@ impl App {
                 event_date(*on, previous)?,
             ),
             StaffAction::SendFeeNotice { pages } => {
+                // One method per application, never both: so one notice only.
+                if events
+                    .iter()
+                    .any(|(e, _)| matches!(e, ApplicationEvent::SendFeeNotice))
+                {
+                    return Err(AppError::InvalidState(
+                        "收费通知只能发出一次（按件或按量，不能两者并用）".into(),
+                    ));
+                }
                 let fee = match pages {
                     Some(p) => Fee::new(FeeBasis::PerPage { pages: *p }),
                     None => {
@@ -333,7 +349,7 @@ impl App {
                 if outcome.is_automatic() {
                     return Err(AppError::field(
                         "outcome",
-                        "该处理结果由系统在期限届满时自动记录，不能手工选择",
+                        "该处理结果在补正或缴费期限届满后由“逾期未补正/逾期未缴费”操作记录，不能作为答复结果选择",
                     ));
                 }
                 required(
@@ -381,11 +397,15 @@ impl App {
         }
         store::update_state(&mut tx, id, &state, now).await?;
         let data = serde_json::to_string(&event).map_err(|e| AppError::Internal(e.to_string()))?;
+        // Internal steps and third parties' names and opinions stay off the applicant's page.
         let public = !matches!(
             event,
             ApplicationEvent::Assign { .. }
                 | ApplicationEvent::SubmitDraft { .. }
                 | ApplicationEvent::Reject
+                | ApplicationEvent::ConsultThirdParty
+                | ApplicationEvent::ConsultBodies
+                | ApplicationEvent::EndConsultation
         );
         self.timeline(
             &mut tx,
@@ -393,7 +413,7 @@ impl App {
             event.name(),
             on,
             &actor.login,
-            &action.note(),
+            &format!("{}{}", action.note(), late_note.unwrap_or_default()),
             &data,
             public,
             now,

@@ -149,18 +149,22 @@ pub(crate) fn for_step(
                 reply_paragraphs(ctx, outcome),
             ))
         }
-        (
-            ApplicationEvent::SupplementOverdue
-            | ApplicationEvent::FeeOverdue
-            | ApplicationEvent::Withdraw,
-            _,
-        ) => {
+        (ApplicationEvent::Withdraw, _) => Some(letter(
+            "closing_notice",
+            "政府信息公开申请终止办理告知书",
+            "您已撤回上述政府信息公开申请，本机关终止办理。".to_owned(),
+        )),
+        (ApplicationEvent::SupplementOverdue | ApplicationEvent::FeeOverdue, _) => {
             let outcome = event.closing_outcome()?;
+            let basis = outcome
+                .legal_basis_zh()
+                .map_or_else(String::new, |b| format!("根据{b}的规定，"));
             Some(letter(
                 "closing_notice",
                 "政府信息公开申请终止办理告知书",
                 format!(
-                    "{}。{}",
+                    "{basis}{}。
+{}",
                     outcome.label_zh(),
                     outcome.remedies_zh().unwrap_or("")
                 ),

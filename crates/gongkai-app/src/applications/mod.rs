@@ -70,14 +70,20 @@ fn date(s: &str) -> AppResult<NaiveDate> {
         .map_err(|_| AppError::Internal(format!("stored date {s} is not a date")))
 }
 
-/// The process events of a timeline, with their dates.
-fn process_events(events: &[EventRow]) -> Vec<(ApplicationEvent, NaiveDate)> {
+/// Timeline entries that are not process events.
+const NOT_PROCESS: [&str; 2] = ["received", "record_case"];
+
+/// The process events of a timeline, with their dates. An entry that should be a process event
+/// and does not read as one is corruption, not something to skip.
+fn process_events(events: &[EventRow]) -> AppResult<Vec<(ApplicationEvent, NaiveDate)>> {
     events
         .iter()
-        .filter_map(|e| {
-            let ev = serde_json::from_str::<ApplicationEvent>(&e.data).ok()?;
-            let on = NaiveDate::parse_from_str(&e.on_date, "%Y-%m-%d").ok()?;
-            Some((ev, on))
+        .filter(|e| !NOT_PROCESS.contains(&e.kind.as_str()))
+        .map(|e| {
+            let ev = serde_json::from_str::<ApplicationEvent>(&e.data).map_err(|err| {
+                AppError::Internal(format!("timeline entry {} does not read: {err}", e.id))
+            })?;
+            Ok((ev, date(&e.on_date)?))
         })
         .collect()
 }
@@ -100,7 +106,7 @@ fn replay(
 
 impl App {
     pub(crate) fn clock_params(&self) -> ClockParams {
-        ClockParams::default()
+        self.config().clock
     }
 
     /// Reads an application and recomputes its state.
@@ -115,7 +121,7 @@ impl App {
             &cal,
             &self.clock_params(),
             date(&row.received_on)?,
-            &process_events(&events),
+            &process_events(&events)?,
         )?;
         let due = state.reply_due_on(today());
         Ok(Application {
@@ -252,7 +258,7 @@ impl App {
                 cal,
                 &self.clock_params(),
                 date(&row.received_on)?,
-                &process_events(&events),
+                &process_events(&events)?,
             )?;
             let due = state.reply_due_on(today()).map(|d| d.to_string());
             if due == row.reply_due_on {

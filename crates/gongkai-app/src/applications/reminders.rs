@@ -19,6 +19,30 @@ pub struct SmtpConfig {
     pub from: String,
 }
 
+/// The deadline a paused application is waiting on, once it has passed: the applicant's
+/// supplement or the fee. The law closes such applications (其他处理); the officer records it.
+fn paused_deadline(a: &super::Application) -> Option<String> {
+    use gongkai_domain::application::ApplicationStatus;
+    let today = crate::today();
+    match a.status {
+        ApplicationStatus::SupplementRequested => {
+            a.clock.supplement_due.filter(|d| today > *d).map(|d| {
+                format!(
+                    "申请 {} 的补正期限（{d}）已过，请登记补正或终止办理",
+                    a.row.tracking_number
+                )
+            })
+        }
+        ApplicationStatus::AwaitingFee => a.clock.fee_due.filter(|d| today > *d).map(|d| {
+            format!(
+                "申请 {} 的缴费期限（{d}）已过，请登记缴费或终止办理",
+                a.row.tracking_number
+            )
+        }),
+        _ => None,
+    }
+}
+
 impl App {
     /// Creates the reminders that are due and e-mails the unsent ones; returns how many new
     /// reminders were created. Run periodically by the server.
@@ -46,6 +70,10 @@ impl App {
                         a.urgency.message_zh()
                     ),
                 ),
+                Urgency::Paused => match paused_deadline(&a) {
+                    Some(text) => ("action_needed", text),
+                    None => continue,
+                },
                 _ => continue,
             };
             let due = a.row.reply_due_on.clone().unwrap_or_default();

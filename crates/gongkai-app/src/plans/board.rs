@@ -75,12 +75,17 @@ fn tally(name: String, tasks: &[&BoardTask]) -> Completion {
 
 impl App {
     /// The board of a plan, optionally narrowed to one body's tasks or one status.
+    /// Plans are supervised in the open across bodies: any staff member may read the board.
     pub async fn plan_board(
         &self,
+        actor: &gongkai_domain::role::Actor,
         plan_id: i64,
         body: Option<i64>,
         status: Option<&str>,
     ) -> AppResult<Board> {
+        if actor.grants.is_empty() {
+            return Err(AppError::Forbidden);
+        }
         let mut c = self.db().read().await?;
         let plan = store::plan(&mut c, plan_id)
             .await?
@@ -184,9 +189,15 @@ impl App {
     }
 
     /// The board as an Excel workbook: one row per task, and a sheet of completion per body.
-    pub async fn plan_board_xlsx(&self, plan_id: i64) -> AppResult<Vec<u8>> {
+    pub async fn plan_board_xlsx(
+        &self,
+        actor: &gongkai_domain::role::Actor,
+        plan_id: i64,
+        body: Option<i64>,
+        status: Option<&str>,
+    ) -> AppResult<Vec<u8>> {
         use rust_xlsxwriter::{Format, Workbook};
-        let board = self.plan_board(plan_id, None, None).await?;
+        let board = self.plan_board(actor, plan_id, body, status).await?;
         let err = |e: rust_xlsxwriter::XlsxError| {
             AppError::Internal(format!("building the workbook: {e}"))
         };

@@ -54,6 +54,25 @@ pub enum ReportDecision {
     Return,
 }
 
+/// A task's progress: the highest percentage among its reports not returned for rework.
+async fn live_percent(c: &mut Conn, task_id: i64) -> AppResult<i64> {
+    Ok(store::reports_of_task(c, task_id)
+        .await?
+        .iter()
+        .filter(|r| r.status != "returned")
+        .map(|r| r.percent)
+        .max()
+        .unwrap_or(0))
+}
+
+/// Plans are internal: any staff member, not the public.
+fn require_staff(actor: &Actor) -> AppResult<()> {
+    if actor.grants.is_empty() {
+        return Err(AppError::Forbidden);
+    }
+    Ok(())
+}
+
 fn status_of(t: &TaskRow) -> TaskStatus {
     TaskStatus::parse(&t.status).unwrap_or(TaskStatus::NotStarted)
 }
@@ -72,6 +91,7 @@ pub fn shown(t: &TaskRow) -> (&'static str, &'static str) {
 impl App {
     /// Work plans, newest first.
     pub async fn plans(&self) -> AppResult<Vec<store::PlanRow>> {
+        // Titles only; any caller may list them.
         let mut c = self.db().read().await?;
         Ok(store::plans(&mut c).await?)
     }
@@ -80,8 +100,11 @@ impl App {
         store::plan(c, id).await?.ok_or(AppError::NotFound("plan"))
     }
 
-    /// A task with everything about it.
-    pub async fn plan_task(&self, id: i64) -> AppResult<TaskFile> {
+    /// A task with everything about it. Plans are supervised in the open across bodies (the
+    /// seed asks to 公布进展), so any staff member may read tasks and reports; evidence files
+    /// are restricted (see [`App::report_file`]).
+    pub async fn plan_task(&self, actor: &Actor, id: i64) -> AppResult<TaskFile> {
+        require_staff(actor)?;
         let mut c = self.db().read().await?;
         let task = store::task(&mut c, id)
             .await?
@@ -162,7 +185,7 @@ impl App {
         )
         .await?;
         let next = status_of(&task).after_report(percent);
-        let percent_now = task.percent.max(i64::from(percent));
+        let percent_now = live_percent(&mut tx, task_id).await?;
         store::set_task_progress(
             &mut tx,
             task_id,
@@ -205,6 +228,23 @@ impl App {
             ReportDecision::Return => "returned",
         };
         store::review_report(&mut tx, report_id, status, comment.trim(), now).await?;
+        // A returned report no longer counts towards the task's progress.
+        if let Some(task) = store::task(&mut tx, report.task_id).await? {
+            let percent = if task.status == "done" {
+                100
+            } else {
+                live_percent(&mut tx, task.id).await?
+            };
+            store::set_task_progress(
+                &mut tx,
+                task.id,
+                &task.status,
+                percent,
+                task.done_on.as_deref(),
+                now,
+            )
+            .await?;
+        }
         self.plan_audit(
             &mut tx,
             actor,
@@ -336,6 +376,12 @@ impl App {
         let now = now_ms();
         let mut tx = self.db().begin().await?;
         self.plan_row(&mut tx, plan_id).await?;
+        if store::body_report(&mut tx, plan_id, body_id)
+            .await?
+            .is_some_and(|(_, s)| s == "submitted")
+        {
+            return Err(AppError::InvalidState("报告已报送，不能再修改".into()));
+        }
         let status = if submit { "submitted" } else { "draft" };
         store::save_body_report(&mut tx, plan_id, body_id, text.trim(), status, now).await?;
         self.plan_audit(
@@ -437,15 +483,23 @@ impl App {
         filename: &str,
         bytes: &[u8],
     ) -> AppResult<i64> {
+        // Permission first: nothing is written to disk for someone who may not attach.
+        let owner = {
+            let mut c = self.db().read().await?;
+            store::report(&mut c, report_id)
+                .await?
+                .ok_or(AppError::NotFound("report"))?
+                .body_id
+        };
+        if !actor.can(Action::ReportProgress, owner) {
+            return Err(AppError::Forbidden);
+        }
         let file = self.accept_file(filename, bytes).await?;
         let now = now_ms();
         let mut tx = self.db().begin().await?;
         let report = store::report(&mut tx, report_id)
             .await?
             .ok_or(AppError::NotFound("report"))?;
-        if !actor.can(Action::ReportProgress, report.body_id) {
-            return Err(AppError::Forbidden);
-        }
         let size = i64::try_from(file.size).unwrap_or(i64::MAX);
         let id = store::insert_report_file(
             &mut tx,
@@ -473,12 +527,25 @@ impl App {
         Ok(id)
     }
 
-    /// An evidence file's name, type and bytes (staff only; the board is internal).
-    pub async fn report_file(&self, id: i64) -> AppResult<(String, String, Vec<u8>)> {
+    /// An evidence file's name, type and bytes: for the bodies of its task and the office.
+    pub async fn report_file(
+        &self,
+        actor: &Actor,
+        id: i64,
+    ) -> AppResult<(String, String, Vec<u8>)> {
         let mut c = self.db().read().await?;
-        let (row, _) = store::report_file(&mut c, id)
+        let (row, task) = store::report_file(&mut c, id)
             .await?
             .ok_or(AppError::NotFound("attachment"))?;
+        let ours = store::bodies_of_task(&mut c, task)
+            .await?
+            .iter()
+            .any(|(b, _)| {
+                actor.can(Action::ReportProgress, *b) || actor.can(Action::ViewDrafts, *b)
+            });
+        if !ours && !actor.can_everywhere(Action::SupervisePlans) {
+            return Err(AppError::NotFound("attachment"));
+        }
         let bytes = self.blobs().get(&row.sha256).await?;
         Ok((row.filename, row.content_type, bytes))
     }
@@ -488,7 +555,7 @@ impl App {
         if !actor.can_everywhere(Action::SupervisePlans) {
             return Err(AppError::Forbidden);
         }
-        let board = self.plan_board(plan_id, None, None).await?;
+        let board = self.plan_board(actor, plan_id, None, None).await?;
         let mut c = self.db().read().await?;
         let bodies = gongkai_store::bodies::list(&mut c).await?;
         let mut lines = Vec::new();
@@ -532,6 +599,12 @@ impl App {
         after: &str,
         now: i64,
     ) -> AppResult<()> {
+        // Plan-level records name the plan; the others the task they change.
+        let entity = if action == "plan.year_end_report" {
+            "plan"
+        } else {
+            "plan_task"
+        };
         audit::append(
             c,
             &audit::NewAudit {
@@ -539,7 +612,7 @@ impl App {
                 actor: &actor.login,
                 ip: &origin.ip,
                 action,
-                entity: "plan",
+                entity,
                 entity_id: &id.to_string(),
                 before,
                 after,

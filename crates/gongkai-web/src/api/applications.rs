@@ -144,7 +144,11 @@ async fn to_json(
         extended: a.clock.extended,
         urgency: a.urgency.as_str().to_owned(),
         urgency_label: a.urgency.message_zh(),
-        outcome: a.outcome.map(|o| o.code().to_owned()),
+        // A drafted outcome is not a decision until the reply goes out (staff see it).
+        outcome: a
+            .outcome
+            .filter(|_| staff || !a.status.is_open())
+            .map(|o| o.code().to_owned()),
         events: file
             .events
             .into_iter()
@@ -206,16 +210,10 @@ pub(super) async fn submit_application(
     ))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct CodeQuery {
-    /// The applicant's secret code (or send it in the `X-Secret-Code` header).
-    pub code: Option<String>,
-}
-
-/// Read an application: the applicant with the secret code, or staff of its body.
+/// Read an application: the applicant with the secret code in the `X-Secret-Code` header (never
+/// in the URL, where it would end up in logs), or staff of its body.
 #[utoipa::path(get, path = "/applications/{tracking}", tag = "applications",
-    params(("tracking" = String, Path), CodeQuery),
+    params(("tracking" = String, Path), ("X-Secret-Code" = Option<String>, Header)),
     responses((status = 200, body = ApplicationJson), (status = 404, body = ErrorBody)))]
 pub(super) async fn get_application(
     State(state): State<AppState>,
@@ -223,7 +221,6 @@ pub(super) async fn get_application(
     ClientOrigin(origin): ClientOrigin,
     headers: HeaderMap,
     Path(tracking): Path<String>,
-    Query(q): Query<CodeQuery>,
 ) -> ApiResult<Json<ApplicationJson>> {
     if let Some(a) = &actor {
         let file = state.app.application_by_tracking(a, &tracking).await?;
@@ -236,7 +233,6 @@ pub(super) async fn get_application(
         .get("x-secret-code")
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned)
-        .or(q.code)
         .unwrap_or_default();
     let file = state
         .app

@@ -33,6 +33,19 @@ fn application(body: &str) -> Value {
     })
 }
 
+/// The applicant's view, with the code in its header.
+async fn as_applicant(t: &TestApp, tracking: &str, code: &str) -> (StatusCode, Value) {
+    let resp = t
+        .http
+        .get(t.url(&format!("/api/v1/applications/{tracking}")))
+        .header("x-secret-code", code)
+        .send()
+        .await
+        .expect("get");
+    let status = resp.status();
+    (status, resp.json().await.unwrap_or(Value::Null))
+}
+
 /// Submits an application as the public; returns (tracking, code).
 async fn apply(t: &TestApp, body: &str) -> (String, String) {
     let (s, v) = t
@@ -112,12 +125,7 @@ async fn public_applies_and_follows_with_code(t: TestApp) {
     assert!(tracking.starts_with(&format!("YSQ-{year}-")), "{tracking}");
     let expect_due =
         gongkai_app::domain::calendar::builtin().add_working_days(gongkai_app::today(), 20);
-    let (s, v) = t
-        .get(
-            &format!("/api/v1/applications/{tracking}?code={code}"),
-            None,
-        )
-        .await;
+    let (s, v) = as_applicant(&t, &tracking, &code).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["status"], "registered");
     assert_eq!(v["reply_due_on"], expect_due.to_string());
@@ -130,19 +138,9 @@ async fn public_applies_and_follows_with_code(t: TestApp) {
     );
     // The code is typed loosely: lower case, without the dash.
     let loose = code.replace('-', "").to_lowercase();
-    let (s, _) = t
-        .get(
-            &format!("/api/v1/applications/{tracking}?code={loose}"),
-            None,
-        )
-        .await;
+    let (s, _) = as_applicant(&t, &tracking, &loose).await;
     assert_eq!(s, StatusCode::OK);
-    let (s, v) = t
-        .get(
-            &format!("/api/v1/applications/{tracking}?code=WRONG-CODE"),
-            None,
-        )
-        .await;
+    let (s, v) = as_applicant(&t, &tracking, "WRONG-CODE").await;
     assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
     let (s, _) = t
         .get(&format!("/api/v1/applications/{tracking}"), None)
@@ -362,12 +360,7 @@ async fn whole_process_with_consultation_extension_and_review(t: TestApp) {
             .any(|l| l["kind"] == "extension_notice")
     );
     // The applicant sees the reply, not the internal draft or rejection.
-    let (_, mine) = t
-        .get(
-            &format!("/api/v1/applications/{tracking}?code={code}"),
-            None,
-        )
-        .await;
+    let (_, mine) = as_applicant(&t, &tracking, &code).await;
     let kinds: Vec<&str> = mine["events"]
         .as_array()
         .expect("events")
@@ -706,14 +699,18 @@ async fn bad_applications_are_refused_clearly(t: TestApp) {
 }
 
 async fn annual_figures_match_hand_count(t: TestApp) {
-    // 2025: two carried over into 2026 (one concluded in 2026, one still open);
-    // 2026: four received (natural person ×2, commercial, legal service), three concluded.
-    let c1 = register(&t, A, "2025-12-20", "自然人").await;
-    let _c2 = register(&t, A, "2025-12-22", "商业企业").await;
-    let n1 = register(&t, A, "2026-03-02", "自然人").await;
-    let n2 = register(&t, A, "2026-05-06", "自然人").await;
-    let n3 = register(&t, A, "2026-06-01", "商业企业").await;
-    let _n4 = register(&t, A, "2026-07-01", "法律服务机构").await;
+    // Last year: two carried over into this year (one concluded this year, one still open);
+    // this year: four received (natural person ×2, commercial, legal service), three concluded.
+    // The report year is this year: replies are dated today, so the figures are this year's.
+    let year = chrono::Datelike::year(&gongkai_app::today());
+    let last = |md: &str| format!("{}-{md}", year - 1);
+    let this = format!("{year}-01-01");
+    let c1 = register(&t, A, &last("12-20"), "自然人").await;
+    let _c2 = register(&t, A, &last("12-22"), "商业企业").await;
+    let n1 = register(&t, A, &this, "自然人").await;
+    let n2 = register(&t, A, &this, "自然人").await;
+    let n3 = register(&t, A, &this, "商业企业").await;
+    let _n4 = register(&t, A, &this, "法律服务机构").await;
     reply_with(&t, &c1, "disclosed").await;
     reply_with(&t, &n1, "disclosed").await;
     reply_with(&t, &n2, "unavailable.not_held").await;
@@ -723,7 +720,7 @@ async fn annual_figures_match_hand_count(t: TestApp) {
     ok_step(&t, &n1, Role::Officer, json!({"action": "record_case", "kind": "litigation_direct", "result": "pending", "filed_on": gongkai_app::today().to_string()})).await;
     let (s, f) = t
         .get(
-            &format!("/api/v1/reports/applications?body_code={A}&year=2026"),
+            &format!("/api/v1/reports/applications?body_code={A}&year={year}"),
             Some(&t.token(Role::Officer, A)),
         )
         .await;
@@ -758,7 +755,7 @@ async fn annual_figures_match_hand_count(t: TestApp) {
     // Other bodies' officers cannot read A's figures.
     let (s, _) = t
         .get(
-            &format!("/api/v1/reports/applications?body_code={A}&year=2026"),
+            &format!("/api/v1/reports/applications?body_code={A}&year={year}"),
             Some(&t.token(Role::Officer, B)),
         )
         .await;

@@ -137,7 +137,11 @@ async fn progress_reports_board_and_year_end(t: TestApp) {
         )
         .await
         .expect("import");
-    let board = t.app.plan_board(plan, None, None).await.expect("board");
+    let board = t
+        .app
+        .plan_board(&office_actor, plan, None, None)
+        .await
+        .expect("board");
     let task = board.sections[0].1[0].clone();
     assert_eq!(task.lead, vec!["市发改委".to_owned()]);
     assert_eq!(task.co, vec!["市财政局".to_owned()]);
@@ -243,11 +247,15 @@ async fn progress_reports_board_and_year_end(t: TestApp) {
         .await
         .expect("report");
     assert_eq!(resp.status(), StatusCode::FORBIDDEN);
-    let after = t.app.plan_board(plan, None, None).await.expect("board");
+    let after = t
+        .app
+        .plan_board(&office_actor, plan, None, None)
+        .await
+        .expect("board");
     let t1 = after.sections[0].1[0].clone();
     assert_eq!((t1.status.0, t1.percent), ("in_progress", 60));
     // The office returns one report (a comment is required), and marks the task done.
-    let file = t.app.plan_task(task.id).await.expect("task");
+    let file = t.app.plan_task(&office_actor, task.id).await.expect("task");
     let office = t.console_as("office").await;
     let html = office
         .get(t.url(&format!("/console/plans/{plan}/tasks/{}", task.id)))
@@ -418,7 +426,11 @@ async fn milestones_evidence_summary_and_reminders(t: TestApp) {
         )
         .await
         .expect("import");
-    let board = t.app.plan_board(plan, None, None).await.expect("board");
+    let board = t
+        .app
+        .plan_board(&office_actor, plan, None, None)
+        .await
+        .expect("board");
     let task = board.sections[0].1[0].clone();
     let office = t.console_as("office").await;
     let page = format!("/console/plans/{plan}/tasks/{}", task.id);
@@ -475,7 +487,13 @@ async fn milestones_evidence_summary_and_reminders(t: TestApp) {
         .await
         .expect("html");
     let csrf_a = hidden_value(&html, "csrf").expect("csrf");
-    let milestone = t.app.plan_task(task.id).await.expect("task").milestones[0].id;
+    let milestone = t
+        .app
+        .plan_task(&office_actor, task.id)
+        .await
+        .expect("task")
+        .milestones[0]
+        .id;
     let resp = a_console
         .post(t.url(&format!("/console/plans/{plan}/milestones/{milestone}")))
         .form(&[
@@ -488,7 +506,11 @@ async fn milestones_evidence_summary_and_reminders(t: TestApp) {
         .expect("done");
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
     assert!(
-        t.app.plan_task(task.id).await.expect("task").milestones[0]
+        t.app
+            .plan_task(&office_actor, task.id)
+            .await
+            .expect("task")
+            .milestones[0]
             .done_on
             .is_some()
     );
@@ -533,7 +555,13 @@ async fn milestones_evidence_summary_and_reminders(t: TestApp) {
         html.contains("佐证.txt") && html.contains("href=\"/items/1\""),
         "evidence listed with links"
     );
-    let file = t.app.plan_task(task.id).await.expect("task").files[0].id;
+    let file = t
+        .app
+        .plan_task(&office_actor, task.id)
+        .await
+        .expect("task")
+        .files[0]
+        .id;
     let resp = office
         .get(t.url(&format!("/console/plan-files/{file}")))
         .send()
