@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -19,7 +19,7 @@ use gongkai_app::domain::application::{
     Channel, DeliveryForm, OutcomeGroup, ReplyOutcome, RequesterType, ReviewKind, ReviewResult,
 };
 use gongkai_app::domain::role::Action;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::AppState;
 use crate::error::PageError;
@@ -28,7 +28,13 @@ use crate::views::Chrome;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/apply", get(apply_form).post(apply))
+        .route(
+            "/apply",
+            get(apply_form)
+                .post(apply)
+                .layer(axum::extract::DefaultBodyLimit::max(6 * 21 * 1024 * 1024)),
+        )
+        .route("/console/applications/{id}/files/{file}", get(attachment))
         .route("/track", get(track_form).post(track))
         .route("/track/letter.docx", post(track_letter_docx))
         .route("/console/applications", get(queue))
@@ -167,14 +173,14 @@ async fn apply_form(
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct ApplyForm {
+struct RegisterForm {
     csrf: String,
     #[serde(flatten)]
     input: ApplicationInputForm,
 }
 
 /// The form fields (all text; the application layer validates).
-#[derive(Deserialize, Default, Clone)]
+#[derive(Deserialize, Serialize, Default, Clone)]
 #[serde(default)]
 struct ApplicationInputForm {
     requester_type: String,
@@ -238,24 +244,57 @@ async fn apply(
     staff: MaybeStaff,
     ClientOrigin(origin): ClientOrigin,
     jar: CookieJar,
-    Form(f): Form<ApplyForm>,
+    mut form: Multipart,
 ) -> Response {
     let expected = jar
         .get(ANON_CSRF_COOKIE)
         .map(|c| c.value().to_owned())
         .unwrap_or_default();
-    if let Err(r) = check_csrf(&expected, &f.csrf) {
+    // Text fields by name, files in order.
+    let mut fields: HashMap<String, String> = HashMap::new();
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) => {
+                let name = field.name().unwrap_or_default().to_owned();
+                let filename = field.file_name().map(str::to_owned);
+                let Ok(bytes) = field.bytes().await else {
+                    let limit = state.app.config().max_upload_bytes;
+                    return PageError(AppError::TooLarge { limit }).into_response();
+                };
+                match filename {
+                    Some(f) if name == "file" && !bytes.is_empty() => {
+                        files.push((f, bytes.to_vec()))
+                    }
+                    Some(_) => {}
+                    None => {
+                        fields.insert(name, String::from_utf8_lossy(&bytes).into_owned());
+                    }
+                }
+            }
+            Ok(None) => break,
+            Err(_) => {
+                let limit = state.app.config().max_upload_bytes;
+                return PageError(AppError::TooLarge { limit }).into_response();
+            }
+        }
+    }
+    let csrf = fields.remove("csrf").unwrap_or_default();
+    if let Err(r) = check_csrf(&expected, &csrf) {
         return r.into_response();
     }
     if !state.public_limit.allow(&origin.ip) {
         return too_many();
     }
-    let mut input: ApplicationInput = f.input.into();
+    let form: ApplicationInputForm = serde_json::to_value(&fields)
+        .and_then(serde_json::from_value)
+        .unwrap_or_default();
+    let mut input: ApplicationInput = form.into();
     input.received_on = None;
     input.channel = None;
     match state
         .app
-        .submit_application(None, &origin, input.clone())
+        .submit_application(None, &origin, input.clone(), &files)
         .await
     {
         Ok(receipt) => ApplyDonePage {
@@ -268,13 +307,22 @@ async fn apply(
                 .unwrap_or_default(),
         }
         .into_response(),
-        Err(e) => match field_errors(&e) {
-            Some(errors) => match apply_page(&state, &staff, expected, input, errors).await {
-                Ok(p) => (StatusCode::UNPROCESSABLE_ENTITY, p).into_response(),
-                Err(e) => e.into_response(),
-            },
-            None => PageError(e).into_response(),
-        },
+        Err(e) => {
+            let errors = match &e {
+                AppError::TooLarge { .. } | AppError::UnsupportedType => {
+                    let (_, _, message) = crate::error::classify(&e);
+                    Some(HashMap::from([("file", message)]))
+                }
+                other => field_errors(other),
+            };
+            match errors {
+                Some(errors) => match apply_page(&state, &staff, expected, input, errors).await {
+                    Ok(p) => (StatusCode::UNPROCESSABLE_ENTITY, p).into_response(),
+                    Err(e) => e.into_response(),
+                },
+                None => PageError(e).into_response(),
+            }
+        }
     }
 }
 
@@ -529,6 +577,29 @@ async fn track_letter_docx(
     }
 }
 
+async fn attachment(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    Path((id, file)): Path<(i64, i64)>,
+) -> Result<Response, PageError> {
+    let (name, content_type, bytes) = state.app.application_attachment(&s.actor, id, file).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"file\"; filename*=UTF-8''{}",
+                    crate::portal::encode(&name)
+                ),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
 // ---- console ----
 
 /// One line of the queue.
@@ -733,7 +804,7 @@ async fn register(
     State(state): State<AppState>,
     Staff(s): Staff,
     ClientOrigin(origin): ClientOrigin,
-    Form(f): Form<ApplyForm>,
+    Form(f): Form<RegisterForm>,
 ) -> Response {
     if let Err(r) = check_csrf(&s.csrf, &f.csrf) {
         return r.into_response();
@@ -741,7 +812,7 @@ async fn register(
     let input: ApplicationInput = f.input.into();
     match state
         .app
-        .submit_application(Some(&s.actor), &origin, input.clone())
+        .submit_application(Some(&s.actor), &origin, input.clone(), &[])
         .await
     {
         // The code is shown in this response only, never put in a URL.
@@ -787,6 +858,8 @@ struct DetailPage {
     new_code: Option<String>,
     message: Option<String>,
     error: Option<String>,
+    /// (id, name) of the applicant's attachments.
+    files: Vec<(i64, String)>,
 }
 
 #[derive(Deserialize, Default)]
@@ -867,6 +940,11 @@ async fn detail_page(
         case_results: ReviewResult::ALL
             .iter()
             .map(|k| (k.as_str(), k.label_zh()))
+            .collect(),
+        files: file
+            .files
+            .iter()
+            .map(|f| (f.id, f.filename.clone()))
             .collect(),
         file: view(&file, body.name, String::new()),
         new_code,

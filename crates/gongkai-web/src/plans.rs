@@ -44,6 +44,7 @@ pub fn router() -> Router<AppState> {
         .route("/console/plans/{id}/year-end.docx", get(year_end_docx))
         .route("/console/plans/{id}/summary", get(summary))
         .route("/console/plans/{id}/summary.docx", get(summary_docx))
+        .route("/console/plans/{id}/tasks/{task}/bodies", post(assign_body))
         .route(
             "/console/plans/{id}/tasks/{task}/milestones",
             post(add_milestone),
@@ -364,6 +365,8 @@ struct TaskPage {
     is_office: bool,
     body_names: HashMap<i64, String>,
     error: Option<String>,
+    /// (code, name) of every body, for the office's assignment form.
+    all_bodies: Vec<(String, String)>,
 }
 
 impl TaskPage {
@@ -424,19 +427,19 @@ async fn task_page(
         .filter(|(b, _, _)| s.actor.can(Action::ReportProgress, *b))
         .map(|(b, n, _)| (*b, n.clone()))
         .collect();
-    let body_names = state
-        .app
-        .bodies()
-        .await?
-        .into_iter()
-        .map(|b| (b.id, b.name))
+    let bodies = state.app.bodies().await?;
+    let all_bodies = bodies
+        .iter()
+        .map(|b| (b.code.clone(), b.name.clone()))
         .collect();
+    let body_names = bodies.into_iter().map(|b| (b.id, b.name)).collect();
     Ok(TaskPage {
         chrome: chrome(state, s),
         plan_id,
         can_report_for,
         is_office: s.actor.can_everywhere(Action::SupervisePlans),
         body_names,
+        all_bodies,
         file,
         error,
     })
@@ -906,4 +909,29 @@ async fn summary_docx(
         bytes,
     )
         .into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct AssignForm {
+    csrf: String,
+    body_code: String,
+    role: String,
+}
+
+async fn assign_body(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    ClientOrigin(origin): ClientOrigin,
+    Path((id, task_id)): Path<(i64, i64)>,
+    Form(f): Form<AssignForm>,
+) -> Response {
+    if let Err(r) = check_csrf(&s.csrf, &f.csrf) {
+        return r.into_response();
+    }
+    let result = state
+        .app
+        .assign_task_body(&s.actor, &origin, task_id, &f.body_code, f.role != "co")
+        .await;
+    page_or_error(&state, &s, id, task_id, result).await
 }

@@ -399,7 +399,7 @@ async fn load_applications(app: &App, origin: &Origin) -> Result<()> {
             ..ApplicationInput::default()
         };
         let receipt = app
-            .submit_application(Some(&officer), origin, input)
+            .submit_application(Some(&officer), origin, input, &[])
             .await?;
         let id = receipt.id;
         let step = |who: &'static str, action: StaffAction| {

@@ -56,6 +56,9 @@ pub struct Receipt {
     pub reply_due_on: Option<NaiveDate>,
 }
 
+/// Files an applicant may attach (ID scans, a power of attorney…).
+const MAX_FILES: usize = 5;
+
 /// An unambiguous alphabet (no 0/O, 1/I/L) for codes people copy by hand.
 const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 
@@ -142,6 +145,23 @@ impl ApplicationInput {
         } else if self.name.chars().count() > 100 {
             errors.push(err("name", "姓名或单位名称不超过100个字"));
         }
+        // An 18-character resident ID number must carry a valid check digit (GB 11643); other
+        // documents (passports, permits) are taken as written.
+        let looks_like_id = self.id_document.chars().count() == 18
+            && self
+                .id_document
+                .chars()
+                .take(17)
+                .all(|c| c.is_ascii_digit());
+        if looks_like_id
+            && gongkai_domain::pii::scan(
+                &self.id_document,
+                &gongkai_domain::pii::MaskConfig::default(),
+            )
+            .is_empty()
+        {
+            errors.push(err("id_document", "身份证号码校验不通过，请核对"));
+        }
         match requester {
             Some(RequesterType::NaturalPerson) if self.id_document.is_empty() => {
                 errors.push(err(
@@ -211,8 +231,12 @@ impl App {
         actor: Option<&Actor>,
         origin: &Origin,
         mut input: ApplicationInput,
+        files: &[(String, Vec<u8>)],
     ) -> AppResult<Receipt> {
         let checked = input.check().map_err(AppError::Validation)?;
+        if files.len() > MAX_FILES {
+            return Err(AppError::field("file", format!("附件最多{MAX_FILES}个")));
+        }
         let body = self.body_by_code(&input.body_code).await?;
         let (channel, received_on) = match actor {
             None => (Channel::Online, today()),
@@ -230,6 +254,10 @@ impl App {
             &self.clock_params(),
         )
         .map_err(|e| AppError::Internal(e.to_string()))?;
+        let mut accepted = Vec::with_capacity(files.len());
+        for (name, bytes) in files {
+            accepted.push(self.accept_file(name, bytes).await?);
+        }
         let secret = secret_code();
         let now = now_ms();
         let mut tx = self.db().begin().await?;
@@ -276,6 +304,19 @@ impl App {
             now,
         )
         .await?;
+        for f in &accepted {
+            let size = i64::try_from(f.size).unwrap_or(i64::MAX);
+            store::insert_file(
+                &mut tx,
+                id,
+                &f.filename,
+                f.content_type,
+                size,
+                &f.sha256,
+                now,
+            )
+            .await?;
+        }
         let ack =
             letters::acknowledgement(&tracking, &input, &body.name, received_on, state.reply_due);
         store::insert_letter(
@@ -343,6 +384,14 @@ fn registration_facts(input: &ApplicationInput) -> AppResult<(Channel, NaiveDate
     };
     if received_on > today() {
         return Err(AppError::field("received_on", "收到日期不能晚于今天"));
+    }
+    // Registrations reach back at most to last year: older years' reports are published.
+    let earliest = NaiveDate::from_ymd_opt(today().year() - 1, 1, 1).unwrap_or(received_on);
+    if received_on < earliest {
+        return Err(AppError::field(
+            "received_on",
+            format!("收到日期不能早于{earliest}"),
+        ));
     }
     Ok((channel, received_on))
 }

@@ -50,6 +50,8 @@ pub struct ApplicationFile {
     pub events: Vec<EventRow>,
     pub letters: Vec<store::LetterRow>,
     pub cases: Vec<store::CaseRow>,
+    /// Files the applicant attached (staff only).
+    pub files: Vec<store::FileRow>,
 }
 
 /// Statuses that count as open (the queue).
@@ -190,7 +192,29 @@ impl App {
             events,
             letters: store::letters(c, id).await?,
             cases: store::cases(c, id).await?,
+            files: if staff {
+                store::files(c, id).await?
+            } else {
+                vec![]
+            },
         })
+    }
+
+    /// A file the applicant attached, for staff of the application's body.
+    pub async fn application_attachment(
+        &self,
+        actor: &Actor,
+        id: i64,
+        file_id: i64,
+    ) -> AppResult<(String, String, Vec<u8>)> {
+        let file = self.application(actor, id).await?;
+        let f = file
+            .files
+            .into_iter()
+            .find(|f| f.id == file_id)
+            .ok_or(AppError::NotFound("attachment"))?;
+        let bytes = self.blobs().get(&f.sha256).await?;
+        Ok((f.filename, f.content_type, bytes))
     }
 
     /// One letter of an application, for staff of its body or the applicant with the code.

@@ -399,6 +399,42 @@ impl App {
         Ok(())
     }
 
+    /// The office assigns a body to a task (tasks whose clause named no body, or only a vague
+    /// one such as 相关部门, are left for the office to assign).
+    pub async fn assign_task_body(
+        &self,
+        actor: &Actor,
+        origin: &Origin,
+        task_id: i64,
+        body_code: &str,
+        lead: bool,
+    ) -> AppResult<()> {
+        if !actor.can_everywhere(Action::SupervisePlans) {
+            return Err(AppError::Forbidden);
+        }
+        let body = self.body_by_code(body_code).await?;
+        let now = now_ms();
+        let mut tx = self.db().begin().await?;
+        store::task(&mut tx, task_id)
+            .await?
+            .ok_or(AppError::NotFound("task"))?;
+        let role = if lead { "lead" } else { "co" };
+        store::assign_body(&mut tx, task_id, body.id, role).await?;
+        self.plan_audit(
+            &mut tx,
+            actor,
+            origin,
+            "plan.assign",
+            task_id,
+            "",
+            &serde_json::json!({"body": body.code, "role": role}).to_string(),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// The office sets a milestone (节点) on a task.
     pub async fn add_milestone(
         &self,

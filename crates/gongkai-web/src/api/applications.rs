@@ -197,7 +197,7 @@ pub(super) async fn submit_application(
     }
     let r = state
         .app
-        .submit_application(actor.as_ref(), &origin, input)
+        .submit_application(actor.as_ref(), &origin, input, &[])
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -256,6 +256,7 @@ pub(super) async fn list_applications(
             events: vec![],
             letters: vec![],
             cases: vec![],
+            files: vec![],
         };
         out.push(to_json(&state, file, true).await?);
     }

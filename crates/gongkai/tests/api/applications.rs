@@ -33,6 +33,24 @@ fn application(body: &str) -> Value {
     })
 }
 
+/// The portal form's fields for an organisation applicant.
+fn apply_form(csrf: &str) -> reqwest::multipart::Form {
+    let mut form = reqwest::multipart::Form::new();
+    for (k, v) in [
+        ("csrf", csrf),
+        ("requester_type", "commercial"),
+        ("name", "海州某某科技有限公司"),
+        ("org_code", "91330900MA2A00000X"),
+        ("phone", "0580-2281234"),
+        ("description", "本单位所在地块的土地出让合同"),
+        ("delivery", "paper"),
+        ("body_code", A),
+    ] {
+        form = form.text(k, v.to_owned());
+    }
+    form
+}
+
 /// The applicant's view, with the code in its header.
 async fn as_applicant(t: &TestApp, tracking: &str, code: &str) -> (StatusCode, Value) {
     let resp = t
@@ -162,16 +180,13 @@ async fn public_applies_and_follows_with_code(t: TestApp) {
     let csrf = crate::helpers::hidden_value(&html, "csrf").expect("csrf");
     let resp = client
         .post(t.url("/apply"))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("requester_type", "commercial"),
-            ("name", "海州某某科技有限公司"),
-            ("org_code", "91330900MA2A00000X"),
-            ("phone", "0580-2281234"),
-            ("description", "本单位所在地块的土地出让合同"),
-            ("delivery", "paper"),
-            ("body_code", A),
-        ])
+        .multipart(
+            apply_form(&csrf).part(
+                "file",
+                reqwest::multipart::Part::bytes(b"%PDF-1.4\n%%EOF\n".to_vec())
+                    .file_name("营业执照.pdf"),
+            ),
+        )
         .send()
         .await
         .expect("post");
@@ -204,6 +219,31 @@ async fn public_applies_and_follows_with_code(t: TestApp) {
     assert!(
         html.contains("收到申请") && html.contains("政府信息公开申请登记回执"),
         "status page shows timeline and letters"
+    );
+    // Staff of the body see the attached file; a wrong type is refused on the form.
+    let officer = t.app.actor_for_login("officer_a").await.expect("officer");
+    let file = t
+        .app
+        .application_by_tracking(&officer, &tracking2)
+        .await
+        .expect("file");
+    assert_eq!(file.files.len(), 1);
+    assert_eq!(file.files[0].filename, "营业执照.pdf");
+    let resp = client
+        .post(t.url("/apply"))
+        .multipart(apply_form(&csrf).part(
+            "file",
+            reqwest::multipart::Part::bytes(b"MZ\x90\x00".to_vec()).file_name("a.pdf"),
+        ))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        resp.text()
+            .await
+            .expect("html")
+            .contains("不支持的文件类型")
     );
 }
 

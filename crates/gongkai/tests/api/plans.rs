@@ -102,6 +102,47 @@ async fn import_with_preview_and_remembered_mapping(t: TestApp) {
     // The mapping is remembered: the next preview knows 市外事办.
     let (_, html) = preview(&t, &office).await;
     assert!(!html.contains("<label>市外事办"), "mapping remembered");
+    // A task whose clause named only a vague body (相关部门) is assigned by the office.
+    let office_actor = t.app.actor_for_login("office").await.expect("office");
+    let plan = t.app.plans().await.expect("plans")[0].id;
+    let board = t
+        .app
+        .plan_board(&office_actor, plan, None, None)
+        .await
+        .expect("board");
+    let vague = board.sections[1].1[1].clone();
+    assert!(
+        vague.lead.is_empty(),
+        "相关部门 and unmapped names assign nobody: {:?}",
+        vague.lead
+    );
+    let page = format!("/console/plans/{plan}/tasks/{}", vague.id);
+    let html = office
+        .get(t.url(&page))
+        .send()
+        .await
+        .expect("task")
+        .text()
+        .await
+        .expect("html");
+    let csrf_o = hidden_value(&html, "csrf").expect("csrf");
+    let resp = office
+        .post(t.url(&format!("/console/plans/{plan}/tasks/{}/bodies", vague.id)))
+        .form(&[
+            ("csrf", csrf_o.as_str()),
+            ("body_code", B),
+            ("role", "lead"),
+        ])
+        .send()
+        .await
+        .expect("assign");
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let board = t
+        .app
+        .plan_board(&office_actor, plan, None, None)
+        .await
+        .expect("board");
+    assert_eq!(board.sections[1].1[1].lead, vec!["市财政局".to_owned()]);
     // Only the city office imports.
     let officer = t.console_as("officer_a").await;
     let html = officer
