@@ -89,6 +89,10 @@ struct Inner {
     config: AppConfig,
     /// Swapped as a whole when the city office loads a year, so readers never see half a change.
     calendar: RwLock<Arc<WorkCalendar>>,
+    /// Catalog counts, recomputed at most every few seconds: every portal page shows them, and
+    /// they change only when something is published or withdrawn. A short time-to-live (not an
+    /// invalidation) keeps several nodes consistent without talking to each other.
+    facets: std::sync::Mutex<Option<(std::time::Instant, items::Facets)>>,
 }
 
 impl App {
@@ -102,6 +106,7 @@ impl App {
                 blobs: BlobStore::new(data_dir.join("blobs")),
                 config,
                 calendar: RwLock::new(Arc::new(gongkai_domain::calendar::builtin())),
+                facets: std::sync::Mutex::new(None),
             }),
         };
         app.load_calendar_years().await?;
@@ -125,6 +130,21 @@ impl App {
         match self.inner.calendar.read() {
             Ok(c) => Arc::clone(&c),
             Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    /// The cached facets if younger than `ttl`.
+    pub(crate) fn cached_facets(&self, ttl: std::time::Duration) -> Option<items::Facets> {
+        let guard = self.inner.facets.lock().ok()?;
+        guard
+            .as_ref()
+            .filter(|(at, _)| at.elapsed() < ttl)
+            .map(|(_, f)| f.clone())
+    }
+
+    pub(crate) fn cache_facets(&self, facets: &items::Facets) {
+        if let Ok(mut guard) = self.inner.facets.lock() {
+            *guard = Some((std::time::Instant::now(), facets.clone()));
         }
     }
 

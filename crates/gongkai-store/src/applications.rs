@@ -192,20 +192,21 @@ pub async fn queue(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<ApplicationRow>, i64)> {
-    let mut cond = String::from(" WHERE (1 = 0");
-    let mut n = 0;
-    for _ in open_statuses {
-        n += 1;
-        cond.push_str(&format!(" OR status = ${n}"));
-    }
-    cond.push(')');
+    // `IN (…)` lists so the planner can use the (body_id, status, reply_due_on) index.
+    let marks = |from: usize, n: usize| {
+        (from..from + n)
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut cond = format!(" WHERE status IN ({})", marks(1, open_statuses.len()));
+    let mut n = open_statuses.len();
     if !body_ids.is_empty() {
-        cond.push_str(" AND (1 = 0");
-        for _ in body_ids {
-            n += 1;
-            cond.push_str(&format!(" OR body_id = ${n}"));
-        }
-        cond.push(')');
+        cond.push_str(&format!(
+            " AND body_id IN ({})",
+            marks(n + 1, body_ids.len())
+        ));
+        n += body_ids.len();
     }
     let sql = format!(
         "SELECT {COLUMNS} FROM applications{cond} ORDER BY paused, \

@@ -306,24 +306,34 @@ impl ItemFilter {
     fn where_clause(&self) -> (String, Vec<Arg>) {
         let mut sql = String::from(" WHERE 1 = 1");
         let mut args = Vec::new();
+        // `col IN ($1, $2)`, never `(1 = 0 OR col = $1 …)`: the planner uses an index only for
+        // the former (the latter scanned and sorted every row, body text included).
+        let mut push_in = |sql: &mut String, col: &str, values: Vec<Arg>| {
+            let mut marks = Vec::new();
+            for v in values {
+                args.push(v);
+                marks.push(format!("${}", args.len()));
+            }
+            sql.push_str(&format!(" AND {col} IN ({})", marks.join(", ")));
+        };
+        if !self.statuses.is_empty() {
+            push_in(
+                &mut sql,
+                "status",
+                self.statuses.iter().map(|s| Arg::Text(s.clone())).collect(),
+            );
+        }
+        if !self.body_ids.is_empty() {
+            push_in(
+                &mut sql,
+                "body_id",
+                self.body_ids.iter().map(|b| Arg::Int(*b)).collect(),
+            );
+        }
         let mut push = |sql: &mut String, cond: &str, arg: Arg| {
             args.push(arg);
             sql.push_str(&cond.replace('?', &format!("${}", args.len())));
         };
-        if !self.statuses.is_empty() {
-            sql.push_str(" AND (1 = 0");
-            for s in &self.statuses {
-                push(&mut sql, " OR status = ?", Arg::Text(s.clone()));
-            }
-            sql.push(')');
-        }
-        if !self.body_ids.is_empty() {
-            sql.push_str(" AND (1 = 0");
-            for b in &self.body_ids {
-                push(&mut sql, " OR body_id = ?", Arg::Int(*b));
-            }
-            sql.push(')');
-        }
         if let Some(u) = self.created_by {
             push(&mut sql, " AND created_by = ?", Arg::Int(u));
         }

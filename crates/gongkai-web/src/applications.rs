@@ -359,36 +359,8 @@ fn event_label(kind: &str) -> String {
     match kind {
         "received" => "收到申请".to_owned(),
         "record_case" => "记录复议/诉讼".to_owned(),
-        k => gongkai_app::domain::application::process::event_label_zh(static_kind(k)).to_owned(),
+        k => gongkai_app::domain::application::process::event_label_zh(k).to_owned(),
     }
-}
-
-/// Maps a stored kind to the static name the domain labels (unknown kinds keep a generic label).
-fn static_kind(kind: &str) -> &'static str {
-    const KINDS: [&str; 17] = [
-        "request_supplement",
-        "receive_supplement",
-        "supplement_overdue",
-        "assign",
-        "accept",
-        "consult_third_party",
-        "consult_bodies",
-        "end_consultation",
-        "send_fee_notice",
-        "pay_fee",
-        "fee_overdue",
-        "extend",
-        "submit_draft",
-        "approve",
-        "reject",
-        "withdraw",
-        "archive",
-    ];
-    KINDS
-        .iter()
-        .find(|k| **k == kind)
-        .copied()
-        .unwrap_or("其他")
 }
 
 fn urgency_class(a: &Application) -> &'static str {
@@ -517,7 +489,7 @@ async fn track(
     }
 }
 
-fn docx_response(title: &str, body: &str) -> Response {
+pub(crate) fn docx_response(title: &str, body: &str) -> Response {
     match gongkai_app::applications::letters::to_docx(title, body) {
         Ok(bytes) => (
             [

@@ -678,26 +678,7 @@ async fn year_end_docx(
     let (text, _) = state.app.year_end_report(&s.actor, id, body.id).await?;
     let title = text.lines().next().unwrap_or("落实情况报告").to_owned();
     let rest: String = text.lines().skip(1).collect::<Vec<_>>().join("\n");
-    let bytes = gongkai_app::applications::letters::to_docx(&title, &rest)?;
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-                    .to_owned(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!(
-                    "attachment; filename=\"report.docx\"; filename*=UTF-8''{}.docx",
-                    crate::portal::encode(&title)
-                ),
-            ),
-            (header::CACHE_CONTROL, "private, no-store".to_owned()),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(crate::applications::docx_response(&title, &rest))
 }
 
 async fn task_by_id(
@@ -892,23 +873,7 @@ async fn summary_docx(
             l.name, l.tasks, l.done, l.overdue, l.reports, year_end
         ));
     }
-    let bytes = gongkai_app::applications::letters::to_docx(&title, &body)?;
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-                    .to_owned(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"summary.docx\"".to_owned(),
-            ),
-            (header::CACHE_CONTROL, "private, no-store".to_owned()),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(crate::applications::docx_response(&title, &body))
 }
 
 #[derive(Deserialize, Default)]

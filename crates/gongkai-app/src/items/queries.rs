@@ -245,8 +245,18 @@ impl App {
         Ok(store_items::published_index(&mut c, limit).await?)
     }
 
-    /// Published-item counts per topic, key area, genre, year and body.
+    /// Published-item counts per topic, key area, genre, year and body (cached for five
+    /// seconds: a new publication shows in the counts within that time).
     pub async fn facets(&self) -> AppResult<Facets> {
+        if let Some(f) = self.cached_facets(std::time::Duration::from_secs(5)) {
+            return Ok(f);
+        }
+        let f = self.compute_facets().await?;
+        self.cache_facets(&f);
+        Ok(f)
+    }
+
+    async fn compute_facets(&self) -> AppResult<Facets> {
         let mut c = self.db().read().await?;
         let mut facets = Facets {
             topics: store_items::published_counts(&mut c, FacetColumn::Topic).await?,

@@ -173,8 +173,9 @@ impl ApplicationEvent {
     }
 }
 
-/// Chinese label for an [`ApplicationEvent::name`]; the name itself if unknown.
-pub const fn event_label_zh(name: &'static str) -> &'static str {
+/// Chinese label for an [`ApplicationEvent::name`] (also for names read back from storage);
+/// `其他办理事项` if unknown.
+pub const fn event_label_zh(name: &str) -> &'static str {
     match name.as_bytes() {
         b"request_supplement" => "要求补正",
         b"receive_supplement" => "收到补正",
@@ -193,7 +194,7 @@ pub const fn event_label_zh(name: &'static str) -> &'static str {
         b"reject" => "退回修改",
         b"withdraw" => "撤回申请",
         b"archive" => "归档",
-        _ => name,
+        _ => "其他办理事项",
     }
 }
 
@@ -537,9 +538,9 @@ mod tests {
             ]
         );
         for e in EVENTS {
-            assert_ne!(e.label_zh(), e.name(), "{e:?} has no label");
+            assert_ne!(e.label_zh(), "其他办理事项", "{e:?} has no label");
         }
-        assert_eq!(event_label_zh("unknown"), "unknown");
+        assert_eq!(event_label_zh("unknown"), "其他办理事项");
         assert_eq!(EXTEND.label_zh(), "延长答复期限");
     }
 
