@@ -26,6 +26,8 @@ pub enum AppError {
     InvalidState(String),
     #[error("personal data found")]
     PiiBlocked(Vec<crate::items::PiiFinding>),
+    #[error("attachments not scanned for personal data")]
+    UnscannedAttachments(Vec<String>),
     #[error("upload too large (limit {limit} bytes)")]
     TooLarge { limit: usize },
     #[error("unsupported file type")]

@@ -230,7 +230,18 @@ impl App {
         if !findings.is_empty() && pii_override.is_none() {
             return Err(AppError::PiiBlocked(findings));
         }
-        let pii_override = if findings.is_empty() {
+        // Attachments whose text cannot be read (PDF, images) are checked by the reviewer's
+        // eye; the reviewer says so in writing, like for a false positive.
+        let unscanned: Vec<String> = gongkai_store::attachments::for_item(&mut tx, id)
+            .await?
+            .into_iter()
+            .filter(|a| !crate::extract::readable(&a.content_type))
+            .map(|a| a.filename)
+            .collect();
+        if !unscanned.is_empty() && pii_override.is_none() {
+            return Err(AppError::UnscannedAttachments(unscanned));
+        }
+        let pii_override = if findings.is_empty() && unscanned.is_empty() {
             None
         } else {
             pii_override

@@ -805,7 +805,8 @@ async fn act(
             | AppError::InvalidState(_)
             | AppError::Conflict(_)
             | AppError::TooLarge { .. }
-            | AppError::UnsupportedType),
+            | AppError::UnsupportedType
+            | AppError::UnscannedAttachments(_)),
         ) => {
             let (status, _, mut msg) = crate::error::classify(&e);
             if let AppError::Validation(fs) = &e {

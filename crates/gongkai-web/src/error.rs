@@ -81,6 +81,14 @@ pub fn classify(e: &AppError) -> (StatusCode, &'static str, String) {
                 h.len()
             ),
         ),
+        AppError::UnscannedAttachments(names) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unscanned_attachments",
+            format!(
+                "附件“{}”无法自动检查个人信息：请人工核对后，在误报说明（pii_override）中写明已核对",
+                names.join("、")
+            ),
+        ),
         AppError::TooLarge { limit } => (
             StatusCode::PAYLOAD_TOO_LARGE,
             "too_large",

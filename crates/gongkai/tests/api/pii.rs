@@ -8,6 +8,7 @@ use crate::db_tests;
 use crate::helpers::{A, TestApp, item_json};
 
 db_tests!(
+    unscannable_attachment_needs_a_written_check,
     personal_data_blocks_approval_until_masked,
     false_positive_needs_reason_and_is_audited,
     attachment_text_is_scanned
@@ -151,4 +152,50 @@ async fn attachment_text_is_scanned(t: TestApp) {
         .await;
     assert_eq!(findings[0]["field"], "attachment:名单.txt");
     assert_eq!(findings[0]["line"], 2);
+}
+
+async fn unscannable_attachment_needs_a_written_check(t: TestApp) {
+    let id = t.draft(A, "带PDF附件的信息").await;
+    let officer = t.token(Role::Officer, A);
+    let part = reqwest::multipart::Part::bytes(b"%PDF-1.4\n%%EOF\n".to_vec()).file_name("名单.pdf");
+    let resp = t
+        .http
+        .post(t.url(&format!("/api/v1/items/{id}/attachments")))
+        .bearer_auth(&officer)
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .send()
+        .await
+        .expect("upload");
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    t.post(
+        &format!("/api/v1/items/{id}/submit"),
+        Some(&officer),
+        json!({}),
+    )
+    .await;
+    let reviewer = t.token(Role::Reviewer, A);
+    let (s, v) = t
+        .post(
+            &format!("/api/v1/items/{id}/review"),
+            Some(&reviewer),
+            json!({"decision": "approve"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["error"]["code"], "unscanned_attachments");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("名单.pdf")
+    );
+    let (s, v) = t
+        .post(
+            &format!("/api/v1/items/{id}/review"),
+            Some(&reviewer),
+            json!({"decision": "approve", "pii_override": "已逐页人工核对附件，无个人信息"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["status"], "published");
 }
