@@ -189,6 +189,20 @@ pub fn database_url(data: &Path, given: Option<&str>) -> String {
     }
 }
 
+/// Deployment policy from the environment: `GONGKAI_INDEX_PATTERN` sets the index-number
+/// pattern (default `{prefix}/{year}-{serial:05}`, the national form).
+fn configure() -> Result<AppConfig> {
+    let mut config = AppConfig::default();
+    if let Ok(pattern) = std::env::var("GONGKAI_INDEX_PATTERN")
+        && !pattern.trim().is_empty()
+    {
+        config.index_pattern =
+            gongkai_app::domain::index_number::IndexNumberPattern::new(pattern.trim())
+                .map_err(|e| anyhow::anyhow!("GONGKAI_INDEX_PATTERN: {e}"))?;
+    }
+    Ok(config)
+}
+
 /// Opens the application on the data folder (creating it) and migrates the database.
 pub async fn open_app(data: &Path, url: Option<&str>, config: AppConfig) -> Result<App> {
     std::fs::create_dir_all(data)
@@ -238,6 +252,7 @@ fn parse_role(s: &str) -> Result<Role> {
 }
 
 pub async fn run(cli: Cli) -> Result<ExitCode> {
+    let config = configure()?;
     if let Command::Plan {
         command: PlanCommand::Parse { file },
     } = &cli.command
@@ -247,7 +262,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         println!("{}", serde_json::to_string_pretty(&plan)?);
         return Ok(ExitCode::SUCCESS);
     }
-    let mut config = AppConfig::default();
+    let mut config = config;
     if let Command::Serve {
         smtp_host: Some(host),
         smtp_port,

@@ -197,3 +197,34 @@ async fn late_publication_is_flagged(t: TestApp) {
     let on_time = t.publish(A, "及时发布").await;
     assert_eq!(on_time["late"], false, "written two days ago");
 }
+
+db_tests!(index_number_pattern_is_configurable);
+
+async fn index_number_pattern_is_configurable(t: TestApp) {
+    // A local variant with year and month (catalog.md): `{prefix}/{year}{month:02}-{serial:05}`.
+    let pattern = gongkai_app::domain::index_number::IndexNumberPattern::new(
+        "{prefix}/{year}{month:02}-{serial:05}",
+    )
+    .expect("pattern");
+    let app = gongkai_app::App::open(
+        &t.db_url,
+        t.data.path().to_path_buf(),
+        gongkai_app::AppConfig {
+            index_pattern: pattern,
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("app");
+    let office = app.actor_for_login("office").await.expect("office");
+    let body = app.body_by_code(A).await.expect("A").id;
+    let input: gongkai_app::items::ItemInput =
+        serde_json::from_value(item_json(A, "按月编号")).expect("input");
+    let on = chrono::NaiveDate::from_ymd_opt(2026, 3, 9).expect("date");
+    let id = app
+        .import_published(&office, &gongkai_app::Origin::cli(), body, &input, on, &[])
+        .await
+        .expect("import");
+    let (_, v) = t.get(&format!("/api/v1/items/{id}"), None).await;
+    assert_eq!(v["index_number"], format!("{A}/202603-00001"));
+}
