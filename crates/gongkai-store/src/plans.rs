@@ -190,7 +190,7 @@ pub async fn set_task_progress(
 pub async fn assign_body(conn: &mut Conn, task_id: i64, body_id: i64, role: &str) -> Result<()> {
     sqlx::query(
         "INSERT INTO plan_task_bodies (task_id, body_id, role) VALUES ($1, $2, $3) \
-         ON CONFLICT (task_id, body_id) DO NOTHING",
+         ON CONFLICT (task_id, body_id) DO UPDATE SET role = $3",
     )
     .bind(task_id)
     .bind(body_id)

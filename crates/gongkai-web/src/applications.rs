@@ -32,7 +32,8 @@ pub fn router() -> Router<AppState> {
             "/apply",
             get(apply_form)
                 .post(apply)
-                .layer(axum::extract::DefaultBodyLimit::max(6 * 21 * 1024 * 1024)),
+                // All attachments of one application together: 25 MB.
+                .layer(axum::extract::DefaultBodyLimit::max(25 * 1024 * 1024)),
         )
         .route("/console/applications/{id}/files/{file}", get(attachment))
         .route("/track", get(track_form).post(track))
@@ -250,6 +251,10 @@ async fn apply(
         .get(ANON_CSRF_COOKIE)
         .map(|c| c.value().to_owned())
         .unwrap_or_default();
+    // The rate limit before reading anything: a flood must not be buffered first.
+    if !state.public_limit.allow(&origin.ip) {
+        return too_many();
+    }
     // Text fields by name, files in order.
     let mut fields: HashMap<String, String> = HashMap::new();
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
@@ -282,9 +287,6 @@ async fn apply(
     let csrf = fields.remove("csrf").unwrap_or_default();
     if let Err(r) = check_csrf(&expected, &csrf) {
         return r.into_response();
-    }
-    if !state.public_limit.allow(&origin.ip) {
-        return too_many();
     }
     let form: ApplicationInputForm = serde_json::to_value(&fields)
         .and_then(serde_json::from_value)

@@ -38,7 +38,7 @@ impl FromRequestParts<AppState> for ClientOrigin {
         let forwarded = state
             .site
             .trust_forwarded_for
-            .then(|| parts.headers.get("x-forwarded-for"))
+            .then(|| parts.headers.get_all("x-forwarded-for").iter().next_back())
             .flatten()
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.rsplit(',').next())

@@ -147,20 +147,18 @@ impl ApplicationInput {
         }
         // An 18-character resident ID number must carry a valid check digit (GB 11643); other
         // documents (passports, permits) are taken as written.
-        let looks_like_id = self.id_document.chars().count() == 18
-            && self
-                .id_document
-                .chars()
-                .take(17)
-                .all(|c| c.is_ascii_digit());
-        if looks_like_id
-            && gongkai_domain::pii::scan(
-                &self.id_document,
-                &gongkai_domain::pii::MaskConfig::default(),
-            )
-            .is_empty()
-        {
-            errors.push(err("id_document", "身份证号码校验不通过，请核对"));
+        let id: Vec<char> = self.id_document.chars().collect();
+        if id.len() == 18 && id[..17].iter().all(char::is_ascii_digit) {
+            let mut digits = [0u8; 17];
+            for (d, c) in digits.iter_mut().zip(&id[..17]) {
+                *d = c
+                    .to_digit(10)
+                    .and_then(|v| u8::try_from(v).ok())
+                    .unwrap_or(0);
+            }
+            if !gongkai_domain::pii::id18_valid(&digits, id[17].to_ascii_uppercase()) {
+                errors.push(err("id_document", "身份证号码校验不通过，请核对"));
+            }
         }
         match requester {
             Some(RequesterType::NaturalPerson) if self.id_document.is_empty() => {
@@ -385,8 +383,8 @@ fn registration_facts(input: &ApplicationInput) -> AppResult<(Channel, NaiveDate
     if received_on > today() {
         return Err(AppError::field("received_on", "收到日期不能晚于今天"));
     }
-    // Registrations reach back at most to last year: older years' reports are published.
-    let earliest = NaiveDate::from_ymd_opt(today().year() - 1, 1, 1).unwrap_or(received_on);
+    // The regulation in its revised form applies from 2019-05-15 (rules/applications.md).
+    let earliest = NaiveDate::from_ymd_opt(2019, 5, 15).unwrap_or(received_on);
     if received_on < earliest {
         return Err(AppError::field(
             "received_on",

@@ -76,7 +76,14 @@ impl App {
                 },
                 _ => continue,
             };
-            let due = a.row.reply_due_on.clone().unwrap_or_default();
+            // The deadline the reminder is about: the reply, or the passed supplement/fee one.
+            let due = a
+                .row
+                .reply_due_on
+                .clone()
+                .or_else(|| a.clock.supplement_due.map(|d| d.to_string()))
+                .or_else(|| a.clock.fee_due.map(|d| d.to_string()))
+                .unwrap_or_default();
             let mut recipients = match a.row.officer_id {
                 Some(id) => users::by_id(&mut c, id).await?.into_iter().collect(),
                 None => users::with_role(&mut c, "officer", Some(a.row.body_id)).await?,

@@ -185,7 +185,11 @@ impl App {
         )
         .await?;
         let next = status_of(&task).after_report(percent);
-        let percent_now = live_percent(&mut tx, task_id).await?;
+        let percent_now = if next == TaskStatus::Done {
+            100
+        } else {
+            live_percent(&mut tx, task_id).await?
+        };
         store::set_task_progress(
             &mut tx,
             task_id,
