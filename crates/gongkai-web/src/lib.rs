@@ -5,6 +5,7 @@
 mod api;
 mod applications;
 mod console;
+mod display;
 mod error;
 mod feeds;
 mod plans;
@@ -103,7 +104,9 @@ pub fn router(state: AppState) -> Router {
         .merge(feeds::router())
         .nest("/console", console::router(upload_limit))
         .nest("/api/v1", api::router(upload_limit))
+        .route("/display", axum::routing::get(display::choose))
         .fallback(portal::not_found)
+        .layer(axum::middleware::from_fn(display::apply))
         .layer(axum::extract::DefaultBodyLimit::max(8 * 1024 * 1024))
         .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(security_header(header::X_FRAME_OPTIONS, "DENY"))

@@ -7,6 +7,7 @@ use crate::db_tests;
 use crate::helpers::{A, B, TestApp};
 
 db_tests!(
+    large_text_mode_is_remembered,
     home_catalog_and_item_pages,
     catalog_filters_and_pages,
     feeds_sitemap_and_404,
@@ -132,4 +133,51 @@ async fn bodies_and_health(t: TestApp) {
         .expect("resolve")
         .expect("found");
     assert_eq!(resolved.code, A);
+}
+
+async fn large_text_mode_is_remembered(t: TestApp) {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let (_, html) = t.page("/catalog").await;
+    assert!(html.contains("<html lang=\"zh-CN\">") && html.contains("大字版"));
+    let resp = client
+        .get(t.url("/display?mode=large"))
+        .header("referer", t.url("/catalog?page=1"))
+        .send()
+        .await
+        .expect("choose");
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    assert_eq!(resp.headers()["location"], "/catalog?page=1");
+    let html = client
+        .get(t.url("/catalog"))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        html.contains("<html lang=\"zh-CN\" class=\"large\">"),
+        "large mode applied"
+    );
+    // A foreign referer never becomes the redirect target.
+    let resp = client
+        .get(t.url("/display?mode=normal"))
+        .header("referer", "https://evil.example//x")
+        .send()
+        .await
+        .expect("choose");
+    assert_eq!(resp.headers()["location"], "/");
+    let html = client
+        .get(t.url("/catalog"))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(html.contains("<html lang=\"zh-CN\">"));
 }
