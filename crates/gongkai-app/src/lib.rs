@@ -93,6 +93,8 @@ struct Inner {
     /// they change only when something is published or withdrawn. A short time-to-live (not an
     /// invalidation) keeps several nodes consistent without talking to each other.
     facets: std::sync::Mutex<Option<(std::time::Instant, items::Facets)>>,
+    /// The organisation registry, read on every page; same time-to-live, cleared on local writes.
+    bodies: std::sync::Mutex<Option<(std::time::Instant, Vec<orgs::Body>)>>,
 }
 
 impl App {
@@ -107,6 +109,7 @@ impl App {
                 config,
                 calendar: RwLock::new(Arc::new(gongkai_domain::calendar::builtin())),
                 facets: std::sync::Mutex::new(None),
+                bodies: std::sync::Mutex::new(None),
             }),
         };
         app.load_calendar_years().await?;
@@ -140,6 +143,21 @@ impl App {
             .as_ref()
             .filter(|(at, _)| at.elapsed() < ttl)
             .map(|(_, f)| f.clone())
+    }
+
+    pub(crate) fn cached_bodies(&self, ttl: std::time::Duration) -> Option<Vec<orgs::Body>> {
+        let guard = self.inner.bodies.lock().ok()?;
+        guard
+            .as_ref()
+            .filter(|(at, _)| at.elapsed() < ttl)
+            .map(|(_, b)| b.clone())
+    }
+
+    /// Remembers the registry (`Some`) or forgets it after a change (`None`).
+    pub(crate) fn cache_bodies(&self, bodies: Option<&[orgs::Body]>) {
+        if let Ok(mut guard) = self.inner.bodies.lock() {
+            *guard = bodies.map(|b| (std::time::Instant::now(), b.to_vec()));
+        }
     }
 
     pub(crate) fn cache_facets(&self, facets: &items::Facets) {

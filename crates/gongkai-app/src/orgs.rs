@@ -55,13 +55,19 @@ pub struct NewBody {
 }
 
 impl App {
+    /// The registry, cached for five seconds (every page reads it; it changes rarely).
     pub async fn bodies(&self) -> AppResult<Vec<Body>> {
+        if let Some(b) = self.cached_bodies(std::time::Duration::from_secs(5)) {
+            return Ok(b);
+        }
         let mut c = self.db().read().await?;
-        bodies::list(&mut c)
+        let list: Vec<Body> = bodies::list(&mut c)
             .await?
             .into_iter()
             .map(Body::try_from)
-            .collect()
+            .collect::<AppResult<_>>()?;
+        self.cache_bodies(Some(&list));
+        Ok(list)
     }
 
     pub async fn body(&self, id: i64) -> AppResult<Body> {
@@ -162,6 +168,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.cache_bodies(None);
         Ok(id)
     }
 
