@@ -434,6 +434,20 @@ pub async fn insert_case(conn: &mut Conn, c: &CaseRow, now_ms: i64) -> Result<i6
     Ok(id)
 }
 
+/// Records the decision of a case (a pending reconsideration or lawsuit decided later).
+pub async fn decide_case(conn: &mut Conn, id: i64, result: &str, decided_on: &str) -> Result<bool> {
+    Ok(
+        sqlx::query("UPDATE application_cases SET result = $1, decided_on = $2 WHERE id = $3")
+            .bind(result)
+            .bind(decided_on)
+            .bind(id)
+            .execute(conn)
+            .await?
+            .rows_affected()
+            > 0,
+    )
+}
+
 pub async fn cases(conn: &mut Conn, application_id: i64) -> Result<Vec<CaseRow>> {
     Ok(sqlx::query_as(
         "SELECT id, application_id, kind, result, filed_on, decided_on, note FROM application_cases \

@@ -834,6 +834,8 @@ struct DetailPage {
     error: Option<String>,
     /// (id, name) of the applicant's attachments.
     files: Vec<(i64, String)>,
+    /// Reconsideration and litigation cases: (id, kind label, result label, filed, decided, pending).
+    cases: Vec<(i64, String, String, String, String, bool)>,
 }
 
 #[derive(Deserialize, Default)]
@@ -897,7 +899,26 @@ async fn detail_page(
     })
     .filter(|(_, o)| !o.is_empty())
     .collect();
+    let cases = file
+        .cases
+        .iter()
+        .map(|c| {
+            let kind = ReviewKind::parse(&c.kind)
+                .map_or("", ReviewKind::label_zh)
+                .to_owned();
+            let result = ReviewResult::parse(&c.result);
+            (
+                c.id,
+                kind,
+                result.map_or("", ReviewResult::label_zh).to_owned(),
+                c.filed_on.clone(),
+                c.decided_on.clone().unwrap_or_default(),
+                result == Some(ReviewResult::Pending),
+            )
+        })
+        .collect();
     Ok(DetailPage {
+        cases,
         chrome: staff_chrome(state, s),
         id,
         status_code: file.application.status.as_str(),
@@ -952,6 +973,7 @@ struct ActForm {
     result: String,
     filed_on: String,
     decided_on: String,
+    case_id: String,
 }
 
 fn parse_day(s: &str, field: &'static str) -> Result<Option<NaiveDate>, AppError> {
@@ -1025,6 +1047,17 @@ fn staff_action(f: &ActForm) -> Result<StaffAction, AppError> {
                 .ok_or_else(|| AppError::field("filed_on", "请填写提起日期"))?,
             decided_on: parse_day(&f.decided_on, "decided_on")?,
             note: f.note.clone(),
+        },
+        "decide_case" => StaffAction::DecideCase {
+            case_id: f
+                .case_id
+                .trim()
+                .parse()
+                .map_err(|_| AppError::field("case_id", "案件编号无效"))?,
+            result: ReviewResult::parse(&f.result)
+                .ok_or_else(|| AppError::field("result", "请选择结果"))?,
+            decided_on: parse_day(&f.decided_on, "decided_on")?
+                .ok_or_else(|| AppError::field("decided_on", "请填写审结日期"))?,
         },
         _ => return Err(AppError::field("step", "未知的办理操作")),
     })

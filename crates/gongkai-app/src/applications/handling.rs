@@ -75,6 +75,12 @@ pub enum StaffAction {
         note: String,
     },
     Archive,
+    /// Record the decision of a case recorded earlier as pending.
+    DecideCase {
+        case_id: i64,
+        result: ReviewResult,
+        decided_on: NaiveDate,
+    },
     /// Record a reconsideration or litigation case and its result.
     RecordCase {
         kind: ReviewKind,
@@ -162,6 +168,54 @@ impl App {
         let (process, before) = replay(&cal, &params, received, &events)?;
         let previous = events.last().map_or(received, |(_, d)| *d);
 
+        if let StaffAction::DecideCase {
+            case_id,
+            result,
+            decided_on,
+        } = &action
+        {
+            let case = store::cases(&mut tx, id)
+                .await?
+                .into_iter()
+                .find(|c| c.id == *case_id)
+                .ok_or(AppError::NotFound("case"))?;
+            let filed = date(&case.filed_on)?;
+            if *result == ReviewResult::Pending || *decided_on < filed || *decided_on > today() {
+                return Err(AppError::field(
+                    "decided_on",
+                    "请选择审结结果，审结日期不能早于提起日期或晚于今天",
+                ));
+            }
+            store::decide_case(&mut tx, *case_id, result.as_str(), &decided_on.to_string()).await?;
+            let note = format!("{}：{}", case.kind, result.label_zh());
+            self.timeline(
+                &mut tx,
+                id,
+                "record_case",
+                *decided_on,
+                &actor.login,
+                &note,
+                "{}",
+                false,
+                now,
+            )
+            .await?;
+            let before = serde_json::json!({"case": case_id, "result": case.result, "decided_on": case.decided_on});
+            let after = serde_json::json!({"case": case_id, "result": result.as_str(), "decided_on": decided_on.to_string()});
+            self.audit_step(
+                &mut tx,
+                actor,
+                origin,
+                id,
+                "application.case_decided",
+                &before.to_string(),
+                &after.to_string(),
+                now,
+            )
+            .await?;
+            tx.commit().await?;
+            return Ok(());
+        }
         if let StaffAction::RecordCase {
             kind,
             result,
@@ -377,7 +431,7 @@ impl App {
             }
             StaffAction::Withdraw { .. } => (ApplicationEvent::Withdraw, today()),
             StaffAction::Archive => (ApplicationEvent::Archive, today()),
-            StaffAction::RecordCase { .. } => unreachable_case()?,
+            StaffAction::RecordCase { .. } | StaffAction::DecideCase { .. } => unreachable_case()?,
         };
         let next = process
             .apply(&event)

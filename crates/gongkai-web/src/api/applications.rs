@@ -269,7 +269,8 @@ pub(super) async fn list_applications(
 pub struct ActionWrite {
     /// request_supplement, receive_supplement, supplement_overdue, assign, accept,
     /// consult_third_party, consult_bodies, end_consultation, send_fee_notice, pay_fee,
-    /// fee_overdue, extend, submit_draft, approve, reject, withdraw, archive, record_case.
+    /// fee_overdue, extend, submit_draft, approve, reject, withdraw, archive, record_case,
+    /// decide_case.
     pub action: String,
     /// Supplement items, consulted party, extension reason, rejection note, reply text…
     pub note: String,
@@ -288,6 +289,8 @@ pub struct ActionWrite {
     pub result: Option<String>,
     pub filed_on: Option<String>,
     pub decided_on: Option<String>,
+    /// decide_case: the case recorded earlier.
+    pub case_id: Option<i64>,
 }
 
 fn day(s: &Option<String>, field: &'static str) -> ApiResult<Option<NaiveDate>> {
@@ -345,6 +348,18 @@ fn action_of(w: ActionWrite) -> ApiResult<StaffAction> {
                 .ok_or_else(|| ApiError::bad_request("filed_on", "请填写提起日期"))?,
             decided_on: day(&w.decided_on, "decided_on")?,
             note,
+        },
+        "decide_case" => StaffAction::DecideCase {
+            case_id: w
+                .case_id
+                .ok_or_else(|| ApiError::bad_request("case_id", "请指明案件 case_id"))?,
+            result: w
+                .result
+                .as_deref()
+                .and_then(ReviewResult::parse)
+                .ok_or_else(|| ApiError::bad_request("result", "结果无效"))?,
+            decided_on: day(&w.decided_on, "decided_on")?
+                .ok_or_else(|| ApiError::bad_request("decided_on", "请填写审结日期"))?,
         },
         _ => return Err(ApiError::bad_request("action", "未知的办理操作")),
     })

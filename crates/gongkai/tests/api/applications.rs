@@ -792,6 +792,37 @@ async fn annual_figures_match_hand_count(t: TestApp) {
         .map(|c| c.as_i64().expect("n"))
         .collect();
     assert_eq!(t4, vec![1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0]);
+    // The pending lawsuit is decided later: table 四 moves it from 尚未审结 to 结果维持.
+    let officer = t.app.actor_for_login("officer_a").await.expect("officer");
+    let case_id = t
+        .app
+        .application_by_tracking(&officer, &n1)
+        .await
+        .expect("file")
+        .cases[0]
+        .id;
+    let today = gongkai_app::today().to_string();
+    let (s, v) = step(&t, &n1, Role::Officer, A, json!({"action": "decide_case", "case_id": case_id, "result": "pending", "decided_on": today})).await;
+    assert_eq!(
+        s,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a decision is not pending: {v}"
+    );
+    ok_step(&t, &n1, Role::Officer, json!({"action": "decide_case", "case_id": case_id, "result": "upheld", "decided_on": today})).await;
+    let (_, f) = t
+        .get(
+            &format!("/api/v1/reports/applications?body_code={A}&year={year}"),
+            Some(&t.token(Role::Officer, A)),
+        )
+        .await;
+    let t4: Vec<i64> = f["table4"]
+        .as_array()
+        .expect("t4")
+        .iter()
+        .map(|c| c.as_i64().expect("n"))
+        .collect();
+    assert_eq!(t4, vec![1, 0, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0]);
+    assert_eq!(f["problems"], json!([]));
     // Other bodies' officers cannot read A's figures.
     let (s, _) = t
         .get(
