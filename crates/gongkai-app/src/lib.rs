@@ -93,6 +93,9 @@ struct Inner {
     /// they change only when something is published or withdrawn. A short time-to-live (not an
     /// invalidation) keeps several nodes consistent without talking to each other.
     facets: std::sync::Mutex<Option<(std::time::Instant, items::Facets)>>,
+    /// Key of the HMAC that stores applicants' secret codes: a leaked database alone does not
+    /// allow guessing the codes offline.
+    code_key: String,
     /// The organisation registry, read on every page; same time-to-live, cleared on local writes.
     bodies: std::sync::Mutex<Option<(std::time::Instant, Vec<orgs::Body>)>>,
 }
@@ -102,6 +105,16 @@ impl App {
     pub async fn open(database_url: &str, data_dir: PathBuf, config: AppConfig) -> AppResult<App> {
         let db = Db::connect(database_url).await?;
         db.migrate().await?;
+        let code_key = {
+            let mut c = db.read().await?;
+            gongkai_store::secrets::get_or_create(
+                &mut c,
+                "application_code_key",
+                &auth::random_token(),
+                now_ms(),
+            )
+            .await?
+        };
         let app = App {
             inner: Arc::new(Inner {
                 db,
@@ -109,6 +122,7 @@ impl App {
                 config,
                 calendar: RwLock::new(Arc::new(gongkai_domain::calendar::builtin())),
                 facets: std::sync::Mutex::new(None),
+                code_key,
                 bodies: std::sync::Mutex::new(None),
             }),
         };
@@ -143,6 +157,19 @@ impl App {
             .as_ref()
             .filter(|(at, _)| at.elapsed() < ttl)
             .map(|(_, f)| f.clone())
+    }
+
+    /// HMAC-SHA256 of an applicant's secret code under the deployment's key, hex.
+    pub(crate) fn code_hash(&self, code: &str) -> String {
+        use hmac::{KeyInit, Mac};
+        match hmac::Hmac::<sha2::Sha256>::new_from_slice(self.inner.code_key.as_bytes()) {
+            Ok(mut mac) => {
+                mac.update(code.as_bytes());
+                hex::encode(mac.finalize().into_bytes())
+            }
+            // Any key length is valid for HMAC; this arm is unreachable in practice.
+            Err(_) => auth::sha256_hex(code),
+        }
     }
 
     pub(crate) fn cached_bodies(&self, ttl: std::time::Duration) -> Option<Vec<orgs::Body>> {

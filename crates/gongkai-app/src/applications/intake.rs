@@ -265,7 +265,7 @@ impl App {
             &mut tx,
             &NewApplication {
                 tracking_number: tracking.clone(),
-                secret_hash: crate::auth::sha256_hex(&secret),
+                secret_hash: self.code_hash(&secret),
                 body_id: body.id,
                 requester_type: checked.requester.as_str().to_owned(),
                 name: input.name.clone(),

@@ -167,7 +167,7 @@ impl App {
         secret: &str,
     ) -> AppResult<ApplicationFile> {
         let mut c = self.db().read().await?;
-        let given = crate::auth::sha256_hex(&intake::normalise_secret(secret));
+        let given = self.code_hash(&intake::normalise_secret(secret));
         let row = store::by_tracking(&mut c, tracking.trim().to_ascii_uppercase().as_str())
             .await?
             .filter(|r| crate::auth::same_secret(&r.secret_hash, &given))

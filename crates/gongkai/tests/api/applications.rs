@@ -154,6 +154,16 @@ async fn public_applies_and_follows_with_code(t: TestApp) {
         Value::Null,
         "the applicant view carries no staff-only fields"
     );
+    // Stored keyed (HMAC), not as a plain hash a leaked database would let anyone brute-force.
+    let mut db = t.raw_db().await;
+    let (stored,): (String,) =
+        sqlx::query_as("SELECT secret_hash FROM applications WHERE tracking_number = $1")
+            .bind(&tracking)
+            .fetch_one(&mut db)
+            .await
+            .expect("row");
+    assert_ne!(stored, gongkai_app::auth::sha256_hex(&code));
+    assert!(!stored.contains(&code));
     // The code is typed loosely: lower case, without the dash.
     let loose = code.replace('-', "").to_lowercase();
     let (s, _) = as_applicant(&t, &tracking, &loose).await;
