@@ -116,7 +116,7 @@ impl App {
     }
 
     /// Work-plan tasks due within ten days or overdue, and milestones due within three: the
-    /// officers of the lead bodies are told once per deadline.
+    /// officers of the bodies responsible (lead and co-responsible) are told once per deadline.
     async fn plan_reminders(&self, c: &mut gongkai_store::Conn, now: i64) -> AppResult<usize> {
         use gongkai_store::plans;
         let today = crate::today();
@@ -137,7 +137,7 @@ impl App {
                 )
             };
             created += self
-                .tell_leads(c, t.id, t.id, level, &text, &due, now)
+                .tell_task_bodies(c, t.id, t.id, level, &text, &due, now)
                 .await?;
         }
         let soon = (today + chrono::Duration::days(3)).to_string();
@@ -149,7 +149,7 @@ impl App {
                 }
                 let text = format!("工作要点节点“{}”时限 {}", m.title, m.due_on);
                 created += self
-                    .tell_leads(c, m.task_id, m.id, "milestone", &text, &m.due_on, now)
+                    .tell_task_bodies(c, m.task_id, m.id, "milestone", &text, &m.due_on, now)
                     .await?;
             }
         }
@@ -157,7 +157,7 @@ impl App {
     }
 
     #[allow(clippy::too_many_arguments)]
-    async fn tell_leads(
+    async fn tell_task_bodies(
         &self,
         c: &mut gongkai_store::Conn,
         task_id: i64,
@@ -168,10 +168,8 @@ impl App {
         now: i64,
     ) -> AppResult<usize> {
         let mut created = 0;
-        for (body, role) in gongkai_store::plans::bodies_of_task(c, task_id).await? {
-            if role != "lead" {
-                continue;
-            }
+        // Lead and co-responsible bodies alike: both report on the task.
+        for (body, _role) in gongkai_store::plans::bodies_of_task(c, task_id).await? {
             for u in users::with_role(c, "officer", Some(body)).await? {
                 let key = format!("plan:{level}:{key_id}:{due}:{}", u.id);
                 if notifications::insert_once(c, u.id, level, "plan_task", task_id, text, &key, now)

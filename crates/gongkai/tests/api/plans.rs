@@ -517,6 +517,12 @@ async fn milestones_evidence_summary_and_reminders(t: TestApp) {
         june_passed,
         "{notes_b:?}"
     );
+    assert!(
+        notes_b
+            .iter()
+            .any(|n| n.message.contains("解读材料模板印发")),
+        "the co-responsible body is reminded too"
+    );
     // The officer marks the milestone reached and reports with a file as evidence.
     let a_console = t.console_as("officer_a").await;
     let html = a_console
