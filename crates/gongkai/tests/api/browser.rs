@@ -65,7 +65,9 @@ async fn start_browser() -> Option<(Driver, Client)> {
 
 async fn login(c: &Client, t: &TestApp, login: &str) {
     c.goto(&t.url("/console/login")).await.expect("login page");
-    c.find(Locator::Id("login"))
+    // Wait for the form: a navigation started just before (logout) may still be finishing.
+    c.wait()
+        .for_element(Locator::Id("login"))
         .await
         .expect("login field")
         .send_keys(login)
@@ -84,7 +86,7 @@ async fn login(c: &Client, t: &TestApp, login: &str) {
         .await
         .expect("click");
     c.wait()
-        .for_element(Locator::Css("h1"))
+        .for_element(Locator::Css("form[action='/console/logout']"))
         .await
         .expect("dashboard");
 }
@@ -96,6 +98,11 @@ async fn logout(c: &Client) {
         .click()
         .await
         .expect("click");
+    // Logged out when the header offers the login link again.
+    c.wait()
+        .for_element(Locator::Css("a[href='/console/login']"))
+        .await
+        .expect("logged out");
 }
 
 async fn journey(t: TestApp) {
