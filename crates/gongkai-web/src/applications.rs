@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use crate::AppState;
 use crate::error::PageError;
 use crate::session::{ANON_CSRF_COOKIE, ClientOrigin, MaybeStaff, Staff, anon_csrf, check_csrf};
-use crate::views::Chrome;
+use crate::views::{Chrome, field_errors};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -229,15 +229,6 @@ struct ApplyDonePage {
     tracking: String,
     secret: String,
     due: String,
-}
-
-fn field_errors(e: &AppError) -> Option<HashMap<&'static str, String>> {
-    match e {
-        AppError::Validation(fs) => {
-            Some(fs.iter().map(|f| (f.field, f.message_zh.clone())).collect())
-        }
-        _ => None,
-    }
 }
 
 async fn apply(

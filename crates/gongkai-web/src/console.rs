@@ -25,7 +25,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::error::PageError;
 use crate::session::{ClientOrigin, SESSION_COOKIE, Staff, anon_csrf, check_csrf, session_cookie};
-use crate::views::{Chrome, ItemLine, Pager, body_map, paragraphs, status_class};
+use crate::views::{Chrome, ItemLine, Pager, body_map, field_errors, paragraphs, status_class};
 
 mod admin;
 mod calendar;
@@ -519,15 +519,6 @@ async fn new_item(State(state): State<AppState>, Staff(s): Staff) -> Result<Edit
     .await
 }
 
-fn errors_of(e: &AppError) -> Option<HashMap<&'static str, String>> {
-    match e {
-        AppError::Validation(fs) => {
-            Some(fs.iter().map(|f| (f.field, f.message_zh.clone())).collect())
-        }
-        _ => None,
-    }
-}
-
 async fn create(
     State(state): State<AppState>,
     Staff(s): Staff,
@@ -547,7 +538,7 @@ async fn create(
         .await
     {
         Ok(id) => Redirect::to(&format!("/console/items/{id}")).into_response(),
-        Err(e) => match errors_of(&e) {
+        Err(e) => match field_errors(&e) {
             // Re-show the form with everything typed and the errors next to their fields.
             Some(errors) => render(
                 editor(
@@ -634,7 +625,7 @@ async fn edit(
     let input = f.input();
     match state.app.update_draft(&s.actor, &origin, id, &input).await {
         Ok(_) => Redirect::to(&format!("/console/items/{id}")).into_response(),
-        Err(e) => match errors_of(&e) {
+        Err(e) => match field_errors(&e) {
             Some(errors) => render(
                 editor(
                     &state,

@@ -10,6 +10,17 @@ use gongkai_app::domain::item::{ItemStatus, Validity};
 use gongkai_app::items::Item;
 use gongkai_app::orgs::Body;
 
+/// The field errors of a validation failure, keyed by field, to show next to the inputs of a
+/// re-rendered form; `None` for any other error.
+pub fn field_errors(e: &gongkai_app::AppError) -> Option<HashMap<&'static str, String>> {
+    match e {
+        gongkai_app::AppError::Validation(fs) => {
+            Some(fs.iter().map(|f| (f.field, f.message_zh.clone())).collect())
+        }
+        _ => None,
+    }
+}
+
 /// The logged-in staff member shown in the header.
 #[derive(Debug, Clone, Default)]
 pub struct Chrome {

@@ -142,13 +142,9 @@ pub(super) async fn add_user(
 }
 
 async fn render_users(state: &AppState, s: &SessionActor, e: AppError) -> Response {
-    let AppError::Validation(fields) = e else {
+    let Some(errors) = crate::views::field_errors(&e) else {
         return PageError(e).into_response();
     };
-    let errors = fields
-        .into_iter()
-        .map(|f| (f.field, f.message_zh))
-        .collect();
     match users_page(state, s, errors, false).await {
         Ok(p) => (axum::http::StatusCode::UNPROCESSABLE_ENTITY, p).into_response(),
         Err(e) => e.into_response(),
