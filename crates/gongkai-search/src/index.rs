@@ -1,0 +1,368 @@
+//! The index on disk (or in memory for tests): opening, writing changes with the follower's
+//! cursor, rebuilding. The index is never the source of truth: it can always be rebuilt from the
+//! database, and is rebuilt when its schema version is not ours.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+
+use chrono::{Datelike, NaiveDate};
+use tantivy::schema::Schema;
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+use crate::schema::{
+    self, BIGRAM_TOKENIZER, BigramTokenizer, Fields, SCHEMA_VERSION, WORDS_TOKENIZER,
+    WordsTokenizer,
+};
+use crate::segment::{Segmenter, normalize};
+use crate::synonyms::Synonyms;
+use crate::{Error, Result};
+
+/// What the index holds for one published item.
+#[derive(Debug, Clone, Default)]
+pub struct SearchDoc {
+    pub id: i64,
+    pub title: String,
+    pub summary: String,
+    pub body_text: String,
+    /// Text extracted from the attachments (PDF, Word, Excel, plain text).
+    pub attachment_text: String,
+    pub keywords: Vec<String>,
+    pub doc_number: Option<String>,
+    pub index_number: String,
+    pub body_id: i64,
+    pub body_name: String,
+    /// Topic path, e.g. `公安、安全、司法/公安`.
+    pub topic: String,
+    pub key_areas: Vec<String>,
+    pub genre: String,
+    pub validity: String,
+    pub published_on: NaiveDate,
+}
+
+/// One change for the index.
+#[derive(Debug, Clone)]
+pub enum Change {
+    Upsert(Box<SearchDoc>),
+    Delete(i64),
+}
+
+/// The reading side of the analysis: the segmenter (for query words) and the synonyms.
+pub struct Analysis {
+    pub segmenter: Arc<Segmenter>,
+    pub synonyms: Synonyms,
+}
+
+impl Analysis {
+    /// The built-in dictionary and synonyms, plus the city office's `user_words` (one per line)
+    /// and `synonyms` list (replacing the built-in list when given).
+    pub fn new(user_words: &str, synonyms: Option<&str>) -> Result<Self> {
+        let synonyms = Synonyms::parse(synonyms.unwrap_or(crate::synonyms::BUILTIN))
+            .map_err(Error::Synonyms)?;
+        let segmenter = Segmenter::new(user_words.lines().chain(synonyms.terms()));
+        Ok(Analysis {
+            segmenter: Arc::new(segmenter),
+            synonyms,
+        })
+    }
+}
+
+pub struct SearchIndex {
+    pub(crate) index: Index,
+    pub(crate) fields: Fields,
+    pub(crate) reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    analysis: RwLock<Arc<Analysis>>,
+    pub(crate) pinyin: crate::query::PinyinCache,
+    fresh: bool,
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchIndex")
+            .field("fresh", &self.fresh)
+            .finish()
+    }
+}
+
+/// Heap given to the writer; tantivy needs at least 15 MB per thread.
+const WRITER_HEAP: usize = 64 * 1024 * 1024;
+
+impl SearchIndex {
+    /// Opens the index in `dir` (created if missing, rebuilt empty if it is of another schema
+    /// version or unreadable), or an index in memory when `dir` is `None`.
+    pub fn open(dir: Option<&Path>, analysis: Analysis) -> Result<Self> {
+        let (schema, fields) = schema::build();
+        let (index, fresh) = match dir {
+            None => (Index::create_in_ram(schema), true),
+            Some(dir) => open_dir(dir, schema)?,
+        };
+        let analysis = Arc::new(analysis);
+        register_tokenizers(&index, &analysis);
+        let writer = index.writer_with_num_threads(1, WRITER_HEAP)?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(SearchIndex {
+            index,
+            fields,
+            reader,
+            writer: Mutex::new(writer),
+            analysis: RwLock::new(analysis),
+            pinyin: Default::default(),
+            fresh,
+        })
+    }
+
+    /// True when the index was just created (or rebuilt empty): it must be filled from the
+    /// database before it answers correctly.
+    pub fn is_fresh(&self) -> bool {
+        self.fresh
+    }
+
+    pub fn analysis(&self) -> Arc<Analysis> {
+        match self.analysis.read() {
+            Ok(a) => a.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Replaces the dictionary and synonyms. Synonyms apply to the next query; a changed user
+    /// dictionary applies to documents indexed from now on, so callers rebuild after it.
+    pub fn set_analysis(&self, analysis: Analysis) {
+        let analysis = Arc::new(analysis);
+        register_tokenizers(&self.index, &analysis);
+        match self.analysis.write() {
+            Ok(mut a) => *a = analysis,
+            Err(poisoned) => *poisoned.into_inner() = analysis,
+        }
+        self.pinyin.clear();
+    }
+
+    /// The last outbox event the index has applied (0 for none).
+    pub fn cursor(&self) -> Result<i64> {
+        let meta = self.index.load_metas()?;
+        Ok(meta
+            .payload
+            .as_deref()
+            .and_then(parse_payload)
+            .map_or(0, |p| p.1))
+    }
+
+    /// Applies `changes` and records `cursor` in the same commit, so a crash leaves either both
+    /// or neither; then makes them visible to searches.
+    pub fn apply(&self, changes: &[Change], cursor: i64) -> Result<()> {
+        let mut writer = self.writer()?;
+        for change in changes {
+            match change {
+                Change::Upsert(doc) => {
+                    writer.delete_term(self.id_term(doc.id));
+                    writer.add_document(self.document(doc))?;
+                }
+                Change::Delete(id) => {
+                    writer.delete_term(self.id_term(*id));
+                }
+            }
+        }
+        self.commit(&mut writer, cursor)
+    }
+
+    /// Replaces everything with `docs` in one commit at `cursor`; `progress` is called with the
+    /// number of documents added so far.
+    pub fn rebuild(
+        &self,
+        docs: impl IntoIterator<Item = SearchDoc>,
+        cursor: i64,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<u64> {
+        let mut writer = self.writer()?;
+        writer.delete_all_documents()?;
+        let mut n = 0u64;
+        for doc in docs {
+            writer.add_document(self.document(&doc))?;
+            n += 1;
+            if n.is_multiple_of(256) {
+                progress(n);
+            }
+        }
+        progress(n);
+        self.commit(&mut writer, cursor)?;
+        Ok(n)
+    }
+
+    /// Number of documents searchable now.
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    fn writer(&self) -> Result<MutexGuard<'_, IndexWriter>> {
+        self.writer.lock().map_err(|_| Error::Poisoned)
+    }
+
+    fn commit(&self, writer: &mut IndexWriter, cursor: i64) -> Result<()> {
+        let mut prepared = writer.prepare_commit()?;
+        prepared.set_payload(&payload(cursor));
+        prepared.commit()?;
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    fn id_term(&self, id: i64) -> Term {
+        Term::from_field_u64(self.fields.id, u64::try_from(id).unwrap_or(0))
+    }
+
+    fn document(&self, d: &SearchDoc) -> TantivyDocument {
+        let f = &self.fields;
+        let mut doc = TantivyDocument::default();
+        doc.add_u64(f.id, u64::try_from(d.id).unwrap_or(0));
+        doc.add_text(f.title, &d.title);
+        for k in &d.keywords {
+            doc.add_text(f.keywords, k);
+        }
+        let content = if d.summary.is_empty() {
+            d.body_text.clone()
+        } else {
+            format!("{}\n{}", d.summary, d.body_text)
+        };
+        doc.add_text(f.content, &content);
+        if !d.attachment_text.is_empty() {
+            doc.add_text(f.attach, &d.attachment_text);
+        }
+        doc.add_text(f.ngram, &d.title);
+        doc.add_text(f.ngram, &content);
+        doc.add_text(f.ngram, &d.attachment_text);
+        if let Some(num) = d.doc_number.as_deref().filter(|n| !n.trim().is_empty()) {
+            doc.add_text(f.doc_number, num);
+            doc.add_text(f.exact, exact_document_number(num));
+        }
+        if !d.index_number.is_empty() {
+            doc.add_text(f.index_number, &d.index_number);
+            doc.add_text(f.exact, normalize(d.index_number.trim()));
+        }
+        doc.add_u64(f.body_id, u64::try_from(d.body_id).unwrap_or(0));
+        doc.add_text(f.body_name, &d.body_name);
+        if !d.topic.is_empty() {
+            doc.add_text(f.topic, &d.topic);
+            if let Some((top, _)) = d.topic.split_once('/') {
+                doc.add_text(f.topic, top);
+            }
+        }
+        for area in &d.key_areas {
+            doc.add_text(f.key_area, area);
+        }
+        doc.add_text(f.genre, &d.genre);
+        doc.add_text(f.validity, &d.validity);
+        doc.add_u64(f.year, u64::try_from(d.published_on.year()).unwrap_or(0));
+        doc.add_i64(f.published, day_number(d.published_on));
+        doc
+    }
+}
+
+/// A document number as the `exact` field keeps it: normalised to 〔〕 when it is a standard one
+/// (so 舟政办发[2016]88号 and 舟政办发2016-88 meet 舟政办发〔2016〕88号), else as typed.
+pub fn exact_document_number(raw: &str) -> String {
+    match gongkai_domain::docnum::DocumentNumber::parse(raw) {
+        Ok(num) => normalize(&num.to_string()),
+        Err(_) => normalize(raw.trim()),
+    }
+}
+
+/// Days since 1970-01-01.
+pub fn day_number(date: NaiveDate) -> i64 {
+    i64::from(date.num_days_from_ce()) - 719_163
+}
+
+pub fn from_day_number(days: i64) -> NaiveDate {
+    i32::try_from(days + 719_163)
+        .ok()
+        .and_then(NaiveDate::from_num_days_from_ce_opt)
+        .unwrap_or_default()
+}
+
+fn payload(cursor: i64) -> String {
+    format!("gongkai-search v{SCHEMA_VERSION} cursor {cursor}")
+}
+
+fn parse_payload(p: &str) -> Option<(u32, i64)> {
+    let rest = p.strip_prefix("gongkai-search v")?;
+    let (version, cursor) = rest.split_once(" cursor ")?;
+    Some((version.parse().ok()?, cursor.parse().ok()?))
+}
+
+fn register_tokenizers(index: &Index, analysis: &Arc<Analysis>) {
+    let tokenizers = index.tokenizers();
+    tokenizers.register(
+        WORDS_TOKENIZER,
+        WordsTokenizer::new(analysis.segmenter.clone()),
+    );
+    tokenizers.register(BIGRAM_TOKENIZER, BigramTokenizer::default());
+}
+
+fn open_dir(dir: &Path, schema: Schema) -> Result<(Index, bool)> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::Io(dir.display().to_string(), e))?;
+    if dir.join("meta.json").exists() {
+        match Index::open_in_dir(dir) {
+            Ok(index) => {
+                let version = index
+                    .load_metas()
+                    .ok()
+                    .and_then(|m| m.payload)
+                    .as_deref()
+                    .and_then(parse_payload)
+                    .map(|p| p.0);
+                if version == Some(SCHEMA_VERSION) && index.schema() == schema {
+                    return Ok((index, false));
+                }
+                tracing::warn!(dir = %dir.display(), "search index of another version; rebuilding");
+            }
+            Err(e) => {
+                tracing::warn!(dir = %dir.display(), error = %e, "search index unreadable; rebuilding")
+            }
+        }
+        clear_dir(dir)?;
+    }
+    let index = Index::create_in_dir(dir, schema)?;
+    Ok((index, true))
+}
+
+fn clear_dir(dir: &Path) -> Result<()> {
+    let io = |e| Error::Io(dir.display().to_string(), e);
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let path = entry.map_err(io)?.path();
+        if path.is_dir() {
+            std::fs::remove_dir_all(&path).map_err(io)?;
+        } else {
+            std::fs::remove_file(&path).map_err(io)?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn payload_round_trips() {
+        assert_eq!(parse_payload(&payload(42)), Some((SCHEMA_VERSION, 42)));
+        assert_eq!(parse_payload("something else"), None);
+    }
+
+    #[test]
+    fn day_numbers_round_trip() {
+        let d = NaiveDate::from_ymd_opt(2016, 3, 7).unwrap_or_default();
+        assert_eq!(from_day_number(day_number(d)), d);
+        assert_eq!(
+            day_number(NaiveDate::from_ymd_opt(1970, 1, 2).unwrap_or_default()),
+            1
+        );
+    }
+
+    #[test]
+    fn document_numbers_are_normalised_for_exact_match() {
+        let want = exact_document_number("舟政办发〔2016〕88号");
+        assert_eq!(exact_document_number("舟政办发[2016]88号"), want);
+        assert_eq!(exact_document_number("舟政办发2016-88"), want);
+        assert_eq!(exact_document_number("ＡＢ令第3号"), "ab令第3号");
+    }
+}

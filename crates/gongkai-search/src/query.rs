@@ -1,0 +1,762 @@
+//! Reading a query and answering it: words with their synonyms and pinyin, quoted phrases,
+//! document and index numbers, filters, ranking with title boost and recency, facets, snippets,
+//! and suggestions when nothing (or little) is found.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
+
+use crate::facets::{FacetCollector, Facets};
+use crate::index::{SearchIndex, day_number, exact_document_number, from_day_number};
+use crate::pinyin_keys::PinyinKeys;
+use crate::segment::{Piece, bigrams, is_han, normalize};
+use crate::snippet;
+use crate::{Error, Result};
+
+/// Longest query read, in characters; the rest is ignored.
+pub const MAX_QUERY_CHARS: usize = 100;
+/// Deepest result offset served (page × size).
+pub const MAX_OFFSET: usize = 10_000;
+
+/// Function words that never make a query fail: they rank but are not required.
+const OPTIONAL_WORDS: &[&str] = &[
+    "的", "了", "和", "与", "及", "或", "在", "是", "对", "关于", "有关", "之",
+];
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortOrder {
+    /// Relevance, with title and document-number boosts and a recency factor.
+    #[default]
+    Relevance,
+    Newest,
+    Oldest,
+}
+
+/// Filters; every one given must hold.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filters {
+    pub body_ids: Vec<i64>,
+    /// A topic or a topic path (`公安、安全、司法` or `公安、安全、司法/公安`).
+    pub topic: Option<String>,
+    pub key_area: Option<String>,
+    pub genre: Option<String>,
+    pub validity: Option<String>,
+    pub year_from: Option<i32>,
+    pub year_to: Option<i32>,
+}
+
+impl Filters {
+    pub fn is_empty(&self) -> bool {
+        *self == Filters::default()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct SearchRequest {
+    pub q: String,
+    pub filters: Filters,
+    pub sort: SortOrder,
+    /// 1-based.
+    pub page: usize,
+    pub per_page: usize,
+    /// Today, for the recency factor.
+    pub today: NaiveDate,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Hit {
+    pub id: i64,
+    /// Escaped, with matches in `<mark>`.
+    pub title_html: String,
+    pub snippet_html: Option<String>,
+    /// The match was (also) in an attachment's text.
+    pub in_attachment: bool,
+    pub doc_number: Option<String>,
+    pub index_number: String,
+    pub body_id: i64,
+    pub body_name: String,
+    pub topic: String,
+    pub genre: String,
+    pub validity: String,
+    pub published_on: NaiveDate,
+    pub score: f32,
+}
+
+/// How the query was read, to show the reader (已包含同义词…).
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Interpretation {
+    pub words: Vec<String>,
+    pub phrases: Vec<String>,
+    /// Word → the synonyms also searched.
+    pub synonyms: Vec<(String, Vec<String>)>,
+    /// Latin word → the Chinese words searched for it.
+    pub pinyin: Vec<(String, Vec<String>)>,
+    /// The query is (or contains) this document number.
+    pub document_number: Option<String>,
+    /// The query had no result; these are the results of this corrected query instead.
+    pub corrected_from: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SuggestionKind {
+    /// A homophone typo from a pinyin input method (公基金 → 公积金).
+    Correction,
+    /// Fewer words.
+    Broader,
+    /// The same query without the filters.
+    WithoutFilters,
+    /// The query as an exact string, where it occurs only inside other words.
+    Substring,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Suggestion {
+    pub kind: SuggestionKind,
+    pub query: String,
+    pub total: u64,
+}
+
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct SearchResults {
+    /// Exact number of matching items.
+    pub total: u64,
+    pub hits: Vec<Hit>,
+    pub facets: Facets,
+    pub interpretation: Interpretation,
+    pub suggestions: Vec<Suggestion>,
+}
+
+/// A query read into clauses, before filters.
+struct Parsed {
+    query: Option<Box<dyn Query>>,
+    interpretation: Interpretation,
+    /// Strings to mark in snippets.
+    highlight: Vec<String>,
+    /// Word groups of the query, for suggestions (each group is what one word required).
+    words: Vec<String>,
+}
+
+/// Pinyin keys of the vocabulary, rebuilt when the index has changed and the last build is old.
+#[derive(Default)]
+pub struct PinyinCache {
+    slot: Mutex<Option<(u64, Instant, Arc<PinyinKeys>)>>,
+}
+
+impl PinyinCache {
+    pub fn clear(&self) {
+        if let Ok(mut slot) = self.slot.lock() {
+            *slot = None;
+        }
+    }
+}
+
+const PINYIN_REBUILD_AFTER: Duration = Duration::from_secs(60);
+
+impl SearchIndex {
+    /// Answers `req`. Errors only on index failures; a query that reads as nothing gives an
+    /// empty result with suggestions.
+    pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
+        let searcher = self.reader.searcher();
+        let mut parsed = self.parse(&searcher, &req.q)?;
+        let mut results = self.run(&searcher, &parsed, req)?;
+        if results.total == 0 && parsed.query.is_some() {
+            let suggestions = self.suggest(&searcher, &parsed, req)?;
+            if let Some(fix) = suggestions
+                .iter()
+                .find(|s| s.kind == SuggestionKind::Correction && s.total > 0)
+            {
+                let original = req.q.clone();
+                parsed = self.parse(&searcher, &fix.query)?;
+                let fixed = SearchRequest {
+                    q: fix.query.clone(),
+                    ..req.clone()
+                };
+                results = self.run(&searcher, &parsed, &fixed)?;
+                results.interpretation.corrected_from = Some(original);
+            }
+            results.suggestions = suggestions;
+        }
+        Ok(results)
+    }
+
+    fn run(
+        &self,
+        searcher: &Searcher,
+        parsed: &Parsed,
+        req: &SearchRequest,
+    ) -> Result<SearchResults> {
+        let query = self.with_filters(parsed.query.as_ref().map(|q| q.box_clone()), &req.filters);
+        let per_page = req.per_page.clamp(1, 100);
+        let offset = (req.page.max(1) - 1).saturating_mul(per_page);
+        if offset > MAX_OFFSET {
+            return Err(Error::PageTooDeep);
+        }
+        let top = TopDocs::with_limit(per_page).and_offset(offset);
+        let addresses: Vec<(f32, DocAddress)>;
+        let (total, facets);
+        let sort = if parsed.query.is_none() && req.sort == SortOrder::Relevance {
+            SortOrder::Newest
+        } else {
+            req.sort
+        };
+        match sort {
+            SortOrder::Relevance => {
+                let today = day_number(req.today);
+                let ranked = top.tweak_score(move |segment: &tantivy::SegmentReader| {
+                    let published = segment
+                        .fast_fields()
+                        .i64("published")
+                        .ok()
+                        .map(|c| c.first_or_default_col(today));
+                    move |doc: tantivy::DocId, score: tantivy::Score| {
+                        let day = published.as_ref().map_or(today, |c| c.get_val(doc));
+                        score * recency(today - day)
+                    }
+                });
+                let (docs, count, f) = searcher.search(&query, &(ranked, Count, FacetCollector))?;
+                addresses = docs;
+                total = count as u64;
+                facets = f;
+            }
+            SortOrder::Newest | SortOrder::Oldest => {
+                let order = if sort == SortOrder::Newest {
+                    Order::Desc
+                } else {
+                    Order::Asc
+                };
+                let dated = top.order_by_fast_field::<i64>("published", order);
+                let (docs, count, f) = searcher.search(&query, &(dated, Count, FacetCollector))?;
+                addresses = docs.into_iter().map(|(_, a)| (0.0, a)).collect();
+                total = count as u64;
+                facets = f;
+            }
+        }
+        let hits = addresses
+            .into_iter()
+            .map(|(score, address)| self.hit(searcher, address, score, &parsed.highlight))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(SearchResults {
+            total,
+            hits,
+            facets,
+            interpretation: parsed.interpretation.clone(),
+            suggestions: Vec::new(),
+        })
+    }
+
+    /// Number of items `q` finds with `filters` (no ranking, no hits).
+    pub fn count(&self, q: &str, filters: &Filters) -> Result<u64> {
+        let searcher = self.reader.searcher();
+        let parsed = self.parse(&searcher, q)?;
+        let query = self.with_filters(parsed.query, filters);
+        Ok(searcher.search(&query, &Count)? as u64)
+    }
+
+    fn hit(
+        &self,
+        searcher: &Searcher,
+        address: DocAddress,
+        score: f32,
+        terms: &[String],
+    ) -> Result<Hit> {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let f = &self.fields;
+        let text = |field: Field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let content = text(f.content);
+        let attach = text(f.attach);
+        let in_content = snippet::contains_any(&content, terms);
+        let in_attachment = !attach.is_empty() && snippet::contains_any(&attach, terms);
+        let snippet_source = if !in_content && in_attachment {
+            &attach
+        } else {
+            &content
+        };
+        Ok(Hit {
+            id: doc
+                .get_first(f.id)
+                .and_then(|v| v.as_u64())
+                .and_then(|v| i64::try_from(v).ok())
+                .unwrap_or(0),
+            title_html: snippet::highlight(&text(f.title), terms),
+            snippet_html: snippet::snippet(snippet_source, terms, 120),
+            in_attachment,
+            doc_number: Some(text(f.doc_number)).filter(|s| !s.is_empty()),
+            index_number: text(f.index_number),
+            body_id: doc
+                .get_first(f.body_id)
+                .and_then(|v| v.as_u64())
+                .and_then(|v| i64::try_from(v).ok())
+                .unwrap_or(0),
+            body_name: text(f.body_name),
+            topic: doc
+                .get_all(f.topic)
+                .filter_map(|v| v.as_str())
+                .max_by_key(|s| s.len())
+                .unwrap_or_default()
+                .to_owned(),
+            genre: text(f.genre),
+            validity: text(f.validity),
+            published_on: from_day_number(
+                doc.get_first(f.published)
+                    .and_then(|v| v.as_i64())
+                    .unwrap_or(0),
+            ),
+            score,
+        })
+    }
+
+    fn with_filters(&self, query: Option<Box<dyn Query>>, filters: &Filters) -> Box<dyn Query> {
+        let f = &self.fields;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if let Some(q) = query {
+            clauses.push((Occur::Must, q));
+        }
+        if !filters.body_ids.is_empty() {
+            let any: Vec<(Occur, Box<dyn Query>)> = filters
+                .body_ids
+                .iter()
+                .map(|id| {
+                    let term = Term::from_field_u64(f.body_id, u64::try_from(*id).unwrap_or(0));
+                    (Occur::Should, term_query(term))
+                })
+                .collect();
+            clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+        }
+        for (field, value) in [
+            (f.topic, &filters.topic),
+            (f.key_area, &filters.key_area),
+            (f.genre, &filters.genre),
+            (f.validity, &filters.validity),
+        ] {
+            if let Some(v) = value {
+                clauses.push((Occur::Must, term_query(Term::from_field_text(field, v))));
+            }
+        }
+        if filters.year_from.is_some() || filters.year_to.is_some() {
+            let from = filters
+                .year_from
+                .and_then(|y| u64::try_from(y).ok())
+                .unwrap_or(0);
+            let to = filters
+                .year_to
+                .and_then(|y| u64::try_from(y).ok())
+                .unwrap_or(9999);
+            let range = RangeQuery::new(
+                std::ops::Bound::Included(Term::from_field_u64(f.year, from)),
+                std::ops::Bound::Included(Term::from_field_u64(f.year, to)),
+            );
+            clauses.push((Occur::Must, Box::new(range)));
+        }
+        match clauses.len() {
+            0 => Box::new(AllQuery),
+            1 if matches!(clauses[0].0, Occur::Must) => clauses.remove(0).1,
+            _ => Box::new(BooleanQuery::new(clauses)),
+        }
+    }
+
+    /// Reads the query text into one tantivy query (or `None` when it holds nothing to search).
+    fn parse(&self, searcher: &Searcher, raw: &str) -> Result<Parsed> {
+        let analysis = self.analysis();
+        let text: String = normalize(raw).chars().take(MAX_QUERY_CHARS).collect();
+        let (phrases, rest) = split_phrases(&text);
+        let mut interpretation = Interpretation::default();
+        let mut highlight: Vec<String> = Vec::new();
+        let mut required: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut boosts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut words_out = Vec::new();
+
+        // A document or index number typed as the whole query finds that item first.
+        let trimmed = rest.trim();
+        let mut exact: Option<Box<dyn Query>> = None;
+        if !trimmed.is_empty() && phrases.is_empty() {
+            let key = exact_document_number(trimmed);
+            let term = Term::from_field_text(self.fields.exact, &key);
+            if searcher.doc_freq(&term)? > 0 {
+                interpretation.document_number = Some(trimmed.to_owned());
+                exact = Some(Box::new(BoostQuery::new(term_query(term), 50.0)));
+            }
+        }
+
+        for phrase in &phrases {
+            if let Some(q) = self.phrase_query(phrase) {
+                required.push((Occur::Must, q));
+                interpretation.phrases.push(phrase.clone());
+                highlight.push(phrase.clone());
+            }
+        }
+        let words = analysis.segmenter.words(&rest);
+        let pinyin = if words.iter().any(|w| is_latin_word(&w.text)) {
+            Some(self.pinyin_keys(searcher)?)
+        } else {
+            None
+        };
+        for word in &words {
+            let w = word.text.as_str();
+            let mut alternatives: Vec<String> = vec![w.to_owned()];
+            let synonyms = analysis.synonyms.expand(w);
+            if !synonyms.is_empty() {
+                interpretation
+                    .synonyms
+                    .push((w.to_owned(), synonyms.to_vec()));
+                alternatives.extend(synonyms.iter().cloned());
+            }
+            if let (Some(keys), true) = (&pinyin, is_latin_word(w)) {
+                let found: Vec<String> = keys
+                    .lookup(w)
+                    .into_iter()
+                    .take(3)
+                    .map(str::to_owned)
+                    .collect();
+                if !found.is_empty() {
+                    interpretation.pinyin.push((w.to_owned(), found.clone()));
+                    alternatives.extend(found);
+                }
+            }
+            interpretation.words.push(w.to_owned());
+            highlight.extend(alternatives.iter().cloned());
+            let clause = self.word_clause(&analysis, &alternatives);
+            let occur = if OPTIONAL_WORDS.contains(&w) {
+                Occur::Should
+            } else {
+                Occur::Must
+            };
+            required.push((occur, clause));
+            words_out.push(w.to_owned());
+        }
+        // Documents holding the words together, as typed, rank higher.
+        if words.len() > 1
+            && let Some(q) = self.phrase_query(rest.trim())
+        {
+            boosts.push((Occur::Should, Box::new(BoostQuery::new(q, 2.0))));
+        }
+        let words_query: Option<Box<dyn Query>> = if required.iter().any(|(o, _)| *o == Occur::Must)
+        {
+            required.extend(boosts);
+            Some(Box::new(BooleanQuery::new(required)))
+        } else if !required.is_empty() {
+            Some(Box::new(BooleanQuery::new(required)))
+        } else {
+            None
+        };
+        let query: Option<Box<dyn Query>> = match (exact, words_query) {
+            (Some(e), Some(w)) => Some(Box::new(BooleanQuery::new(vec![
+                (Occur::Should, e),
+                (Occur::Should, w),
+            ]))),
+            (Some(e), None) => Some(e),
+            (None, w) => w,
+        };
+        Ok(Parsed {
+            query,
+            interpretation,
+            highlight,
+            words: words_out,
+        })
+    }
+
+    /// A word matches as itself, any of its alternatives (synonyms, pinyin readings), in the
+    /// title (weighted most), keywords, content or attachments; each alternative either as its
+    /// own token or as the phrase of its pieces at their character offsets (see `segment`).
+    fn word_clause(
+        &self,
+        analysis: &crate::index::Analysis,
+        alternatives: &[String],
+    ) -> Box<dyn Query> {
+        let f = &self.fields;
+        let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (i, alt) in alternatives.iter().enumerate() {
+            let weight = if i == 0 { 1.0 } else { 0.8 };
+            let forms = word_forms(&analysis.segmenter, alt);
+            for (field, boost) in [
+                (f.title, 4.0),
+                (f.keywords, 2.5),
+                (f.content, 1.0),
+                (f.attach, 0.6),
+            ] {
+                for form in &forms {
+                    let q: Box<dyn Query> = match form.as_slice() {
+                        [single] => term_query(Term::from_field_text(field, &single.text)),
+                        pieces => Box::new(PhraseQuery::new_with_offset(
+                            pieces
+                                .iter()
+                                .map(|p| (p.position, Term::from_field_text(field, &p.text)))
+                                .collect(),
+                        )),
+                    };
+                    any.push((Occur::Should, Box::new(BoostQuery::new(q, boost * weight))));
+                }
+            }
+        }
+        Box::new(BooleanQuery::new(any))
+    }
+
+    /// An exact phrase: the character bigrams of `phrase` at their offsets in the `ngram` field,
+    /// which matches wherever the string occurs; a single character falls back to the words.
+    fn phrase_query(&self, phrase: &str) -> Option<Box<dyn Query>> {
+        let mut grams = Vec::new();
+        bigrams(phrase, &mut grams);
+        let field = self.fields.ngram;
+        match grams.as_slice() {
+            [] => None,
+            [one] => Some(term_query(Term::from_field_text(
+                if one.text.chars().count() == 1 {
+                    self.fields.content
+                } else {
+                    field
+                },
+                &one.text,
+            ))),
+            many => Some(Box::new(PhraseQuery::new_with_offset(
+                many.iter()
+                    .map(|p| (p.position, Term::from_field_text(field, &p.text)))
+                    .collect(),
+            ))),
+        }
+    }
+
+    fn suggest(
+        &self,
+        searcher: &Searcher,
+        parsed: &Parsed,
+        req: &SearchRequest,
+    ) -> Result<Vec<Suggestion>> {
+        let mut out = Vec::new();
+        let text = normalize(&req.q);
+        // Homophone typos: a run of query words that never occurs as written but sounds like a
+        // word of the index.
+        let keys = self.pinyin_keys(searcher)?;
+        let words = &parsed.words;
+        'spans: for len in (1..=words.len().min(4)).rev() {
+            for start in 0..=words.len() - len {
+                let span: String = words[start..start + len].concat();
+                let chars = span.chars().count();
+                if !(2..=6).contains(&chars) || !span.chars().all(is_han) {
+                    continue;
+                }
+                if self.literal_count(searcher, &span)? > 0 {
+                    continue;
+                }
+                for candidate in keys.homophones(&span).into_iter().take(3) {
+                    let fixed = text.replacen(&span, candidate, 1);
+                    let total = self.count(&fixed, &req.filters)?;
+                    if total > 0 {
+                        out.push(Suggestion {
+                            kind: SuggestionKind::Correction,
+                            query: fixed,
+                            total,
+                        });
+                        break 'spans;
+                    }
+                }
+            }
+        }
+        if !req.filters.is_empty() {
+            let total = self.count(&req.q, &Filters::default())?;
+            if total > 0 {
+                out.push(Suggestion {
+                    kind: SuggestionKind::WithoutFilters,
+                    query: req.q.clone(),
+                    total,
+                });
+            }
+        }
+        if words.len() > 1 {
+            let mut broader: Vec<Suggestion> = Vec::new();
+            for skip in 0..words.len() {
+                let q: String = words
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| *i != skip)
+                    .map(|(_, w)| w.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let total = self.count(&q, &req.filters)?;
+                if total > 0 {
+                    broader.push(Suggestion {
+                        kind: SuggestionKind::Broader,
+                        query: q,
+                        total,
+                    });
+                }
+            }
+            broader.sort_by_key(|s| std::cmp::Reverse(s.total));
+            out.extend(broader.into_iter().take(3));
+        }
+        let bare = text.trim().trim_matches('"').to_owned();
+        if !bare.is_empty() && parsed.interpretation.phrases.is_empty() {
+            let quoted = format!("\"{bare}\"");
+            let total = self.count(&quoted, &req.filters)?;
+            if total > 0 {
+                out.push(Suggestion {
+                    kind: SuggestionKind::Substring,
+                    query: quoted,
+                    total,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    fn literal_count(&self, searcher: &Searcher, s: &str) -> Result<u64> {
+        Ok(match self.phrase_query(s) {
+            Some(q) => searcher.search(&q, &Count)? as u64,
+            None => 0,
+        })
+    }
+
+    fn pinyin_keys(&self, searcher: &Searcher) -> Result<Arc<PinyinKeys>> {
+        let generation = searcher.generation().generation_id();
+        let mut slot = self.pinyin.slot.lock().map_err(|_| Error::Poisoned)?;
+        if let Some((built_for, at, keys)) = slot.as_ref()
+            && (*built_for == generation || at.elapsed() < PINYIN_REBUILD_AFTER)
+        {
+            return Ok(keys.clone());
+        }
+        let analysis = self.analysis();
+        let mut vocabulary: std::collections::HashMap<String, u64> =
+            std::collections::HashMap::new();
+        for field in [self.fields.title, self.fields.keywords] {
+            for segment in searcher.segment_readers() {
+                let inverted = segment.inverted_index(field)?;
+                let mut stream = inverted.terms().stream()?;
+                while stream.advance() {
+                    if let Ok(word) = std::str::from_utf8(stream.key()) {
+                        *vocabulary.entry(word.to_owned()).or_default() +=
+                            u64::from(stream.value().doc_freq);
+                    }
+                }
+            }
+        }
+        let synonyms = &analysis.synonyms;
+        let keys = Arc::new(PinyinKeys::build(vocabulary, &|w| {
+            !synonyms.expand(w).is_empty()
+        }));
+        *slot = Some((generation, Instant::now(), keys.clone()));
+        Ok(keys)
+    }
+}
+
+/// Ways a word can appear in the index: as its own token; as the phrase of its decomposition
+/// (a long word the document's segmentation split differently); and, for a two-character word,
+/// as its two characters (环境保护部/门 holds 部门 as 部 + 门).
+fn word_forms(segmenter: &crate::segment::Segmenter, word: &str) -> Vec<Vec<Piece>> {
+    let mut forms = vec![vec![Piece {
+        text: word.to_owned(),
+        position: 0,
+    }]];
+    let chars: Vec<char> = word.chars().collect();
+    if let Some(parts) = segmenter.decompose(word) {
+        forms.push(
+            parts
+                .into_iter()
+                .map(|(position, text)| Piece {
+                    text: text.to_owned(),
+                    position,
+                })
+                .collect(),
+        );
+    } else if chars.len() == 2 && chars.iter().all(|c| is_han(*c)) {
+        forms.push(
+            chars
+                .iter()
+                .enumerate()
+                .map(|(position, c)| Piece {
+                    text: c.to_string(),
+                    position,
+                })
+                .collect(),
+        );
+    } else if word.chars().count() > 1 && !chars.iter().all(|c| is_han(*c)) {
+        // A mixed word such as 2016年 is cut by the document's segmentation into 2016 + 年.
+        let pieces = segmenter.words(word);
+        if pieces.len() > 1 {
+            forms.push(pieces);
+        }
+    }
+    forms
+}
+
+/// Quoted parts (ASCII or Chinese quotes) and the rest of the query.
+fn split_phrases(text: &str) -> (Vec<String>, String) {
+    let mut phrases = Vec::new();
+    let mut rest = String::new();
+    let mut current: Option<String> = None;
+    for c in text.chars() {
+        match (c, current.as_mut()) {
+            ('"' | '“' | '”' | '「' | '」', None) => current = Some(String::new()),
+            ('"' | '“' | '”' | '「' | '」', Some(p)) => {
+                if !p.trim().is_empty() {
+                    phrases.push(p.trim().to_owned());
+                }
+                current = None;
+                rest.push(' ');
+            }
+            (c, Some(p)) => p.push(c),
+            (c, None) => rest.push(c),
+        }
+    }
+    if let Some(p) = current {
+        rest.push_str(&p);
+    }
+    (phrases, rest)
+}
+
+fn is_latin_word(w: &str) -> bool {
+    w.len() >= 2 && w.chars().all(|c| c.is_ascii_alphabetic())
+}
+
+fn term_query(term: Term) -> Box<dyn Query> {
+    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
+}
+
+/// Recency factor: up to 1.5× for today's items, fading with age in years.
+fn recency(age_days: i64) -> f32 {
+    let years = (age_days.max(0) as f32) / 365.0;
+    1.0 + 0.5 / (1.0 + years)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_phrases_are_split_out() {
+        let (p, rest) = split_phrases("住房 \"义务教育学区\" 补贴 “低保 标准”");
+        assert_eq!(p, vec!["义务教育学区", "低保 标准"]);
+        assert_eq!(
+            rest.split_whitespace().collect::<Vec<_>>(),
+            vec!["住房", "补贴"]
+        );
+        let (p, rest) = split_phrases("未闭合\"引号");
+        assert!(p.is_empty());
+        assert_eq!(rest, "未闭合引号");
+    }
+
+    #[test]
+    fn recency_favours_new_items_and_never_punishes() {
+        assert!(recency(0) > recency(365));
+        assert!(recency(365) > recency(3650));
+        assert!(recency(-5) <= 1.5 && recency(100_000) >= 1.0);
+    }
+
+    #[test]
+    fn latin_words_are_pinyin_candidates() {
+        assert!(is_latin_word("shebao"));
+        assert!(!is_latin_word("s"));
+        assert!(!is_latin_word("ppp2016"));
+    }
+}

@@ -1,0 +1,151 @@
+//! The index schema and the tantivy tokenizers that feed it.
+
+use std::sync::Arc;
+
+use tantivy::schema::{
+    FAST, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+
+use crate::segment::{Piece, Segmenter, bigrams};
+
+/// Bumped when the schema or the analysis changes; an index of another version is rebuilt.
+pub const SCHEMA_VERSION: u32 = 1;
+
+pub const WORDS_TOKENIZER: &str = "gk_words";
+pub const BIGRAM_TOKENIZER: &str = "gk_bigram";
+
+/// Field handles, resolved once.
+#[derive(Debug, Clone)]
+pub struct Fields {
+    pub id: tantivy::schema::Field,
+    pub title: tantivy::schema::Field,
+    pub keywords: tantivy::schema::Field,
+    pub content: tantivy::schema::Field,
+    pub attach: tantivy::schema::Field,
+    pub ngram: tantivy::schema::Field,
+    pub exact: tantivy::schema::Field,
+    pub doc_number: tantivy::schema::Field,
+    pub index_number: tantivy::schema::Field,
+    pub body_id: tantivy::schema::Field,
+    pub body_name: tantivy::schema::Field,
+    pub topic: tantivy::schema::Field,
+    pub key_area: tantivy::schema::Field,
+    pub genre: tantivy::schema::Field,
+    pub validity: tantivy::schema::Field,
+    pub year: tantivy::schema::Field,
+    pub published: tantivy::schema::Field,
+}
+
+pub fn build() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let words = |stored: bool| {
+        let opts = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(WORDS_TOKENIZER)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        );
+        if stored { opts.set_stored() } else { opts }
+    };
+    let ngram = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(BIGRAM_TOKENIZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let fields = Fields {
+        id: b.add_u64_field("id", INDEXED | STORED | FAST),
+        title: b.add_text_field("title", words(true)),
+        keywords: b.add_text_field("keywords", words(true)),
+        content: b.add_text_field("content", words(true)),
+        attach: b.add_text_field("attach", words(true)),
+        ngram: b.add_text_field("ngram", ngram),
+        exact: b.add_text_field("exact", STRING),
+        doc_number: b.add_text_field("doc_number", STORED),
+        index_number: b.add_text_field("index_number", STORED),
+        body_id: b.add_u64_field("body_id", INDEXED | STORED | FAST),
+        body_name: b.add_text_field("body_name", STORED),
+        topic: b.add_text_field("topic", STRING | STORED | FAST),
+        key_area: b.add_text_field("key_area", STRING | STORED | FAST),
+        genre: b.add_text_field("genre", STRING | STORED | FAST),
+        validity: b.add_text_field("validity", STRING | STORED | FAST),
+        year: b.add_u64_field("year", INDEXED | FAST),
+        published: b.add_i64_field("published", INDEXED | STORED | FAST),
+    };
+    (b.build(), fields)
+}
+
+/// Index-time word analysis (see `segment`): the precise cut plus decompositions.
+#[derive(Clone)]
+pub struct WordsTokenizer {
+    pub segmenter: Arc<Segmenter>,
+    buffer: Vec<Piece>,
+}
+
+impl WordsTokenizer {
+    pub fn new(segmenter: Arc<Segmenter>) -> Self {
+        WordsTokenizer {
+            segmenter,
+            buffer: Vec::new(),
+        }
+    }
+}
+
+impl Tokenizer for WordsTokenizer {
+    type TokenStream<'a> = PieceStream;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> PieceStream {
+        self.buffer.clear();
+        self.segmenter.index_pieces(text, &mut self.buffer);
+        PieceStream::new(&mut self.buffer)
+    }
+}
+
+/// Character bigrams for exact phrases.
+#[derive(Clone, Default)]
+pub struct BigramTokenizer {
+    buffer: Vec<Piece>,
+}
+
+impl Tokenizer for BigramTokenizer {
+    type TokenStream<'a> = PieceStream;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> PieceStream {
+        self.buffer.clear();
+        bigrams(text, &mut self.buffer);
+        PieceStream::new(&mut self.buffer)
+    }
+}
+
+/// Tokens already computed; positions are character offsets. Offsets into the text are not
+/// kept (snippets are made from the stored text, not from token offsets).
+pub struct PieceStream {
+    tokens: Vec<Token>,
+    next: usize,
+}
+
+impl PieceStream {
+    fn new(pieces: &mut Vec<Piece>) -> Self {
+        let tokens = pieces
+            .drain(..)
+            .map(|p| Token {
+                offset_from: 0,
+                offset_to: 0,
+                position: p.position,
+                text: p.text,
+                position_length: 1,
+            })
+            .collect();
+        PieceStream { tokens, next: 0 }
+    }
+}
+
+impl TokenStream for PieceStream {
+    fn advance(&mut self) -> bool {
+        self.next += 1;
+        self.next <= self.tokens.len()
+    }
+    fn token(&self) -> &Token {
+        &self.tokens[self.next - 1]
+    }
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.next - 1]
+    }
+}

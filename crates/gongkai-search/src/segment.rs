@@ -1,0 +1,339 @@
+//! Chinese word segmentation (分词) for the index and for queries.
+//!
+//! Plain jieba is not enough for government text: its dictionary lacks 政务公开 and 依申请公开, its
+//! search mode emits every dictionary word it sees inside a long word (国务院办公厅 yields 院办,
+//! so a query for 院办 finds it), and its precise mode can swallow a word into a longer one
+//! (环境保护部门 is cut 环境保护部/门, so 环境保护 and 部门 would miss it).
+//!
+//! The design here:
+//! * the dictionary is jieba's own plus our government terms (`data/dict.txt`), the city office's
+//!   additions and every synonym, so those stay whole;
+//! * at index time each word of the precise cut is emitted, and every word of three or more
+//!   characters is also emitted as its *decomposition*: the fewest dictionary pieces that tile it
+//!   exactly, recursively (环境保护部 → 环境保护 + 部 → 环境 + 保护). Pieces share the character
+//!   offset of where they start, so positions are character offsets and phrase queries can use
+//!   them. A piece never straddles a boundary of the word it comes from, so 院办 (which straddles
+//!   国务院|办公厅) is never emitted;
+//! * at query time a word matches either as itself or as the phrase of its pieces at their
+//!   character offsets (see `query`), which finds 部门 inside 环境保护部/门 through 部 and 门.
+//!
+//! Text is normalised first: full-width ASCII to half-width, Latin lower-cased.
+
+use jieba_rs::Jieba;
+
+/// Longest word (in characters) that is decomposed; longer "words" only come out of the HMM on
+/// garbage such as one character repeated, and are emitted as single characters instead.
+const MAX_WORD_CHARS: usize = 16;
+
+/// The government terms jieba's dictionary lacks; one `word [freq]` per line.
+const GOVERNMENT_DICT: &str = include_str!("../data/dict.txt");
+
+/// One token of the index analysis: its text and the character offset where it starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Piece {
+    pub text: String,
+    /// Character offset in the normalised text.
+    pub position: usize,
+}
+
+/// A segmenter: jieba with the government dictionary loaded. Loading costs ~0.1 s; build one per
+/// process and share it.
+pub struct Segmenter {
+    jieba: Jieba,
+}
+
+impl std::fmt::Debug for Segmenter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Segmenter")
+    }
+}
+
+impl Segmenter {
+    /// jieba's dictionary plus the built-in government terms plus `extra` words (the city
+    /// office's user dictionary and the synonym terms).
+    pub fn new<'a>(extra: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut jieba = Jieba::new();
+        for line in GOVERNMENT_DICT.lines() {
+            add_dict_line(&mut jieba, line);
+        }
+        for word in extra {
+            add_dict_line(&mut jieba, word);
+        }
+        Segmenter { jieba }
+    }
+
+    /// Whether `word` is in the dictionary.
+    pub fn is_word(&self, word: &str) -> bool {
+        self.jieba.has_word(word)
+    }
+
+    /// The words of `text` in precise mode, normalised, without punctuation or spaces. This is
+    /// how a query is read.
+    pub fn words(&self, text: &str) -> Vec<Piece> {
+        let text = normalize(text);
+        let mut out = Vec::new();
+        for token in self.jieba.cut(&text, true) {
+            if is_indexable(token.word) {
+                out.push(Piece {
+                    text: token.word.to_owned(),
+                    position: token.start,
+                });
+            }
+        }
+        out
+    }
+
+    /// Every token the index keeps for `text`: the precise cut plus the decomposition of long
+    /// words, each at its character offset. Appends to `out`.
+    pub fn index_pieces(&self, text: &str, out: &mut Vec<Piece>) {
+        let text = normalize(text);
+        for token in self.jieba.cut(&text, true) {
+            if !is_indexable(token.word) {
+                continue;
+            }
+            let chars = token.end - token.start;
+            if chars > MAX_WORD_CHARS {
+                for (i, c) in token.word.chars().enumerate() {
+                    out.push(Piece {
+                        text: c.to_string(),
+                        position: token.start + i,
+                    });
+                }
+                continue;
+            }
+            out.push(Piece {
+                text: token.word.to_owned(),
+                position: token.start,
+            });
+            self.push_decomposition(token.word, token.start, out);
+        }
+    }
+
+    fn push_decomposition(&self, word: &str, start: usize, out: &mut Vec<Piece>) {
+        let Some(parts) = self.decompose(word) else {
+            return;
+        };
+        for (offset, part) in parts {
+            out.push(Piece {
+                text: part.to_owned(),
+                position: start + offset,
+            });
+            self.push_decomposition(part, start + offset, out);
+        }
+    }
+
+    /// The fewest dictionary words (single characters allowed) that tile `word` exactly, other
+    /// than `word` itself; ties go to the longest first piece. `None` for words shorter than
+    /// three characters or longer than the decomposition limit. Offsets are in characters.
+    pub fn decompose<'w>(&self, word: &'w str) -> Option<Vec<(usize, &'w str)>> {
+        let bounds: Vec<usize> = word
+            .char_indices()
+            .map(|(b, _)| b)
+            .chain(std::iter::once(word.len()))
+            .collect();
+        let n = bounds.len() - 1;
+        if !(3..=MAX_WORD_CHARS).contains(&n) {
+            return None;
+        }
+        // best[i] = (pieces, next) for the suffix starting at character i.
+        let mut best: Vec<(usize, usize)> = vec![(usize::MAX, n); n + 1];
+        best[n] = (0, n);
+        for i in (0..n).rev() {
+            // Longest first so that ties keep the longer piece.
+            for j in (i + 1..=n).rev() {
+                if i == 0 && j == n {
+                    continue;
+                }
+                let piece = &word[bounds[i]..bounds[j]];
+                if j - i > 1 && !self.jieba.has_word(piece) {
+                    continue;
+                }
+                let cost = best[j].0.saturating_add(1);
+                if cost < best[i].0 {
+                    best[i] = (cost, j);
+                }
+            }
+        }
+        let mut parts = Vec::new();
+        let mut i = 0;
+        while i < n {
+            let j = best[i].1;
+            parts.push((i, &word[bounds[i]..bounds[j]]));
+            i = j;
+        }
+        Some(parts)
+    }
+}
+
+fn add_dict_line(jieba: &mut Jieba, line: &str) {
+    let line = line.trim();
+    if line.is_empty() || line.starts_with('#') {
+        return;
+    }
+    let mut parts = line.split_whitespace();
+    let Some(word) = parts.next() else { return };
+    let word = normalize(word);
+    let freq = parts.next().and_then(|f| f.parse::<usize>().ok());
+    // A word must at least win against its own pieces, or adding it changes nothing.
+    let needed = jieba.suggest_freq(&word);
+    jieba.add_word(&word, Some(freq.unwrap_or(needed).max(needed)), None);
+}
+
+/// Full-width ASCII to half-width, ideographic space to space, Latin lower-cased.
+pub fn normalize(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0)
+                .unwrap_or(c)
+                .to_ascii_lowercase(),
+            '\u{3000}' => ' ',
+            _ => c.to_ascii_lowercase(),
+        })
+        .collect()
+}
+
+/// A Han (CJK ideograph) character, including 〇.
+pub fn is_han(c: char) -> bool {
+    matches!(c,
+        '\u{4E00}'..='\u{9FFF}'
+        | '\u{3400}'..='\u{4DBF}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{20000}'..='\u{2FFFF}'
+        | '〇')
+}
+
+/// A token worth indexing: it has a letter, digit or ideograph.
+fn is_indexable(word: &str) -> bool {
+    word.chars().any(|c| c.is_alphanumeric())
+}
+
+/// Overlapping character bigrams of the Han runs of `text` (a lone Han character is kept as a
+/// unigram) and the Latin/digit words, each at its character offset in the normalised text. The
+/// `ngram` field holds these so an exact phrase matches any substring, whatever the segmentation.
+pub fn bigrams(text: &str, out: &mut Vec<Piece>) {
+    let text = normalize(text);
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if is_han(c) {
+            let start = i;
+            while i < chars.len() && is_han(chars[i]) {
+                i += 1;
+            }
+            if i - start == 1 {
+                out.push(Piece {
+                    text: c.to_string(),
+                    position: start,
+                });
+            }
+            for k in start..i.saturating_sub(1) {
+                out.push(Piece {
+                    text: chars[k..k + 2].iter().collect(),
+                    position: k,
+                });
+            }
+        } else if c.is_alphanumeric() {
+            let start = i;
+            while i < chars.len() && chars[i].is_alphanumeric() && !is_han(chars[i]) {
+                i += 1;
+            }
+            out.push(Piece {
+                text: chars[start..i].iter().collect(),
+                position: start,
+            });
+        } else {
+            i += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::LazyLock;
+
+    static SEG: LazyLock<Segmenter> = LazyLock::new(|| Segmenter::new([]));
+
+    fn index_texts(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        SEG.index_pieces(text, &mut out);
+        out.into_iter().map(|p| p.text).collect()
+    }
+
+    fn words(text: &str) -> Vec<String> {
+        SEG.words(text).into_iter().map(|p| p.text).collect()
+    }
+
+    #[test]
+    fn government_terms_stay_whole() {
+        for term in [
+            "政务公开",
+            "信息公开",
+            "依申请公开",
+            "权力清单",
+            "双随机一公开",
+        ] {
+            assert_eq!(words(term), vec![term.to_owned()], "{term}");
+            assert!(words(&format!("关于做好{term}工作的通知")).contains(&term.to_owned()));
+        }
+    }
+
+    #[test]
+    fn long_words_are_indexed_with_their_pieces_but_no_straddling_fragment() {
+        let pieces = index_texts("国务院办公厅关于印发通知");
+        for want in ["国务院", "办公厅", "国务", "办公"] {
+            assert!(pieces.contains(&want.to_owned()), "{want} in {pieces:?}");
+        }
+        assert!(!pieces.contains(&"院办".to_owned()), "{pieces:?}");
+    }
+
+    #[test]
+    fn a_word_swallowed_by_a_longer_one_is_still_indexed() {
+        let pieces = index_texts("各级环境保护部门要加强监管");
+        assert!(pieces.contains(&"环境保护".to_owned()), "{pieces:?}");
+        assert!(pieces.contains(&"部".to_owned()), "{pieces:?}");
+    }
+
+    #[test]
+    fn positions_are_character_offsets() {
+        let mut out = Vec::new();
+        SEG.index_pieces("ＡＢＣ 国务院办公厅", &mut out);
+        let office = out.iter().find(|p| p.text == "办公厅").map(|p| p.position);
+        assert_eq!(office, Some(7));
+        assert!(out.iter().any(|p| p.text == "abc" && p.position == 0));
+    }
+
+    #[test]
+    fn decomposition_is_the_fewest_pieces_and_tiles_the_word() {
+        let parts = SEG.decompose("国务院办公厅").unwrap_or_default();
+        assert_eq!(parts, vec![(0, "国务院"), (3, "办公厅")]);
+        assert_eq!(SEG.decompose("社保"), None);
+        let word = "中华人民共和国国务院";
+        let parts = SEG.decompose(word).unwrap_or_default();
+        let joined: String = parts.iter().map(|(_, p)| *p).collect();
+        assert_eq!(joined, word);
+        assert!(parts.len() >= 2);
+    }
+
+    #[test]
+    fn garbage_runs_become_single_characters() {
+        let text = "啊".repeat(200);
+        let pieces = index_texts(&text);
+        assert!(pieces.iter().all(|p| p.chars().count() <= MAX_WORD_CHARS));
+    }
+
+    #[test]
+    fn bigrams_cover_han_runs_and_keep_latin_words() {
+        let mut out = Vec::new();
+        bigrams("低保 ABC2016年", &mut out);
+        let texts: Vec<&str> = out.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(texts, vec!["低保", "abc2016", "年"]);
+        assert_eq!(out[1].position, 3);
+    }
+
+    #[test]
+    fn normalize_folds_width_and_case() {
+        assert_eq!(normalize("ＰＰＰ项目　Ａ"), "ppp项目 a");
+    }
+}

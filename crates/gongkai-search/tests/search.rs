@@ -1,0 +1,349 @@
+//! The search index end to end, in memory and on disk: what a query finds and what it must not.
+#![allow(clippy::unwrap_used)]
+
+use chrono::NaiveDate;
+use gongkai_search::{
+    Analysis, Change, Filters, SearchDoc, SearchIndex, SearchRequest, SortOrder, SuggestionKind,
+};
+
+fn date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn doc(id: i64, title: &str, body: &str, published: &str) -> SearchDoc {
+    SearchDoc {
+        id,
+        title: title.to_owned(),
+        body_text: body.to_owned(),
+        index_number: format!("330900000/2020-{id:05}"),
+        body_id: 1 + id % 3,
+        body_name: format!("机关{}", 1 + id % 3),
+        topic: "劳动、人事、监察/社会保障".to_owned(),
+        key_areas: vec!["社会救助".to_owned()],
+        genre: "通知".to_owned(),
+        validity: "有效".to_owned(),
+        published_on: date(published),
+        ..SearchDoc::default()
+    }
+}
+
+fn corpus() -> Vec<SearchDoc> {
+    let mut docs = vec![
+        doc(
+            1,
+            "国务院办公厅关于推进政务公开工作的意见",
+            "各地区各部门要做好政务公开。",
+            "2016-02-17",
+        ),
+        doc(
+            2,
+            "关于加强环境保护部门执法的通知",
+            "各级环境保护部门要依法履职。",
+            "2019-05-01",
+        ),
+        doc(
+            3,
+            "海州市城乡最低生活保障办法",
+            "最低生活保障标准每年调整。",
+            "2024-01-10",
+        ),
+        doc(
+            4,
+            "关于调整住房公积金缴存基数的通知",
+            "住房公积金缴存基数按上年平均工资确定。",
+            "2025-07-01",
+        ),
+        doc(
+            5,
+            "海州市社会保险费征缴办法",
+            "用人单位应当按时足额缴纳社会保险费。",
+            "2018-03-01",
+        ),
+        doc(
+            6,
+            "学院办公室工作规则",
+            "院办负责学院日常事务。",
+            "2020-09-01",
+        ),
+        doc(
+            7,
+            "关于义务教育学区划分的公告",
+            "2026年义务教育学区划分如下。",
+            "2026-06-01",
+        ),
+        doc(
+            8,
+            "关于公布2026年低保标准的通知",
+            "城乡低保标准提高。",
+            "2026-01-05",
+        ),
+    ];
+    docs[0].doc_number = Some("国办发〔2016〕8号".to_owned());
+    docs[3].doc_number = Some("海政办发〔2025〕88号".to_owned());
+    docs[3].attachment_text = "附件：缴存基数调整申请表".to_owned();
+    docs[6].validity = "失效".to_owned();
+    docs
+}
+
+fn index_with(docs: Vec<SearchDoc>) -> SearchIndex {
+    let index = SearchIndex::open(None, Analysis::new("", None).unwrap()).unwrap();
+    index.rebuild(docs, 0, &mut |_| {}).unwrap();
+    index
+}
+
+fn req(q: &str) -> SearchRequest {
+    SearchRequest {
+        q: q.to_owned(),
+        filters: Filters::default(),
+        sort: SortOrder::Relevance,
+        page: 1,
+        per_page: 10,
+        today: date("2026-11-29"),
+    }
+}
+
+fn ids(index: &SearchIndex, q: &str) -> Vec<i64> {
+    index
+        .search(&req(q))
+        .unwrap()
+        .hits
+        .iter()
+        .map(|h| h.id)
+        .collect()
+}
+
+#[test]
+fn a_query_finds_words_but_not_fragments_straddling_words() {
+    let index = index_with(corpus());
+    assert_eq!(
+        ids(&index, "院办"),
+        vec![6],
+        "国务院办公厅 must not match 院办"
+    );
+    assert!(
+        ids(&index, "环境保护").contains(&2),
+        "环境保护部门 holds 环境保护"
+    );
+    assert!(ids(&index, "部门").contains(&2), "环境保护部/门 holds 部门");
+    assert!(ids(&index, "办公厅").contains(&1));
+    assert_eq!(ids(&index, "政务公开").first(), Some(&1));
+}
+
+#[test]
+fn synonyms_and_abbreviations_find_the_other_form() {
+    let index = index_with(corpus());
+    let found = index.search(&req("低保")).unwrap();
+    let got: Vec<i64> = found.hits.iter().map(|h| h.id).collect();
+    assert!(got.contains(&3) && got.contains(&8), "{got:?}");
+    assert!(!found.interpretation.synonyms.is_empty());
+    assert!(ids(&index, "社保").contains(&5));
+    assert!(ids(&index, "公积金").contains(&4));
+}
+
+#[test]
+fn document_numbers_in_any_typing_find_the_item_first() {
+    let index = index_with(corpus());
+    for q in [
+        "海政办发〔2025〕88号",
+        "海政办发[2025]88号",
+        "海政办发2025-88",
+    ] {
+        let r = index.search(&req(q)).unwrap();
+        assert_eq!(r.hits.first().map(|h| h.id), Some(4), "{q}");
+        assert!(r.interpretation.document_number.is_some());
+    }
+    assert_eq!(ids(&index, "330900000/2020-00005").first(), Some(&5));
+}
+
+#[test]
+fn pinyin_without_chinese_finds_the_word() {
+    let index = index_with(corpus());
+    let r = index.search(&req("gongjijin")).unwrap();
+    assert_eq!(r.hits.first().map(|h| h.id), Some(4));
+    assert!(!r.interpretation.pinyin.is_empty());
+}
+
+#[test]
+fn quoted_phrases_must_occur_as_written() {
+    let index = index_with(corpus());
+    assert_eq!(ids(&index, "\"义务教育学区\""), vec![7]);
+    assert!(ids(&index, "\"学区义务教育\"").is_empty());
+}
+
+#[test]
+fn nothing_found_gives_corrections_or_broader_queries() {
+    let index = index_with(corpus());
+    let r = index.search(&req("公基金")).unwrap();
+    assert!(
+        r.suggestions
+            .iter()
+            .any(|s| s.kind == SuggestionKind::Correction && s.query.contains("公积金")),
+        "{:?}",
+        r.suggestions
+    );
+    assert_eq!(r.interpretation.corrected_from.as_deref(), Some("公基金"));
+    assert!(r.hits.iter().any(|h| h.id == 4));
+
+    let r = index.search(&req("公积金 火星")).unwrap();
+    assert_eq!(r.total, 0);
+    assert!(
+        r.suggestions
+            .iter()
+            .any(|s| s.kind == SuggestionKind::Broader && s.query == "公积金")
+    );
+}
+
+#[test]
+fn filters_and_facets_count_exactly() {
+    let index = index_with(corpus());
+    let mut r = req("");
+    r.filters.validity = Some("失效".to_owned());
+    let found = index.search(&r).unwrap();
+    assert_eq!(found.total, 1);
+    let all = index.search(&req("")).unwrap();
+    assert_eq!(all.total, 8);
+    let years: u64 = all.facets.years.iter().map(|(_, n)| n).sum();
+    assert_eq!(years, 8);
+    assert!(all.facets.validity.contains(&("失效".to_owned(), 1)));
+    assert!(
+        all.facets
+            .topics
+            .contains(&("劳动、人事、监察".to_owned(), 8))
+    );
+    let mut r = req("");
+    r.filters.year_from = Some(2025);
+    r.filters.year_to = Some(2026);
+    assert_eq!(index.search(&r).unwrap().total, 3);
+    let mut r = req("低保");
+    r.filters.body_ids = vec![1 + 8 % 3];
+    assert_eq!(
+        index
+            .search(&r)
+            .unwrap()
+            .hits
+            .iter()
+            .map(|h| h.id)
+            .collect::<Vec<_>>(),
+        vec![8]
+    );
+}
+
+#[test]
+fn date_sort_and_pages() {
+    let index = index_with(corpus());
+    let mut r = req("");
+    r.sort = SortOrder::Oldest;
+    r.per_page = 3;
+    r.page = 2;
+    let got: Vec<i64> = index
+        .search(&r)
+        .unwrap()
+        .hits
+        .iter()
+        .map(|h| h.id)
+        .collect();
+    assert_eq!(got, vec![6, 3, 4]);
+    r.page = 100_000;
+    assert!(index.search(&r).is_err());
+}
+
+#[test]
+fn snippets_mark_the_match_and_attachments_are_searched() {
+    let index = index_with(corpus());
+    let r = index.search(&req("申请表")).unwrap();
+    let hit = r.hits.first().unwrap();
+    assert_eq!(hit.id, 4);
+    assert!(hit.in_attachment);
+    assert!(
+        hit.snippet_html
+            .as_deref()
+            .unwrap_or("")
+            .contains("<mark>申请表</mark>")
+    );
+    let r = index.search(&req("<script>")).unwrap();
+    assert!(r.hits.iter().all(|h| !h.title_html.contains("<script>")));
+}
+
+#[test]
+fn changes_apply_with_their_cursor_and_survive_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let open = || SearchIndex::open(Some(dir.path()), Analysis::new("", None).unwrap()).unwrap();
+    {
+        let index = open();
+        assert!(index.is_fresh());
+        let docs = corpus();
+        let changes: Vec<Change> = docs
+            .into_iter()
+            .map(|d| Change::Upsert(Box::new(d)))
+            .collect();
+        index.apply(&changes, 17).unwrap();
+        index.apply(&[Change::Delete(6)], 18).unwrap();
+        assert_eq!(index.cursor().unwrap(), 18);
+    }
+    let index = open();
+    assert!(!index.is_fresh());
+    assert_eq!(index.cursor().unwrap(), 18);
+    assert_eq!(index.num_docs(), 7);
+    assert!(ids(&index, "院办").is_empty());
+    // Applying the same change twice is harmless.
+    let again = corpus().remove(0);
+    index
+        .apply(
+            &[
+                Change::Upsert(Box::new(again.clone())),
+                Change::Upsert(Box::new(again)),
+            ],
+            19,
+        )
+        .unwrap();
+    assert_eq!(index.num_docs(), 7);
+}
+
+#[test]
+fn rebuild_gives_the_same_answers_as_incremental_changes() {
+    let incremental = SearchIndex::open(None, Analysis::new("", None).unwrap()).unwrap();
+    for d in corpus() {
+        incremental
+            .apply(&[Change::Upsert(Box::new(d))], 1)
+            .unwrap();
+    }
+    let rebuilt = index_with(corpus());
+    for q in [
+        "低保",
+        "环境保护",
+        "政务公开",
+        "公积金 基数",
+        "\"学区划分\"",
+        "",
+    ] {
+        assert_eq!(ids(&incremental, q), ids(&rebuilt, q), "{q}");
+    }
+}
+
+#[test]
+fn user_dictionary_keeps_a_local_term_whole() {
+    let index = SearchIndex::open(None, Analysis::new("海州渔港\n", None).unwrap()).unwrap();
+    let mut d = doc(1, "海州渔港防台风应急预案", "海州渔港", "2026-01-01");
+    d.id = 1;
+    index.rebuild(vec![d], 0, &mut |_| {}).unwrap();
+    assert_eq!(ids(&index, "海州渔港"), vec![1]);
+    assert!(index.analysis().segmenter.is_word("海州渔港"));
+}
+
+#[test]
+fn pathological_text_indexes() {
+    let index = SearchIndex::open(None, Analysis::new("", None).unwrap()).unwrap();
+    let long = "政务公开".repeat(20_000);
+    let one = "啊".repeat(8_000);
+    index
+        .rebuild(
+            vec![
+                doc(1, "长文本", &long, "2026-01-01"),
+                doc(2, "重复", &one, "2026-01-01"),
+            ],
+            0,
+            &mut |_| {},
+        )
+        .unwrap();
+    assert_eq!(ids(&index, "政务公开"), vec![1]);
+}
