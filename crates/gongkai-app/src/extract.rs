@@ -1,15 +1,20 @@
-//! Text of attachments, for the personal-data scan (and later the search index): plain text as
-//! is, Word and Excel (Office Open XML) from their XML parts. PDF and images are not read yet;
-//! the console says so, so the reviewer checks them by eye.
+//! Text of attachments, for the personal-data scan and the search index: plain text as is, Word,
+//! Excel and PowerPoint (Office Open XML) from their XML parts, PDF through `lopdf`. Images,
+//! scanned PDFs (no text layer) and legacy Office files are not read; the console says so, so the
+//! reviewer checks them by eye.
 
 use std::io::{Cursor, Read};
 
 /// Largest XML part read from an Office file (a zip bomb must not exhaust memory).
 const MAX_PART: u64 = 32 * 1024 * 1024;
 
-/// Whether files of `content_type` can be read for the personal-data scan.
-pub fn readable(content_type: &str) -> bool {
-    content_type.starts_with("text/") || content_type.contains("openxmlformats")
+/// Whether an attachment's text was read for the personal-data scan: always for text and Office
+/// files, for a PDF only when it had a text layer.
+pub fn scanned(content_type: &str, extracted_text: &str) -> bool {
+    match content_type {
+        "application/pdf" => !extracted_text.trim().is_empty(),
+        t => t.starts_with("text/") || t.contains("openxmlformats"),
+    }
 }
 
 /// The text of a file of `content_type`, or `None` when this kind cannot be read.
@@ -23,8 +28,21 @@ pub fn text_of(content_type: &str, bytes: &[u8]) -> Option<String> {
         t if t.contains("presentationml") => ooxml(bytes, |n| {
             n.starts_with("ppt/slides/slide") && n.ends_with(".xml")
         }),
+        "application/pdf" => pdf(bytes),
         _ => None,
     }
+}
+
+/// The text layer of a PDF, every page, with decompressed streams bounded (a PDF bomb must not
+/// exhaust memory). A parser panic on a malformed file reads as "no text".
+fn pdf(bytes: &[u8]) -> Option<String> {
+    std::panic::catch_unwind(|| {
+        let doc = lopdf::Document::load_mem(bytes).ok()?;
+        let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+        doc.extract_text_with_limit(&pages, MAX_PART as usize).ok()
+    })
+    .ok()
+    .flatten()
 }
 
 fn ooxml(bytes: &[u8], wanted: impl Fn(&str) -> bool) -> Option<String> {
@@ -133,8 +151,21 @@ mod tests {
     }
 
     #[test]
+    fn pdf_text_layers_are_read() {
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../gongkai/demo/attachments");
+        let bytes =
+            std::fs::read(dir.join("海州市住房公积金2025年年度报告.pdf")).expect("demo pdf");
+        let text = text_of("application/pdf", &bytes).expect("pdf text");
+        assert!(text.contains("公积金"), "{text}");
+    }
+
+    #[test]
     fn unreadable_kinds_and_broken_files() {
         assert_eq!(text_of("application/pdf", b"%PDF-1.4"), None);
+        assert!(!super::scanned("application/pdf", " \n"));
+        assert!(super::scanned("application/pdf", "正文"));
+        assert!(!super::scanned("image/png", ""));
         assert_eq!(text_of(DOCX, b"not a zip"), None);
         assert_eq!(
             text_of("text/plain", "纯文本".as_bytes()).as_deref(),

@@ -99,6 +99,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.wake_search();
         Ok(id)
     }
 
@@ -136,6 +137,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.wake_search();
         Ok(version)
     }
 
@@ -230,12 +232,12 @@ impl App {
         if !findings.is_empty() && pii_override.is_none() {
             return Err(AppError::PiiBlocked(findings));
         }
-        // Attachments whose text cannot be read (PDF, images) are checked by the reviewer's
+        // Attachments whose text cannot be read (images, scanned PDFs) are checked by the reviewer's
         // eye; the reviewer says so in writing, like for a false positive.
         let unscanned: Vec<String> = gongkai_store::attachments::for_item(&mut tx, id)
             .await?
             .into_iter()
-            .filter(|a| !crate::extract::readable(&a.content_type))
+            .filter(|a| !crate::extract::scanned(&a.content_type, &a.extracted_text))
             .map(|a| a.filename)
             .collect();
         if !unscanned.is_empty() && pii_override.is_none() {
@@ -273,6 +275,7 @@ impl App {
             }
         }
         tx.commit().await?;
+        self.wake_search();
         Ok(())
     }
 
@@ -330,6 +333,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.wake_search();
         Ok(())
     }
 
@@ -444,6 +448,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.wake_search();
         Ok(count)
     }
 
@@ -511,6 +516,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.wake_search();
         Ok(())
     }
 }

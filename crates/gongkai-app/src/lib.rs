@@ -13,6 +13,7 @@ pub mod items;
 pub mod notices;
 pub mod orgs;
 pub mod plans;
+pub mod search;
 
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
@@ -98,6 +99,10 @@ struct Inner {
     code_key: String,
     /// The organisation registry, read on every page; same time-to-live, cleared on local writes.
     bodies: std::sync::Mutex<Option<(std::time::Instant, Vec<orgs::Body>)>>,
+    /// The search index (under the data folder), fed from the outbox by the follower.
+    search: Arc<gongkai_search::SearchIndex>,
+    /// Wakes the search follower after a local commit.
+    search_wake: tokio::sync::Notify,
 }
 
 impl App {
@@ -115,6 +120,7 @@ impl App {
             )
             .await?
         };
+        let search = search::open_index(&db, Some(data_dir.join("index"))).await?;
         let app = App {
             inner: Arc::new(Inner {
                 db,
@@ -124,6 +130,8 @@ impl App {
                 facets: std::sync::Mutex::new(None),
                 code_key,
                 bodies: std::sync::Mutex::new(None),
+                search,
+                search_wake: tokio::sync::Notify::new(),
             }),
         };
         app.load_calendar_years().await?;

@@ -3,6 +3,7 @@
 //! database, and is rebuilt when its schema version is not ours.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use chrono::{Datelike, NaiveDate};
@@ -70,16 +71,18 @@ pub struct SearchIndex {
     pub(crate) index: Index,
     pub(crate) fields: Fields,
     pub(crate) reader: IndexReader,
-    writer: Mutex<IndexWriter>,
+    /// Taken on the first write, not at open: only one process may hold it, and a CLI command
+    /// run beside the server only reads.
+    writer: Mutex<Option<IndexWriter>>,
     analysis: RwLock<Arc<Analysis>>,
     pub(crate) pinyin: crate::query::PinyinCache,
-    fresh: bool,
+    fresh: AtomicBool,
 }
 
 impl std::fmt::Debug for SearchIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SearchIndex")
-            .field("fresh", &self.fresh)
+            .field("fresh", &self.is_fresh())
             .finish()
     }
 }
@@ -98,7 +101,6 @@ impl SearchIndex {
         };
         let analysis = Arc::new(analysis);
         register_tokenizers(&index, &analysis);
-        let writer = index.writer_with_num_threads(1, WRITER_HEAP)?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -107,17 +109,17 @@ impl SearchIndex {
             index,
             fields,
             reader,
-            writer: Mutex::new(writer),
+            writer: Mutex::new(None),
             analysis: RwLock::new(analysis),
             pinyin: Default::default(),
-            fresh,
+            fresh: AtomicBool::new(fresh),
         })
     }
 
-    /// True when the index was just created (or rebuilt empty): it must be filled from the
-    /// database before it answers correctly.
+    /// True when the index was just created (or reset for another schema version) and has not
+    /// been rebuilt yet: it must be filled from the database before it answers correctly.
     pub fn is_fresh(&self) -> bool {
-        self.fresh
+        self.fresh.load(Ordering::Relaxed)
     }
 
     pub fn analysis(&self) -> Arc<Analysis> {
@@ -152,7 +154,8 @@ impl SearchIndex {
     /// Applies `changes` and records `cursor` in the same commit, so a crash leaves either both
     /// or neither; then makes them visible to searches.
     pub fn apply(&self, changes: &[Change], cursor: i64) -> Result<()> {
-        let mut writer = self.writer()?;
+        let mut guard = self.writer()?;
+        let writer = guard_writer(&mut guard)?;
         for change in changes {
             match change {
                 Change::Upsert(doc) => {
@@ -164,7 +167,7 @@ impl SearchIndex {
                 }
             }
         }
-        self.commit(&mut writer, cursor)
+        self.commit(writer, cursor)
     }
 
     /// Replaces everything with `docs` in one commit at `cursor`; `progress` is called with the
@@ -175,7 +178,8 @@ impl SearchIndex {
         cursor: i64,
         progress: &mut dyn FnMut(u64),
     ) -> Result<u64> {
-        let mut writer = self.writer()?;
+        let mut guard = self.writer()?;
+        let writer = guard_writer(&mut guard)?;
         writer.delete_all_documents()?;
         let mut n = 0u64;
         for doc in docs {
@@ -186,7 +190,8 @@ impl SearchIndex {
             }
         }
         progress(n);
-        self.commit(&mut writer, cursor)?;
+        self.commit(writer, cursor)?;
+        self.fresh.store(false, Ordering::Relaxed);
         Ok(n)
     }
 
@@ -195,8 +200,17 @@ impl SearchIndex {
         self.reader.searcher().num_docs()
     }
 
-    fn writer(&self) -> Result<MutexGuard<'_, IndexWriter>> {
-        self.writer.lock().map_err(|_| Error::Poisoned)
+    fn writer(&self) -> Result<MutexGuard<'_, Option<IndexWriter>>> {
+        let mut guard = self.writer.lock().map_err(|_| Error::Poisoned)?;
+        if guard.is_none() {
+            *guard = Some(self.index.writer_with_num_threads(1, WRITER_HEAP).map_err(
+                |e| match e {
+                    tantivy::TantivyError::LockFailure(..) => Error::Busy,
+                    e => Error::Tantivy(e),
+                },
+            )?);
+        }
+        Ok(guard)
     }
 
     fn commit(&self, writer: &mut IndexWriter, cursor: i64) -> Result<()> {
@@ -256,6 +270,12 @@ impl SearchIndex {
         doc.add_i64(f.published, day_number(d.published_on));
         doc
     }
+}
+
+fn guard_writer<'g>(
+    guard: &'g mut MutexGuard<'_, Option<IndexWriter>>,
+) -> Result<&'g mut IndexWriter> {
+    guard.as_mut().ok_or(Error::Poisoned)
 }
 
 /// A document number as the `exact` field keeps it: normalised to 〔〕 when it is a standard one

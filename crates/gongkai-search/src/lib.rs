@@ -34,6 +34,8 @@ pub enum Error {
     Synonyms(synonyms::SynonymError),
     #[error("result page too deep")]
     PageTooDeep,
+    #[error("the search index is being written by another process (is the server running?)")]
+    Busy,
     #[error("search index lock poisoned")]
     Poisoned,
 }

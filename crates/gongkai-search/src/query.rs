@@ -387,6 +387,7 @@ impl SearchIndex {
             let term = Term::from_field_text(self.fields.exact, &key);
             if searcher.doc_freq(&term)? > 0 {
                 interpretation.document_number = Some(trimmed.to_owned());
+                highlight.push(trimmed.to_owned());
                 exact = Some(Box::new(BoostQuery::new(term_query(term), 50.0)));
             }
         }
@@ -423,11 +424,19 @@ impl SearchIndex {
                     .collect();
                 if !found.is_empty() {
                     interpretation.pinyin.push((w.to_owned(), found.clone()));
-                    alternatives.extend(found);
+                    for word in found {
+                        alternatives.extend(analysis.synonyms.expand(&word).iter().cloned());
+                        alternatives.push(word);
+                    }
                 }
             }
             interpretation.words.push(w.to_owned());
-            highlight.extend(alternatives.iter().cloned());
+            // Single characters marked everywhere are noise, unless that is all there is.
+            if interpretation.document_number.is_none()
+                && (w.chars().count() > 1 || words.len() == 1)
+            {
+                highlight.extend(alternatives.iter().cloned());
+            }
             let clause = self.word_clause(&analysis, &alternatives);
             let occur = if OPTIONAL_WORDS.contains(&w) {
                 Occur::Should

@@ -261,6 +261,42 @@ pub async fn by_index_number(conn: &mut Conn, index_number: &str) -> Result<Opti
     .await?)
 }
 
+/// Items by id (any status), in id order.
+pub async fn by_ids(conn: &mut Conn, ids: &[i64]) -> Result<Vec<ItemRow>> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT {COLUMNS} FROM items WHERE id IN ({}) ORDER BY id",
+        placeholders.join(", ")
+    );
+    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+    for id in ids {
+        q = q.bind(*id);
+    }
+    Ok(q.fetch_all(conn).await?)
+}
+
+/// Number of published items.
+pub async fn published_count(conn: &mut Conn) -> Result<i64> {
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM items WHERE status = 'published'")
+        .fetch_one(conn)
+        .await?;
+    Ok(n)
+}
+
+/// Published items with an id above `after`, in id order (for walking them all in batches).
+pub async fn published_after(conn: &mut Conn, after: i64, limit: i64) -> Result<Vec<ItemRow>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM items WHERE status = 'published' AND id > $1 ORDER BY id LIMIT $2"
+    )))
+    .bind(after)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?)
+}
+
 /// Ids and publication instants of the newest published items (sitemap), without their text.
 pub async fn published_index(conn: &mut Conn, limit: i64) -> Result<Vec<(i64, Option<i64>)>> {
     Ok(sqlx::query_as(

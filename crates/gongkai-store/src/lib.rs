@@ -16,6 +16,7 @@ pub mod notices;
 pub mod notifications;
 pub mod outbox;
 pub mod plans;
+pub mod search_dictionary;
 pub mod secrets;
 pub mod sessions;
 pub mod tokens;

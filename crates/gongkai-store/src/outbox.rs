@@ -44,3 +44,25 @@ pub async fn mark_processed(conn: &mut Conn, id: i64, now_ms: i64) -> Result<()>
         .await?;
     Ok(())
 }
+
+/// Events after `cursor` (the last id a follower applied), oldest first. Ids grow in commit
+/// order: every write transaction takes the audit-head lock first (PostgreSQL) or the database
+/// write lock (SQLite), so a follower never skips an event committed late with a smaller id.
+pub async fn after(conn: &mut Conn, cursor: i64, limit: i64) -> Result<Vec<OutboxRow>> {
+    Ok(sqlx::query_as(
+        "SELECT id, topic, entity_id, created_ms, attempts FROM outbox \
+         WHERE id > $1 ORDER BY id LIMIT $2",
+    )
+    .bind(cursor)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// The id of the newest event (0 when there is none).
+pub async fn last_id(conn: &mut Conn) -> Result<i64> {
+    let (id,): (Option<i64>,) = sqlx::query_as("SELECT MAX(id) FROM outbox")
+        .fetch_one(conn)
+        .await?;
+    Ok(id.unwrap_or(0))
+}

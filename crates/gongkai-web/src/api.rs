@@ -2,6 +2,7 @@
 //! Conventions (error envelope, pagination, naming) are in `docs/API-DESIGN.md`.
 
 mod applications;
+mod search;
 mod wire;
 
 use axum::Json;
@@ -53,6 +54,7 @@ fn api_router(upload_limit: usize) -> OpenApiRouter<AppState> {
     let upload = upload.layer(DefaultBodyLimit::max(upload_limit));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(list_bodies))
+        .routes(routes!(search::search))
         .routes(routes!(list_items, create_item))
         .routes(routes!(get_item, update_item))
         .routes(routes!(submit_item))

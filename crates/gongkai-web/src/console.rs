@@ -723,7 +723,7 @@ async fn item_console(
     let attachments = app.attachments(Some(actor), id).await?;
     let unscanned = attachments
         .iter()
-        .filter(|a| !gongkai_app::extract::readable(&a.content_type))
+        .filter(|a| !a.scanned)
         .map(|a| a.filename.clone())
         .collect();
     let st = item.status;

@@ -10,6 +10,7 @@ mod error;
 mod feeds;
 mod plans;
 mod portal;
+mod search;
 mod session;
 mod views;
 
@@ -99,6 +100,7 @@ pub fn router(state: AppState) -> Router {
     let upload_limit = state.app.config().max_upload_bytes + 1024 * 1024;
     Router::new()
         .merge(portal::router())
+        .merge(search::router())
         .merge(applications::router())
         .merge(plans::router())
         .merge(feeds::router())
@@ -132,6 +134,7 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let app = state.app.clone();
     let limit = state.public_limit.clone();
+    let follower = app.start_search_follower();
     let ticker = tokio::spawn(async move {
         let mut every = tokio::time::interval(Duration::from_secs(30));
         let mut ticks: u64 = 0;
@@ -164,5 +167,6 @@ pub async fn serve(
     .with_graceful_shutdown(shutdown)
     .await;
     ticker.abort();
+    follower.abort();
     result
 }

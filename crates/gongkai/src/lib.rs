@@ -69,6 +69,8 @@ pub enum Command {
     },
     /// Apply database migrations and exit.
     Migrate,
+    /// Rebuild the search index from the database (stop the server first: it holds the index).
+    Reindex,
     /// Staff accounts.
     User {
         #[command(subcommand)]
@@ -280,6 +282,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
     let origin = Origin::cli();
     match cli.command {
         Command::Migrate => println!("migrations applied"),
+        Command::Reindex => reindex(&app).await?,
         Command::Serve {
             addr,
             demo,
@@ -494,4 +497,31 @@ async fn shutdown_signal() {
         () = ctrl_c => {},
         () = term => {},
     }
+}
+
+/// Rebuilds the search index with a progress bar.
+async fn reindex(app: &App) -> Result<()> {
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} 重建索引 [{bar:40}] {pos}/{len} 条 ({per_sec}, 剩余 {eta})",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    let progress = bar.clone();
+    let started = std::time::Instant::now();
+    let n = app
+        .rebuild_search(move |done, total| {
+            progress.set_length(total);
+            progress.set_position(done);
+        })
+        .await
+        .map_err(describe)?;
+    bar.finish_and_clear();
+    println!(
+        "search index rebuilt: {n} items in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }

@@ -18,11 +18,14 @@ pub struct Attachment {
     pub content_type: String,
     pub size_bytes: i64,
     pub sha256: String,
+    /// Its text was read for the personal-data scan (see `extract::scanned`).
+    pub scanned: bool,
 }
 
 impl From<AttachmentRow> for Attachment {
     fn from(r: AttachmentRow) -> Self {
         Attachment {
+            scanned: crate::extract::scanned(&r.content_type, &r.extracted_text),
             id: r.id,
             item_id: r.item_id,
             filename: r.filename,
@@ -205,7 +208,13 @@ impl App {
             return Err(AppError::field("file", "文件为空"));
         }
         let content_type = check_type(&filename, bytes).ok_or(AppError::UnsupportedType)?;
-        let extracted_text = crate::extract::text_of(content_type, bytes).unwrap_or_default();
+        let extracted_text = {
+            let bytes = bytes.to_vec();
+            tokio::task::spawn_blocking(move || crate::extract::text_of(content_type, &bytes))
+                .await
+                .map_err(|e| AppError::Internal(format!("extracting text: {e}")))?
+                .unwrap_or_default()
+        };
         let sha256 = hex::encode(Sha256::digest(bytes));
         self.blobs().put(&sha256, bytes).await?;
         Ok(AcceptedFile {

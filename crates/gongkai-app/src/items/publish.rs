@@ -160,6 +160,7 @@ impl App {
             self.publish_on(&mut tx, &row, local_date(at), now, "scheduler", &origin)
                 .await?;
             tx.commit().await?;
+            self.wake_search();
             n += 1;
         }
         Ok(n)
@@ -211,6 +212,7 @@ impl App {
         self.publish_on(&mut tx, &row, published_on, now, &actor.login, origin)
             .await?;
         tx.commit().await?;
+        self.wake_search();
         Ok(id)
     }
 }

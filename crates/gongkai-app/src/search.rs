@@ -1,0 +1,347 @@
+//! Search (全文检索): the public query use case, the follower that feeds the index from the
+//! outbox, the full rebuild, and the city office's search dictionary.
+//!
+//! The index records the id of the last outbox event it applied in the same commit as the
+//! change (`SearchIndex::apply`), so the follower is at-least-once and idempotent: after a crash
+//! between a database commit and indexing, the next run re-reads the events after the cursor.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use gongkai_domain::role::{Action, Actor};
+use gongkai_search::{Analysis, Change, SearchDoc, SearchIndex, SearchRequest, SearchResults};
+use gongkai_store::items::ItemRow;
+use gongkai_store::{
+    attachments as store_att, audit, items as store_items, outbox, search_dictionary,
+};
+
+use crate::{App, AppError, AppResult, Origin, now_ms};
+
+/// Events read per follower step.
+const BATCH: i64 = 500;
+/// Items read per rebuild step.
+const REBUILD_BATCH: i64 = 1000;
+/// How often the follower looks at the outbox when nothing woke it.
+const POLL: Duration = Duration::from_millis(500);
+
+/// The two texts of the search dictionary the city office may edit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DictionaryPart {
+    /// 自定义词: terms the segmenter keeps whole; a change rebuilds the index.
+    UserWords,
+    /// 同义词: replaces the built-in synonym list; applies to the next query.
+    Synonyms,
+}
+
+impl DictionaryPart {
+    fn key(self) -> &'static str {
+        match self {
+            DictionaryPart::UserWords => "user_words",
+            DictionaryPart::Synonyms => "synonyms",
+        }
+    }
+}
+
+/// The dictionary as the office sees it: the saved text, or the built-in one.
+#[derive(Debug, Clone)]
+pub struct SearchDictionary {
+    pub user_words: String,
+    pub synonyms: String,
+}
+
+impl From<gongkai_search::Error> for AppError {
+    fn from(e: gongkai_search::Error) -> Self {
+        match e {
+            gongkai_search::Error::PageTooDeep => {
+                AppError::field("page", "页码过大，请缩小检索范围")
+            }
+            gongkai_search::Error::Synonyms(e) => AppError::field("synonyms", e.to_string()),
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+/// Opens (or creates) the index under `dir` with the stored dictionary.
+pub(crate) async fn open_index(
+    db: &gongkai_store::Db,
+    dir: Option<std::path::PathBuf>,
+) -> AppResult<Arc<SearchIndex>> {
+    let dictionary = load_dictionary(db).await?;
+    let index = blocking(move || {
+        let analysis = Analysis::new(&dictionary.user_words, Some(&dictionary.synonyms))?;
+        SearchIndex::open(dir.as_deref(), analysis)
+    })
+    .await?;
+    Ok(Arc::new(index))
+}
+
+async fn load_dictionary(db: &gongkai_store::Db) -> AppResult<SearchDictionary> {
+    let mut c = db.read().await?;
+    Ok(SearchDictionary {
+        user_words: search_dictionary::get(&mut c, DictionaryPart::UserWords.key())
+            .await?
+            .unwrap_or_default(),
+        synonyms: search_dictionary::get(&mut c, DictionaryPart::Synonyms.key())
+            .await?
+            .unwrap_or_else(|| gongkai_search::synonyms::BUILTIN.to_owned()),
+    })
+}
+
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> gongkai_search::Result<T> + Send + 'static,
+) -> AppResult<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| AppError::Internal(format!("search task: {e}")))?
+        .map_err(AppError::from)
+}
+
+impl App {
+    /// Searches published items. Open to everyone; the index holds only published items.
+    pub async fn search(&self, mut req: SearchRequest) -> AppResult<SearchResults> {
+        req.today = crate::today();
+        let index = self.search_index();
+        blocking(move || index.search(&req)).await
+    }
+
+    /// Applies every outbox event after the index's cursor; returns how many were applied.
+    pub async fn sync_search(&self) -> AppResult<usize> {
+        let index = self.search_index();
+        let mut applied = 0;
+        loop {
+            let cursor = {
+                let index = index.clone();
+                blocking(move || index.cursor()).await?
+            };
+            let events = {
+                let mut c = self.db().read().await?;
+                outbox::after(&mut c, cursor, BATCH).await?
+            };
+            let Some(last) = events.last().map(|e| e.id) else {
+                return Ok(applied);
+            };
+            let ids: BTreeSet<i64> = events
+                .iter()
+                .filter(|e| e.topic.starts_with("item."))
+                .map(|e| e.entity_id)
+                .collect();
+            let changes = self
+                .changes_for(&ids.into_iter().collect::<Vec<_>>())
+                .await?;
+            let index = index.clone();
+            blocking(move || index.apply(&changes, last)).await?;
+            applied += events.len();
+        }
+    }
+
+    /// Rebuilds the index from the database: every published item, in one commit; `progress`
+    /// gets the count done and the total. The index is never the source of truth.
+    pub async fn rebuild_search(
+        &self,
+        progress: impl Fn(u64, u64) + Send + Sync + 'static,
+    ) -> AppResult<u64> {
+        let (cursor, total) = {
+            let mut c = self.db().read().await?;
+            let total = store_items::published_count(&mut c).await?;
+            (
+                outbox::last_id(&mut c).await?,
+                u64::try_from(total).unwrap_or(0),
+            )
+        };
+        // Read in batches on this task and feed the blocking writer through a channel, so a
+        // million items never sit in memory at once.
+        let (tx, rx) = std::sync::mpsc::sync_channel::<SearchDoc>(REBUILD_BATCH as usize);
+        let index = self.search_index();
+        let progress = Arc::new(progress);
+        let writer = {
+            let progress = progress.clone();
+            tokio::task::spawn_blocking(move || {
+                index.rebuild(rx, cursor, &mut |n| progress(n, total))
+            })
+        };
+        let mut after = 0;
+        loop {
+            let rows = {
+                let mut c = self.db().read().await?;
+                store_items::published_after(&mut c, after, REBUILD_BATCH).await?
+            };
+            let Some(last) = rows.last().map(|r| r.id) else {
+                break;
+            };
+            after = last;
+            for doc in self.search_docs(rows).await? {
+                if tx.send(doc).is_err() {
+                    break;
+                }
+            }
+        }
+        drop(tx);
+        let n = writer
+            .await
+            .map_err(|e| AppError::Internal(format!("search task: {e}")))??;
+        tracing::info!(items = n, "search index rebuilt");
+        Ok(n)
+    }
+
+    /// Keeps the index following the outbox until the process ends: rebuilds it first when it
+    /// is new, then applies events when woken after a local commit or every half second (for
+    /// commits made by other nodes or the CLI).
+    pub fn start_search_follower(&self) -> tokio::task::JoinHandle<()> {
+        let app = self.clone();
+        tokio::spawn(async move {
+            if app.search_index().is_fresh()
+                && let Err(e) = app.rebuild_search(|_, _| {}).await
+            {
+                tracing::error!(error = %e, "search index rebuild failed");
+            }
+            loop {
+                if let Err(e) = app.sync_search().await {
+                    tracing::warn!(error = %e, "search follower step failed; retrying");
+                }
+                let wake = app.inner.search_wake.notified();
+                let _ = tokio::time::timeout(POLL, wake).await;
+            }
+        })
+    }
+
+    /// Tells the follower something was committed.
+    pub(crate) fn wake_search(&self) {
+        self.inner.search_wake.notify_one();
+    }
+
+    fn search_index(&self) -> Arc<SearchIndex> {
+        self.inner.search.clone()
+    }
+
+    /// What the index must do for these items: add the published ones, drop the others.
+    async fn changes_for(&self, ids: &[i64]) -> AppResult<Vec<Change>> {
+        let rows = {
+            let mut c = self.db().read().await?;
+            store_items::by_ids(&mut c, ids).await?
+        };
+        let published: Vec<ItemRow> = rows
+            .into_iter()
+            .filter(|r| r.status == "published")
+            .collect();
+        let keep: BTreeSet<i64> = published.iter().map(|r| r.id).collect();
+        let mut changes: Vec<Change> = ids
+            .iter()
+            .filter(|id| !keep.contains(id))
+            .map(|id| Change::Delete(*id))
+            .collect();
+        for doc in self.search_docs(published).await? {
+            changes.push(Change::Upsert(Box::new(doc)));
+        }
+        Ok(changes)
+    }
+
+    async fn search_docs(&self, rows: Vec<ItemRow>) -> AppResult<Vec<SearchDoc>> {
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let attachments = {
+            let mut c = self.db().read().await?;
+            store_att::for_items(&mut c, &ids).await?
+        };
+        let bodies = self.bodies().await?;
+        let mut docs = Vec::with_capacity(rows.len());
+        for row in rows {
+            let attachment_text: String = attachments
+                .iter()
+                .filter(|a| a.item_id == row.id)
+                .map(|a| format!("{}\n{}\n", a.filename, a.extracted_text))
+                .collect();
+            let body_name = bodies
+                .iter()
+                .find(|b| b.id == row.body_id)
+                .map(|b| b.name.clone())
+                .unwrap_or_default();
+            docs.push(SearchDoc {
+                id: row.id,
+                published_on: row
+                    .published_on
+                    .as_deref()
+                    .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                    .unwrap_or_default(),
+                keywords: gongkai_store::from_json_list(&row.keywords)?,
+                key_areas: gongkai_store::from_json_list(&row.key_areas)?,
+                title: row.title,
+                summary: row.summary,
+                body_text: row.body,
+                attachment_text,
+                doc_number: row.doc_number_raw.or(row.doc_number),
+                index_number: row.index_number.unwrap_or_default(),
+                body_id: row.body_id,
+                body_name,
+                topic: row.topic,
+                genre: row.genre,
+                validity: row.validity,
+            });
+        }
+        Ok(docs)
+    }
+
+    /// The search dictionary as saved (or built in).
+    pub async fn search_dictionary(&self, actor: &Actor) -> AppResult<SearchDictionary> {
+        if !actor.can_everywhere(Action::ManageTaxonomy) {
+            return Err(AppError::Forbidden);
+        }
+        load_dictionary(self.db()).await
+    }
+
+    /// Saves one part of the search dictionary (city office only) and applies it: synonyms to
+    /// the next query; user words by rebuilding the index in the background.
+    pub async fn save_search_dictionary(
+        &self,
+        actor: &Actor,
+        origin: &Origin,
+        part: DictionaryPart,
+        content: &str,
+    ) -> AppResult<()> {
+        if !actor.can_everywhere(Action::ManageTaxonomy) {
+            return Err(AppError::Forbidden);
+        }
+        let mut dictionary = load_dictionary(self.db()).await?;
+        let before = match part {
+            DictionaryPart::UserWords => {
+                std::mem::replace(&mut dictionary.user_words, content.to_owned())
+            }
+            DictionaryPart::Synonyms => {
+                std::mem::replace(&mut dictionary.synonyms, content.to_owned())
+            }
+        };
+        // Check before writing: a list that does not read is refused with its line number.
+        let analysis = {
+            let d = dictionary.clone();
+            blocking(move || Analysis::new(&d.user_words, Some(&d.synonyms))).await?
+        };
+        let now = now_ms();
+        let mut tx = self.db().begin().await?;
+        search_dictionary::put(&mut tx, part.key(), content, actor.user_id, now).await?;
+        audit::append(
+            &mut tx,
+            &audit::NewAudit {
+                at_ms: now,
+                actor: &actor.login,
+                ip: &origin.ip,
+                action: "search_dictionary.save",
+                entity: "search_dictionary",
+                entity_id: part.key(),
+                before: &before,
+                after: content,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        self.search_index().set_analysis(analysis);
+        if part == DictionaryPart::UserWords {
+            let app = self.clone();
+            tokio::spawn(async move {
+                if let Err(e) = app.rebuild_search(|_, _| {}).await {
+                    tracing::error!(error = %e, "search index rebuild after dictionary change failed");
+                }
+            });
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,365 @@
+//! The portal's search page (`/search?q=…`): results with highlighted snippets, filters with
+//! counts, sort, pages, and what the query was read as (synonyms, pinyin, document number, a
+//! corrected typo) or, when nothing is found, what to try instead.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::routing::get;
+use gongkai_app::orgs::Body;
+use gongkai_search::{Filters, SearchRequest, SearchResults, SortOrder, SuggestionKind};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::error::PageError;
+use crate::portal::{chrome, encode};
+use crate::session::MaybeStaff;
+use crate::views::{Chrome, Pager};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/search", get(search_page))
+}
+
+pub const PER_PAGE: usize = 10;
+
+/// The query string of the search page and of `GET /api/v1/search`.
+#[derive(Debug, Default, Clone, Deserialize, utoipa::IntoParams)]
+pub struct SearchParams {
+    /// The query: words, "an exact phrase", a document or index number, or pinyin.
+    pub q: Option<String>,
+    /// Organisation code of the publishing body.
+    pub body: Option<String>,
+    /// Topic or topic path (主题分类).
+    pub topic: Option<String>,
+    /// Key area (重点领域).
+    pub key_area: Option<String>,
+    /// Genre (体裁).
+    pub genre: Option<String>,
+    /// Validity (有效性): 有效, 失效, 废止, 已修订.
+    pub validity: Option<String>,
+    /// First year of publication.
+    pub from: Option<i32>,
+    /// Last year of publication.
+    pub to: Option<i32>,
+    /// `relevance` (default), `newest` or `oldest`.
+    pub sort: Option<String>,
+    /// 1-based page.
+    pub page: Option<usize>,
+    /// Results per page (1–100, default 10).
+    pub per_page: Option<usize>,
+}
+
+fn non_empty(s: &Option<String>) -> Option<String> {
+    s.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+}
+
+impl SearchParams {
+    /// The request for the application layer; an unknown body code filters to nothing rather
+    /// than being ignored.
+    pub fn request(&self, bodies: &[Body]) -> SearchRequest {
+        let body_ids = match non_empty(&self.body) {
+            Some(code) => vec![bodies.iter().find(|b| b.code == code).map_or(-1, |b| b.id)],
+            None => vec![],
+        };
+        SearchRequest {
+            q: self.q.clone().unwrap_or_default(),
+            filters: Filters {
+                body_ids,
+                topic: non_empty(&self.topic),
+                key_area: non_empty(&self.key_area),
+                genre: non_empty(&self.genre),
+                validity: non_empty(&self.validity),
+                year_from: self.from,
+                year_to: self.to,
+            },
+            sort: match self.sort.as_deref() {
+                Some("newest") => SortOrder::Newest,
+                Some("oldest") => SortOrder::Oldest,
+                _ => SortOrder::Relevance,
+            },
+            page: self.page.unwrap_or(1).max(1),
+            per_page: self.per_page.unwrap_or(PER_PAGE).clamp(1, 100),
+            today: chrono::NaiveDate::default(),
+        }
+    }
+
+    /// This page's link with `key` set to `value` (removed when empty); the page resets.
+    fn link(&self, key: &str, value: &str) -> String {
+        let mut parts: Vec<(&str, String)> = Vec::new();
+        let years = (
+            self.from.map(|y| y.to_string()),
+            self.to.map(|y| y.to_string()),
+        );
+        for (k, v) in [
+            ("q", &self.q),
+            ("body", &self.body),
+            ("topic", &self.topic),
+            ("key_area", &self.key_area),
+            ("genre", &self.genre),
+            ("validity", &self.validity),
+            ("from", &years.0),
+            ("to", &years.1),
+            ("sort", &self.sort),
+        ] {
+            if k != key
+                && let Some(v) = non_empty(v)
+            {
+                parts.push((k, v));
+            }
+        }
+        if !value.is_empty() {
+            parts.push((key, value.to_owned()));
+        }
+        let qs: Vec<String> = parts
+            .iter()
+            .map(|(k, v)| format!("{k}={}", encode(v)))
+            .collect();
+        format!("/search?{}", qs.join("&"))
+    }
+}
+
+/// A filter entry: label, link, count, selected.
+struct FacetLink {
+    label: String,
+    href: String,
+    count: u64,
+    selected: bool,
+}
+
+struct ResultLine {
+    href: String,
+    title_html: String,
+    snippet_html: Option<String>,
+    in_attachment: bool,
+    body_name: String,
+    published_on: String,
+    doc_number: Option<String>,
+    index_number: String,
+    validity: String,
+    genre: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "search.html")]
+struct SearchPage {
+    chrome: Chrome,
+    q: String,
+    sort: String,
+    searched: bool,
+    total: u64,
+    results: Vec<ResultLine>,
+    pager: Pager,
+    facets: Vec<(&'static str, Vec<FacetLink>)>,
+    active_filters: Vec<(String, String)>,
+    /// Lines saying how the query was read.
+    notes: Vec<String>,
+    /// Link text and link for what to try instead.
+    suggestions: Vec<(String, String)>,
+}
+
+async fn search_page(
+    State(state): State<AppState>,
+    staff: MaybeStaff,
+    Query(p): Query<SearchParams>,
+) -> Result<SearchPage, PageError> {
+    let app = &state.app;
+    let bodies = app.bodies().await?;
+    let req = p.request(&bodies);
+    let results = app.search(req.clone()).await?;
+    let q = req.q.trim().to_owned();
+    let pages = results.total.div_ceil(req.per_page as u64).max(1);
+    let pages =
+        u32::try_from(pages.min(gongkai_search::query::MAX_OFFSET as u64 / req.per_page as u64))
+            .unwrap_or(1);
+    let base = p.link("page", "");
+    Ok(SearchPage {
+        chrome: chrome(&state, &staff),
+        sort: p.sort.clone().unwrap_or_else(|| "relevance".to_owned()),
+        searched: !q.is_empty() || !req.filters.is_empty(),
+        total: results.total,
+        results: results.hits.iter().map(result_line).collect(),
+        pager: Pager::new(
+            &base,
+            u32::try_from(req.page).unwrap_or(1),
+            pages,
+            i64::try_from(results.total).unwrap_or(0),
+        ),
+        facets: facet_links(&p, &results, &bodies),
+        active_filters: active_filters(&p, &bodies),
+        notes: notes(&results),
+        suggestions: suggestions(&p, &results),
+        q,
+    })
+}
+
+fn result_line(h: &gongkai_search::Hit) -> ResultLine {
+    ResultLine {
+        href: format!("/items/{}", h.id),
+        title_html: h.title_html.clone(),
+        snippet_html: h.snippet_html.clone(),
+        in_attachment: h.in_attachment,
+        body_name: h.body_name.clone(),
+        published_on: h.published_on.to_string(),
+        doc_number: h.doc_number.clone(),
+        index_number: h.index_number.clone(),
+        validity: h.validity.clone(),
+        genre: h.genre.clone(),
+    }
+}
+
+fn facet_links(
+    p: &SearchParams,
+    r: &SearchResults,
+    bodies: &[Body],
+) -> Vec<(&'static str, Vec<FacetLink>)> {
+    let strings = |key: &str, list: &[(String, u64)], current: &Option<String>| {
+        list.iter()
+            .take(30)
+            .map(|(v, n)| FacetLink {
+                label: v.clone(),
+                href: p.link(key, v),
+                count: *n,
+                selected: non_empty(current).as_deref() == Some(v.as_str()),
+            })
+            .collect::<Vec<_>>()
+    };
+    let body_links = r
+        .facets
+        .bodies
+        .iter()
+        .take(30)
+        .filter_map(|(id, n)| {
+            let b = bodies.iter().find(|b| b.id == *id)?;
+            Some(FacetLink {
+                label: b.name.clone(),
+                href: p.link("body", &b.code),
+                count: *n,
+                selected: non_empty(&p.body).as_deref() == Some(b.code.as_str()),
+            })
+        })
+        .collect();
+    let year_links = r
+        .facets
+        .years
+        .iter()
+        .map(|(y, n)| FacetLink {
+            label: format!("{y}年"),
+            href: SearchParams {
+                from: Some(*y),
+                to: Some(*y),
+                ..p.clone()
+            }
+            .link("page", ""),
+            count: *n,
+            selected: p.from == Some(*y) && p.to == Some(*y),
+        })
+        .collect();
+    let top_topics: Vec<(String, u64)> = r
+        .facets
+        .topics
+        .iter()
+        .filter(|(t, _)| !t.contains('/'))
+        .cloned()
+        .collect();
+    vec![
+        ("发布机构", body_links),
+        ("主题分类", strings("topic", &top_topics, &p.topic)),
+        (
+            "重点领域",
+            strings("key_area", &r.facets.key_areas, &p.key_area),
+        ),
+        ("体裁", strings("genre", &r.facets.genres, &p.genre)),
+        ("年份", year_links),
+        (
+            "有效性",
+            strings("validity", &r.facets.validity, &p.validity),
+        ),
+    ]
+    .into_iter()
+    .filter(|(_, links)| !links.is_empty())
+    .collect()
+}
+
+fn active_filters(p: &SearchParams, bodies: &[Body]) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    if let Some(code) = non_empty(&p.body) {
+        let name = bodies
+            .iter()
+            .find(|b| b.code == code)
+            .map_or(code.clone(), |b| b.name.clone());
+        out.push((format!("机构：{name}"), p.link("body", "")));
+    }
+    for (key, label, value) in [
+        ("topic", "主题", &p.topic),
+        ("key_area", "重点领域", &p.key_area),
+        ("genre", "体裁", &p.genre),
+        ("validity", "有效性", &p.validity),
+    ] {
+        if let Some(v) = non_empty(value) {
+            out.push((format!("{label}：{v}"), p.link(key, "")));
+        }
+    }
+    if p.from.is_some() || p.to.is_some() {
+        let label = match (p.from, p.to) {
+            (Some(a), Some(b)) if a == b => format!("年份：{a}年"),
+            (a, b) => format!(
+                "年份：{}—{}",
+                a.map_or(String::new(), |y| y.to_string()),
+                b.map_or(String::new(), |y| y.to_string())
+            ),
+        };
+        let without_from = SearchParams {
+            from: None,
+            ..p.clone()
+        };
+        out.push((label, without_from.link("to", "")));
+    }
+    out
+}
+
+fn notes(r: &SearchResults) -> Vec<String> {
+    let i = &r.interpretation;
+    let mut out = Vec::new();
+    if let Some(original) = &i.corrected_from {
+        out.push(format!(
+            "“{original}”没有找到结果，已为您显示更正后的结果。"
+        ));
+    }
+    if let Some(num) = &i.document_number {
+        out.push(format!("已按文号/索引号“{num}”查找，对应文件排在最前。"));
+    }
+    for (word, synonyms) in &i.synonyms {
+        out.push(format!("“{word}”已包含同义词：{}", synonyms.join("、")));
+    }
+    for (latin, words) in &i.pinyin {
+        out.push(format!("已按拼音“{latin}”查找：{}", words.join("、")));
+    }
+    out
+}
+
+fn suggestions(p: &SearchParams, r: &SearchResults) -> Vec<(String, String)> {
+    r.suggestions
+        .iter()
+        .map(|s| {
+            let text = match s.kind {
+                SuggestionKind::Correction => {
+                    format!("您是不是要找：{}（{} 条）", s.query, s.total)
+                }
+                SuggestionKind::Broader => format!("减少关键词：{}（{} 条）", s.query, s.total),
+                SuggestionKind::WithoutFilters => format!("取消筛选条件（{} 条）", s.total),
+                SuggestionKind::Substring => {
+                    format!("按原文字面查找 {}（{} 条）", s.query, s.total)
+                }
+            };
+            let href = match s.kind {
+                SuggestionKind::WithoutFilters => format!("/search?q={}", encode(&s.query)),
+                _ => p.link("q", &s.query),
+            };
+            (text, href)
+        })
+        .collect()
+}
