@@ -88,15 +88,47 @@ fn xml_text(xml: &str) -> String {
     out
 }
 
+/// Decodes the five XML entities and numeric character references (`&#28023;`, `&#x6D77;`),
+/// which some writers use for every non-ASCII character.
 fn decode(s: &str) -> String {
     if !s.contains('&') {
         return s.to_owned();
     }
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&apos;", "'")
-        .replace("&amp;", "&")
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        let decoded = rest.find(';').filter(|end| *end <= 12).and_then(|end| {
+            let c = match &rest[1..end] {
+                "lt" => '<',
+                "gt" => '>',
+                "quot" => '"',
+                "apos" => '\'',
+                "amp" => '&',
+                e => {
+                    let n = match e.strip_prefix("#x").or_else(|| e.strip_prefix("#X")) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                        None => e.strip_prefix('#')?.parse().ok()?,
+                    };
+                    char::from_u32(n)?
+                }
+            };
+            Some((c, end))
+        });
+        match decoded {
+            Some((c, end)) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -148,6 +180,14 @@ mod tests {
         let text = text_of(XLSX, &book).expect("xlsx text");
         assert!(text.contains("11010519491231002X"), "{text}");
         assert!(text.contains("13957012345"), "{text}");
+    }
+
+    #[test]
+    fn entities_and_character_references_are_decoded() {
+        assert_eq!(
+            super::decode("&#28023;&#x5DDE; a&amp;b &lt;c&gt; & &bogus; &#xZZ;"),
+            "海州 a&b <c> & &bogus; &#xZZ;"
+        );
     }
 
     #[test]

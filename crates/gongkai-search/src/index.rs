@@ -268,6 +268,10 @@ impl SearchIndex {
         doc.add_text(f.validity, &d.validity);
         doc.add_u64(f.year, u64::try_from(d.published_on.year()).unwrap_or(0));
         doc.add_i64(f.published, day_number(d.published_on));
+        doc.add_i64(
+            f.date_key,
+            (day_number(d.published_on) << 32) | (d.id & 0xFFFF_FFFF),
+        );
         doc
     }
 }

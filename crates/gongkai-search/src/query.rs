@@ -211,19 +211,21 @@ impl SearchIndex {
         match sort {
             SortOrder::Relevance => {
                 let today = day_number(req.today);
+                // Equal scores fall back to the newest (day, id), so the order never depends on
+                // how the index happens to be split into segments.
                 let ranked = top.tweak_score(move |segment: &tantivy::SegmentReader| {
-                    let published = segment
+                    let key = segment
                         .fast_fields()
-                        .i64("published")
+                        .i64("date_key")
                         .ok()
-                        .map(|c| c.first_or_default_col(today));
+                        .map(|c| c.first_or_default_col(today << 32));
                     move |doc: tantivy::DocId, score: tantivy::Score| {
-                        let day = published.as_ref().map_or(today, |c| c.get_val(doc));
-                        score * recency(today - day)
+                        let key = key.as_ref().map_or(today << 32, |c| c.get_val(doc));
+                        (score * recency(today - (key >> 32)), key)
                     }
                 });
                 let (docs, count, f) = searcher.search(&query, &(ranked, Count, FacetCollector))?;
-                addresses = docs;
+                addresses = docs.into_iter().map(|((score, _), a)| (score, a)).collect();
                 total = count as u64;
                 facets = f;
             }
@@ -233,7 +235,7 @@ impl SearchIndex {
                 } else {
                     Order::Asc
                 };
-                let dated = top.order_by_fast_field::<i64>("published", order);
+                let dated = top.order_by_fast_field::<i64>("date_key", order);
                 let (docs, count, f) = searcher.search(&query, &(dated, Count, FacetCollector))?;
                 addresses = docs.into_iter().map(|(_, a)| (0.0, a)).collect();
                 total = count as u64;
@@ -585,6 +587,24 @@ impl SearchIndex {
         }
         if words.len() > 1 {
             let mut broader: Vec<Suggestion> = Vec::new();
+            // Keep only the words that find something on their own.
+            let mut useful = Vec::new();
+            for w in words {
+                if self.count(w, &req.filters)? > 0 {
+                    useful.push(w.as_str());
+                }
+            }
+            if !useful.is_empty() && useful.len() < words.len() {
+                let q = useful.join(" ");
+                let total = self.count(&q, &req.filters)?;
+                if total > 0 {
+                    broader.push(Suggestion {
+                        kind: SuggestionKind::Broader,
+                        query: q,
+                        total,
+                    });
+                }
+            }
             for skip in 0..words.len() {
                 let q: String = words
                     .iter()
@@ -594,7 +614,7 @@ impl SearchIndex {
                     .collect::<Vec<_>>()
                     .join(" ");
                 let total = self.count(&q, &req.filters)?;
-                if total > 0 {
+                if total > 0 && !broader.iter().any(|b| b.query == q) {
                     broader.push(Suggestion {
                         kind: SuggestionKind::Broader,
                         query: q,
@@ -650,7 +670,12 @@ impl SearchIndex {
                 }
             }
         }
+        // The dictionary's own terms are candidates even before any document uses them: a query
+        // for shebao means 社保, whose synonyms then find 社会保险.
         let synonyms = &analysis.synonyms;
+        for term in synonyms.terms() {
+            vocabulary.entry(term.to_owned()).or_default();
+        }
         let keys = Arc::new(PinyinKeys::build(vocabulary, &|w| {
             !synonyms.expand(w).is_empty()
         }));

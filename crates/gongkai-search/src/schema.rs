@@ -10,7 +10,7 @@ use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 use crate::segment::{Piece, Segmenter, bigrams};
 
 /// Bumped when the schema or the analysis changes; an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 pub const WORDS_TOKENIZER: &str = "gk_words";
 pub const BIGRAM_TOKENIZER: &str = "gk_bigram";
@@ -35,6 +35,8 @@ pub struct Fields {
     pub validity: tantivy::schema::Field,
     pub year: tantivy::schema::Field,
     pub published: tantivy::schema::Field,
+    /// Date sort key: the publication day, then the id, so equal days sort the same every time.
+    pub date_key: tantivy::schema::Field,
 }
 
 pub fn build() -> (Schema, Fields) {
@@ -70,6 +72,7 @@ pub fn build() -> (Schema, Fields) {
         validity: b.add_text_field("validity", STRING | STORED | FAST),
         year: b.add_u64_field("year", INDEXED | FAST),
         published: b.add_i64_field("published", INDEXED | STORED | FAST),
+        date_key: b.add_i64_field("date_key", FAST),
     };
     (b.build(), fields)
 }

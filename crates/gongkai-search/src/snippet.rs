@@ -9,8 +9,9 @@ const LEAD: usize = 24;
 
 /// `text` escaped with every occurrence of a `terms` entry marked (longest term first).
 pub fn highlight(text: &str, terms: &[String]) -> String {
+    let shown: Vec<char> = text.chars().collect();
     let chars: Vec<char> = normalize(text).chars().collect();
-    mark(&chars, 0, chars.len(), terms)
+    mark(&shown, &chars, 0, chars.len(), terms)
 }
 
 /// A window of about `width` characters of `text` around the first term found (or its
@@ -20,6 +21,7 @@ pub fn snippet(text: &str, terms: &[String], width: usize) -> Option<String> {
     if flat.is_empty() {
         return None;
     }
+    let shown: Vec<char> = flat.chars().collect();
     let chars: Vec<char> = normalize(&flat).chars().collect();
     let first = first_match(&chars, terms);
     let start = first.map_or(0, |i| i.saturating_sub(LEAD));
@@ -28,7 +30,7 @@ pub fn snippet(text: &str, terms: &[String], width: usize) -> Option<String> {
     if start > 0 {
         out.push('…');
     }
-    out.push_str(&mark(&chars, start, end, terms));
+    out.push_str(&mark(&shown, &chars, start, end, terms));
     if end < chars.len() {
         out.push('…');
     }
@@ -56,20 +58,22 @@ fn first_match(chars: &[char], terms: &[String]) -> Option<usize> {
     (0..chars.len()).find(|&i| terms.iter().any(|t| chars[i..].starts_with(t)))
 }
 
-fn mark(chars: &[char], start: usize, end: usize, terms: &[String]) -> String {
+/// Marks the matches found in the normalised `chars` on the `shown` original characters
+/// (normalising maps each character to exactly one, so positions agree).
+fn mark(shown: &[char], chars: &[char], start: usize, end: usize, terms: &[String]) -> String {
     let terms = sorted_terms(terms);
     let mut out = String::new();
     let mut i = start;
     while i < end {
         if let Some(t) = terms.iter().find(|t| chars[i..end].starts_with(t)) {
             out.push_str("<mark>");
-            chars[i..i + t.len()]
+            shown[i..i + t.len()]
                 .iter()
                 .for_each(|c| escape(*c, &mut out));
             out.push_str("</mark>");
             i += t.len();
         } else {
-            escape(chars[i], &mut out);
+            escape(shown[i], &mut out);
             i += 1;
         }
     }
@@ -101,6 +105,15 @@ mod tests {
         assert_eq!(
             html,
             "&lt;b&gt;<mark>社会保险</mark>&lt;/b&gt;与<mark>社保</mark>"
+        );
+    }
+
+    #[test]
+    fn the_original_text_is_shown_whatever_matched() {
+        let html = highlight("办法（２０２３年修订）ＰＰＰ", &t(&["2023", "ppp"]));
+        assert_eq!(
+            html,
+            "办法（<mark>２０２３</mark>年修订）<mark>ＰＰＰ</mark>"
         );
     }
 

@@ -16,5 +16,6 @@ mod pii;
 mod plans;
 mod portal;
 mod publishing;
+mod search;
 mod security;
 mod workflow;
