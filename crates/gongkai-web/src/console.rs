@@ -29,6 +29,7 @@ use crate::views::{Chrome, ItemLine, Pager, body_map, field_errors, paragraphs, 
 
 mod admin;
 mod calendar;
+mod search_dictionary;
 
 pub fn router(upload_limit: usize) -> Router<AppState> {
     Router::new()
@@ -54,6 +55,10 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .route("/reminders/read", post(reminders_read))
         .route("/users", get(admin::users).post(admin::add_user))
         .route("/calendar", get(calendar::show).post(calendar::add))
+        .route(
+            "/search-dictionary",
+            get(search_dictionary::show).post(search_dictionary::save),
+        )
         .route("/bodies", get(admin::bodies).post(admin::add_body))
         .route("/audit", get(audit))
 }

@@ -12,13 +12,15 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::db_tests;
-use crate::helpers::{A, B, TestApp};
+use crate::helpers::{A, B, TestApp, hidden_value, login_of};
 
 db_tests!(
     publish_is_searchable_within_a_second_and_withdraw_removes_it,
     rebuild_answers_the_same,
     a_commit_not_indexed_before_a_crash_is_indexed_at_restart,
     search_page_filters_and_bad_input,
+    the_city_office_edits_the_search_dictionary,
+    reindex_from_the_command_line,
 );
 
 async fn search(t: &TestApp, q: &str, extra: &str) -> Value {
@@ -298,10 +300,10 @@ struct DemoItem {
     title: String,
 }
 
-/// Thresholds set from the measured scores (see the note in README's search section); a change
+/// Thresholds set just under the measured scores (recall@5 1.000, MRR 0.989 on 89 queries); a change
 /// that lowers search quality below them fails here.
-const MIN_RECALL_AT_5: f64 = 0.95;
-const MIN_MRR: f64 = 0.90;
+const MIN_RECALL_AT_5: f64 = 0.97;
+const MIN_MRR: f64 = 0.95;
 
 fn plain_title(html: &str) -> String {
     html.replace("<mark>", "")
@@ -434,4 +436,110 @@ async fn judgement_set_over_the_demo_city() {
         failures.iter().all(|f| !f.contains("no correction")),
         "{failures:?}"
     );
+}
+
+async fn the_city_office_edits_the_search_dictionary(t: TestApp) {
+    let id = t.publish(A, "关于渔港避风锚地管理的通知").await["id"]
+        .as_i64()
+        .expect("id");
+    wait_for(&t, "渔港", |v| hit_ids(v).contains(&id)).await;
+    assert!(hit_ids(&search(&t, "避风港", "").await).is_empty());
+
+    // Only the city office may edit it.
+    let officer = t.console_as(&login_of(Role::Officer, A)).await;
+    let resp = officer
+        .get(t.url("/console/search-dictionary"))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+
+    let office = t.console_as("office").await;
+    let html = office
+        .get(t.url("/console/search-dictionary"))
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        html.contains("社保, 社会保险"),
+        "the built-in list is shown to edit"
+    );
+    let csrf = hidden_value(&html, "csrf").expect("csrf");
+    let post = |part: &'static str, content: String| {
+        let csrf = csrf.clone();
+        let office = office.clone();
+        let url = t.url("/console/search-dictionary");
+        async move {
+            office
+                .post(url)
+                .form(&[
+                    ("csrf", csrf.as_str()),
+                    ("part", part),
+                    ("content", content.as_str()),
+                ])
+                .send()
+                .await
+                .expect("post")
+        }
+    };
+    // A bad line is refused with its number, and what was typed is kept.
+    let resp = post("synonyms", "社保, 社会保险\n孤单\n".to_owned()).await;
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = resp.text().await.expect("html");
+    assert!(html.contains("第2行"), "{html}");
+    assert!(html.contains("孤单"));
+    // A new group applies to the next query, without reindexing.
+    let resp = post(
+        "synonyms",
+        format!("{}\n渔港, 避风港\n", gongkai_search::synonyms::BUILTIN),
+    )
+    .await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    assert_eq!(hit_ids(&search(&t, "避风港", "").await), vec![id]);
+    // A user word keeps a local name whole once the background rebuild is done.
+    let resp = post("user_words", "避风锚地\n".to_owned()).await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    wait_for(&t, "避风锚地", |v| hit_ids(v) == vec![id]).await;
+    let v = search(&t, "避风锚地", "").await;
+    assert_eq!(v["interpretation"]["words"], json!(["避风锚地"]));
+    assert_eq!(t.count("search_dictionary").await, 2);
+    let mut c = t.raw_db().await;
+    let (saves,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM audit_log WHERE action = 'search_dictionary.save'")
+            .fetch_one(&mut c)
+            .await
+            .expect("audit");
+    assert_eq!(saves, 2, "every save is in the audit log");
+}
+
+async fn reindex_from_the_command_line(t: TestApp) {
+    let id = t.publish(A, "关于防汛防台应急响应的通知").await["id"]
+        .as_i64()
+        .expect("id");
+    wait_for(&t, "防汛", |v| hit_ids(v).contains(&id)).await;
+    // The server holds this data folder's index: the command says so instead of corrupting it.
+    let out = t.cli(&["reindex"], None);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("another process"),
+        "{out:?}"
+    );
+    // A node's own folder (here a fresh one) is rebuilt from the database.
+    let other = tempfile::tempdir().expect("temp dir");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .arg("--data")
+        .arg(other.path())
+        .arg("reindex")
+        .env("GONGKAI_DATABASE_URL", &t.db_url)
+        .output()
+        .expect("run gongkai");
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("search index rebuilt: 1 items"),
+        "{out:?}"
+    );
+    assert!(other.path().join("index/meta.json").exists());
 }
