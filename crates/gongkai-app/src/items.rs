@@ -16,6 +16,7 @@ use serde::Serialize;
 pub use attachments::{Attachment, AttachmentFile};
 pub use gongkai_store::items::VersionRow;
 pub use input::ItemInput;
+pub use publish::ImportItem;
 pub use queries::{CatalogFilter, Facets, ItemPage, Visibility};
 
 use crate::{App, AppError, AppResult, Origin, now_ms};

@@ -4,13 +4,13 @@
 
 use std::collections::HashMap;
 
+use crate::import::ItemRecord as DemoItem;
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 use gongkai_app::auth::{NewUser, SecretString};
 use gongkai_app::domain::item::Validity;
 use gongkai_app::domain::org::BodyKind;
 use gongkai_app::domain::role::Role;
-use gongkai_app::items::ItemInput;
 use gongkai_app::orgs::NewBody;
 use gongkai_app::{App, Origin};
 use serde::Deserialize;
@@ -34,31 +34,6 @@ struct DemoBody {
     short_names: Vec<String>,
     kind: String,
     parent: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct DemoItem {
-    #[serde(rename = "ref")]
-    key: String,
-    body: String,
-    title: String,
-    doc_number: Option<String>,
-    written_on: Option<String>,
-    published_on: Option<String>,
-    genre: String,
-    topic: String,
-    #[serde(default)]
-    key_areas: Vec<String>,
-    #[serde(default)]
-    keywords: Vec<String>,
-    validity: String,
-    successor: Option<String>,
-    #[serde(default)]
-    summary: String,
-    body_text: String,
-    status: String,
-    #[serde(default)]
-    attachments: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -202,22 +177,6 @@ async fn load(app: &App) -> Result<()> {
     Ok(())
 }
 
-fn input_of(it: &DemoItem) -> ItemInput {
-    ItemInput {
-        title: it.title.clone(),
-        body: it.body_text.clone(),
-        summary: it.summary.clone(),
-        doc_number: it.doc_number.clone(),
-        written_on: it.written_on.clone(),
-        genre: it.genre.clone(),
-        topic: it.topic.clone(),
-        key_areas: it.key_areas.clone(),
-        keywords: it.keywords.clone(),
-        validity: Some(it.validity.clone()),
-        ..ItemInput::default()
-    }
-}
-
 fn attachment(name: &str) -> Result<(String, Vec<u8>)> {
     DEMO_ATTACHMENTS
         .iter()
@@ -244,7 +203,7 @@ async fn load_items(app: &App, origin: &Origin) -> Result<()> {
         .context("officer has no body")?;
     let mut ids = HashMap::new();
     for it in &items {
-        let input = input_of(it);
+        let input = it.input();
         let id = match it.status.as_str() {
             "published" => {
                 let body = *bodies

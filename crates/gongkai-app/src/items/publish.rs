@@ -11,6 +11,16 @@ use gongkai_store::{Conn, Tx, audit, bodies, counters, outbox};
 use super::{ItemInput, check_transition, load, snapshot, status_json};
 use crate::{App, AppError, AppResult, Origin, local_date, now_ms};
 
+/// One already published item of an archive being imported.
+#[derive(Debug, Clone)]
+pub struct ImportItem {
+    pub body_id: i64,
+    pub input: ItemInput,
+    pub published_on: NaiveDate,
+    /// File name and bytes.
+    pub attachments: Vec<(String, Vec<u8>)>,
+}
+
 pub(super) async fn schedule(conn: &mut Conn, id: i64, at_ms: i64, now: i64) -> AppResult<()> {
     store_items::set_publication(
         conn,
@@ -166,9 +176,8 @@ impl App {
         Ok(n)
     }
 
-    /// Imports an item that was already published elsewhere (an archive being migrated, or the
-    /// demo): it is created, recorded as reviewed by the importer and published with its original
-    /// publication date, through the same allocation and audit as a live publication.
+    /// Imports one already published item of an archive (city office only); see
+    /// [`App::import_published_batch`].
     pub async fn import_published(
         &self,
         actor: &Actor,
@@ -178,41 +187,72 @@ impl App {
         published_on: NaiveDate,
         attachments: &[(String, Vec<u8>)],
     ) -> AppResult<i64> {
+        let item = ImportItem {
+            body_id,
+            input: input.clone(),
+            published_on,
+            attachments: attachments.to_vec(),
+        };
+        let ids = self.import_published_batch(actor, origin, &[item]).await?;
+        ids.first()
+            .copied()
+            .ok_or(AppError::Internal("empty import".into()))
+    }
+
+    /// Imports already published items of an archive (city office only) in one transaction:
+    /// each gets everything a publication does — validation, a version, its index number, the
+    /// late flag, audit records and an outbox event for the index. A bad item fails the batch,
+    /// naming it.
+    pub async fn import_published_batch(
+        &self,
+        actor: &Actor,
+        origin: &Origin,
+        batch: &[ImportItem],
+    ) -> AppResult<Vec<i64>> {
         if !actor.is_city_office() {
             return Err(AppError::Forbidden);
         }
-        let mut files = Vec::with_capacity(attachments.len());
-        for (name, bytes) in attachments {
-            files.push(self.accept_file(name, bytes).await?);
+        let mut files = Vec::with_capacity(batch.len());
+        for item in batch {
+            let mut accepted = Vec::with_capacity(item.attachments.len());
+            for (name, bytes) in &item.attachments {
+                accepted.push(self.accept_file(name, bytes).await?);
+            }
+            files.push(accepted);
         }
         let now = now_ms();
         let mut tx = self.db().begin().await?;
-        let values = input.to_values(&mut tx).await?;
-        let id = store_items::insert(&mut tx, body_id, &values, actor.user_id, now).await?;
-        let row = load(&mut tx, id).await?;
-        let snap = snapshot(&row);
-        store_items::insert_version(&mut tx, id, 1, &snap, actor.user_id, now).await?;
-        audit::append(
-            &mut tx,
-            &audit::NewAudit {
-                at_ms: now,
-                actor: &actor.login,
-                ip: &origin.ip,
-                action: "item.import",
-                entity: "item",
-                entity_id: &id.to_string(),
-                before: "",
-                after: &snap,
-            },
-        )
-        .await?;
-        for f in &files {
-            super::attachments::insert_accepted(&mut tx, actor, origin, id, f, now).await?;
-        }
-        self.publish_on(&mut tx, &row, published_on, now, &actor.login, origin)
+        let mut ids = Vec::with_capacity(batch.len());
+        for (item, files) in batch.iter().zip(&files) {
+            let values = item.input.to_values(&mut tx).await?;
+            let id =
+                store_items::insert(&mut tx, item.body_id, &values, actor.user_id, now).await?;
+            let row = load(&mut tx, id).await?;
+            let snap = snapshot(&row);
+            store_items::insert_version(&mut tx, id, 1, &snap, actor.user_id, now).await?;
+            audit::append(
+                &mut tx,
+                &audit::NewAudit {
+                    at_ms: now,
+                    actor: &actor.login,
+                    ip: &origin.ip,
+                    action: "item.import",
+                    entity: "item",
+                    entity_id: &id.to_string(),
+                    before: "",
+                    after: &snap,
+                },
+            )
             .await?;
+            for f in files {
+                super::attachments::insert_accepted(&mut tx, actor, origin, id, f, now).await?;
+            }
+            self.publish_on(&mut tx, &row, item.published_on, now, &actor.login, origin)
+                .await?;
+            ids.push(id);
+        }
         tx.commit().await?;
         self.wake_search();
-        Ok(id)
+        Ok(ids)
     }
 }

@@ -1,13 +1,15 @@
 //! The command line, run as the real binary against the running server's database.
 
 use reqwest::StatusCode;
+use serde_json::json;
 
 use crate::db_tests;
 use crate::helpers::{A, TestApp, item_json};
 
 db_tests!(
     user_add_and_token_create_work_while_serving,
-    calendar_year_is_loaded_and_kept
+    calendar_year_is_loaded_and_kept,
+    import_of_an_archive_publishes_searchable_items_and_names_bad_lines
 );
 
 async fn calendar_year_is_loaded_and_kept(t: TestApp) {
@@ -168,4 +170,72 @@ fn plan_parse_prints_tasks_as_json_without_a_database() {
     }
     assert_eq!(first["lead"], serde_json::json!(["市编委办", "市审招委"]));
     assert!(!std::path::Path::new("/nonexistent/never-created").exists());
+}
+
+async fn import_of_an_archive_publishes_searchable_items_and_names_bad_lines(t: TestApp) {
+    let good = |n: u32, title: &str| {
+        json!({
+            "ref": format!("r{n}"), "body": A, "title": title,
+            "doc_number": format!("测发改发〔2019〕{n}号"), "written_on": "2019-03-01",
+            "published_on": "2019-03-05", "genre": "通知", "topic": "综合政务/政务公开",
+            "key_areas": [], "keywords": ["档案"], "validity": "有效", "successor": null,
+            "summary": "历史文件", "body_text": "正文内容。",
+            "attachment_text": if n == 2 { "附件：渔船避风锚地一览表" } else { "" },
+        })
+        .to_string()
+    };
+    let mut bad = serde_json::from_str::<serde_json::Value>(&good(9, "缺少体裁")).expect("json");
+    bad["genre"] = json!("不存在的体裁");
+    let lines = [
+        good(1, "关于历史档案数字化的通知"),
+        good(2, "关于渔港管理的通知"),
+        "not json".to_owned(),
+        bad.to_string(),
+        good(3, "关于历史文件整理的通知"),
+    ];
+    let file = t.data.path().join("archive.jsonl");
+    std::fs::write(&file, lines.join("\n")).expect("write");
+    let out = t.cli(
+        &["import", file.to_str().expect("path"), "--batch", "2"],
+        None,
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "bad lines make the exit code 1");
+    assert!(stdout.contains("imported 3 items"), "{stdout} {stderr}");
+    assert!(
+        stderr.contains("line 3") && stderr.contains("line 4"),
+        "{stderr}"
+    );
+    // Published with index numbers in their year, audited, and found by search (attachment text too).
+    let (s, v) = t
+        .get(&format!("/api/v1/items?body_code={A}&year=2019"), None)
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["total"], 3, "{v}");
+    assert!(
+        v["items"][0]["index_number"]
+            .as_str()
+            .unwrap_or("")
+            .contains("/2019-"),
+        "{v}"
+    );
+    let start = std::time::Instant::now();
+    loop {
+        let (_, v) = t
+            .get(
+                "/api/v1/search?q=%E9%81%BF%E9%A3%8E%E9%94%9A%E5%9C%B0",
+                None,
+            )
+            .await;
+        if v["total"] == 1 {
+            assert_eq!(v["hits"][0]["in_attachment"], true, "{v}");
+            break;
+        }
+        assert!(
+            start.elapsed().as_secs() < 5,
+            "imported items not searchable: {v}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
 }
