@@ -87,8 +87,13 @@ impl std::fmt::Debug for SearchIndex {
     }
 }
 
-/// Heap given to the writer; tantivy needs at least 15 MB per thread.
-const WRITER_HEAP: usize = 64 * 1024 * 1024;
+/// Heap given to each indexing thread (tantivy needs at least 15 MB per thread); segmentation
+/// is the costly part of indexing, so it runs on every core, up to four.
+const WRITER_HEAP_PER_THREAD: usize = 48 * 1024 * 1024;
+
+fn writer_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+}
 
 impl SearchIndex {
     /// Opens the index in `dir` (created if missing, rebuilt empty if it is of another schema
@@ -203,12 +208,17 @@ impl SearchIndex {
     fn writer(&self) -> Result<MutexGuard<'_, Option<IndexWriter>>> {
         let mut guard = self.writer.lock().map_err(|_| Error::Poisoned)?;
         if guard.is_none() {
-            *guard = Some(self.index.writer_with_num_threads(1, WRITER_HEAP).map_err(
-                |e| match e {
-                    tantivy::TantivyError::LockFailure(..) => Error::Busy,
-                    e => Error::Tantivy(e),
-                },
-            )?);
+            *guard = Some(
+                self.index
+                    .writer_with_num_threads(
+                        writer_threads(),
+                        writer_threads() * WRITER_HEAP_PER_THREAD,
+                    )
+                    .map_err(|e| match e {
+                        tantivy::TantivyError::LockFailure(..) => Error::Busy,
+                        e => Error::Tantivy(e),
+                    })?,
+            );
         }
         Ok(guard)
     }
@@ -238,9 +248,15 @@ impl SearchIndex {
         } else {
             format!("{}\n{}", d.summary, d.body_text)
         };
+        doc.add_text(f.content, &d.title);
+        for k in &d.keywords {
+            doc.add_text(f.content, k);
+        }
         doc.add_text(f.content, &content);
+        doc.add_text(f.body_store, &content);
         if !d.attachment_text.is_empty() {
-            doc.add_text(f.attach, &d.attachment_text);
+            doc.add_text(f.content, &d.attachment_text);
+            doc.add_text(f.attach_store, &d.attachment_text);
         }
         doc.add_text(f.ngram, &d.title);
         doc.add_text(f.ngram, &content);

@@ -194,6 +194,47 @@ impl SearchIndex {
         parsed: &Parsed,
         req: &SearchRequest,
     ) -> Result<SearchResults> {
+        let (addresses, total, facets) = self.rank(searcher, parsed, req, true)?;
+        let hits = addresses
+            .into_iter()
+            .map(|(score, address)| self.hit(searcher, address, score, &parsed.highlight))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(SearchResults {
+            total,
+            hits,
+            facets: facets.unwrap_or_default(),
+            interpretation: parsed.interpretation.clone(),
+            suggestions: Vec::new(),
+        })
+    }
+
+    /// The ids of one page and the exact total, without facets, snippets or stored fields: what
+    /// the API's lean clients and the benchmark's engine comparison need.
+    pub fn top_ids(&self, req: &SearchRequest) -> Result<(u64, Vec<i64>)> {
+        let searcher = self.reader.searcher();
+        let parsed = self.parse(&searcher, &req.q)?;
+        let (addresses, total, _) = self.rank(&searcher, &parsed, req, false)?;
+        let mut ids = Vec::with_capacity(addresses.len());
+        for (_, address) in addresses {
+            let column = searcher
+                .segment_reader(address.segment_ord)
+                .fast_fields()
+                .u64("id")?;
+            let id = column.first(address.doc_id).unwrap_or(0);
+            ids.push(i64::try_from(id).unwrap_or(0));
+        }
+        Ok((total, ids))
+    }
+
+    /// One pass over the matches: the page (score × recency, or date order), the exact count,
+    /// and the facet counts when asked.
+    fn rank(
+        &self,
+        searcher: &Searcher,
+        parsed: &Parsed,
+        req: &SearchRequest,
+        with_facets: bool,
+    ) -> Result<Ranked> {
         let query = self.with_filters(parsed.query.as_ref().map(|q| q.box_clone()), &req.filters);
         let per_page = req.per_page.clamp(1, 100);
         let offset = (req.page.max(1) - 1).saturating_mul(per_page);
@@ -201,33 +242,32 @@ impl SearchIndex {
             return Err(Error::PageTooDeep);
         }
         let top = TopDocs::with_limit(per_page).and_offset(offset);
-        let addresses: Vec<(f32, DocAddress)>;
-        let (total, facets);
+        let facets = with_facets.then_some(FacetCollector);
         let sort = if parsed.query.is_none() && req.sort == SortOrder::Relevance {
             SortOrder::Newest
         } else {
             req.sort
         };
-        match sort {
+        Ok(match sort {
             SortOrder::Relevance => {
-                let today = day_number(req.today);
-                // Equal scores fall back to the newest (day, id), so the order never depends on
-                // how the index happens to be split into segments.
-                let ranked = top.tweak_score(move |segment: &tantivy::SegmentReader| {
-                    let key = segment
-                        .fast_fields()
-                        .i64("date_key")
-                        .ok()
-                        .map(|c| c.first_or_default_col(today << 32));
-                    move |doc: tantivy::DocId, score: tantivy::Score| {
-                        let key = key.as_ref().map_or(today << 32, |c| c.get_val(doc));
-                        (score * recency(today - (key >> 32)), key)
-                    }
-                });
-                let (docs, count, f) = searcher.search(&query, &(ranked, Count, FacetCollector))?;
-                addresses = docs.into_iter().map(|((score, _), a)| (score, a)).collect();
-                total = count as u64;
-                facets = f;
+                // BM25 picks the candidates (with block-max WAND when nothing else is collected);
+                // recency then reorders them, ties going to the newest (day, id) so the order
+                // never depends on how the index is split into segments.
+                let window = (offset + per_page).max(RERANK_WINDOW);
+                let candidates = TopDocs::with_limit(window).order_by_score();
+                let (scored, total, f) = if with_facets {
+                    let (docs, count, f) = searcher.search(&query, &(candidates, Count, facets))?;
+                    (docs, count, f)
+                } else {
+                    let docs = searcher.search(&query, &candidates)?;
+                    (docs, query.count(searcher)?, None)
+                };
+                let page = rerank(searcher, scored, day_number(req.today))?
+                    .into_iter()
+                    .skip(offset)
+                    .take(per_page)
+                    .collect();
+                (page, total as u64, f)
             }
             SortOrder::Newest | SortOrder::Oldest => {
                 let order = if sort == SortOrder::Newest {
@@ -236,22 +276,10 @@ impl SearchIndex {
                     Order::Asc
                 };
                 let dated = top.order_by_fast_field::<i64>("date_key", order);
-                let (docs, count, f) = searcher.search(&query, &(dated, Count, FacetCollector))?;
-                addresses = docs.into_iter().map(|(_, a)| (0.0, a)).collect();
-                total = count as u64;
-                facets = f;
+                let (docs, count, f) = searcher.search(&query, &(dated, Count, facets))?;
+                let docs = docs.into_iter().map(|(_, a)| (0.0, a)).collect();
+                (docs, count as u64, f)
             }
-        }
-        let hits = addresses
-            .into_iter()
-            .map(|(score, address)| self.hit(searcher, address, score, &parsed.highlight))
-            .collect::<Result<Vec<_>>>()?;
-        Ok(SearchResults {
-            total,
-            hits,
-            facets,
-            interpretation: parsed.interpretation.clone(),
-            suggestions: Vec::new(),
         })
     }
 
@@ -278,8 +306,8 @@ impl SearchIndex {
                 .unwrap_or_default()
                 .to_owned()
         };
-        let content = text(f.content);
-        let attach = text(f.attach);
+        let content = text(f.body_store);
+        let attach = text(f.attach_store);
         let in_content = snippet::contains_any(&content, terms);
         let in_attachment = !attach.is_empty() && snippet::contains_any(&attach, terms);
         let snippet_source = if !in_content && in_attachment {
@@ -448,9 +476,10 @@ impl SearchIndex {
             required.push((occur, clause));
             words_out.push(w.to_owned());
         }
-        // Documents holding the words together, as typed, rank higher.
+        // Documents holding the words side by side (spaces dropped) rank higher.
+        let joined: String = words.iter().map(|w| w.text.as_str()).collect();
         if words.len() > 1
-            && let Some(q) = self.phrase_query(rest.trim())
+            && let Some(q) = self.phrase_query(&joined)
         {
             boosts.push((Occur::Should, Box::new(BoostQuery::new(q, 2.0))));
         }
@@ -479,40 +508,40 @@ impl SearchIndex {
         })
     }
 
-    /// A word matches as itself, any of its alternatives (synonyms, pinyin readings), in the
-    /// title (weighted most), keywords, content or attachments; each alternative either as its
-    /// own token or as the phrase of its pieces at their character offsets (see `segment`).
+    /// A word matches as itself or any of its alternatives (synonyms, pinyin readings), each
+    /// either as its own token or as the phrase of its pieces at their character offsets (see
+    /// `segment`), in `content`, which holds every searchable word. Matches in the title and the
+    /// keywords add to the score; they are optional clauses, scored only on documents the
+    /// required part already matched.
     fn word_clause(
         &self,
         analysis: &crate::index::Analysis,
         alternatives: &[String],
     ) -> Box<dyn Query> {
         let f = &self.fields;
-        let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut required: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut boosts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for (i, alt) in alternatives.iter().enumerate() {
             let weight = if i == 0 { 1.0 } else { 0.8 };
-            let forms = word_forms(&analysis.segmenter, alt);
-            for (field, boost) in [
-                (f.title, 4.0),
-                (f.keywords, 2.5),
-                (f.content, 1.0),
-                (f.attach, 0.6),
-            ] {
-                for form in &forms {
-                    let q: Box<dyn Query> = match form.as_slice() {
-                        [single] => term_query(Term::from_field_text(field, &single.text)),
-                        pieces => Box::new(PhraseQuery::new_with_offset(
-                            pieces
-                                .iter()
-                                .map(|p| (p.position, Term::from_field_text(field, &p.text)))
-                                .collect(),
-                        )),
-                    };
-                    any.push((Occur::Should, Box::new(BoostQuery::new(q, boost * weight))));
-                }
+            for form in word_forms(&analysis.segmenter, alt) {
+                let q = form_query(f.content, &form);
+                required.push((Occur::Should, Box::new(BoostQuery::new(q, weight))));
+                let title = form_query(f.title, &form);
+                boosts.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(title, 3.0 * weight)),
+                ));
             }
+            let keyword = term_query(Term::from_field_text(f.keywords, alt));
+            boosts.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(keyword, 1.5 * weight)),
+            ));
         }
-        Box::new(BooleanQuery::new(any))
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+            vec![(Occur::Must, Box::new(BooleanQuery::new(required)))];
+        clauses.extend(boosts);
+        Box::new(BooleanQuery::new(clauses))
     }
 
     /// An exact phrase: the character bigrams of `phrase` at their offsets in the `ngram` field,
@@ -724,6 +753,19 @@ fn word_forms(segmenter: &crate::segment::Segmenter, word: &str) -> Vec<Vec<Piec
     forms
 }
 
+/// A word form in `field`: one term, or its pieces as a phrase at their character offsets.
+fn form_query(field: Field, form: &[Piece]) -> Box<dyn Query> {
+    match form {
+        [single] => term_query(Term::from_field_text(field, &single.text)),
+        pieces => Box::new(PhraseQuery::new_with_offset(
+            pieces
+                .iter()
+                .map(|p| (p.position, Term::from_field_text(field, &p.text)))
+                .collect(),
+        )),
+    }
+}
+
 /// Quoted parts (ASCII or Chinese quotes) and the rest of the query.
 fn split_phrases(text: &str) -> (Vec<String>, String) {
     let mut phrases = Vec::new();
@@ -755,6 +797,41 @@ fn is_latin_word(w: &str) -> bool {
 
 fn term_query(term: Term) -> Box<dyn Query> {
     Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
+}
+
+/// One page of (score, address), the exact total, and the facets when asked.
+type Ranked = (Vec<(f32, DocAddress)>, u64, Option<Facets>);
+
+/// Candidates taken by relevance before recency reorders them.
+const RERANK_WINDOW: usize = 200;
+
+/// Applies the recency factor to BM25 candidates and sorts them, best first.
+fn rerank(
+    searcher: &Searcher,
+    scored: Vec<(f32, DocAddress)>,
+    today: i64,
+) -> Result<Vec<(f32, DocAddress)>> {
+    let mut columns: Vec<Option<tantivy::columnar::Column<i64>>> =
+        vec![None; searcher.segment_readers().len()];
+    let mut keyed = Vec::with_capacity(scored.len());
+    for (score, address) in scored {
+        let slot = &mut columns[address.segment_ord as usize];
+        if slot.is_none() {
+            *slot = Some(
+                searcher
+                    .segment_reader(address.segment_ord)
+                    .fast_fields()
+                    .i64("date_key")?,
+            );
+        }
+        let key = slot
+            .as_ref()
+            .and_then(|c| c.first(address.doc_id))
+            .unwrap_or(today << 32);
+        keyed.push((score * recency(today - (key >> 32)), key, address));
+    }
+    keyed.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)));
+    Ok(keyed.into_iter().map(|(s, _, a)| (s, a)).collect())
 }
 
 /// Recency factor: up to 1.5× for today's items, fading with age in years.

@@ -10,7 +10,7 @@ use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 use crate::segment::{Piece, Segmenter, bigrams};
 
 /// Bumped when the schema or the analysis changes; an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 pub const WORDS_TOKENIZER: &str = "gk_words";
 pub const BIGRAM_TOKENIZER: &str = "gk_bigram";
@@ -21,8 +21,13 @@ pub struct Fields {
     pub id: tantivy::schema::Field,
     pub title: tantivy::schema::Field,
     pub keywords: tantivy::schema::Field,
+    /// Every searchable word of the item (title, keywords, summary, body, attachment text): the
+    /// field a word must match. Title and keywords are indexed again on their own for boosts.
     pub content: tantivy::schema::Field,
-    pub attach: tantivy::schema::Field,
+    /// Stored only: summary and body, for snippets.
+    pub body_store: tantivy::schema::Field,
+    /// Stored only: attachment text, for snippets of matches found there.
+    pub attach_store: tantivy::schema::Field,
     pub ngram: tantivy::schema::Field,
     pub exact: tantivy::schema::Field,
     pub doc_number: tantivy::schema::Field,
@@ -58,8 +63,9 @@ pub fn build() -> (Schema, Fields) {
         id: b.add_u64_field("id", INDEXED | STORED | FAST),
         title: b.add_text_field("title", words(true)),
         keywords: b.add_text_field("keywords", words(true)),
-        content: b.add_text_field("content", words(true)),
-        attach: b.add_text_field("attach", words(true)),
+        content: b.add_text_field("content", words(false)),
+        body_store: b.add_text_field("body_store", STORED),
+        attach_store: b.add_text_field("attach_store", STORED),
         ngram: b.add_text_field("ngram", ngram),
         exact: b.add_text_field("exact", STRING),
         doc_number: b.add_text_field("doc_number", STORED),
