@@ -99,6 +99,8 @@ struct Inner {
     code_key: String,
     /// The organisation registry, read on every page; same time-to-live, cleared on local writes.
     bodies: std::sync::Mutex<Option<(std::time::Instant, Vec<orgs::Body>)>>,
+    /// Public catalog totals by filter, with the same time-to-live as the facets.
+    counts: std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, i64)>>,
     /// The search index (under the data folder), fed from the outbox by the follower.
     search: Arc<gongkai_search::SearchIndex>,
     /// Wakes the search follower after a local commit.
@@ -130,6 +132,7 @@ impl App {
                 facets: std::sync::Mutex::new(None),
                 code_key,
                 bodies: std::sync::Mutex::new(None),
+                counts: std::sync::Mutex::new(std::collections::HashMap::new()),
                 search,
                 search_wake: tokio::sync::Notify::new(),
             }),
@@ -192,6 +195,24 @@ impl App {
     pub(crate) fn cache_bodies(&self, bodies: Option<&[orgs::Body]>) {
         if let Ok(mut guard) = self.inner.bodies.lock() {
             *guard = bodies.map(|b| (std::time::Instant::now(), b.to_vec()));
+        }
+    }
+
+    pub(crate) fn cached_count(&self, key: &str, ttl: std::time::Duration) -> Option<i64> {
+        let guard = self.inner.counts.lock().ok()?;
+        guard
+            .get(key)
+            .filter(|(at, _)| at.elapsed() < ttl)
+            .map(|(_, n)| *n)
+    }
+
+    pub(crate) fn cache_count(&self, key: String, n: i64) {
+        if let Ok(mut guard) = self.inner.counts.lock() {
+            // Filters come from the public: bound the map rather than trust them.
+            if guard.len() >= 4096 {
+                guard.clear();
+            }
+            guard.insert(key, (std::time::Instant::now(), n));
         }
     }
 

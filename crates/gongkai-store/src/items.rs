@@ -440,6 +440,19 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<ItemRow>, i64)> {
+    let rows = list_rows(&mut *conn, filter, order, limit, offset).await?;
+    let total = count(conn, filter).await?;
+    Ok((rows, total))
+}
+
+/// One page of items matching `filter`.
+pub async fn list_rows(
+    conn: &mut Conn,
+    filter: &ItemFilter,
+    order: ItemOrder,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<ItemRow>> {
     let (where_sql, args) = filter.where_clause();
     let n = args.len();
     let order_sql = match order {
@@ -452,13 +465,17 @@ pub async fn list(
         n + 2
     );
     let q = bind_all(sqlx::query_as(sqlx::AssertSqlSafe(sql)), args);
-    let rows: Vec<ItemRow> = q.bind(limit).bind(offset).fetch_all(&mut *conn).await?;
+    Ok(q.bind(limit).bind(offset).fetch_all(conn).await?)
+}
+
+/// Number of items matching `filter`.
+pub async fn count(conn: &mut Conn, filter: &ItemFilter) -> Result<i64> {
     let (count_where, count_args) = filter.where_clause();
     let count_sql = format!("SELECT COUNT(*) FROM items{count_where}");
     let (total,): (i64,) = bind_all(sqlx::query_as(sqlx::AssertSqlSafe(count_sql)), count_args)
         .fetch_one(conn)
         .await?;
-    Ok((rows, total))
+    Ok(total)
 }
 
 /// Counts of published items per value of a column, for catalog navigation.

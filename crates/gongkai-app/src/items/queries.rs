@@ -160,7 +160,40 @@ impl App {
             validity: f.validity.map(|v| v.as_str().to_owned()),
             ..ItemFilter::default()
         };
-        self.list(&filter, ItemOrder::Published, page).await
+        // The public catalog's totals are counted over every published item of the filter; they
+        // are cached for five seconds like the facets (a COUNT grows with the archive, the page
+        // itself is an index range scan).
+        let key = format!("{filter:?}");
+        let total = match self.cached_count(&key, std::time::Duration::from_secs(5)) {
+            Some(n) => n,
+            None => {
+                let mut c = self.db().read().await?;
+                let n = store_items::count(&mut c, &filter).await?;
+                self.cache_count(key, n);
+                n
+            }
+        };
+        let rows = {
+            let mut c = self.db().read().await?;
+            store_items::list_rows(
+                &mut c,
+                &filter,
+                ItemOrder::Published,
+                page.limit(),
+                page.offset(),
+            )
+            .await?
+        };
+        Ok(ItemPage {
+            items: rows
+                .into_iter()
+                .map(Item::try_from)
+                .collect::<AppResult<_>>()?,
+            total,
+            page: page.number,
+            per_page: page.size,
+            pages: page_count(total, page.size),
+        })
     }
 
     /// Drafts (and returned drafts) of the actor's bodies; officers see their own.
