@@ -33,13 +33,34 @@ pub fn text_of(content_type: &str, bytes: &[u8]) -> Option<String> {
     }
 }
 
-/// The text layer of a PDF, every page, with decompressed streams bounded (a PDF bomb must not
-/// exhaust memory). A parser panic on a malformed file reads as "no text".
+/// Pages of a PDF read; the rest of a longer document is not.
+const MAX_PDF_PAGES: usize = 300;
+/// Decompressed bytes allowed per page's content.
+const MAX_PDF_PAGE_BYTES: usize = 4 * 1024 * 1024;
+/// Characters of text kept from one PDF.
+const MAX_PDF_TEXT: usize = 2 * 1024 * 1024;
+
+/// The text layer of a PDF, page by page, with every cost bounded: pages read, decompressed
+/// bytes per page (a PDF bomb must not exhaust memory) and text kept. Public uploads reach this.
+/// A parser panic on a malformed file reads as "no text".
 fn pdf(bytes: &[u8]) -> Option<String> {
     std::panic::catch_unwind(|| {
         let doc = lopdf::Document::load_mem(bytes).ok()?;
-        let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
-        doc.extract_text_with_limit(&pages, MAX_PART as usize).ok()
+        let mut out = String::new();
+        for page in doc.get_pages().keys().take(MAX_PDF_PAGES) {
+            if let Ok(text) = doc.extract_text_with_limit(&[*page], MAX_PDF_PAGE_BYTES) {
+                out.push_str(&text);
+            }
+            if out.len() >= MAX_PDF_TEXT {
+                let mut cut = MAX_PDF_TEXT;
+                while !out.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                out.truncate(cut);
+                break;
+            }
+        }
+        Some(out)
     })
     .ok()
     .flatten()

@@ -94,6 +94,8 @@ struct Inner {
     /// they change only when something is published or withdrawn. A short time-to-live (not an
     /// invalidation) keeps several nodes consistent without talking to each other.
     facets: std::sync::Mutex<Option<(std::time::Instant, items::Facets)>>,
+    /// Set while one request recomputes the facets.
+    facets_refresh: std::sync::atomic::AtomicBool,
     /// Key of the HMAC that stores applicants' secret codes: a leaked database alone does not
     /// allow guessing the codes offline.
     code_key: String,
@@ -105,6 +107,12 @@ struct Inner {
     search: Arc<gongkai_search::SearchIndex>,
     /// Wakes the search follower after a local commit.
     search_wake: tokio::sync::Notify,
+    /// Searches running at once (see `App::search`).
+    search_permits: tokio::sync::Semaphore,
+    /// Held by a rebuild of the index, so rebuilds run one after the other.
+    search_rebuild: tokio::sync::Mutex<()>,
+    /// Held while the search dictionary is saved.
+    search_dictionary_save: tokio::sync::Mutex<()>,
 }
 
 impl App {
@@ -130,11 +138,17 @@ impl App {
                 config,
                 calendar: RwLock::new(Arc::new(gongkai_domain::calendar::builtin())),
                 facets: std::sync::Mutex::new(None),
+                facets_refresh: std::sync::atomic::AtomicBool::new(false),
                 code_key,
                 bodies: std::sync::Mutex::new(None),
                 counts: std::sync::Mutex::new(std::collections::HashMap::new()),
                 search,
                 search_wake: tokio::sync::Notify::new(),
+                search_permits: tokio::sync::Semaphore::new(
+                    4 * std::thread::available_parallelism().map_or(1, |n| n.get()),
+                ),
+                search_rebuild: tokio::sync::Mutex::new(()),
+                search_dictionary_save: tokio::sync::Mutex::new(()),
             }),
         };
         app.load_calendar_years().await?;
@@ -206,6 +220,13 @@ impl App {
             .map(|(_, n)| *n)
     }
 
+    /// Forgets the catalog totals after a local publication or withdrawal.
+    pub(crate) fn forget_counts(&self) {
+        if let Ok(mut guard) = self.inner.counts.lock() {
+            guard.clear();
+        }
+    }
+
     pub(crate) fn cache_count(&self, key: String, n: i64) {
         if let Ok(mut guard) = self.inner.counts.lock() {
             // Filters come from the public: bound the map rather than trust them.
@@ -214,6 +235,10 @@ impl App {
             }
             guard.insert(key, (std::time::Instant::now(), n));
         }
+    }
+
+    pub(crate) fn facets_refresh(&self) -> &std::sync::atomic::AtomicBool {
+        &self.inner.facets_refresh
     }
 
     pub(crate) fn cache_facets(&self, facets: &items::Facets) {

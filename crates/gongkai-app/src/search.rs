@@ -31,7 +31,8 @@ const POLL: Duration = Duration::from_millis(500);
 pub enum DictionaryPart {
     /// 自定义词: terms the segmenter keeps whole; a change rebuilds the index.
     UserWords,
-    /// 同义词: replaces the built-in synonym list; applies to the next query.
+    /// 同义词: replaces the built-in synonym list; applies to the next query (and, as its terms
+    /// are kept whole by the segmenter, rebuilds the index).
     Synonyms,
 }
 
@@ -100,10 +101,35 @@ async fn blocking<T: Send + 'static>(
 
 impl App {
     /// Searches published items. Open to everyone; the index holds only published items.
+    ///
+    /// Searches run on blocking threads, a few at a time (a burst of public queries queues
+    /// rather than taking every thread). The page's items are checked against the database:
+    /// an item withdrawn a moment ago (perhaps for personal data) is never shown, even before
+    /// the follower has removed it from the index.
     pub async fn search(&self, mut req: SearchRequest) -> AppResult<SearchResults> {
         req.today = crate::today();
         let index = self.search_index();
-        blocking(move || index.search(&req)).await
+        let mut results = {
+            let _permit = self
+                .inner
+                .search_permits
+                .acquire()
+                .await
+                .map_err(|e| AppError::Internal(format!("search permits: {e}")))?;
+            blocking(move || index.search(&req)).await?
+        };
+        if !results.hits.is_empty() {
+            let ids: Vec<i64> = results.hits.iter().map(|h| h.id).collect();
+            let published: BTreeSet<i64> = {
+                let mut c = self.db().read().await?;
+                store_items::published_among(&mut c, &ids)
+                    .await?
+                    .into_iter()
+                    .collect()
+            };
+            results.hits.retain(|h| published.contains(&h.id));
+        }
+        Ok(results)
     }
 
     /// Applies every outbox event after the index's cursor; returns how many were applied.
@@ -142,6 +168,8 @@ impl App {
         &self,
         progress: impl Fn(u64, u64) + Send + Sync + 'static,
     ) -> AppResult<u64> {
+        // One rebuild at a time; a second waits here without holding a thread.
+        let _one = self.inner.search_rebuild.lock().await;
         let (cursor, total) = {
             let mut c = self.db().read().await?;
             let total = store_items::published_count(&mut c).await?;
@@ -151,16 +179,33 @@ impl App {
             )
         };
         // Read in batches on this task and feed the blocking writer through a channel, so a
-        // million items never sit in memory at once.
-        let (tx, rx) = std::sync::mpsc::sync_channel::<SearchDoc>(REBUILD_BATCH as usize);
+        // million items never sit in memory at once. A read error is sent down the channel:
+        // the writer then rolls back instead of committing a partial index.
+        let (tx, mut rx) =
+            tokio::sync::mpsc::channel::<Result<SearchDoc, String>>(REBUILD_BATCH as usize);
         let index = self.search_index();
-        let progress = Arc::new(progress);
-        let writer = {
-            let progress = progress.clone();
-            tokio::task::spawn_blocking(move || {
-                index.rebuild(rx, cursor, &mut |n| progress(n, total))
-            })
-        };
+        let writer = tokio::task::spawn_blocking(move || {
+            let docs = std::iter::from_fn(move || rx.blocking_recv());
+            index.rebuild_fallible(docs, cursor, &mut |n| progress(n, total))
+        });
+        let read = self.feed_rebuild(&tx).await;
+        if let Err(e) = &read {
+            let _ = tx.send(Err(e.to_string())).await;
+        }
+        drop(tx);
+        let n = writer
+            .await
+            .map_err(|e| AppError::Internal(format!("search task: {e}")))??;
+        read?;
+        tracing::info!(items = n, "search index rebuilt");
+        Ok(n)
+    }
+
+    /// Sends every published item, in id order, to a rebuild.
+    async fn feed_rebuild(
+        &self,
+        tx: &tokio::sync::mpsc::Sender<Result<SearchDoc, String>>,
+    ) -> AppResult<()> {
         let mut after = 0;
         loop {
             let rows = {
@@ -168,21 +213,16 @@ impl App {
                 store_items::published_after(&mut c, after, REBUILD_BATCH).await?
             };
             let Some(last) = rows.last().map(|r| r.id) else {
-                break;
+                return Ok(());
             };
             after = last;
             for doc in self.search_docs(rows).await? {
-                if tx.send(doc).is_err() {
-                    break;
+                if tx.send(Ok(doc)).await.is_err() {
+                    // The writer stopped (its error is reported by the caller).
+                    return Ok(());
                 }
             }
         }
-        drop(tx);
-        let n = writer
-            .await
-            .map_err(|e| AppError::Internal(format!("search task: {e}")))??;
-        tracing::info!(items = n, "search index rebuilt");
-        Ok(n)
     }
 
     /// Keeps the index following the outbox until the process ends: rebuilds it first when it
@@ -191,10 +231,17 @@ impl App {
     pub fn start_search_follower(&self) -> tokio::task::JoinHandle<()> {
         let app = self.clone();
         tokio::spawn(async move {
-            if app.search_index().is_fresh()
-                && let Err(e) = app.rebuild_search(|_, _| {}).await
-            {
-                tracing::error!(error = %e, "search index rebuild failed");
+            // A new index must be filled before following; retry until it is.
+            let mut wait = Duration::from_secs(1);
+            while app.search_index().is_fresh() {
+                match app.rebuild_search(|_, _| {}).await {
+                    Ok(_) => break,
+                    Err(e) => {
+                        tracing::error!(error = %e, "search index rebuild failed; retrying");
+                        tokio::time::sleep(wait).await;
+                        wait = (wait * 2).min(Duration::from_secs(60));
+                    }
+                }
             }
             loop {
                 if let Err(e) = app.sync_search().await {
@@ -208,6 +255,7 @@ impl App {
 
     /// Tells the follower something was committed.
     pub(crate) fn wake_search(&self) {
+        self.forget_counts();
         self.inner.search_wake.notify_one();
     }
 
@@ -243,14 +291,18 @@ impl App {
             let mut c = self.db().read().await?;
             store_att::for_items(&mut c, &ids).await?
         };
+        let mut texts: std::collections::HashMap<i64, String> = std::collections::HashMap::new();
+        for a in attachments {
+            let text = texts.entry(a.item_id).or_default();
+            text.push_str(&a.filename);
+            text.push('\n');
+            text.push_str(&a.extracted_text);
+            text.push('\n');
+        }
         let bodies = self.bodies().await?;
         let mut docs = Vec::with_capacity(rows.len());
         for row in rows {
-            let attachment_text: String = attachments
-                .iter()
-                .filter(|a| a.item_id == row.id)
-                .map(|a| format!("{}\n{}\n", a.filename, a.extracted_text))
-                .collect();
+            let attachment_text = texts.remove(&row.id).unwrap_or_default();
             let body_name = bodies
                 .iter()
                 .find(|b| b.id == row.body_id)
@@ -263,8 +315,9 @@ impl App {
                     .as_deref()
                     .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
                     .unwrap_or_default(),
-                keywords: gongkai_store::from_json_list(&row.keywords)?,
-                key_areas: gongkai_store::from_json_list(&row.key_areas)?,
+                // A damaged list must not hold up the whole batch: index the item without it.
+                keywords: json_list_or_empty(row.id, &row.keywords),
+                key_areas: json_list_or_empty(row.id, &row.key_areas),
                 title: row.title,
                 summary: row.summary,
                 body_text: row.body,
@@ -289,8 +342,8 @@ impl App {
         load_dictionary(self.db()).await
     }
 
-    /// Saves one part of the search dictionary (city office only) and applies it: synonyms to
-    /// the next query; user words by rebuilding the index in the background.
+    /// Saves one part of the search dictionary (city office only) and applies it: to the next
+    /// query at once, and to the documents by rebuilding the index in the background.
     pub async fn save_search_dictionary(
         &self,
         actor: &Actor,
@@ -301,6 +354,8 @@ impl App {
         if !actor.can_everywhere(Action::ManageTaxonomy) {
             return Err(AppError::Forbidden);
         }
+        // Saves one at a time, so the analysis in force is always the one last committed.
+        let _one = self.inner.search_dictionary_save.lock().await;
         let mut dictionary = load_dictionary(self.db()).await?;
         let before = match part {
             DictionaryPart::UserWords => {
@@ -333,15 +388,22 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        // Queries use the new lists at once. Every term of both lists is also a word of the
+        // segmenter, so documents are cut anew by a rebuild in the background.
         self.search_index().set_analysis(analysis);
-        if part == DictionaryPart::UserWords {
-            let app = self.clone();
-            tokio::spawn(async move {
-                if let Err(e) = app.rebuild_search(|_, _| {}).await {
-                    tracing::error!(error = %e, "search index rebuild after dictionary change failed");
-                }
-            });
-        }
+        let app = self.clone();
+        tokio::spawn(async move {
+            if let Err(e) = app.rebuild_search(|_, _| {}).await {
+                tracing::error!(error = %e, "search index rebuild after dictionary change failed");
+            }
+        });
         Ok(())
     }
+}
+
+fn json_list_or_empty(id: i64, text: &str) -> Vec<String> {
+    gongkai_store::from_json_list(text).unwrap_or_else(|e| {
+        tracing::warn!(item = id, error = %e, "unreadable list column; indexed without it");
+        Vec::new()
+    })
 }

@@ -35,7 +35,9 @@ pub struct FacetSegment {
     columns: Vec<Option<StrColumn>>,
     body_counts: HashMap<u64, u64>,
     year_counts: HashMap<u64, u64>,
-    ord_counts: Vec<HashMap<u64, u64>>,
+    /// Per string column, a count per term ordinal: a vector, since a segment's dictionary of
+    /// topics, key areas, genres or validities is small and dense.
+    ord_counts: Vec<Vec<u64>>,
 }
 
 impl Collector for FacetCollector {
@@ -55,7 +57,10 @@ impl Collector for FacetCollector {
         Ok(FacetSegment {
             body: fast.u64("body_id")?,
             year: fast.u64("year")?,
-            ord_counts: vec![HashMap::new(); columns.len()],
+            ord_counts: columns
+                .iter()
+                .map(|c| vec![0; c.as_ref().map_or(0, |c| c.num_terms())])
+                .collect(),
             columns,
             body_counts: HashMap::new(),
             year_counts: HashMap::new(),
@@ -123,7 +128,9 @@ impl SegmentCollector for FacetSegment {
         for (column, counts) in self.columns.iter().zip(self.ord_counts.iter_mut()) {
             if let Some(column) = column {
                 for ord in column.term_ords(doc) {
-                    *counts.entry(ord).or_default() += 1;
+                    if let Some(n) = counts.get_mut(ord as usize) {
+                        *n += 1;
+                    }
                 }
             }
         }
@@ -138,7 +145,8 @@ impl SegmentCollector for FacetSegment {
             .zip(strings.iter_mut())
         {
             let Some(column) = column else { continue };
-            for (ord, n) in counts {
+            for (ord, n) in counts.into_iter().enumerate().filter(|(_, n)| *n > 0) {
+                let ord = ord as u64;
                 let mut value = String::new();
                 if column.ord_to_str(ord, &mut value).unwrap_or(false) {
                     *out.entry(value).or_default() += n;

@@ -161,18 +161,21 @@ impl SearchIndex {
     pub fn apply(&self, changes: &[Change], cursor: i64) -> Result<()> {
         let mut guard = self.writer()?;
         let writer = guard_writer(&mut guard)?;
-        for change in changes {
-            match change {
-                Change::Upsert(doc) => {
-                    writer.delete_term(self.id_term(doc.id));
-                    writer.add_document(self.document(doc))?;
-                }
-                Change::Delete(id) => {
-                    writer.delete_term(self.id_term(*id));
+        let result = (|| {
+            for change in changes {
+                match change {
+                    Change::Upsert(doc) => {
+                        writer.delete_term(self.id_term(doc.id));
+                        writer.add_document(self.document(doc))?;
+                    }
+                    Change::Delete(id) => {
+                        writer.delete_term(self.id_term(*id));
+                    }
                 }
             }
-        }
-        self.commit(writer, cursor)
+            self.commit(writer, cursor)
+        })();
+        rollback_on_error(writer, result)
     }
 
     /// Replaces everything with `docs` in one commit at `cursor`; `progress` is called with the
@@ -183,19 +186,35 @@ impl SearchIndex {
         cursor: i64,
         progress: &mut dyn FnMut(u64),
     ) -> Result<u64> {
+        self.rebuild_fallible(docs.into_iter().map(Ok), cursor, progress)
+    }
+
+    /// Like `rebuild`, for a source that can fail (the database): an error item abandons the
+    /// rebuild and rolls the writer back, so a half-read database never replaces a whole index.
+    pub fn rebuild_fallible(
+        &self,
+        docs: impl IntoIterator<Item = std::result::Result<SearchDoc, String>>,
+        cursor: i64,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<u64> {
         let mut guard = self.writer()?;
         let writer = guard_writer(&mut guard)?;
-        writer.delete_all_documents()?;
-        let mut n = 0u64;
-        for doc in docs {
-            writer.add_document(self.document(&doc))?;
-            n += 1;
-            if n.is_multiple_of(256) {
-                progress(n);
+        let result = (|| {
+            writer.delete_all_documents()?;
+            let mut n = 0u64;
+            for doc in docs {
+                let doc = doc.map_err(Error::Aborted)?;
+                writer.add_document(self.document(&doc))?;
+                n += 1;
+                if n.is_multiple_of(256) {
+                    progress(n);
+                }
             }
-        }
-        progress(n);
-        self.commit(writer, cursor)?;
+            progress(n);
+            self.commit(writer, cursor)?;
+            Ok(n)
+        })();
+        let n = rollback_on_error(writer, result)?;
         self.fresh.store(false, Ordering::Relaxed);
         Ok(n)
     }
@@ -292,6 +311,17 @@ impl SearchIndex {
     }
 }
 
+/// Undoes everything since the last commit when `result` is an error (a failed rebuild must not
+/// leave its `delete_all_documents` for the next commit to publish).
+fn rollback_on_error<T>(writer: &mut IndexWriter, result: Result<T>) -> Result<T> {
+    if result.is_err()
+        && let Err(e) = writer.rollback()
+    {
+        tracing::error!(error = %e, "search index rollback failed");
+    }
+    result
+}
+
 fn guard_writer<'g>(
     guard: &'g mut MutexGuard<'_, Option<IndexWriter>>,
 ) -> Result<&'g mut IndexWriter> {
@@ -351,6 +381,14 @@ fn open_dir(dir: &Path, schema: Schema) -> Result<(Index, bool)> {
                     .and_then(parse_payload)
                     .map(|p| p.0);
                 if version == Some(SCHEMA_VERSION) && index.schema() == schema {
+                    return Ok((index, false));
+                }
+                // Another process (a server of the previous version) may still be writing it:
+                // then leave it alone; this process will not write to it either.
+                if let Err(tantivy::TantivyError::LockFailure(..)) =
+                    index.writer_with_num_threads::<TantivyDocument>(1, 15_000_000)
+                {
+                    tracing::warn!(dir = %dir.display(), "search index of another version in use by another process; left alone");
                     return Ok((index, false));
                 }
                 tracing::warn!(dir = %dir.display(), "search index of another version; rebuilding");

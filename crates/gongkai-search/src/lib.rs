@@ -32,6 +32,8 @@ pub enum Error {
     Io(String, std::io::Error),
     #[error("synonym list: {0}")]
     Synonyms(synonyms::SynonymError),
+    #[error("rebuild abandoned: {0}")]
+    Aborted(String),
     #[error("result page too deep")]
     PageTooDeep,
     #[error("the search index is being written by another process (is the server running?)")]

@@ -22,6 +22,10 @@ use crate::{Error, Result};
 
 /// Longest query read, in characters; the rest is ignored.
 pub const MAX_QUERY_CHARS: usize = 100;
+/// Words of a query considered for suggestions.
+const MAX_SUGGESTION_WORDS: usize = 8;
+/// Characters of stored text scanned for a snippet.
+const MAX_SNIPPET_SOURCE_CHARS: usize = 20_000;
 /// Deepest result offset served (page × size).
 pub const MAX_OFFSET: usize = 10_000;
 
@@ -167,6 +171,10 @@ impl SearchIndex {
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
         let searcher = self.reader.searcher();
         let mut parsed = self.parse(&searcher, &req.q)?;
+        if parsed.query.is_none() && !req.q.trim().is_empty() {
+            // Only punctuation or quotes: nothing to look for, rather than everything.
+            return Ok(SearchResults::default());
+        }
         let mut results = self.run(&searcher, &parsed, req)?;
         if results.total == 0 && parsed.query.is_some() {
             let suggestions = self.suggest(&searcher, &parsed, req)?;
@@ -253,7 +261,7 @@ impl SearchIndex {
                 // BM25 picks the candidates (with block-max WAND when nothing else is collected);
                 // recency then reorders them, ties going to the newest (day, id) so the order
                 // never depends on how the index is split into segments.
-                let window = (offset + per_page).max(RERANK_WINDOW);
+                let window = (offset + per_page).div_ceil(RERANK_WINDOW) * RERANK_WINDOW;
                 let candidates = TopDocs::with_limit(window).order_by_score();
                 let (scored, total, f) = if with_facets {
                     let (docs, count, f) = searcher.search(&query, &(candidates, Count, facets))?;
@@ -306,8 +314,15 @@ impl SearchIndex {
                 .unwrap_or_default()
                 .to_owned()
         };
-        let content = text(f.body_store);
-        let attach = text(f.attach_store);
+        let capped = |field: Field| -> String {
+            let t = text(field);
+            match t.char_indices().nth(MAX_SNIPPET_SOURCE_CHARS) {
+                Some((cut, _)) => t[..cut].to_owned(),
+                None => t,
+            }
+        };
+        let content = capped(f.body_store);
+        let attach = capped(f.attach_store);
         let in_content = snippet::contains_any(&content, terms);
         let in_attachment = !attach.is_empty() && snippet::contains_any(&attach, terms);
         let snippet_source = if !in_content && in_attachment {
@@ -579,7 +594,8 @@ impl SearchIndex {
         // Homophone typos: a run of query words that never occurs as written but sounds like a
         // word of the index.
         let keys = self.pinyin_keys(searcher)?;
-        let words = &parsed.words;
+        // Suggestions cost a query each: a long query gets them for its first words only.
+        let words = &parsed.words[..parsed.words.len().min(MAX_SUGGESTION_WORDS)];
         'spans: for len in (1..=words.len().min(4)).rev() {
             for start in 0..=words.len() - len {
                 let span: String = words[start..start + len].concat();
@@ -805,7 +821,9 @@ type Ranked = (Vec<(f32, DocAddress)>, u64, Option<Facets>);
 /// Candidates taken by relevance before recency reorders them.
 const RERANK_WINDOW: usize = 200;
 
-/// Applies the recency factor to BM25 candidates and sorts them, best first.
+/// Applies the recency factor to BM25 candidates (in BM25 order) and sorts each block of
+/// `RERANK_WINDOW` by it, best first. Blocks keep every page consistent with the next: the top
+/// N by BM25 is a prefix of the top M, so a block never changes with the page asked for.
 fn rerank(
     searcher: &Searcher,
     scored: Vec<(f32, DocAddress)>,
@@ -830,7 +848,9 @@ fn rerank(
             .unwrap_or(today << 32);
         keyed.push((score * recency(today - (key >> 32)), key, address));
     }
-    keyed.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)));
+    for block in keyed.chunks_mut(RERANK_WINDOW) {
+        block.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)));
+    }
     Ok(keyed.into_iter().map(|(s, _, a)| (s, a)).collect())
 }
 

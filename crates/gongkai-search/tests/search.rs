@@ -347,3 +347,56 @@ fn pathological_text_indexes() {
         .unwrap();
     assert_eq!(ids(&index, "政务公开"), vec![1]);
 }
+
+#[test]
+fn a_failed_rebuild_keeps_the_previous_index() {
+    let index = index_with(corpus());
+    let docs = corpus()
+        .into_iter()
+        .take(2)
+        .map(Ok)
+        .chain(std::iter::once(Err("database went away".to_owned())));
+    assert!(index.rebuild_fallible(docs, 9, &mut |_| {}).is_err());
+    assert_eq!(
+        index.num_docs(),
+        8,
+        "nothing of the failed rebuild is visible"
+    );
+    // The next change commits on top of the old index, not of the abandoned one.
+    index.apply(&[Change::Delete(6)], 10).unwrap();
+    assert_eq!(index.num_docs(), 7);
+    assert_eq!(index.cursor().unwrap(), 10);
+}
+
+#[test]
+fn a_query_of_only_punctuation_finds_nothing() {
+    let index = index_with(corpus());
+    for q in ["？？", "\"\"", "!!!", "《》"] {
+        assert_eq!(index.search(&req(q)).unwrap().total, 0, "{q}");
+    }
+}
+
+#[test]
+fn relevance_pages_do_not_overlap() {
+    let docs: Vec<SearchDoc> = (1..=450)
+        .map(|i| {
+            doc(
+                i,
+                &format!("关于第{i}批低保资金的通知"),
+                &"低保".repeat((i % 7 + 1) as usize),
+                "2020-01-01",
+            )
+        })
+        .collect();
+    let index = index_with(docs);
+    let mut seen = std::collections::HashSet::new();
+    for page in 1..=23 {
+        let mut r = req("低保");
+        r.page = page;
+        r.per_page = 20;
+        for h in index.search(&r).unwrap().hits {
+            assert!(seen.insert(h.id), "item {} shown twice (page {page})", h.id);
+        }
+    }
+    assert_eq!(seen.len(), 450);
+}

@@ -58,10 +58,9 @@ pub async fn for_items(conn: &mut Conn, item_ids: &[i64]) -> Result<Vec<Attachme
     if item_ids.is_empty() {
         return Ok(vec![]);
     }
-    let placeholders: Vec<String> = (1..=item_ids.len()).map(|i| format!("${i}")).collect();
     let sql = format!(
         "SELECT {COLUMNS} FROM attachments WHERE item_id IN ({}) ORDER BY item_id, id",
-        placeholders.join(", ")
+        crate::placeholders(item_ids.len())
     );
     let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
     for id in item_ids {

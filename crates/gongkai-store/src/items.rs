@@ -266,10 +266,9 @@ pub async fn by_ids(conn: &mut Conn, ids: &[i64]) -> Result<Vec<ItemRow>> {
     if ids.is_empty() {
         return Ok(vec![]);
     }
-    let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
     let sql = format!(
         "SELECT {COLUMNS} FROM items WHERE id IN ({}) ORDER BY id",
-        placeholders.join(", ")
+        crate::placeholders(ids.len())
     );
     let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
     for id in ids {
@@ -284,6 +283,23 @@ pub async fn published_count(conn: &mut Conn) -> Result<i64> {
         .fetch_one(conn)
         .await?;
     Ok(n)
+}
+
+/// Those of `ids` that are published now.
+pub async fn published_among(conn: &mut Conn, ids: &[i64]) -> Result<Vec<i64>> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let sql = format!(
+        "SELECT id FROM items WHERE status = 'published' AND id IN ({})",
+        crate::placeholders(ids.len())
+    );
+    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+    for id in ids {
+        q = q.bind(*id);
+    }
+    let rows: Vec<(i64,)> = q.fetch_all(conn).await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
 /// Published items with an id above `after`, in id order (for walking them all in batches).

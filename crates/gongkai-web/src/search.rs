@@ -94,6 +94,7 @@ impl SearchParams {
             self.from.map(|y| y.to_string()),
             self.to.map(|y| y.to_string()),
         );
+        let per_page = self.per_page.map(|n| n.to_string());
         for (k, v) in [
             ("q", &self.q),
             ("body", &self.body),
@@ -104,6 +105,7 @@ impl SearchParams {
             ("from", &years.0),
             ("to", &years.1),
             ("sort", &self.sort),
+            ("per_page", &per_page),
         ] {
             if k != key
                 && let Some(v) = non_empty(v)
@@ -150,6 +152,8 @@ struct SearchPage {
     q: String,
     sort: String,
     searched: bool,
+    /// Rank of the first result on this page (the list's `start`).
+    first_rank: usize,
     total: u64,
     results: Vec<ResultLine>,
     pager: Pager,
@@ -169,7 +173,13 @@ async fn search_page(
     let app = &state.app;
     let bodies = app.bodies().await?;
     let req = p.request(&bodies);
-    let results = app.search(req.clone()).await?;
+    let searched = !req.q.trim().is_empty() || !req.filters.is_empty();
+    // The bare page (no query, no filter) shows the form only: no search over everything.
+    let results = if searched {
+        app.search(req.clone()).await?
+    } else {
+        SearchResults::default()
+    };
     let q = req.q.trim().to_owned();
     let pages = results.total.div_ceil(req.per_page as u64).max(1);
     let pages =
@@ -179,7 +189,8 @@ async fn search_page(
     Ok(SearchPage {
         chrome: chrome(&state, &staff),
         sort: p.sort.clone().unwrap_or_else(|| "relevance".to_owned()),
-        searched: !q.is_empty() || !req.filters.is_empty(),
+        searched,
+        first_rank: (req.page - 1) * req.per_page + 1,
         total: results.total,
         results: results.hits.iter().map(result_line).collect(),
         pager: Pager::new(

@@ -80,7 +80,7 @@ pub enum Command {
         #[arg(long, default_value = "office")]
         login: String,
         /// Items per transaction.
-        #[arg(long, default_value_t = 500)]
+        #[arg(long, default_value_t = 200)]
         batch: usize,
     },
     /// Staff accounts.

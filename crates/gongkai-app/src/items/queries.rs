@@ -284,7 +284,18 @@ impl App {
         if let Some(f) = self.cached_facets(std::time::Duration::from_secs(5)) {
             return Ok(f);
         }
-        let f = self.compute_facets().await?;
+        // One request recomputes; the others keep the previous counts meanwhile, rather than
+        // all running the same GROUP BYs over the archive at once.
+        let busy = self
+            .facets_refresh()
+            .swap(true, std::sync::atomic::Ordering::AcqRel);
+        if busy && let Some(f) = self.cached_facets(std::time::Duration::MAX) {
+            return Ok(f);
+        }
+        let result = self.compute_facets().await;
+        self.facets_refresh()
+            .store(false, std::sync::atomic::Ordering::Release);
+        let f = result?;
         self.cache_facets(&f);
         Ok(f)
     }
