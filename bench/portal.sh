@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# Portal and import benchmark (see bench/README.md).
+#
+#   bench/portal.sh [10k|100k|1m] [seconds per load run, default 8]
+#
+# For SQLite and PostgreSQL: loads the demo city's bodies and accounts, imports the corpus
+# through the application layer (`gongkai import`: validation, index numbers, audit, outbox),
+# rebuilds the search index (`gongkai reindex`), serves it, and loads four pages with wrk at
+# concurrency 1, 8 and 32. The ceiling is the same HTML bytes served from memory by
+# `gongkai-bench static` on the same axum/tokio stack. Writes bench/out/portal-<scale>.json.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SCALE=${1:-10k}
+DUR=${2:-8}
+OUT=bench/out
+CORPUS=$OUT/corpus-$SCALE.jsonl
+PORT=18181
+STATIC_PORT=18182
+PG_ADMIN=${BENCH_PG:-postgresql://postgres@127.0.0.1:5432}
+[ -f "$CORPUS" ] || { echo "missing $CORPUS: run bench/run.sh --scale $SCALE first" >&2; exit 1; }
+command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null 2>&1 || sudo apt-get install -y -qq wrk; }
+
+TARGET=${BENCH_TARGET:-target/release}
+if [ -z "${BENCH_TARGET:-}" ]; then cargo build --release -q -p gongkai -p gongkai-bench; fi
+BIN=$TARGET/gongkai
+BENCH=$TARGET/gongkai-bench
+RESULTS=$OUT/portal-$SCALE.work
+rm -rf "$RESULTS"; mkdir -p "$RESULTS"
+
+wait_http() { # url
+  for _ in $(seq 1 600); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.2; done
+  echo "timeout waiting for $1" >&2; return 1
+}
+
+load() { # name url concurrency → one JSON line in $RESULTS/runs.jsonl
+  local name=$1 url=$2 c=$3 pid=${4:-}
+  local threads=$(( c < 2 ? 1 : 2 ))
+  local text
+  text=$(wrk -t"$threads" -c"$c" -d"${DUR}s" --latency "$url")
+  python3 - "$name" "$c" "$pid" <<PY >> "$RESULTS/runs.jsonl"
+import json, re, sys
+text = """$text"""
+def ms(v):
+    n, unit = re.match(r"([\d.]+)(us|ms|s)", v).groups()
+    return float(n) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+lat = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", text, re.M))
+errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+rss = None
+pid = sys.argv[3]
+if pid:
+    status = open(f"/proc/{pid}/status").read()
+    rss = {k: int(v) / 1024 for k, v in re.findall(r"^(VmRSS|VmHWM):\s+(\d+) kB", status, re.M)}
+print(json.dumps({"page": sys.argv[1], "concurrency": int(sys.argv[2]), "rps": rps,
+                  "p50_ms": ms(lat["50"]), "p99_ms": ms(lat["99"]),
+                  "non_2xx": int(errors.group(1)) if errors else 0, "rss_mib": rss}))
+PY
+}
+
+run_db() { # sqlite|postgres
+  local db=$1 data=$OUT/portal-$SCALE-$1
+  rm -rf "$data"
+  if [ "$db" = postgres ]; then
+    psql "$PG_ADMIN/postgres" -qc "DROP DATABASE IF EXISTS gongkai_portal_bench WITH (FORCE)" >/dev/null
+    psql "$PG_ADMIN/postgres" -qc "CREATE DATABASE gongkai_portal_bench" >/dev/null
+    export GONGKAI_DATABASE_URL=$PG_ADMIN/gongkai_portal_bench
+  else
+    unset GONGKAI_DATABASE_URL
+  fi
+  # Bodies and accounts of the demo city (the corpus uses its organisation codes).
+  "$BIN" --data "$data" serve --demo --addr 127.0.0.1:$PORT >"$RESULTS/demo-$db.log" 2>&1 &
+  local pid=$!
+  wait_http "http://127.0.0.1:$PORT/healthz"
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  echo "[$db] importing $CORPUS …" >&2
+  "$BIN" --data "$data" import "$CORPUS" --batch 500 | tee "$RESULTS/import-$db.log" >&2
+  "$BIN" --data "$data" reindex | tee "$RESULTS/reindex-$db.log" >&2
+  "$BIN" --data "$data" serve --addr 127.0.0.1:$PORT >"$RESULTS/serve-$db.log" 2>&1 &
+  pid=$!
+  wait_http "http://127.0.0.1:$PORT/healthz"
+  local base=http://127.0.0.1:$PORT
+  local item
+  item=$(curl -fsS "$base/api/v1/items?per_page=1&page=7" | python3 -c "import json,sys; print(json.load(sys.stdin)['items'][0]['id'])")
+  local search_q=%E8%A7%84%E5%88%92   # 规划
+  declare -A pages=(
+    [home]="$base/"
+    [item]="$base/items/$item"
+    [catalog]="$base/catalog?genre=%E9%80%9A%E7%9F%A5&page=3"
+    [search]="$base/search?q=$search_q"
+  )
+  for name in home item catalog search; do
+    curl -fsS "${pages[$name]}" -o "$RESULTS/$name.html"
+    for c in 1 8 32; do
+      echo "[$db] $name c=$c" >&2
+      load "$db:$name" "${pages[$name]}" "$c" "$pid"
+    done
+  done
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+}
+
+run_db sqlite
+run_db postgres
+
+# The ceiling: the same bytes from memory on the same stack.
+"$BENCH" static --addr 127.0.0.1:$STATIC_PORT \
+  --page /home="$RESULTS/home.html" --page /item="$RESULTS/item.html" \
+  --page /catalog="$RESULTS/catalog.html" --page /search="$RESULTS/search.html" 2>/dev/null &
+SPID=$!
+wait_http "http://127.0.0.1:$STATIC_PORT/home"
+for name in home item catalog search; do
+  for c in 1 8 32; do
+    echo "[static] $name c=$c" >&2
+    load "static:$name" "http://127.0.0.1:$STATIC_PORT/$name" "$c" "$SPID"
+  done
+done
+kill "$SPID"; wait "$SPID" 2>/dev/null || true
+
+python3 - "$SCALE" "$RESULTS" "$OUT/portal-$SCALE.json" "$DUR" <<'PY'
+import json, re, sys
+scale, results, out, dur = sys.argv[1:]
+runs = [json.loads(l) for l in open(f"{results}/runs.jsonl")]
+imports = {}
+for db in ("sqlite", "postgres"):
+    text = open(f"{results}/import-{db}.log").read()
+    m = re.search(r"imported (\d+) items in ([\d.]+) s \(([\d.]+) items/s\)", text)
+    r = re.search(r"rebuilt: (\d+) items in ([\d.]+) s", open(f"{results}/reindex-{db}.log").read())
+    imports[db] = {"items": int(m.group(1)), "seconds": float(m.group(2)), "items_per_s": float(m.group(3)),
+                   "reindex_items": int(r.group(1)), "reindex_s": float(r.group(2))}
+json.dump({"schema": "gongkai-portal/1", "scale": scale, "seconds_per_run": int(dur),
+           "import": imports, "runs": runs}, open(out, "w"), indent=1)
+print(f"wrote {out}", file=sys.stderr)
+PY
