@@ -381,6 +381,7 @@ fn patho(dir: &Path, out: &Path) -> Result<()> {
     let mut rows = Vec::new();
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
         .collect();
     files.sort();
     for path in files {
