@@ -539,6 +539,25 @@ impl SearchIndex {
         for (i, alt) in alternatives.iter().enumerate() {
             let weight = if i == 0 { 1.0 } else { 0.8 };
             for form in word_forms(&analysis.segmenter, alt) {
+                // A compound of words (住房补贴 = 住房 + 补贴) also matches a document holding
+                // its words apart (住房租赁补贴), ranked below the compound itself. Not for
+                // pieces of one character: 院办 must not match 院 … 办.
+                if form.len() > 1 && form.iter().all(|p| p.text.chars().count() > 1) {
+                    let apart: Vec<(Occur, Box<dyn Query>)> = form
+                        .iter()
+                        .map(|p| {
+                            (
+                                Occur::Must,
+                                term_query(Term::from_field_text(f.content, &p.text)),
+                            )
+                        })
+                        .collect();
+                    let apart = BooleanQuery::new(apart);
+                    required.push((
+                        Occur::Should,
+                        Box::new(BoostQuery::new(Box::new(apart), 0.3 * weight)),
+                    ));
+                }
                 let q = form_query(f.content, &form);
                 required.push((Occur::Should, Box::new(BoostQuery::new(q, weight))));
                 let title = form_query(f.title, &form);

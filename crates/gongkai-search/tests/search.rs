@@ -400,3 +400,24 @@ fn relevance_pages_do_not_overlap() {
     }
     assert_eq!(seen.len(), 450);
 }
+
+#[test]
+fn a_compound_finds_its_words_apart_but_ranks_below_the_compound() {
+    let index = index_with(vec![
+        doc(
+            1,
+            "海州市住房租赁补贴实施细则",
+            "符合条件的家庭可申请住房租赁补贴。",
+            "2024-01-01",
+        ),
+        doc(
+            2,
+            "关于发放住房补贴的通知",
+            "住房补贴按月发放。",
+            "2020-01-01",
+        ),
+        doc(3, "学院办公室工作规则", "院办负责日常事务。", "2024-01-01"),
+    ]);
+    assert_eq!(ids(&index, "住房补贴"), vec![2, 1]);
+    assert_eq!(ids(&index, "院办"), vec![3]);
+}
