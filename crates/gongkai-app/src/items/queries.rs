@@ -184,16 +184,7 @@ impl App {
             )
             .await?
         };
-        Ok(ItemPage {
-            items: rows
-                .into_iter()
-                .map(Item::try_from)
-                .collect::<AppResult<_>>()?,
-            total,
-            page: page.number,
-            per_page: page.size,
-            pages: page_count(total, page.size),
-        })
+        item_page(rows, total, page)
     }
 
     /// Drafts (and returned drafts) of the actor's bodies; officers see their own.
@@ -260,16 +251,7 @@ impl App {
         let mut c = self.db().read().await?;
         let (rows, total) =
             store_items::list(&mut c, filter, order, page.limit(), page.offset()).await?;
-        Ok(ItemPage {
-            items: rows
-                .into_iter()
-                .map(Item::try_from)
-                .collect::<AppResult<_>>()?,
-            total,
-            page: page.number,
-            per_page: page.size,
-            pages: page_count(total, page.size),
-        })
+        item_page(rows, total, page)
     }
 
     /// Ids and publication instants of the newest published items, for the sitemap.
@@ -328,4 +310,17 @@ impl App {
             .await?;
         Ok(store_items::versions(&mut c, id).await?)
     }
+}
+
+fn item_page(rows: Vec<store_items::ItemRow>, total: i64, page: Page) -> AppResult<ItemPage> {
+    Ok(ItemPage {
+        items: rows
+            .into_iter()
+            .map(Item::try_from)
+            .collect::<AppResult<_>>()?,
+        total,
+        page: page.number,
+        per_page: page.size,
+        pages: page_count(total, page.size),
+    })
 }
