@@ -417,6 +417,13 @@ fn a_compound_finds_its_words_apart_but_ranks_below_the_compound() {
             "2020-01-01",
         ),
         doc(3, "学院办公室工作规则", "院办负责日常事务。", "2024-01-01"),
+        doc(
+            4,
+            "国务院办公厅关于印发通知",
+            "国务院办公厅印发。",
+            "2024-01-01",
+        ),
+        doc(5, "分级负责的通知", "院、办两级分别负责。", "2024-01-01"),
     ]);
     assert_eq!(ids(&index, "住房补贴"), vec![2, 1]);
     assert_eq!(ids(&index, "院办"), vec![3]);
