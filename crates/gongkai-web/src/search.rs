@@ -217,7 +217,7 @@ fn result_line(h: &gongkai_search::Hit) -> ResultLine {
         published_on: h.published_on.to_string(),
         doc_number: h.doc_number.clone(),
         index_number: h.index_number.clone(),
-        validity: h.validity.clone(),
+        validity: validity_label(&h.validity),
         genre: h.genre.clone(),
     }
 }
@@ -285,14 +285,23 @@ fn facet_links(
         ),
         ("体裁", strings("genre", &r.facets.genres, &p.genre)),
         ("年份", year_links),
-        (
-            "有效性",
-            strings("validity", &r.facets.validity, &p.validity),
-        ),
+        ("有效性", {
+            let mut links = strings("validity", &r.facets.validity, &p.validity);
+            for l in &mut links {
+                l.label = validity_label(&l.label);
+            }
+            links
+        }),
     ]
     .into_iter()
     .filter(|(_, links)| !links.is_empty())
     .collect()
+}
+
+/// The Chinese label of a stored validity code (有效, 失效, 废止, 已修订).
+fn validity_label(code: &str) -> String {
+    gongkai_app::domain::item::Validity::parse(code)
+        .map_or_else(|| code.to_owned(), |v| v.label_zh().to_owned())
 }
 
 fn active_filters(p: &SearchParams, bodies: &[Body]) -> Vec<(String, String)> {
@@ -311,6 +320,11 @@ fn active_filters(p: &SearchParams, bodies: &[Body]) -> Vec<(String, String)> {
         ("validity", "有效性", &p.validity),
     ] {
         if let Some(v) = non_empty(value) {
+            let v = if key == "validity" {
+                validity_label(&v)
+            } else {
+                v
+            };
             out.push((format!("{label}：{v}"), p.link(key, "")));
         }
     }

@@ -258,6 +258,10 @@ async fn search_page_filters_and_bad_input(t: TestApp) {
     assert!(html.contains("找到 2 条结果"), "{html}");
     assert!(html.contains("<mark>政务公开</mark>"));
     assert!(html.contains("value=\"政务公开\""));
+    assert!(
+        html.contains(">有效</a>") && !html.contains(">effective<"),
+        "validity shown in Chinese"
+    );
     // Nothing found: suggestions, never a bare "no results"; markup in the query is escaped.
     let (_, html) = t
         .page(&format!(
