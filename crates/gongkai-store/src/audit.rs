@@ -54,46 +54,71 @@ impl From<AuditRow> for StoredAudit {
 /// Appends one record to the chain. The single `audit_head` row is updated first, which locks it
 /// until commit: concurrent writers take consecutive sequence numbers in commit order.
 pub async fn append(conn: &mut Conn, a: &NewAudit<'_>) -> Result<i64> {
-    let (seq, prev): (i64, String) =
-        sqlx::query_as("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
+    append_many(conn, std::slice::from_ref(a)).await
+}
+
+/// Appends records to the chain with a handful of statements, however many (bulk imports): the
+/// head is advanced once by `records.len()`, the hashes are chained in memory and the rows go in
+/// multi-row inserts. Returns the sequence number of the last record (0 when there is none).
+pub async fn append_many(conn: &mut Conn, records: &[NewAudit<'_>]) -> Result<i64> {
+    if records.is_empty() {
+        return Ok(0);
+    }
+    let n = i64::try_from(records.len()).unwrap_or(i64::MAX);
+    let (last, mut prev): (i64, String) =
+        sqlx::query_as("UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash")
+            .bind(n)
             .fetch_one(&mut *conn)
             .await?;
-    let hash = entry_hash(
-        &prev,
-        &AuditFields {
-            seq,
-            at_ms: a.at_ms,
-            actor: a.actor,
-            ip: a.ip,
-            action: a.action,
-            entity: a.entity,
-            entity_id: a.entity_id,
-            before: a.before,
-            after: a.after,
-        },
-    );
+    let first = last - n + 1;
+    let mut chained = Vec::with_capacity(records.len());
+    for (seq, a) in (first..).zip(records) {
+        let hash = entry_hash(&prev, &fields(seq, a));
+        chained.push((seq, a, std::mem::replace(&mut prev, hash.clone()), hash));
+    }
     sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
-        .bind(&hash)
+        .bind(&prev)
         .execute(&mut *conn)
         .await?;
-    sqlx::query(
-        "INSERT INTO audit_log (seq, at_ms, actor, ip, action, entity, entity_id, before_state, \
-         after_state, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-    )
-    .bind(seq)
-    .bind(a.at_ms)
-    .bind(a.actor)
-    .bind(a.ip)
-    .bind(a.action)
-    .bind(a.entity)
-    .bind(a.entity_id)
-    .bind(a.before)
-    .bind(a.after)
-    .bind(&prev)
-    .bind(&hash)
-    .execute(conn)
-    .await?;
-    Ok(seq)
+    const COLS: usize = 11;
+    for chunk in chained.chunks(crate::rows_per_statement(COLS)) {
+        let sql = format!(
+            "INSERT INTO audit_log ({COLUMNS}) VALUES {}",
+            crate::row_placeholders(conn, chunk.len(), COLS)
+        );
+        // A single record (the everyday case) is one statement text worth preparing once.
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(chunk.len() == 1);
+        for (seq, a, prev_hash, hash) in chunk {
+            q = q
+                .bind(*seq)
+                .bind(a.at_ms)
+                .bind(a.actor)
+                .bind(a.ip)
+                .bind(a.action)
+                .bind(a.entity)
+                .bind(a.entity_id)
+                .bind(a.before)
+                .bind(a.after)
+                .bind(prev_hash.as_str())
+                .bind(hash.as_str());
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(last)
+}
+
+fn fields<'a>(seq: i64, a: &NewAudit<'a>) -> AuditFields<'a> {
+    AuditFields {
+        seq,
+        at_ms: a.at_ms,
+        actor: a.actor,
+        ip: a.ip,
+        action: a.action,
+        entity: a.entity,
+        entity_id: a.entity_id,
+        before: a.before,
+        after: a.after,
+    }
 }
 
 const COLUMNS: &str = "seq, at_ms, actor, ip, action, entity, entity_id, before_state, after_state, \

@@ -2,7 +2,7 @@
 
 use sqlx::FromRow;
 
-use crate::{Conn, Result, to_json_list};
+use crate::{Conn, Result, StoreError, to_json_list};
 
 /// One row of `items`, as stored. The application layer turns it into domain and wire types.
 #[derive(Debug, Clone, FromRow, serde::Serialize)]
@@ -76,69 +76,144 @@ pub async fn insert(
     created_by: i64,
     now_ms: i64,
 ) -> Result<i64> {
-    let (id,): (i64,) = sqlx::query_as(
+    let q = sqlx::query_as(
         "INSERT INTO items (body_id, status, title, body, summary, doc_number, doc_number_raw, \
          written_on, genre, topic, key_areas, keywords, validity, successor_id, disclosure, \
          time_limit, scope, channel, co_issuers, created_by, created_ms, updated_ms) \
          VALUES ($1, 'draft', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
          $17, $18, $19, $20, $20) RETURNING id",
     )
-    .bind(body_id)
-    .bind(&v.title)
-    .bind(&v.body)
-    .bind(&v.summary)
-    .bind(&v.doc_number)
-    .bind(&v.doc_number_raw)
-    .bind(&v.written_on)
-    .bind(&v.genre)
-    .bind(&v.topic)
-    .bind(to_json_list(&v.key_areas))
-    .bind(to_json_list(&v.keywords))
-    .bind(&v.validity)
-    .bind(v.successor_id)
-    .bind(&v.disclosure)
-    .bind(&v.time_limit)
-    .bind(&v.scope)
-    .bind(&v.channel)
-    .bind(to_json_list(&v.co_issuers))
-    .bind(created_by)
-    .bind(now_ms)
-    .fetch_one(&mut *conn)
-    .await?;
+    .bind(body_id);
+    let (id,): (i64,) = bind_values(q, v)
+        .bind(created_by)
+        .bind(now_ms)
+        .fetch_one(&mut *conn)
+        .await?;
     replace_key_areas(conn, id, &v.key_areas).await?;
     Ok(id)
 }
 
+/// An item of an imported archive with its publication facts, inserted already published.
+#[derive(Debug, Clone)]
+pub struct PublishedItem<'a> {
+    pub body_id: i64,
+    pub values: &'a ItemValues,
+    pub index_number: String,
+    pub index_year: i64,
+    pub index_serial: i64,
+    pub published_on: String,
+    pub published_ms: i64,
+    pub late: bool,
+}
+
+const PUBLISHED_COLUMNS: &str = "body_id, status, title, body, summary, doc_number, \
+    doc_number_raw, written_on, genre, topic, key_areas, keywords, validity, successor_id, \
+    disclosure, time_limit, scope, channel, co_issuers, created_by, created_ms, updated_ms, \
+    index_number, index_year, index_serial, published_on, published_ms, late";
+
+/// Inserts published items with multi-row statements (bulk imports) and returns their ids in the
+/// order given. Rows are matched to ids by their unique index number, because neither engine
+/// promises the order of `RETURNING` rows.
+pub async fn insert_published(
+    conn: &mut Conn,
+    items: &[PublishedItem<'_>],
+    created_by: i64,
+    now_ms: i64,
+) -> Result<Vec<i64>> {
+    const COLS: usize = 28;
+    let mut ids_by_number = std::collections::HashMap::with_capacity(items.len());
+    for chunk in items.chunks(crate::rows_per_statement(COLS)) {
+        let sql = format!(
+            "INSERT INTO items ({PUBLISHED_COLUMNS}) VALUES {} RETURNING id, index_number",
+            crate::row_placeholders(conn, chunk.len(), COLS)
+        );
+        let mut q = sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(sql)).persistent(false);
+        for p in chunk {
+            q = bind_values(q.bind(p.body_id).bind("published"), p.values)
+                .bind(created_by)
+                .bind(now_ms)
+                .bind(now_ms)
+                .bind(&p.index_number)
+                .bind(p.index_year)
+                .bind(p.index_serial)
+                .bind(&p.published_on)
+                .bind(p.published_ms)
+                .bind(i64::from(p.late));
+        }
+        ids_by_number.extend(
+            q.fetch_all(&mut *conn)
+                .await?
+                .into_iter()
+                .map(|(id, n)| (n, id)),
+        );
+    }
+    let ids = items
+        .iter()
+        .map(|p| {
+            ids_by_number.get(&p.index_number).copied().ok_or_else(|| {
+                StoreError::Corrupt(format!("no id returned for {}", p.index_number))
+            })
+        })
+        .collect::<Result<Vec<i64>>>()?;
+    let areas: Vec<(i64, &str)> = ids
+        .iter()
+        .zip(items)
+        .flat_map(|(id, p)| p.values.key_areas.iter().map(move |a| (*id, a.as_str())))
+        .collect();
+    for chunk in areas.chunks(crate::rows_per_statement(2)) {
+        let sql = format!(
+            "INSERT INTO item_key_areas (item_id, key_area) VALUES {} ON CONFLICT DO NOTHING",
+            crate::row_placeholders(conn, chunk.len(), 2)
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false);
+        for (id, area) in chunk {
+            q = q.bind(*id).bind(*area);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(ids)
+}
+
+/// Binds the editable fields in the order every statement here lists them: title, body, summary,
+/// doc_number, doc_number_raw, written_on, genre, topic, key_areas, keywords, validity,
+/// successor_id, disclosure, time_limit, scope, channel, co_issuers.
+fn bind_values<'q, O>(
+    q: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments>,
+    v: &'q ItemValues,
+) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments> {
+    q.bind(&v.title)
+        .bind(&v.body)
+        .bind(&v.summary)
+        .bind(&v.doc_number)
+        .bind(&v.doc_number_raw)
+        .bind(&v.written_on)
+        .bind(&v.genre)
+        .bind(&v.topic)
+        .bind(to_json_list(&v.key_areas))
+        .bind(to_json_list(&v.keywords))
+        .bind(&v.validity)
+        .bind(v.successor_id)
+        .bind(&v.disclosure)
+        .bind(&v.time_limit)
+        .bind(&v.scope)
+        .bind(&v.channel)
+        .bind(to_json_list(&v.co_issuers))
+}
+
 /// Overwrites the editable fields and bumps the version; returns the new version number.
 pub async fn update_values(conn: &mut Conn, id: i64, v: &ItemValues, now_ms: i64) -> Result<i64> {
-    let (version,): (i64,) = sqlx::query_as(
+    let q = sqlx::query_as(
         "UPDATE items SET title = $1, body = $2, summary = $3, doc_number = $4, \
          doc_number_raw = $5, written_on = $6, genre = $7, topic = $8, key_areas = $9, \
          keywords = $10, validity = $11, successor_id = $12, disclosure = $13, time_limit = $14, \
          scope = $15, channel = $16, co_issuers = $17, updated_ms = $18, version = version + 1 \
          WHERE id = $19 RETURNING version",
-    )
-    .bind(&v.title)
-    .bind(&v.body)
-    .bind(&v.summary)
-    .bind(&v.doc_number)
-    .bind(&v.doc_number_raw)
-    .bind(&v.written_on)
-    .bind(&v.genre)
-    .bind(&v.topic)
-    .bind(to_json_list(&v.key_areas))
-    .bind(to_json_list(&v.keywords))
-    .bind(&v.validity)
-    .bind(v.successor_id)
-    .bind(&v.disclosure)
-    .bind(&v.time_limit)
-    .bind(&v.scope)
-    .bind(&v.channel)
-    .bind(to_json_list(&v.co_issuers))
-    .bind(now_ms)
-    .bind(id)
-    .fetch_one(&mut *conn)
-    .await?;
+    );
+    let (version,): (i64,) = bind_values(q, v)
+        .bind(now_ms)
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
     replace_key_areas(conn, id, &v.key_areas).await?;
     Ok(version)
 }
@@ -547,6 +622,33 @@ pub async fn insert_version(
     .bind(now_ms)
     .execute(conn)
     .await?;
+    Ok(())
+}
+
+/// Records version 1 of many items at once (bulk imports): `(item id, snapshot)` pairs.
+pub async fn insert_first_versions(
+    conn: &mut Conn,
+    snapshots: &[(i64, String)],
+    editor_id: i64,
+    now_ms: i64,
+) -> Result<()> {
+    const COLS: usize = 5;
+    for chunk in snapshots.chunks(crate::rows_per_statement(COLS)) {
+        let sql = format!(
+            "INSERT INTO item_versions (item_id, version, snapshot, editor_id, at_ms) VALUES {}",
+            crate::row_placeholders(conn, chunk.len(), COLS)
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false);
+        for (id, snapshot) in chunk {
+            q = q
+                .bind(*id)
+                .bind(1_i64)
+                .bind(snapshot.as_str())
+                .bind(editor_id)
+                .bind(now_ms);
+        }
+        q.execute(&mut *conn).await?;
+    }
     Ok(())
 }
 

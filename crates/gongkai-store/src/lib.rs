@@ -169,7 +169,6 @@ impl Db {
     }
 }
 
-/// Encodes a list as the JSON text stored in list columns.
 /// `$1, $2, …, $n`: the placeholders of an `IN (…)` list of `n` values.
 pub(crate) fn placeholders(n: usize) -> String {
     (1..=n)
@@ -178,6 +177,45 @@ pub(crate) fn placeholders(n: usize) -> String {
         .join(", ")
 }
 
+/// Bound values per multi-row statement: below SQLite's limit (32,766) and PostgreSQL's (65,535).
+const MAX_BINDS: usize = 16_000;
+
+/// How many rows of `cols` values one multi-row `INSERT` may carry.
+pub(crate) fn rows_per_statement(cols: usize) -> usize {
+    (MAX_BINDS / cols.max(1)).max(1)
+}
+
+/// The `VALUES` list of a multi-row `INSERT`: `($1, …, $cols), ($cols+1, …), …` on PostgreSQL,
+/// anonymous `(?, …)` on SQLite, which looks every numbered parameter up by name in a linear
+/// list (quadratic in the parameters of a statement: 80 % of a bulk import's time).
+pub(crate) fn row_placeholders(conn: &Conn, rows: usize, cols: usize) -> String {
+    values_list(conn.backend_name() == "SQLite", rows, cols)
+}
+
+fn values_list(anonymous: bool, rows: usize, cols: usize) -> String {
+    let mut out = String::with_capacity(rows * cols * 7);
+    for r in 0..rows {
+        if r > 0 {
+            out.push_str(", ");
+        }
+        out.push('(');
+        for c in 0..cols {
+            if c > 0 {
+                out.push_str(", ");
+            }
+            if anonymous {
+                out.push('?');
+            } else {
+                out.push('$');
+                out.push_str(&(r * cols + c + 1).to_string());
+            }
+        }
+        out.push(')');
+    }
+    out
+}
+
+/// Encodes a list as the JSON text stored in list columns.
 pub fn to_json_list(values: &[String]) -> String {
     serde_json::to_string(values).unwrap_or_else(|_| "[]".to_owned())
 }
@@ -185,4 +223,18 @@ pub fn to_json_list(values: &[String]) -> String {
 /// Decodes a list column; a malformed value is a corrupt row.
 pub fn from_json_list(text: &str) -> Result<Vec<String>> {
     serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("list column: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn row_placeholders_number_every_value_once() {
+        assert_eq!(values_list(false, 2, 3), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(values_list(true, 2, 2), "(?, ?), (?, ?)");
+        assert_eq!(values_list(false, 1, 1), "($1)");
+        assert!(rows_per_statement(28) * 28 <= MAX_BINDS);
+        assert_eq!(rows_per_statement(0), MAX_BINDS);
+    }
 }

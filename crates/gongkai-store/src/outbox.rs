@@ -66,3 +66,25 @@ pub async fn last_id(conn: &mut Conn) -> Result<i64> {
         .await?;
     Ok(id.unwrap_or(0))
 }
+
+/// Enqueues one `topic` event for each of `entity_ids`, in that order (bulk imports).
+pub async fn enqueue_many(
+    conn: &mut Conn,
+    topic: &str,
+    entity_ids: &[i64],
+    now_ms: i64,
+) -> Result<()> {
+    const COLS: usize = 3;
+    for chunk in entity_ids.chunks(crate::rows_per_statement(COLS)) {
+        let sql = format!(
+            "INSERT INTO outbox (topic, entity_id, created_ms) VALUES {}",
+            crate::row_placeholders(conn, chunk.len(), COLS)
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false);
+        for id in chunk {
+            q = q.bind(topic).bind(*id).bind(now_ms);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}

@@ -81,6 +81,13 @@ pub struct ImportReport {
     pub rejected: Vec<(usize, String)>,
 }
 
+impl ImportReport {
+    fn merge(&mut self, other: ImportReport) {
+        self.imported += other.imported;
+        self.rejected.extend(other.rejected);
+    }
+}
+
 /// Imports `file` as `login` (a city-office account) in batches of `batch`; `progress` gets the
 /// lines read so far. A batch with a bad item is retried item by item, so every good item is
 /// imported and every bad one is reported with its line.
@@ -104,6 +111,8 @@ pub async fn import_file(
     );
     let mut report = ImportReport::default();
     let mut pending: Vec<(usize, ImportItem)> = Vec::with_capacity(batch);
+    // One batch is written while the next is read and parsed (the two use different cores).
+    let mut in_flight: Option<tokio::task::JoinHandle<ImportReport>> = None;
     let mut read = 0u64;
     for (n, line) in reader.lines().enumerate() {
         let line = line.with_context(|| format!("reading {}", file.display()))?;
@@ -116,11 +125,24 @@ pub async fn import_file(
             Err(e) => report.rejected.push((n + 1, e.to_string())),
         }
         if pending.len() >= batch {
-            flush(app, &actor, &origin, &mut pending, &mut report).await;
+            let ready = std::mem::replace(&mut pending, Vec::with_capacity(batch));
+            if let Some(previous) = in_flight.take() {
+                report.merge(previous.await.context("import task")?);
+            }
+            in_flight = Some(tokio::spawn(flush(
+                app.clone(),
+                actor.clone(),
+                origin.clone(),
+                ready,
+            )));
             progress(read);
         }
     }
-    flush(app, &actor, &origin, &mut pending, &mut report).await;
+    if let Some(previous) = in_flight.take() {
+        report.merge(previous.await.context("import task")?);
+    }
+    report.merge(flush(app.clone(), actor, origin, pending).await);
+    report.rejected.sort_by_key(|(line, _)| *line);
     progress(read);
     Ok(report)
 }
@@ -146,32 +168,31 @@ fn item_of(line: &str, bodies: &HashMap<String, i64>) -> Result<ImportItem> {
     })
 }
 
+/// Writes one batch; a batch with a bad item is retried item by item.
 async fn flush(
-    app: &App,
-    actor: &gongkai_app::domain::role::Actor,
-    origin: &Origin,
-    pending: &mut Vec<(usize, ImportItem)>,
-    report: &mut ImportReport,
-) {
+    app: App,
+    actor: gongkai_app::domain::role::Actor,
+    origin: Origin,
+    pending: Vec<(usize, ImportItem)>,
+) -> ImportReport {
+    let mut report = ImportReport::default();
     if pending.is_empty() {
-        return;
+        return report;
     }
-    let items: Vec<ImportItem> = pending.iter().map(|(_, i)| i.clone()).collect();
-    match app.import_published_batch(actor, origin, &items).await {
+    let (lines, items): (Vec<usize>, Vec<ImportItem>) = pending.into_iter().unzip();
+    match app.import_published_batch(&actor, &origin, &items).await {
         Ok(ids) => report.imported += ids.len() as u64,
         Err(_) => {
-            for (line, item) in pending.iter() {
+            for (line, item) in lines.into_iter().zip(&items) {
                 match app
-                    .import_published_batch(actor, origin, std::slice::from_ref(item))
+                    .import_published_batch(&actor, &origin, std::slice::from_ref(item))
                     .await
                 {
                     Ok(_) => report.imported += 1,
-                    Err(e) => report
-                        .rejected
-                        .push((*line, crate::describe(e).to_string())),
+                    Err(e) => report.rejected.push((line, crate::describe(e).to_string())),
                 }
             }
         }
     }
-    pending.clear();
+    report
 }

@@ -128,7 +128,29 @@ pub(crate) async fn insert_accepted(
     f: &AcceptedFile,
     now: i64,
 ) -> AppResult<i64> {
-    let id = store_att::insert(
+    let id = insert_row(conn, item_id, f, now).await?;
+    record(
+        conn,
+        actor,
+        origin,
+        "item.attach",
+        item_id,
+        "",
+        &attach_audit(id, f),
+        now,
+    )
+    .await?;
+    Ok(id)
+}
+
+/// Writes the attachment row only; the caller records [`attach_audit`].
+pub(crate) async fn insert_row(
+    conn: &mut gongkai_store::Conn,
+    item_id: i64,
+    f: &AcceptedFile,
+    now: i64,
+) -> AppResult<i64> {
+    Ok(store_att::insert(
         conn,
         &NewAttachment {
             item_id,
@@ -140,21 +162,14 @@ pub(crate) async fn insert_accepted(
             now_ms: now,
         },
     )
-    .await?;
-    let after = serde_json::json!({"attachment": id, "filename": f.filename, "sha256": f.sha256,
-        "size": f.size, "content_type": f.content_type});
-    record(
-        conn,
-        actor,
-        origin,
-        "item.attach",
-        item_id,
-        "",
-        &after.to_string(),
-        now,
-    )
-    .await?;
-    Ok(id)
+    .await?)
+}
+
+/// The "after" state of an `item.attach` audit record.
+pub(crate) fn attach_audit(id: i64, f: &AcceptedFile) -> String {
+    serde_json::json!({"attachment": id, "filename": f.filename, "sha256": f.sha256,
+        "size": f.size, "content_type": f.content_type})
+    .to_string()
 }
 
 /// The file name without any path, control characters or excessive length.

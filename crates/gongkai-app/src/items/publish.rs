@@ -5,7 +5,9 @@ use chrono::NaiveDate;
 use gongkai_domain::calendar::is_late_publication;
 use gongkai_domain::item::{ItemEvent, ItemStatus};
 use gongkai_domain::role::Actor;
-use gongkai_store::items::{self as store_items, ItemRow, Publication};
+use std::collections::BTreeMap;
+
+use gongkai_store::items::{self as store_items, ItemRow, Publication, PublishedItem};
 use gongkai_store::{Conn, Tx, audit, bodies, counters, outbox};
 
 use super::{ItemInput, check_transition, load, snapshot, status_json};
@@ -86,23 +88,11 @@ impl App {
                 use chrono::Datelike;
                 let year = published_on.year();
                 let serial = counters::next_serial(conn, row.body_id, year).await?;
-                let serial_u32 = u32::try_from(serial)
-                    .map_err(|_| AppError::Internal("index serial overflow".into()))?;
-                let n = self.config().index_pattern.render(
-                    &body.code,
-                    year,
-                    published_on.month(),
-                    serial_u32,
-                );
+                let n = self.render_index_number(&body.code, published_on, serial)?;
                 (n, Some(i64::from(year)), Some(serial))
             }
         };
-        let written = row
-            .written_on
-            .as_deref()
-            .and_then(|w| NaiveDate::parse_from_str(w, "%Y-%m-%d").ok());
-        let calendar = self.calendar();
-        let late = written.is_some_and(|w| is_late_publication(&calendar, w, published_on));
+        let late = self.is_late(row.written_on.as_deref(), published_on);
         let published_on_text = published_on.to_string();
         store_items::set_publication(
             conn,
@@ -120,17 +110,8 @@ impl App {
             now,
         )
         .await
-        .map_err(|e| match e.constraint() {
-            Some(c) if c.contains("index_number") => {
-                AppError::Conflict(format!("索引号 {index_number} 已被占用"))
-            }
-            _ => AppError::Store(e),
-        })?;
+        .map_err(|e| index_conflict(e, Some(&index_number)))?;
         outbox::enqueue(conn, "item.published", row.id, now).await?;
-        let after = serde_json::json!({
-            "status": "published", "index_number": index_number,
-            "published_on": published_on_text, "late": late,
-        });
         audit::append(
             conn,
             &audit::NewAudit {
@@ -141,11 +122,34 @@ impl App {
                 entity: "item",
                 entity_id: &row.id.to_string(),
                 before: &status_json(&row.status),
-                after: &after.to_string(),
+                after: &publish_audit(&index_number, &published_on_text, late),
             },
         )
         .await?;
         Ok(())
+    }
+
+    /// The index number (索引号) of the `serial`-th publication of a body in the year of `day`.
+    fn render_index_number(
+        &self,
+        body_code: &str,
+        day: NaiveDate,
+        serial: i64,
+    ) -> AppResult<String> {
+        use chrono::Datelike;
+        let serial = u32::try_from(serial)
+            .map_err(|_| AppError::Internal("index serial overflow".into()))?;
+        Ok(self
+            .config()
+            .index_pattern
+            .render(body_code, day.year(), day.month(), serial))
+    }
+
+    /// Whether publishing on `published_on` a document written on `written_on` is late.
+    fn is_late(&self, written_on: Option<&str>, published_on: NaiveDate) -> bool {
+        let written = written_on.and_then(|w| NaiveDate::parse_from_str(w, "%Y-%m-%d").ok());
+        let calendar = self.calendar();
+        written.is_some_and(|w| is_late_publication(&calendar, w, published_on))
     }
 
     /// Publishes scheduled items whose time has come; run periodically by the server. Returns how
@@ -202,7 +206,8 @@ impl App {
     /// Imports already published items of an archive (city office only) in one transaction:
     /// each gets everything a publication does — validation, a version, its index number, the
     /// late flag, audit records and an outbox event for the index. A bad item fails the batch,
-    /// naming it.
+    /// naming it. The rows are written with a few multi-row statements per batch, not a dozen
+    /// statements per item: that is what makes an archive of 100,000 items import in minutes.
     pub async fn import_published_batch(
         &self,
         actor: &Actor,
@@ -211,6 +216,9 @@ impl App {
     ) -> AppResult<Vec<i64>> {
         if !actor.is_city_office() {
             return Err(AppError::Forbidden);
+        }
+        if batch.is_empty() {
+            return Ok(vec![]);
         }
         let mut files = Vec::with_capacity(batch.len());
         for item in batch {
@@ -222,37 +230,163 @@ impl App {
         }
         let now = now_ms();
         let mut tx = self.db().begin().await?;
-        let mut ids = Vec::with_capacity(batch.len());
-        for (item, files) in batch.iter().zip(&files) {
-            let values = item.input.to_values(&mut tx).await?;
-            let id =
-                store_items::insert(&mut tx, item.body_id, &values, actor.user_id, now).await?;
-            let row = load(&mut tx, id).await?;
-            let snap = snapshot(&row);
-            store_items::insert_version(&mut tx, id, 1, &snap, actor.user_id, now).await?;
-            audit::append(
-                &mut tx,
-                &audit::NewAudit {
-                    at_ms: now,
-                    actor: &actor.login,
-                    ip: &origin.ip,
-                    action: "item.import",
-                    entity: "item",
-                    entity_id: &id.to_string(),
-                    before: "",
-                    after: &snap,
-                },
-            )
-            .await?;
-            for f in files {
-                super::attachments::insert_accepted(&mut tx, actor, origin, id, f, now).await?;
-            }
-            self.publish_on(&mut tx, &row, item.published_on, now, &actor.login, origin)
-                .await?;
-            ids.push(id);
+        let mut values = Vec::with_capacity(batch.len());
+        for item in batch {
+            values.push(item.input.to_values(&mut tx).await?);
         }
+        let numbers = self.allocate_index_numbers(&mut tx, batch).await?;
+        let rows: Vec<PublishedItem> = batch
+            .iter()
+            .zip(&values)
+            .zip(numbers)
+            .map(|((item, v), (index_number, year, serial))| PublishedItem {
+                body_id: item.body_id,
+                values: v,
+                index_number,
+                index_year: year,
+                index_serial: serial,
+                published_on: item.published_on.to_string(),
+                published_ms: published_ms(item.published_on, now),
+                late: self.is_late(v.written_on.as_deref(), item.published_on),
+            })
+            .collect();
+        let ids = store_items::insert_published(&mut tx, &rows, actor.user_id, now)
+            .await
+            .map_err(|e| index_conflict(e, None))?;
+        let snapshots: Vec<(i64, String)> = store_items::by_ids(&mut tx, &ids)
+            .await?
+            .iter()
+            .map(|r| (r.id, snapshot(r)))
+            .collect();
+        store_items::insert_first_versions(&mut tx, &snapshots, actor.user_id, now).await?;
+        let mut attached = Vec::with_capacity(ids.len());
+        for (id, files) in ids.iter().zip(&files) {
+            let mut afters = Vec::with_capacity(files.len());
+            for f in files {
+                let att = super::attachments::insert_row(&mut tx, *id, f, now).await?;
+                afters.push(super::attachments::attach_audit(att, f));
+            }
+            attached.push(afters);
+        }
+        outbox::enqueue_many(&mut tx, "item.published", &ids, now).await?;
+        let snapshot_of: std::collections::HashMap<i64, &str> =
+            snapshots.iter().map(|(id, s)| (*id, s.as_str())).collect();
+        let trail = import_trail(&rows, &ids, &snapshot_of, &attached);
+        let records: Vec<audit::NewAudit> = trail
+            .iter()
+            .map(|(action, id, before, after)| audit::NewAudit {
+                at_ms: now,
+                actor: &actor.login,
+                ip: &origin.ip,
+                action,
+                entity: "item",
+                entity_id: id,
+                before,
+                after,
+            })
+            .collect();
+        audit::append_many(&mut tx, &records).await?;
         tx.commit().await?;
         self.wake_search();
         Ok(ids)
+    }
+
+    /// Index numbers for a batch in its order: one counter bump per body and year.
+    async fn allocate_index_numbers(
+        &self,
+        conn: &mut Conn,
+        batch: &[ImportItem],
+    ) -> AppResult<Vec<(String, i64, i64)>> {
+        use chrono::Datelike;
+        let mut wanted: BTreeMap<(i64, i32), i64> = BTreeMap::new();
+        for item in batch {
+            *wanted
+                .entry((item.body_id, item.published_on.year()))
+                .or_default() += 1;
+        }
+        let mut next: BTreeMap<(i64, i32), i64> = BTreeMap::new();
+        let mut codes: BTreeMap<i64, String> = BTreeMap::new();
+        for (&(body_id, year), &n) in &wanted {
+            next.insert(
+                (body_id, year),
+                counters::take_serials(conn, body_id, year, n).await?,
+            );
+            if let std::collections::btree_map::Entry::Vacant(e) = codes.entry(body_id) {
+                let body = bodies::by_id(conn, body_id)
+                    .await?
+                    .ok_or(AppError::NotFound("body"))?;
+                e.insert(body.code);
+            }
+        }
+        let mut out = Vec::with_capacity(batch.len());
+        for item in batch {
+            let year = item.published_on.year();
+            let serial = next
+                .get_mut(&(item.body_id, year))
+                .ok_or(AppError::Internal("no serial allocated".into()))?;
+            let code = codes.get(&item.body_id).map_or("", String::as_str);
+            let number = self.render_index_number(code, item.published_on, *serial)?;
+            out.push((number, i64::from(year), *serial));
+            *serial += 1;
+        }
+        Ok(out)
+    }
+}
+
+/// The audit records of an imported batch, per item in order: its import (the stored row),
+/// its attachments, its publication. `(action, entity id, before, after)`.
+fn import_trail(
+    rows: &[PublishedItem],
+    ids: &[i64],
+    snapshot_of: &std::collections::HashMap<i64, &str>,
+    attached: &[Vec<String>],
+) -> Vec<(&'static str, String, String, String)> {
+    let mut trail = Vec::with_capacity(rows.len() * 2);
+    for ((row, id), afters) in rows.iter().zip(ids).zip(attached) {
+        let entity_id = id.to_string();
+        let snap = snapshot_of.get(id).copied().unwrap_or_default();
+        trail.push((
+            "item.import",
+            entity_id.clone(),
+            String::new(),
+            snap.to_owned(),
+        ));
+        for after in afters {
+            trail.push((
+                "item.attach",
+                entity_id.clone(),
+                String::new(),
+                after.clone(),
+            ));
+        }
+        trail.push((
+            "item.publish",
+            entity_id,
+            status_json(ItemStatus::Draft.as_str()),
+            publish_audit(&row.index_number, &row.published_on, row.late),
+        ));
+    }
+    trail
+}
+
+/// The "after" state of an `item.publish` audit record.
+fn publish_audit(index_number: &str, published_on: &str, late: bool) -> String {
+    serde_json::json!({
+        "status": "published", "index_number": index_number,
+        "published_on": published_on, "late": late,
+    })
+    .to_string()
+}
+
+/// A clash on the unique index number is a conflict the user can act on.
+fn index_conflict(e: gongkai_store::StoreError, index_number: Option<&str>) -> AppError {
+    match (e.constraint(), index_number) {
+        (Some(c), Some(n)) if c.contains("index_number") => {
+            AppError::Conflict(format!("索引号 {n} 已被占用"))
+        }
+        (Some(c), None) if c.contains("index_number") => {
+            AppError::Conflict("本批信息的索引号与已发布的信息重复".into())
+        }
+        _ => AppError::Store(e),
     }
 }

@@ -220,6 +220,66 @@ async fn import_of_an_archive_publishes_searchable_items_and_names_bad_lines(t: 
             .contains("/2019-"),
         "{v}"
     );
+    // Batches of two written with multi-row statements: serials consecutive in file order,
+    // each item with version 1 and its trail (import, attachment, publication), chain intact.
+    let mut serials: Vec<(String, String)> = v["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| {
+            (
+                i["title"].as_str().unwrap_or("").to_owned(),
+                i["index_number"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    serials.sort_by(|a, b| a.1.cmp(&b.1));
+    let titles: Vec<&str> = serials.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(
+        titles,
+        [
+            "关于历史档案数字化的通知",
+            "关于渔港管理的通知",
+            "关于历史文件整理的通知"
+        ],
+        "{serials:?}"
+    );
+    let numbers: Vec<u32> = serials
+        .iter()
+        .filter_map(|(_, n)| n.rsplit('-').next()?.parse().ok())
+        .collect();
+    assert_eq!(numbers, [1, 2, 3], "{serials:?}");
+    let office = t.app.actor_for_login("office").await.expect("office");
+    let auditor = t.app.actor_for_login("auditor").await.expect("auditor");
+    for item in v["items"].as_array().expect("items") {
+        let id = item["id"].as_i64().expect("id");
+        let records = t
+            .app
+            .audit_of(&auditor, "item", &id.to_string())
+            .await
+            .expect("records");
+        let actions: Vec<&str> = records.iter().rev().map(|r| r.action.as_str()).collect();
+        let expected: &[&str] = if item["title"] == "关于渔港管理的通知" {
+            &["item.import", "item.attach", "item.publish"]
+        } else {
+            &["item.import", "item.publish"]
+        };
+        assert_eq!(actions, expected, "{item}");
+        let import = records.last().expect("import record");
+        assert!(
+            import
+                .after_state
+                .contains(item["title"].as_str().unwrap_or("?"))
+        );
+        let versions = t.app.versions(&office, id).await.expect("versions");
+        assert_eq!(versions.len(), 1, "{item}");
+    }
+    let verify = t.cli(&["audit", "verify"], None);
+    assert!(
+        verify.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verify.stdout)
+    );
     let start = std::time::Instant::now();
     loop {
         let (_, v) = t
