@@ -6,7 +6,7 @@
 # For SQLite and PostgreSQL: loads the demo city's bodies and accounts, imports the corpus
 # through the application layer (`gongkai import`: validation, index numbers, audit, outbox),
 # rebuilds the search index (`gongkai reindex`), serves it, and loads four pages with wrk at
-# concurrency 1, 8 and 32. The ceiling is the same HTML bytes served from memory by
+# concurrency 1, 8 and 32, then once more at 32 with the page cache off. The ceiling is the same HTML bytes served from memory by
 # `gongkai-bench static` on the same axum/tokio stack. Writes bench/out/portal-<scale>.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -94,6 +94,15 @@ run_db() { # sqlite|postgres
       echo "[$db] $name c=$c" >&2
       load "$db:$name" "${pages[$name]}" "$c" "$pid"
     done
+  done
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  # The same pages rendered for every request (no page cache), at the highest concurrency.
+  "$BIN" --data "$data" serve --no-page-cache --addr 127.0.0.1:$PORT >"$RESULTS/serve-$db-uncached.log" 2>&1 &
+  pid=$!
+  wait_http "http://127.0.0.1:$PORT/healthz"
+  for name in home item catalog search; do
+    echo "[$db-uncached] $name c=32" >&2
+    load "$db-uncached:$name" "${pages[$name]}" 32 "$pid"
   done
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }

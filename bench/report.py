@@ -208,7 +208,10 @@ def portal_section(scale, p):
     L = [f"## Portal and import at {scale}", ""]
     L.append(f"`bench/portal.sh`: wrk on loopback, {p['seconds_per_run']} s per run; the ceiling is the same HTML "
              "bytes served from memory by `gongkai-bench static` on the same axum/tokio stack. "
-             "RSS is the server's VmRSS after the run.\n")
+             "RSS is the server's VmRSS after the run. `sqlite`/`postgres` is the server as deployed: "
+             "anonymous public pages come from its page cache (served while no content changed, at most 2 s); "
+             "`*-uncached` is the same server started with `--no-page-cache`, every request rendered from "
+             "the database and the index.\n")
     L.append("| database | items imported | import items/s | reindex items | reindex s |")
     L.append("|---|---|---|---|---|")
     for db, i in p["import"].items():
@@ -217,7 +220,7 @@ def portal_section(scale, p):
     runs = {(r["page"], r["concurrency"]): r for r in p["runs"]}
     L.append("| server | page | c | req/s | p50 ms | p99 ms | % of ceiling | RSS MiB |")
     L.append("|---|---|---|---|---|---|---|---|")
-    for server in ("sqlite", "postgres", "static"):
+    for server in ("sqlite", "sqlite-uncached", "postgres", "postgres-uncached", "static"):
         for page in ("home", "item", "catalog", "search"):
             for c in (1, 8, 32):
                 r = runs.get((f"{server}:{page}", c))

@@ -113,6 +113,8 @@ struct Inner {
     search_rebuild: tokio::sync::Mutex<()>,
     /// Held while the search dictionary is saved.
     search_dictionary_save: tokio::sync::Mutex<()>,
+    /// Grows whenever what the public sees may have changed (see [`App::content_generation`]).
+    content_generation: std::sync::atomic::AtomicU64,
 }
 
 impl App {
@@ -149,6 +151,7 @@ impl App {
                 ),
                 search_rebuild: tokio::sync::Mutex::new(()),
                 search_dictionary_save: tokio::sync::Mutex::new(()),
+                content_generation: std::sync::atomic::AtomicU64::new(0),
             }),
         };
         app.load_calendar_years().await?;
@@ -218,6 +221,21 @@ impl App {
             .get(key)
             .filter(|(at, _)| at.elapsed() < ttl)
             .map(|(_, n)| *n)
+    }
+
+    /// A number that grows whenever public pages may have changed: after a local commit that
+    /// publishes, withdraws or edits public content, and after the search index applies changes
+    /// (which is how commits of other nodes arrive). Caches of rendered pages compare it.
+    pub fn content_generation(&self) -> u64 {
+        self.inner
+            .content_generation
+            .load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    pub(crate) fn public_changed(&self) {
+        self.inner
+            .content_generation
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
     }
 
     /// Forgets the catalog totals after a local publication or withdrawal.

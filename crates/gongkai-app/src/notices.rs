@@ -53,6 +53,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.public_changed();
         Ok(id)
     }
 }

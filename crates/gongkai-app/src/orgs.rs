@@ -169,6 +169,7 @@ impl App {
         .await?;
         tx.commit().await?;
         self.cache_bodies(None);
+        self.public_changed();
         Ok(id)
     }
 

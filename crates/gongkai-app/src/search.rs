@@ -158,6 +158,7 @@ impl App {
                 .await?;
             let index = index.clone();
             blocking(move || index.apply(&changes, last)).await?;
+            self.public_changed();
             applied += events.len();
         }
     }
@@ -197,6 +198,7 @@ impl App {
             .await
             .map_err(|e| AppError::Internal(format!("search task: {e}")))??;
         read?;
+        self.public_changed();
         tracing::info!(items = n, "search index rebuilt");
         Ok(n)
     }
@@ -256,6 +258,7 @@ impl App {
     /// Tells the follower something was committed.
     pub(crate) fn wake_search(&self) {
         self.forget_counts();
+        self.public_changed();
         self.inner.search_wake.notify_one();
     }
 

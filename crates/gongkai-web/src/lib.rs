@@ -8,6 +8,7 @@ mod console;
 mod display;
 mod error;
 mod feeds;
+mod page_cache;
 mod plans;
 mod portal;
 mod search;
@@ -36,6 +37,8 @@ pub struct SiteConfig {
     pub secure_cookies: bool,
     /// Take the client address from `X-Forwarded-For` (only behind a reverse proxy that sets it).
     pub trust_forwarded_for: bool,
+    /// Keep rendered public pages for anonymous readers (see `page_cache`).
+    pub page_cache: bool,
 }
 
 impl Default for SiteConfig {
@@ -45,6 +48,7 @@ impl Default for SiteConfig {
             base_url: "http://127.0.0.1:8080".into(),
             secure_cookies: false,
             trust_forwarded_for: false,
+            page_cache: true,
         }
     }
 }
@@ -56,6 +60,8 @@ pub struct AppState {
     pub site: Arc<SiteConfig>,
     /// Rate limit of the public forms (applications, status look-ups) per client address.
     pub public_limit: Arc<PublicLimit>,
+    /// Rendered public pages for anonymous readers.
+    pub pages: Arc<page_cache::PageCache>,
 }
 
 impl AppState {
@@ -64,6 +70,7 @@ impl AppState {
             app,
             site: Arc::new(site),
             public_limit: Arc::new(PublicLimit::default()),
+            pages: Arc::new(page_cache::PageCache::default()),
         }
     }
 }
@@ -98,7 +105,8 @@ impl PublicLimit {
 /// The whole HTTP surface, with security headers on every response.
 pub fn router(state: AppState) -> Router {
     let upload_limit = state.app.config().max_upload_bytes + 1024 * 1024;
-    Router::new()
+    let pages = axum::middleware::from_fn_with_state(state.clone(), page_cache::serve);
+    let router = Router::new()
         .merge(portal::router())
         .merge(search::router())
         .merge(applications::router())
@@ -107,7 +115,13 @@ pub fn router(state: AppState) -> Router {
         .nest("/console", console::router(upload_limit))
         .nest("/api/v1", api::router(upload_limit))
         .route("/display", axum::routing::get(display::choose))
-        .fallback(portal::not_found)
+        .fallback(portal::not_found);
+    let router = if state.site.page_cache {
+        router.layer(pages)
+    } else {
+        router
+    };
+    router
         .layer(axum::middleware::from_fn(display::apply))
         .layer(axum::extract::DefaultBodyLimit::max(8 * 1024 * 1024))
         .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))

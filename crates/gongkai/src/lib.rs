@@ -60,6 +60,9 @@ pub enum Command {
         /// Record the client address from X-Forwarded-For (only behind a reverse proxy).
         #[arg(long, env = "GONGKAI_TRUST_FORWARDED_FOR")]
         trust_forwarded_for: bool,
+        /// Render every public page afresh (no cache of pages for anonymous readers).
+        #[arg(long, env = "GONGKAI_NO_PAGE_CACHE")]
+        no_page_cache: bool,
         /// SMTP relay for deadline reminder e-mails (in-app reminders only when unset).
         #[arg(long, env = "GONGKAI_SMTP_HOST")]
         smtp_host: Option<String>,
@@ -305,6 +308,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             base_url,
             secure_cookies,
             trust_forwarded_for,
+            no_page_cache,
             ..
         } => {
             let base_url = base_url.unwrap_or_else(|| format!("http://{addr}"));
@@ -312,6 +316,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
                 secure_cookies: secure_cookies || base_url.starts_with("https://"),
                 base_url,
                 trust_forwarded_for,
+                page_cache: !no_page_cache,
                 ..SiteConfig::default()
             };
             if demo {

@@ -160,6 +160,7 @@ async fn spawn_app(db: Db, url: Option<String>) -> TestApp {
             base_url: format!("http://{addr}"),
             secure_cookies: false,
             trust_forwarded_for: false,
+            page_cache: true,
         },
     );
     let server = tokio::spawn(async move {

@@ -11,8 +11,62 @@ db_tests!(
     home_catalog_and_item_pages,
     catalog_filters_and_pages,
     feeds_sitemap_and_404,
-    bodies_and_health
+    bodies_and_health,
+    anonymous_pages_are_cached_until_content_changes
 );
+
+/// The `x-cache` header of an anonymous GET, and the page.
+async fn cached_get(t: &TestApp, path: &str) -> (Option<String>, String) {
+    let r = reqwest::get(t.url(path)).await.expect("get");
+    let cache = r
+        .headers()
+        .get("x-cache")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    (cache, r.text().await.expect("body"))
+}
+
+async fn anonymous_pages_are_cached_until_content_changes(t: TestApp) {
+    let v = t.publish(A, "关于缓存测试第一篇的通知").await;
+    let id = v["id"].as_i64().expect("id");
+    let item = format!("/items/{id}");
+    t.app.sync_search().await.expect("index"); // search is eventually consistent
+    for path in ["/", "/catalog", item.as_str(), "/search?q=缓存测试"] {
+        let (first, _) = cached_get(&t, path).await;
+        assert_eq!(first.as_deref(), Some("miss"), "{path}");
+        let (second, html) = cached_get(&t, path).await;
+        assert_eq!(second.as_deref(), Some("hit"), "{path}");
+        assert!(html.contains("第一篇"), "{path}"); // search marks the query words
+    }
+    // A publication shows at once: the cached home page is not served any more.
+    t.publish(A, "关于缓存测试第二篇的通知").await;
+    let (cache, html) = cached_get(&t, "/").await;
+    assert_eq!(cache.as_deref(), Some("miss"));
+    assert!(html.contains("缓存测试第二篇"));
+    // A withdrawal too: the item page stops showing the text at once.
+    let (s, v) = t
+        .post(
+            &format!("/api/v1/items/{id}/withdraw"),
+            Some(&t.token(gongkai_app::domain::role::Role::Reviewer, A)),
+            serde_json::json!({"reason": "测试撤回"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (_, html) = cached_get(&t, &item).await;
+    assert!(
+        !html.contains("做好相关工作") && html.contains("已撤回"),
+        "{html}"
+    );
+    // Staff always get a fresh page (they see drafts and their own name).
+    let staff = t
+        .console_as(&crate::helpers::login_of(
+            gongkai_app::domain::role::Role::Officer,
+            A,
+        ))
+        .await;
+    let r = staff.get(t.url("/")).send().await.expect("get");
+    assert!(r.headers().get("x-cache").is_none());
+}
 
 async fn home_catalog_and_item_pages(t: TestApp) {
     let v = t

@@ -1,0 +1,188 @@
+//! A cache of rendered public pages for anonymous readers (a "micro-cache", the job Varnish does
+//! in front of other portals). The home page, the catalog, item and notice pages and searches
+//! look the same to every visitor without a staff session, and they are read far more often than
+//! anything changes. An entry is served only while the application's content generation is the
+//! one it was rendered at (every local publication, withdrawal or edit, and every change the
+//! search index applies, moves it on) and for at most [`TTL`], which bounds what a cache can miss
+//! (a change on another node before its event reaches this node's index).
+//!
+//! Staff (a session cookie) always get a fresh page: they see drafts and their own chrome.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use axum::body::{Body, Bytes, to_bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::Response;
+
+use crate::AppState;
+use crate::session::SESSION_COOKIE;
+
+/// How long an entry may be served even if nothing is known to have changed.
+pub const TTL: Duration = Duration::from_secs(2);
+/// Entries kept at most; the cache is emptied when it is full (a crawler walking every item
+/// must not grow it without bound, and a hot page is back after one request).
+const MAX_ENTRIES: usize = 2048;
+/// Pages larger than this are not kept.
+const MAX_PAGE: usize = 512 * 1024;
+
+/// Rendered pages by path and query.
+#[derive(Default)]
+pub struct PageCache {
+    entries: Mutex<HashMap<String, Entry>>,
+}
+
+struct Entry {
+    generation: u64,
+    at: Instant,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl PageCache {
+    fn get(&self, key: &str, generation: u64) -> Option<(HeaderMap, Bytes)> {
+        let entries = self.entries.lock().ok()?;
+        let e = entries.get(key)?;
+        (e.generation == generation && e.at.elapsed() < TTL)
+            .then(|| (e.headers.clone(), e.body.clone()))
+    }
+
+    fn put(&self, key: String, entry: Entry) {
+        if let Ok(mut entries) = self.entries.lock() {
+            if entries.len() >= MAX_ENTRIES && !entries.contains_key(&key) {
+                entries.clear();
+            }
+            entries.insert(key, entry);
+        }
+    }
+}
+
+/// The public pages that are the same for every anonymous reader.
+fn cacheable_path(path: &str) -> bool {
+    let numbered = |prefix: &str| {
+        path.strip_prefix(prefix)
+            .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
+    };
+    matches!(path, "/" | "/catalog" | "/search") || numbered("/items/") || numbered("/notices/")
+}
+
+fn has_session(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| {
+            v.split(';')
+                .any(|c| c.trim_start().starts_with(SESSION_COOKIE))
+        })
+}
+
+/// Serves a cached page when it is still good; otherwise renders it and keeps it.
+pub async fn serve(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let cacheable = request.method() == Method::GET
+        && cacheable_path(request.uri().path())
+        && !has_session(request.headers());
+    if !cacheable {
+        return next.run(request).await;
+    }
+    let key = request.uri().to_string();
+    let generation = state.app.content_generation();
+    if let Some((headers, body)) = state.pages.get(&key, generation) {
+        let mut response = Response::new(Body::from(body));
+        *response.headers_mut() = headers;
+        response
+            .headers_mut()
+            .insert("x-cache", HeaderValue::from_static("hit"));
+        return response;
+    }
+    let response = next.run(request).await;
+    if response.status() != StatusCode::OK || response.headers().contains_key(header::SET_COOKIE) {
+        return response;
+    }
+    // Only bodies of known, modest size are kept; a huge page (a very long document) passes.
+    let size = axum::body::HttpBody::size_hint(response.body()).upper();
+    if size.is_none_or(|n| n > MAX_PAGE as u64) {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let bytes = match to_bytes(body, MAX_PAGE).await {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::warn!(error = %e, "reading a rendered page failed");
+            return Response::builder()
+                .status(StatusCode::INTERNAL_SERVER_ERROR)
+                .body(Body::empty())
+                .unwrap_or_default();
+        }
+    };
+    state.pages.put(
+        key,
+        Entry {
+            generation,
+            at: Instant::now(),
+            headers: parts.headers.clone(),
+            body: bytes.clone(),
+        },
+    );
+    parts
+        .headers
+        .insert("x-cache", HeaderValue::from_static("miss"));
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_anonymous_public_pages_are_cacheable() {
+        for p in ["/", "/catalog", "/search", "/items/12", "/notices/3"] {
+            assert!(cacheable_path(p), "{p}");
+        }
+        for p in [
+            "/items/",
+            "/items/12/edit",
+            "/attachments/1",
+            "/console",
+            "/applications/status",
+            "/api/v1/items",
+            "/healthz",
+        ] {
+            assert!(!cacheable_path(p), "{p}");
+        }
+    }
+
+    #[test]
+    fn a_session_cookie_is_recognised_among_others() {
+        let mut h = HeaderMap::new();
+        h.insert(header::COOKIE, HeaderValue::from_static("gk_display=large"));
+        assert!(!has_session(&h));
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("gk_display=large; gk_session=abc"),
+        );
+        assert!(has_session(&h));
+    }
+
+    #[test]
+    fn entries_expire_with_the_generation_and_the_clock() {
+        let cache = PageCache::default();
+        let entry = |generation, at| Entry {
+            generation,
+            at,
+            headers: HeaderMap::new(),
+            body: Bytes::from_static(b"page"),
+        };
+        cache.put("/".into(), entry(1, Instant::now()));
+        assert!(cache.get("/", 1).is_some());
+        assert!(cache.get("/", 2).is_none(), "content changed");
+        let old = Instant::now()
+            .checked_sub(TTL * 2)
+            .unwrap_or_else(Instant::now);
+        cache.put("/catalog".into(), entry(1, old));
+        assert!(cache.get("/catalog", 1).is_none(), "too old");
+    }
+}
