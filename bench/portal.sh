@@ -73,7 +73,7 @@ run_db() { # sqlite|postgres
   wait_http "http://127.0.0.1:$PORT/healthz"
   kill "$pid"; wait "$pid" 2>/dev/null || true
   echo "[$db] importing $CORPUS …" >&2
-  "$BIN" --data "$data" import "$CORPUS" --batch 500 | tee "$RESULTS/import-$db.log" >&2
+  "$BIN" --data "$data" import "$CORPUS" | tee "$RESULTS/import-$db.log" >&2
   "$BIN" --data "$data" reindex | tee "$RESULTS/reindex-$db.log" >&2
   "$BIN" --data "$data" serve --addr 127.0.0.1:$PORT >"$RESULTS/serve-$db.log" 2>&1 &
   pid=$!

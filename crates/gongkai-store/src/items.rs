@@ -106,6 +106,49 @@ pub struct PublishedItem<'a> {
     pub late: bool,
 }
 
+impl PublishedItem<'_> {
+    /// The row exactly as [`insert_published`] stores it under `id` (what the version and audit
+    /// snapshots of an import record, without reading every row back).
+    pub fn stored_row(&self, id: i64, created_by: i64, now_ms: i64) -> ItemRow {
+        let v = self.values;
+        ItemRow {
+            id,
+            body_id: self.body_id,
+            status: "published".to_owned(),
+            title: v.title.clone(),
+            body: v.body.clone(),
+            summary: v.summary.clone(),
+            doc_number: v.doc_number.clone(),
+            doc_number_raw: v.doc_number_raw.clone(),
+            written_on: v.written_on.clone(),
+            published_on: Some(self.published_on.clone()),
+            published_ms: Some(self.published_ms),
+            scheduled_ms: None,
+            genre: v.genre.clone(),
+            topic: v.topic.clone(),
+            key_areas: to_json_list(&v.key_areas),
+            keywords: to_json_list(&v.keywords),
+            validity: v.validity.clone(),
+            successor_id: v.successor_id,
+            disclosure: v.disclosure.clone(),
+            time_limit: v.time_limit.clone(),
+            scope: v.scope.clone(),
+            channel: v.channel.clone(),
+            co_issuers: to_json_list(&v.co_issuers),
+            index_number: Some(self.index_number.clone()),
+            late: i64::from(self.late),
+            review_note: None,
+            reviewer_id: None,
+            reviewed_ms: None,
+            pii_override: None,
+            created_by,
+            created_ms: now_ms,
+            updated_ms: now_ms,
+            version: 1,
+        }
+    }
+}
+
 const PUBLISHED_COLUMNS: &str = "body_id, status, title, body, summary, doc_number, \
     doc_number_raw, written_on, genre, topic, key_areas, keywords, validity, successor_id, \
     disclosure, time_limit, scope, channel, co_issuers, created_by, created_ms, updated_ms, \

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use gongkai_store::items::{self as store_items, ItemRow, Publication, PublishedItem};
 use gongkai_store::{Conn, Tx, audit, bodies, counters, outbox};
 
+use super::attachments::AcceptedFile;
 use super::{ItemInput, check_transition, load, snapshot, status_json};
 use crate::{App, AppError, AppResult, Origin, local_date, now_ms};
 
@@ -220,14 +221,7 @@ impl App {
         if batch.is_empty() {
             return Ok(vec![]);
         }
-        let mut files = Vec::with_capacity(batch.len());
-        for item in batch {
-            let mut accepted = Vec::with_capacity(item.attachments.len());
-            for (name, bytes) in &item.attachments {
-                accepted.push(self.accept_file(name, bytes).await?);
-            }
-            files.push(accepted);
-        }
+        let files = self.accept_batch_files(batch).await?;
         let now = now_ms();
         let mut tx = self.db().begin().await?;
         let mut values = Vec::with_capacity(batch.len());
@@ -253,10 +247,10 @@ impl App {
         let ids = store_items::insert_published(&mut tx, &rows, actor.user_id, now)
             .await
             .map_err(|e| index_conflict(e, None))?;
-        let snapshots: Vec<(i64, String)> = store_items::by_ids(&mut tx, &ids)
-            .await?
+        let snapshots: Vec<(i64, String)> = ids
             .iter()
-            .map(|r| (r.id, snapshot(r)))
+            .zip(&rows)
+            .map(|(id, p)| (*id, snapshot(&p.stored_row(*id, actor.user_id, now))))
             .collect();
         store_items::insert_first_versions(&mut tx, &snapshots, actor.user_id, now).await?;
         let mut attached = Vec::with_capacity(ids.len());
@@ -289,6 +283,30 @@ impl App {
         tx.commit().await?;
         self.wake_search();
         Ok(ids)
+    }
+
+    /// Checks and stores the attachments of a batch, several at once (each waits on its own
+    /// file write and sync); per item, in the order given.
+    async fn accept_batch_files(&self, batch: &[ImportItem]) -> AppResult<Vec<Vec<AcceptedFile>>> {
+        let mut tasks = tokio::task::JoinSet::new();
+        for (i, item) in batch.iter().enumerate() {
+            for (j, (name, bytes)) in item.attachments.iter().enumerate() {
+                let (app, name, bytes) = (self.clone(), name.clone(), bytes.clone());
+                tasks.spawn(async move { ((i, j), app.accept_file(&name, &bytes).await) });
+            }
+        }
+        let mut done = Vec::with_capacity(tasks.len());
+        while let Some(joined) = tasks.join_next().await {
+            let (at, file) =
+                joined.map_err(|e| AppError::Internal(format!("attachment task: {e}")))?;
+            done.push((at, file?));
+        }
+        done.sort_by_key(|(at, _)| *at);
+        let mut files: Vec<Vec<AcceptedFile>> = batch.iter().map(|_| Vec::new()).collect();
+        for ((i, _), file) in done {
+            files[i].push(file);
+        }
+        Ok(files)
     }
 
     /// Index numbers for a batch in its order: one counter bump per body and year.

@@ -273,6 +273,15 @@ async fn import_of_an_archive_publishes_searchable_items_and_names_bad_lines(t: 
         );
         let versions = t.app.versions(&office, id).await.expect("versions");
         assert_eq!(versions.len(), 1, "{item}");
+        // The snapshot is built in memory: it must be the stored row, field for field.
+        let stored = gongkai_store::items::by_id(&mut t.raw_db().await, id)
+            .await
+            .expect("row")
+            .expect("stored");
+        let snapshot: serde_json::Value =
+            serde_json::from_str(&versions[0].snapshot).expect("snapshot json");
+        assert_eq!(snapshot, serde_json::to_value(&stored).expect("row json"));
+        assert_eq!(import.after_state, versions[0].snapshot);
     }
     let verify = t.cli(&["audit", "verify"], None);
     assert!(
