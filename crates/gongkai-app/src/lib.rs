@@ -94,8 +94,10 @@ struct Inner {
     /// they change only when something is published or withdrawn. A short time-to-live (not an
     /// invalidation) keeps several nodes consistent without talking to each other.
     facets: std::sync::Mutex<Option<(std::time::Instant, items::Facets)>>,
-    /// Set while one request recomputes the facets.
-    facets_refresh: std::sync::atomic::AtomicBool,
+    /// Held while one request recomputes the facets or a catalog total: the others serve the
+    /// previous value meanwhile, or wait for this one when there is none (a cold server under
+    /// load must not run the same aggregate once per request).
+    aggregates: tokio::sync::Mutex<()>,
     /// Key of the HMAC that stores applicants' secret codes: a leaked database alone does not
     /// allow guessing the codes offline.
     code_key: String,
@@ -140,7 +142,7 @@ impl App {
                 config,
                 calendar: RwLock::new(Arc::new(gongkai_domain::calendar::builtin())),
                 facets: std::sync::Mutex::new(None),
-                facets_refresh: std::sync::atomic::AtomicBool::new(false),
+                aggregates: tokio::sync::Mutex::new(()),
                 code_key,
                 bodies: std::sync::Mutex::new(None),
                 counts: std::sync::Mutex::new(std::collections::HashMap::new()),
@@ -255,8 +257,8 @@ impl App {
         }
     }
 
-    pub(crate) fn facets_refresh(&self) -> &std::sync::atomic::AtomicBool {
-        &self.inner.facets_refresh
+    pub(crate) fn aggregates(&self) -> &tokio::sync::Mutex<()> {
+        &self.inner.aggregates
     }
 
     pub(crate) fn cache_facets(&self, facets: &items::Facets) {

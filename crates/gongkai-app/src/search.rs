@@ -394,6 +394,7 @@ impl App {
         // Queries use the new lists at once. Every term of both lists is also a word of the
         // segmenter, so documents are cut anew by a rebuild in the background.
         self.search_index().set_analysis(analysis);
+        self.public_changed();
         let app = self.clone();
         tokio::spawn(async move {
             if let Err(e) = app.rebuild_search(|_, _| {}).await {

@@ -159,6 +159,24 @@ impl Db {
         })
     }
 
+    /// Refreshes the query planner's statistics, after a bulk change such as an import: with
+    /// the statistics of a small table, PostgreSQL intersects a whole status index into every
+    /// look-up by successor (8 ms instead of 0.1 ms per item page at 100,000 items). SQLite
+    /// samples at most a thousand rows per index.
+    pub async fn analyze(&self) -> Result<()> {
+        let mut c = self.pool.acquire().await?;
+        match self.engine {
+            Engine::Sqlite => {
+                use sqlx::Executor;
+                c.execute("PRAGMA analysis_limit = 1000; ANALYZE;").await?;
+            }
+            Engine::Postgres => {
+                sqlx::query("ANALYZE").execute(&mut *c).await?;
+            }
+        }
+        Ok(())
+    }
+
     /// A connection for reads outside a transaction.
     pub async fn read(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>> {
         Ok(self.pool.acquire().await?)

@@ -23,16 +23,25 @@ use crate::session::SESSION_COOKIE;
 
 /// How long an entry may be served even if nothing is known to have changed.
 pub const TTL: Duration = Duration::from_secs(2);
-/// Entries kept at most; the cache is emptied when it is full (a crawler walking every item
-/// must not grow it without bound, and a hot page is back after one request).
+/// Entries and bytes kept at most. When either is reached, expired entries go first, and if
+/// that is not enough the cache starts over (a crawler walking every item, or query strings
+/// made up to defeat the cache, cost at most this much memory; a hot page is back after one
+/// request).
 const MAX_ENTRIES: usize = 2048;
+const MAX_BYTES: usize = 64 * 1024 * 1024;
 /// Pages larger than this are not kept.
 const MAX_PAGE: usize = 512 * 1024;
 
 /// Rendered pages by path and query.
 #[derive(Default)]
 pub struct PageCache {
-    entries: Mutex<HashMap<String, Entry>>,
+    inner: Mutex<Pages>,
+}
+
+#[derive(Default)]
+struct Pages {
+    entries: HashMap<String, Entry>,
+    bytes: usize,
 }
 
 struct Entry {
@@ -44,19 +53,31 @@ struct Entry {
 
 impl PageCache {
     fn get(&self, key: &str, generation: u64) -> Option<(HeaderMap, Bytes)> {
-        let entries = self.entries.lock().ok()?;
-        let e = entries.get(key)?;
+        let pages = self.inner.lock().ok()?;
+        let e = pages.entries.get(key)?;
         (e.generation == generation && e.at.elapsed() < TTL)
             .then(|| (e.headers.clone(), e.body.clone()))
     }
 
     fn put(&self, key: String, entry: Entry) {
-        if let Ok(mut entries) = self.entries.lock() {
-            if entries.len() >= MAX_ENTRIES && !entries.contains_key(&key) {
-                entries.clear();
-            }
-            entries.insert(key, entry);
+        let Ok(mut pages) = self.inner.lock() else {
+            return;
+        };
+        if let Some(old) = pages.entries.remove(&key) {
+            pages.bytes -= old.body.len();
         }
+        let full =
+            |p: &Pages| p.entries.len() >= MAX_ENTRIES || p.bytes + entry.body.len() > MAX_BYTES;
+        if full(&pages) {
+            pages.entries.retain(|_, e| e.at.elapsed() < TTL);
+            pages.bytes = pages.entries.values().map(|e| e.body.len()).sum();
+        }
+        if full(&pages) {
+            pages.entries.clear();
+            pages.bytes = 0;
+        }
+        pages.bytes += entry.body.len();
+        pages.entries.insert(key, entry);
     }
 }
 
@@ -184,5 +205,29 @@ mod tests {
             .unwrap_or_else(Instant::now);
         cache.put("/catalog".into(), entry(1, old));
         assert!(cache.get("/catalog", 1).is_none(), "too old");
+    }
+
+    #[test]
+    fn memory_stays_bounded_and_fresh_pages_survive_expired_ones() {
+        let cache = PageCache::default();
+        let page = |at| Entry {
+            generation: 1,
+            at,
+            headers: HeaderMap::new(),
+            body: Bytes::from(vec![b'x'; MAX_PAGE]),
+        };
+        let old = Instant::now()
+            .checked_sub(TTL * 2)
+            .unwrap_or_else(Instant::now);
+        let fill = MAX_BYTES / MAX_PAGE;
+        for i in 0..fill {
+            cache.put(format!("/items/{i}"), page(old));
+        }
+        cache.put("/".into(), page(Instant::now()));
+        cache.put("/catalog".into(), page(Instant::now()));
+        let pages = cache.inner.lock().expect("lock");
+        assert!(pages.bytes <= MAX_BYTES);
+        assert_eq!(pages.entries.len(), 2, "the expired pages made room");
+        assert_eq!(pages.bytes, 2 * MAX_PAGE);
     }
 }

@@ -141,9 +141,10 @@ pub async fn import_file(
     if let Some(previous) = in_flight.take() {
         report.merge(previous.await.context("import task")?);
     }
-    report.merge(flush(app.clone(), actor, origin, pending).await);
+    report.merge(flush(app.clone(), actor.clone(), origin, pending).await);
     report.rejected.sort_by_key(|(line, _)| *line);
     progress(read);
+    app.after_import(&actor).await?;
     Ok(report)
 }
 

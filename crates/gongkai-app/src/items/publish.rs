@@ -247,10 +247,15 @@ impl App {
         let ids = store_items::insert_published(&mut tx, &rows, actor.user_id, now)
             .await
             .map_err(|e| index_conflict(e, None))?;
+        // Version 1 and the import record hold the item as it stood before publication, as
+        // when a draft is created and then published.
         let snapshots: Vec<(i64, String)> = ids
             .iter()
             .zip(&rows)
-            .map(|(id, p)| (*id, snapshot(&p.stored_row(*id, actor.user_id, now))))
+            .map(|(id, p)| {
+                let draft = unpublished(p.stored_row(*id, actor.user_id, now));
+                (*id, snapshot(&draft))
+            })
             .collect();
         store_items::insert_first_versions(&mut tx, &snapshots, actor.user_id, now).await?;
         let mut attached = Vec::with_capacity(ids.len());
@@ -263,9 +268,7 @@ impl App {
             attached.push(afters);
         }
         outbox::enqueue_many(&mut tx, "item.published", &ids, now).await?;
-        let snapshot_of: std::collections::HashMap<i64, &str> =
-            snapshots.iter().map(|(id, s)| (*id, s.as_str())).collect();
-        let trail = import_trail(&rows, &ids, &snapshot_of, &attached);
+        let trail = import_trail(&rows, &snapshots, &attached);
         let records: Vec<audit::NewAudit> = trail
             .iter()
             .map(|(action, id, before, after)| audit::NewAudit {
@@ -285,26 +288,42 @@ impl App {
         Ok(ids)
     }
 
-    /// Checks and stores the attachments of a batch, several at once (each waits on its own
-    /// file write and sync); per item, in the order given.
+    /// Refreshes the database's planner statistics after a bulk import (see `Db::analyze`).
+    pub async fn after_import(&self, actor: &Actor) -> AppResult<()> {
+        if !actor.is_city_office() {
+            return Err(AppError::Forbidden);
+        }
+        self.db().analyze().await?;
+        Ok(())
+    }
+
+    /// Checks and stores the attachments of a batch, eight at a time (each waits on its own file
+    /// write and sync); per item, in the order given. Every started file is finished before an
+    /// error is returned (no half-written blobs), and the error is the first in batch order.
     async fn accept_batch_files(&self, batch: &[ImportItem]) -> AppResult<Vec<Vec<AcceptedFile>>> {
-        let mut tasks = tokio::task::JoinSet::new();
-        for (i, item) in batch.iter().enumerate() {
-            for (j, (name, bytes)) in item.attachments.iter().enumerate() {
-                let (app, name, bytes) = (self.clone(), name.clone(), bytes.clone());
-                tasks.spawn(async move { ((i, j), app.accept_file(&name, &bytes).await) });
-            }
-        }
-        let mut done = Vec::with_capacity(tasks.len());
-        while let Some(joined) = tasks.join_next().await {
-            let (at, file) =
-                joined.map_err(|e| AppError::Internal(format!("attachment task: {e}")))?;
-            done.push((at, file?));
-        }
-        done.sort_by_key(|(at, _)| *at);
+        const AT_ONCE: usize = 8;
+        let wanted: Vec<(usize, &(String, Vec<u8>))> = batch
+            .iter()
+            .enumerate()
+            .flat_map(|(i, item)| item.attachments.iter().map(move |a| (i, a)))
+            .collect();
         let mut files: Vec<Vec<AcceptedFile>> = batch.iter().map(|_| Vec::new()).collect();
-        for ((i, _), file) in done {
-            files[i].push(file);
+        for wave in wanted.chunks(AT_ONCE) {
+            let mut tasks = tokio::task::JoinSet::new();
+            for (k, (_, (name, bytes))) in wave.iter().enumerate() {
+                let (app, name, bytes) = (self.clone(), name.clone(), bytes.clone());
+                tasks.spawn(async move { (k, app.accept_file(&name, &bytes).await) });
+            }
+            let mut done: Vec<(usize, AppResult<AcceptedFile>)> = Vec::with_capacity(wave.len());
+            while let Some(joined) = tasks.join_next().await {
+                done.push(joined.map_err(|e| AppError::Internal(format!("attachment task: {e}")))?);
+            }
+            done.sort_by_key(|(k, _)| *k);
+            for ((item, _), (_, file)) in wave.iter().zip(done) {
+                if let Some(list) = files.get_mut(*item) {
+                    list.push(file?);
+                }
+            }
         }
         Ok(files)
     }
@@ -351,23 +370,31 @@ impl App {
     }
 }
 
-/// The audit records of an imported batch, per item in order: its import (the stored row),
-/// its attachments, its publication. `(action, entity id, before, after)`.
+/// The row of an item before its first publication: a draft without publication facts.
+fn unpublished(mut row: ItemRow) -> ItemRow {
+    row.status = ItemStatus::Draft.as_str().to_owned();
+    row.index_number = None;
+    row.published_on = None;
+    row.published_ms = None;
+    row.late = 0;
+    row
+}
+
+/// The audit records of an imported batch, per item in order: its import (the item before
+/// publication), its attachments, its publication. `(action, entity id, before, after)`.
 fn import_trail(
     rows: &[PublishedItem],
-    ids: &[i64],
-    snapshot_of: &std::collections::HashMap<i64, &str>,
+    snapshots: &[(i64, String)],
     attached: &[Vec<String>],
 ) -> Vec<(&'static str, String, String, String)> {
     let mut trail = Vec::with_capacity(rows.len() * 2);
-    for ((row, id), afters) in rows.iter().zip(ids).zip(attached) {
+    for ((row, (id, snap)), afters) in rows.iter().zip(snapshots).zip(attached) {
         let entity_id = id.to_string();
-        let snap = snapshot_of.get(id).copied().unwrap_or_default();
         trail.push((
             "item.import",
             entity_id.clone(),
             String::new(),
-            snap.to_owned(),
+            snap.clone(),
         ));
         for after in afters {
             trail.push((

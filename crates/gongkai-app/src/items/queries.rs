@@ -163,16 +163,7 @@ impl App {
         // The public catalog's totals are counted over every published item of the filter; they
         // are cached for five seconds like the facets (a COUNT grows with the archive, the page
         // itself is an index range scan).
-        let key = format!("{filter:?}");
-        let total = match self.cached_count(&key, std::time::Duration::from_secs(5)) {
-            Some(n) => n,
-            None => {
-                let mut c = self.db().read().await?;
-                let n = store_items::count(&mut c, &filter).await?;
-                self.cache_count(key, n);
-                n
-            }
-        };
+        let total = self.catalog_total(&filter).await?;
         let rows = {
             let mut c = self.db().read().await?;
             store_items::list_rows(
@@ -185,6 +176,24 @@ impl App {
             .await?
         };
         item_page(rows, total, page)
+    }
+
+    /// The number of published items of a catalog filter, cached like the facets (same
+    /// single-flight: a cold server under load counts each filter once, not once per request).
+    async fn catalog_total(&self, filter: &ItemFilter) -> AppResult<i64> {
+        const TTL: std::time::Duration = std::time::Duration::from_secs(5);
+        let key = format!("{filter:?}");
+        if let Some(n) = self.cached_count(&key, TTL) {
+            return Ok(n);
+        }
+        let _one = self.aggregates().lock().await;
+        if let Some(n) = self.cached_count(&key, TTL) {
+            return Ok(n);
+        }
+        let mut c = self.db().read().await?;
+        let n = store_items::count(&mut c, filter).await?;
+        self.cache_count(key, n);
+        Ok(n)
     }
 
     /// Drafts (and returned drafts) of the actor's bodies; officers see their own.
@@ -263,21 +272,25 @@ impl App {
     /// Published-item counts per topic, key area, genre, year and body (cached for five
     /// seconds: a new publication shows in the counts within that time).
     pub async fn facets(&self) -> AppResult<Facets> {
-        if let Some(f) = self.cached_facets(std::time::Duration::from_secs(5)) {
+        const TTL: std::time::Duration = std::time::Duration::from_secs(5);
+        if let Some(f) = self.cached_facets(TTL) {
             return Ok(f);
         }
-        // One request recomputes; the others keep the previous counts meanwhile, rather than
-        // all running the same GROUP BYs over the archive at once.
-        let busy = self
-            .facets_refresh()
-            .swap(true, std::sync::atomic::Ordering::AcqRel);
-        if busy && let Some(f) = self.cached_facets(std::time::Duration::MAX) {
-            return Ok(f);
+        // One request recomputes; the others keep the previous counts meanwhile, or wait for
+        // the first counts rather than all running the same GROUP BYs over the archive at once.
+        let _one = match self.aggregates().try_lock() {
+            Ok(guard) => guard,
+            Err(_) => {
+                if let Some(f) = self.cached_facets(std::time::Duration::MAX) {
+                    return Ok(f);
+                }
+                self.aggregates().lock().await
+            }
+        };
+        if let Some(f) = self.cached_facets(TTL) {
+            return Ok(f); // computed while this request waited
         }
-        let result = self.compute_facets().await;
-        self.facets_refresh()
-            .store(false, std::sync::atomic::Ordering::Release);
-        let f = result?;
+        let f = self.compute_facets().await?;
         self.cache_facets(&f);
         Ok(f)
     }

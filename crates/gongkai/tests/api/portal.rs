@@ -57,6 +57,8 @@ async fn anonymous_pages_are_cached_until_content_changes(t: TestApp) {
         !html.contains("做好相关工作") && html.contains("已撤回"),
         "{html}"
     );
+    // The index has applied every change, so nothing moves the generation below.
+    t.app.sync_search().await.expect("index");
     // Staff always get a fresh page (they see drafts and their own name).
     let staff = t
         .console_as(&crate::helpers::login_of(
@@ -66,6 +68,32 @@ async fn anonymous_pages_are_cached_until_content_changes(t: TestApp) {
         .await;
     let r = staff.get(t.url("/")).send().await.expect("get");
     assert!(r.headers().get("x-cache").is_none());
+    let staff_page = r.text().await.expect("body");
+    let name = crate::helpers::login_of(gongkai_app::domain::role::Role::Officer, A);
+    assert!(staff_page.contains(&name), "staff chrome names the officer");
+    // …and what staff saw is never kept for the public.
+    let (_, html) = cached_get(&t, "/").await;
+    assert!(!html.contains(&name));
+    // The large-text mode is applied per reader, outside the cache.
+    let large = reqwest::Client::new()
+        .get(t.url("/"))
+        .header("cookie", "gk_display=large")
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(
+        large.headers().get("x-cache").map(|v| v.as_bytes()),
+        Some(&b"hit"[..])
+    );
+    assert!(
+        large
+            .text()
+            .await
+            .expect("body")
+            .contains("class=\"large\"")
+    );
+    let (_, html) = cached_get(&t, "/").await;
+    assert!(!html.contains("class=\"large\""));
 }
 
 async fn home_catalog_and_item_pages(t: TestApp) {

@@ -228,3 +228,56 @@ async fn index_number_pattern_is_configurable(t: TestApp) {
     let (_, v) = t.get(&format!("/api/v1/items/{id}"), None).await;
     assert_eq!(v["index_number"], format!("{A}/202603-00001"));
 }
+
+db_tests!(a_large_import_batch_keeps_numbers_and_the_audit_chain);
+
+/// One batch larger than a multi-row statement holds (items and audit records are written in
+/// several chunks), interleaved with an ordinary publication.
+async fn a_large_import_batch_keeps_numbers_and_the_audit_chain(t: TestApp) {
+    t.publish(A, "导入前发布的通知").await;
+    let office = t.app.actor_for_login("office").await.expect("office");
+    let body = t.app.body_by_code(A).await.expect("A").id;
+    let on = chrono::NaiveDate::from_ymd_opt(2025, 6, 3).expect("date");
+    let batch: Vec<gongkai_app::items::ImportItem> = (0..800)
+        .map(|n| gongkai_app::items::ImportItem {
+            body_id: body,
+            input: serde_json::from_value(item_json(A, &format!("批量导入第{n}号通知")))
+                .expect("input"),
+            published_on: on,
+            attachments: if n % 97 == 0 {
+                vec![(format!("附件{n}.txt"), format!("附件正文{n}").into_bytes())]
+            } else {
+                vec![]
+            },
+        })
+        .collect();
+    let ids = t
+        .app
+        .import_published_batch(&office, &gongkai_app::Origin::cli(), &batch)
+        .await
+        .expect("import");
+    assert_eq!(ids.len(), 800);
+    t.publish(A, "导入后发布的通知").await;
+    // Serials of 2025 run 1..=800 in batch order, each id its own item.
+    let mut db = t.raw_db().await;
+    for (n, id) in ids.iter().enumerate() {
+        let (title, serial): (String, i64) =
+            sqlx::query_as("SELECT title, index_serial FROM items WHERE id = $1")
+                .bind(id)
+                .fetch_one(&mut db)
+                .await
+                .expect("row");
+        assert_eq!(title, format!("批量导入第{n}号通知"));
+        assert_eq!(serial, i64::try_from(n).expect("n") + 1, "{title}");
+    }
+    let (attached,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM attachments")
+        .fetch_one(&mut db)
+        .await
+        .expect("count");
+    assert_eq!(attached, 9);
+    // Every record chained: before, the 800 × 2 + 9 of the batch, after.
+    match t.app.verify_audit_chain().await.expect("verify") {
+        gongkai_app::audit::ChainStatus::Intact { records } => assert!(records > 1609),
+        gongkai_app::audit::ChainStatus::Broken(b) => panic!("chain broken: {b:?}"),
+    }
+}
