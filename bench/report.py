@@ -162,10 +162,13 @@ def section(scale, peers, gk):
             if not c:
                 continue
             hits = sum(q.get("hits") or 0 for q in c.get("queries", []))
+            qs = c.get("queries", [])
+            skipped = sum(1 for q in qs if q.get("skipped"))
+            samples = f"{c.get('n_samples', '–')}" + (f" ({len(qs) - skipped} of {len(qs)} queries: time budget)" if skipped else "")
             is_gk = e["engine"].startswith("gongkai")
             ratio = (c["p95_ms"] / g95) if (g95 and c.get("p95_ms") is not None and not is_gk) else None
             L.append(f"| {e['engine']} | {f(c.get('p50_ms'))} | {f(c.get('p95_ms'))} | {f(c.get('p99_ms'))} | "
-                     f"{c.get('n_samples', '–')} | {f(hits)} | {f(ratio) if ratio else '–'} |")
+                     f"{samples} | {f(hits)} | {f(ratio) if ratio else '–'} |")
         L.append("")
     L.append("### Needles (planted rare terms and document numbers, queried as exact phrases)\n")
     L.append("| engine | needles | expected items | found | recall | exact result sets | extra hits |")

@@ -438,7 +438,25 @@ impl SearchIndex {
         }
 
         for phrase in &phrases {
-            if let Some(q) = self.phrase_query(phrase) {
+            // A quoted document number also finds the item it numbers, whose text need not
+            // repeat it (the number is a field of the item, not a phrase of its body).
+            let number = Term::from_field_text(self.fields.exact, &exact_document_number(phrase));
+            let numbered = searcher.doc_freq(&number)? > 0;
+            if numbered {
+                interpretation.document_number = Some(phrase.clone());
+            }
+            let q: Option<Box<dyn Query>> = match (self.phrase_query(phrase), numbered) {
+                (Some(q), true) => Some(Box::new(BooleanQuery::new(vec![
+                    (Occur::Should, q),
+                    (
+                        Occur::Should,
+                        Box::new(BoostQuery::new(term_query(number), 50.0)),
+                    ),
+                ]))),
+                (None, true) => Some(term_query(number)),
+                (q, false) => q,
+            };
+            if let Some(q) = q {
                 required.push((Occur::Must, q));
                 interpretation.phrases.push(phrase.clone());
                 highlight.push(phrase.clone());

@@ -147,6 +147,7 @@ fn document_numbers_in_any_typing_find_the_item_first() {
         "海政办发〔2025〕88号",
         "海政办发[2025]88号",
         "海政办发2025-88",
+        "\"海政办发〔2025〕88号\"",
     ] {
         let r = index.search(&req(q)).unwrap();
         assert_eq!(r.hits.first().map(|h| h.id), Some(4), "{q}");

@@ -159,20 +159,15 @@ impl Db {
         })
     }
 
-    /// Refreshes the query planner's statistics, after a bulk change such as an import: with
-    /// the statistics of a small table, PostgreSQL intersects a whole status index into every
-    /// look-up by successor (8 ms instead of 0.1 ms per item page at 100,000 items). SQLite
-    /// samples at most a thousand rows per index.
+    /// Refreshes PostgreSQL's planner statistics after a bulk change such as an import: with
+    /// the statistics of a small table it intersects a whole status index into every look-up by
+    /// successor (8 ms instead of 0.1 ms per item page at 100,000 items). SQLite is left without
+    /// statistics on purpose: without them it walks the catalog's order indexes, with them
+    /// (`ANALYZE`) it picks the status-and-genre index and sorts every match, 90 ms instead of
+    /// 1 ms per catalog page at 100,000 items.
     pub async fn analyze(&self) -> Result<()> {
-        let mut c = self.pool.acquire().await?;
-        match self.engine {
-            Engine::Sqlite => {
-                use sqlx::Executor;
-                c.execute("PRAGMA analysis_limit = 1000; ANALYZE;").await?;
-            }
-            Engine::Postgres => {
-                sqlx::query("ANALYZE").execute(&mut *c).await?;
-            }
+        if self.engine == Engine::Postgres {
+            sqlx::query("ANALYZE").execute(&self.pool).await?;
         }
         Ok(())
     }
