@@ -58,8 +58,9 @@ if [ "$REGEN" = 1 ] || [ ! -s "$CORPUS" ] || [ ! -s "$OUT/needles-$SCALE.json" ]
 fi
 [ -s "$OUT/patho/manifest.json" ] || "$PY" bench/corpus.py --pathological "$OUT/patho"
 if [ "$SMOKE" = 1 ]; then
-  # The smoke run checks that every stage still works, on the first 2,000 items.
-  head -n 2000 "$CORPUS" > "$OUT/corpus-smoke.jsonl"
+  # The smoke run checks that every stage still works, on the 10k corpus (SMOKE_ITEMS=n for
+  # the first n items only).
+  head -n "${SMOKE_ITEMS:-10000}" "$CORPUS" > "$OUT/corpus-smoke.jsonl"
   cp "$OUT/needles-$SCALE.json" "$OUT/needles-smoke.json"
   SCALE=smoke
   CORPUS=$OUT/corpus-smoke.jsonl
