@@ -57,6 +57,18 @@ print(json.dumps({"page": sys.argv[1], "concurrency": int(sys.argv[2]), "rps": r
 PY
 }
 
+declare -A URLS # page name → URL of the server under test
+
+load_pages() { # label pid "concurrencies": every page of $URLS at each concurrency
+  local label=$1 pid=$2 name c
+  for name in home item catalog search; do
+    for c in $3; do
+      echo "[$label] $name c=$c" >&2
+      load "$label:$name" "${URLS[$name]}" "$c" "$pid"
+    done
+  done
+}
+
 run_db() { # sqlite|postgres
   local db=$1 data=$OUT/portal-$SCALE-$1
   rm -rf "$data"
@@ -82,28 +94,20 @@ run_db() { # sqlite|postgres
   local item
   item=$(curl -fsS "$base/api/v1/items?per_page=1&page=7" | python3 -c "import json,sys; print(json.load(sys.stdin)['items'][0]['id'])")
   local search_q=%E8%A7%84%E5%88%92   # 规划
-  declare -A pages=(
+  URLS=(
     [home]="$base/"
     [item]="$base/items/$item"
     [catalog]="$base/catalog?genre=%E9%80%9A%E7%9F%A5&page=3"
     [search]="$base/search?q=$search_q"
   )
-  for name in home item catalog search; do
-    curl -fsS "${pages[$name]}" -o "$RESULTS/$name.html"
-    for c in 1 8 32; do
-      echo "[$db] $name c=$c" >&2
-      load "$db:$name" "${pages[$name]}" "$c" "$pid"
-    done
-  done
+  for name in home item catalog search; do curl -fsS "${URLS[$name]}" -o "$RESULTS/$name.html"; done
+  load_pages "$db" "$pid" "1 8 32"
   kill "$pid"; wait "$pid" 2>/dev/null || true
   # The same pages rendered for every request (no page cache), at the highest concurrency.
   "$BIN" --data "$data" serve --no-page-cache --addr 127.0.0.1:$PORT >"$RESULTS/serve-$db-uncached.log" 2>&1 &
   pid=$!
   wait_http "http://127.0.0.1:$PORT/healthz"
-  for name in home item catalog search; do
-    echo "[$db-uncached] $name c=32" >&2
-    load "$db-uncached:$name" "${pages[$name]}" 32 "$pid"
-  done
+  load_pages "$db-uncached" "$pid" "32"
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 
@@ -116,12 +120,8 @@ run_db postgres
   --page /catalog="$RESULTS/catalog.html" --page /search="$RESULTS/search.html" 2>/dev/null &
 SPID=$!
 wait_http "http://127.0.0.1:$STATIC_PORT/home"
-for name in home item catalog search; do
-  for c in 1 8 32; do
-    echo "[static] $name c=$c" >&2
-    load "static:$name" "http://127.0.0.1:$STATIC_PORT/$name" "$c" "$SPID"
-  done
-done
+for name in home item catalog search; do URLS[$name]="http://127.0.0.1:$STATIC_PORT/$name"; done
+load_pages static "$SPID" "1 8 32"
 kill "$SPID"; wait "$SPID" 2>/dev/null || true
 
 python3 - "$SCALE" "$RESULTS" "$OUT/portal-$SCALE.json" "$DUR" <<'PY'
