@@ -46,6 +46,22 @@ enum Command {
         #[arg(long)]
         index_dir: Option<PathBuf>,
     },
+    /// Time the query classes on an index `search --index-dir` built before (for profiling
+    /// the query path without indexing again); prints each class and each query's median.
+    Query {
+        #[arg(long)]
+        index_dir: PathBuf,
+        #[arg(long)]
+        queries: PathBuf,
+        /// Only this class (all when absent).
+        #[arg(long)]
+        class: Option<String>,
+        #[arg(long, default_value_t = 20)]
+        reps: usize,
+        /// Time the search page's query (facets, snippets) instead of ids + count.
+        #[arg(long)]
+        page: bool,
+    },
     /// Index each file of a folder of pathological texts, timing each.
     Patho {
         dir: PathBuf,
@@ -307,6 +323,40 @@ fn search_bench(
     Ok(())
 }
 
+fn query_bench(
+    index_dir: &Path,
+    queries: &Path,
+    class: Option<&str>,
+    reps: usize,
+    page: bool,
+) -> Result<()> {
+    let index = SearchIndex::open(Some(index_dir), Analysis::new("", None)?)?;
+    let mut qs: Value = serde_json::from_str(&std::fs::read_to_string(queries)?)?;
+    if let (Some(only), Some(classes)) = (class, qs["classes"].as_object_mut()) {
+        classes.retain(|name, _| name == only);
+    }
+    let today = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap_or_default();
+    let timed = if page {
+        time_classes(&qs, reps, today, "gongkai_page", &|req| {
+            let r = index.search(req)?;
+            Ok((r.total, r.hits.iter().map(|h| h.id).collect()))
+        })?
+    } else {
+        time_classes(&qs, reps, today, "gongkai", &|req| Ok(index.top_ids(req)?))?
+    };
+    for (class, result) in timed.as_object().into_iter().flatten() {
+        for q in result["queries"].as_array().into_iter().flatten() {
+            eprintln!(
+                "  {class} {:>8.2} ms  {:>7} hits  {}",
+                q["median_ms"].as_f64().unwrap_or(0.0),
+                q["hits"],
+                q["q"].as_str().unwrap_or("")
+            );
+        }
+    }
+    Ok(())
+}
+
 fn engine(name: &str, classes: Value, index: &Value, needles: &Value) -> Value {
     json!({
         "engine": name,
@@ -454,6 +504,13 @@ fn main() -> Result<()> {
             reps,
             index_dir,
         } => search_bench(&corpus, &queries, &needles, &out, &scale, reps, index_dir),
+        Command::Query {
+            index_dir,
+            queries,
+            class,
+            reps,
+            page,
+        } => query_bench(&index_dir, &queries, class.as_deref(), reps, page),
         Command::Patho { dir, out } => patho(&dir, &out),
         Command::Static { addr, pages } => tokio::runtime::Builder::new_multi_thread()
             .enable_all()

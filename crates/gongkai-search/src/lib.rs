@@ -7,6 +7,7 @@
 //! in the same commit) and can always be rebuilt from the database (`SearchIndex::rebuild`).
 //! No database access and no async here: callers run it on a blocking thread.
 
+pub mod any_of;
 pub mod facets;
 pub mod index;
 pub mod pinyin_keys;

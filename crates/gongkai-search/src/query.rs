@@ -13,6 +13,7 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 
+use crate::any_of::AnyOfQuery;
 use crate::facets::{FacetCollector, Facets};
 use crate::index::{SearchIndex, day_number, exact_document_number, from_day_number};
 use crate::pinyin_keys::PinyinKeys;
@@ -258,18 +259,15 @@ impl SearchIndex {
         };
         Ok(match sort {
             SortOrder::Relevance => {
-                // BM25 picks the candidates (with block-max WAND when nothing else is collected);
-                // recency then reorders them, ties going to the newest (day, id) so the order
+                // BM25 picks the candidates; recency then reorders them, ties going to the newest (day, id) so the order
                 // never depends on how the index is split into segments.
                 let window = (offset + per_page).div_ceil(RERANK_WINDOW) * RERANK_WINDOW;
                 let candidates = TopDocs::with_limit(window).order_by_score();
-                let (scored, total, f) = if with_facets {
-                    let (docs, count, f) = searcher.search(&query, &(candidates, Count, facets))?;
-                    (docs, count, f)
-                } else {
-                    let docs = searcher.search(&query, &candidates)?;
-                    (docs, query.count(searcher)?, None)
-                };
+                // One pass scores and counts: a separate count would evaluate every form of
+                // every word in full (tantivy's dense count fills each clause's bitset alone),
+                // where the scored pass asks a costly form only about the documents the other
+                // words leave.
+                let (scored, total, f) = searcher.search(&query, &(candidates, Count, facets))?;
                 let page = rerank(searcher, scored, day_number(req.today))?
                     .into_iter()
                     .skip(offset)
@@ -446,12 +444,9 @@ impl SearchIndex {
                 interpretation.document_number = Some(phrase.clone());
             }
             let q: Option<Box<dyn Query>> = match (self.phrase_query(phrase), numbered) {
-                (Some(q), true) => Some(Box::new(BooleanQuery::new(vec![
-                    (Occur::Should, q),
-                    (
-                        Occur::Should,
-                        Box::new(BoostQuery::new(term_query(number), 50.0)),
-                    ),
+                (Some(q), true) => Some(Box::new(AnyOfQuery::new(vec![
+                    q,
+                    Box::new(BoostQuery::new(term_query(number), 50.0)),
                 ]))),
                 (None, true) => Some(term_query(number)),
                 (q, false) => q,
@@ -552,7 +547,8 @@ impl SearchIndex {
         alternatives: &[String],
     ) -> Box<dyn Query> {
         let f = &self.fields;
-        let mut required: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        // Any form of any alternative (see `any_of` for why not a union of `Should` clauses).
+        let mut arms: Vec<Box<dyn Query>> = Vec::new();
         let mut boosts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for (i, alt) in alternatives.iter().enumerate() {
             let weight = if i == 0 { 1.0 } else { 0.8 };
@@ -571,13 +567,10 @@ impl SearchIndex {
                         })
                         .collect();
                     let apart = BooleanQuery::new(apart);
-                    required.push((
-                        Occur::Should,
-                        Box::new(BoostQuery::new(Box::new(apart), 0.3 * weight)),
-                    ));
+                    arms.push(Box::new(BoostQuery::new(Box::new(apart), 0.3 * weight)));
                 }
                 let q = form_query(f.content, &form);
-                required.push((Occur::Should, Box::new(BoostQuery::new(q, weight))));
+                arms.push(Box::new(BoostQuery::new(q, weight)));
                 let title = form_query(f.title, &form);
                 boosts.push((
                     Occur::Should,
@@ -591,7 +584,7 @@ impl SearchIndex {
             ));
         }
         let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-            vec![(Occur::Must, Box::new(BooleanQuery::new(required)))];
+            vec![(Occur::Must, Box::new(AnyOfQuery::new(arms)))];
         clauses.extend(boosts);
         Box::new(BooleanQuery::new(clauses))
     }
