@@ -27,7 +27,7 @@ use gongkai_store::blobs::BlobStore;
 
 pub use error::{AppError, AppResult};
 pub use gongkai_domain as domain;
-pub use gongkai_store::Engine;
+pub use gongkai_store::{Engine, Workload};
 
 /// Tunable policy of a deployment.
 #[derive(Debug, Clone)]
@@ -48,6 +48,8 @@ pub struct AppConfig {
     /// Periods of the application clock; the UNCONFIRMED ones (whether a fee notice stops the
     /// clock, the applicant's supplement period) are set here.
     pub clock: gongkai_domain::application::ClockParams,
+    /// What the process does with the database (a server, or a bulk import).
+    pub workload: Workload,
 }
 
 impl Default for AppConfig {
@@ -62,6 +64,7 @@ impl Default for AppConfig {
             lockout_ms: 15 * 60 * 1000,
             smtp: None,
             clock: gongkai_domain::application::ClockParams::default(),
+            workload: Workload::Serve,
         }
     }
 }
@@ -122,7 +125,7 @@ struct Inner {
 impl App {
     /// Opens the database at `database_url`, applies migrations and keeps blobs under `data_dir`.
     pub async fn open(database_url: &str, data_dir: PathBuf, config: AppConfig) -> AppResult<App> {
-        let db = Db::connect(database_url).await?;
+        let db = Db::connect_for(database_url, config.workload).await?;
         db.migrate().await?;
         let code_key = {
             let mut c = db.read().await?;

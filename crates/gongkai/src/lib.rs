@@ -294,6 +294,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             from: smtp_from.clone(),
         });
     }
+    if let Command::Import { .. } = &cli.command {
+        config.workload = gongkai_app::Workload::BulkLoad;
+    }
     let app = open_app(&cli.data, cli.database_url.as_deref(), config).await?;
     let origin = Origin::cli();
     match cli.command {

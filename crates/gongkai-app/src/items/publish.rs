@@ -11,7 +11,7 @@ use gongkai_store::items::{self as store_items, ItemRow, Publication, PublishedI
 use gongkai_store::{Conn, Tx, audit, bodies, counters, outbox};
 
 use super::attachments::AcceptedFile;
-use super::{ItemInput, check_transition, load, snapshot, status_json};
+use super::{ItemInput, check_transition, created_version, load, snapshot, status_json};
 use crate::{App, AppError, AppResult, Origin, local_date, now_ms};
 
 /// One already published item of an archive being imported.
@@ -247,8 +247,8 @@ impl App {
         let ids = store_items::insert_published(&mut tx, &rows, actor.user_id, now)
             .await
             .map_err(|e| index_conflict(e, None))?;
-        // Version 1 and the import record hold the item as it stood before publication, as
-        // when a draft is created and then published.
+        // Version 1 holds the item as it stood before publication, as when a draft is created
+        // and then published; the import record names that version by its digest.
         let snapshots: Vec<(i64, String)> = ids
             .iter()
             .zip(&rows)
@@ -394,7 +394,7 @@ fn import_trail(
             "item.import",
             entity_id.clone(),
             String::new(),
-            snap.clone(),
+            created_version(1, snap),
         ));
         for after in afters {
             trail.push((
