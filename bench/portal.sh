@@ -2,6 +2,7 @@
 # Portal and import benchmark (see bench/README.md).
 #
 #   bench/portal.sh [10k|100k|1m] [seconds per load run, default 8]
+#   PORTAL_DBS="sqlite" bench/portal.sh 1m   # one database only (default: sqlite postgres)
 #
 # For SQLite and PostgreSQL: loads the demo city's bodies and accounts, imports the corpus
 # through the application layer (`gongkai import`: validation, index numbers, audit, outbox),
@@ -111,8 +112,8 @@ run_db() { # sqlite|postgres
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 
-run_db sqlite
-run_db postgres
+DBS=${PORTAL_DBS:-sqlite postgres}
+for db in $DBS; do run_db "$db"; done
 
 # The ceiling: the same bytes from memory on the same stack.
 "$BENCH" static --addr 127.0.0.1:$STATIC_PORT \
@@ -124,12 +125,12 @@ for name in home item catalog search; do URLS[$name]="http://127.0.0.1:$STATIC_P
 load_pages static "$SPID" "1 8 32"
 kill "$SPID"; wait "$SPID" 2>/dev/null || true
 
-python3 - "$SCALE" "$RESULTS" "$OUT/portal-$SCALE.json" "$DUR" <<'PY'
+python3 - "$SCALE" "$RESULTS" "$OUT/portal-$SCALE.json" "$DUR" "$DBS" <<'PY'
 import json, re, sys
-scale, results, out, dur = sys.argv[1:]
+scale, results, out, dur, dbs = sys.argv[1:]
 runs = [json.loads(l) for l in open(f"{results}/runs.jsonl")]
 imports = {}
-for db in ("sqlite", "postgres"):
+for db in dbs.split():
     text = open(f"{results}/import-{db}.log").read()
     m = re.search(r"imported (\d+) items in ([\d.]+) s \(([\d.]+) items/s\)", text)
     r = re.search(r"rebuilt: (\d+) items in ([\d.]+) s", open(f"{results}/reindex-{db}.log").read())

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # gongkai benchmarks: corpus, search (gongkai and peer engines), pathological inputs, portal and
 # import, report.
-#   bench/run.sh [--scale 10k|100k|1m] [--regen] [--no-portal] [--smoke] [-- extra args for peers.py]
+#   bench/run.sh [--scale 10k|100k|1m] [--regen] [--no-portal] [--no-peers] [--smoke]
+#                [-- extra args for peers.py]
+# --no-peers: gongkai alone (the 1M tier in ~30 min; its peers take hours), portal on SQLite.
 # --smoke: a quick check that everything still runs (used by .ci/run): one repetition, the
 #          SQLite FTS5 and Xapian peers only, one-second load runs, debug builds.
 # Idempotent: the venv, the corpus and queries.json are made only when missing
@@ -13,6 +15,7 @@ cd "$(dirname "$0")/.."
 SCALE=10k
 REGEN=0
 PORTAL=1
+PEERS=1
 SMOKE=0
 EXTRA=()
 while [ $# -gt 0 ]; do
@@ -21,9 +24,10 @@ while [ $# -gt 0 ]; do
     --scale=*) SCALE="${1#*=}"; shift ;;
     --regen) REGEN=1; shift ;;
     --no-portal) PORTAL=0; shift ;;
+    --no-peers) PEERS=0; shift ;;
     --smoke) SMOKE=1; shift ;;
     --) shift; EXTRA=("$@"); break ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -73,9 +77,13 @@ if [ "$SMOKE" = 1 ]; then
   REPS=1
   EXTRA=(--engines sqlite_fts5,xapian --reps 1 "${EXTRA[@]}")
 fi
-echo "== peers at $SCALE"
-"$PY" bench/peers.py --corpus "$CORPUS" --queries "$OUT/queries.json" \
-  --needles "$OUT/needles-$SCALE.json" --out "$OUT/peers-$SCALE.json" "${EXTRA[@]}"
+if [ "$PEERS" = 1 ]; then
+  echo "== peers at $SCALE"
+  "$PY" bench/peers.py --corpus "$CORPUS" --queries "$OUT/queries.json" \
+    --needles "$OUT/needles-$SCALE.json" --out "$OUT/peers-$SCALE.json" "${EXTRA[@]}"
+else
+  export PORTAL_DBS=${PORTAL_DBS:-sqlite}
+fi
 
 # 5. gongkai: the same corpus, queries and needles; then the pathological inputs
 if [ "$SMOKE" = 1 ]; then
