@@ -6,6 +6,7 @@ use gongkai_store::audit;
 
 pub use gongkai_store::audit::AuditRow as AuditRecord;
 
+use crate::items::created_version_claim;
 use crate::{App, AppError, AppResult};
 
 /// The result of `gongkai audit verify`.
@@ -17,7 +18,8 @@ pub enum ChainStatus {
 
 impl App {
     /// Walks the whole chain page by page, recomputing every hash, and checks that it ends at the
-    /// recorded head (so deleting the newest records is detected too).
+    /// recorded head (so deleting the newest records is detected too). Where a record names an
+    /// item version by digest (creation and import), the version's snapshot must still match.
     pub async fn verify_audit_chain(&self) -> AppResult<ChainStatus> {
         let mut c = self.db().read().await?;
         // The head is read first and the walk stops there: records appended while the walk runs
@@ -29,10 +31,20 @@ impl App {
             let page = audit::page(&mut c, after, 1000.min(head_seq - after)).await?;
             let Some(last) = page.last() else { break };
             after = last.seq;
+            let claims: Vec<(i64, i64, i64, String)> = page
+                .iter()
+                .filter_map(|r| {
+                    created_version_claim(&r.action, &r.entity_id, &r.after_state)
+                        .map(|(item, version, digest)| (r.seq, item, version, digest))
+                })
+                .collect();
             for row in page {
                 if let Err(b) = verifier.push(&StoredAudit::from(row)) {
                     return Ok(ChainStatus::Broken(b));
                 }
+            }
+            if let Some(b) = check_version_digests(&mut c, &claims).await? {
+                return Ok(ChainStatus::Broken(b));
             }
         }
         if verifier.last_seq() != head_seq || verifier.last_hash() != head_hash {
@@ -80,4 +92,35 @@ impl App {
         rows.reverse();
         Ok(rows)
     }
+}
+
+/// The first claim (seq, item, version, digest) whose version is missing or whose snapshot no
+/// longer has the recorded digest: the version history was altered after the fact.
+async fn check_version_digests(
+    conn: &mut gongkai_store::Conn,
+    claims: &[(i64, i64, i64, String)],
+) -> AppResult<Option<ChainBreak>> {
+    let mut items: Vec<i64> = claims.iter().map(|c| c.1).collect();
+    items.sort_unstable();
+    items.dedup();
+    let stored: std::collections::HashMap<(i64, i64), String> =
+        gongkai_store::items::version_snapshots(conn, &items)
+            .await?
+            .into_iter()
+            .map(|(item, version, snapshot)| ((item, version), snapshot))
+            .collect();
+    for (seq, item, version, digest) in claims {
+        let actual = stored
+            .get(&(*item, *version))
+            .map(|s| crate::auth::sha256_hex(s));
+        if actual.as_deref() != Some(digest.as_str()) {
+            return Ok(Some(ChainBreak {
+                seq: *seq,
+                reason: format!(
+                    "item {item} version {version} no longer matches the digest this record holds: the version history was altered"
+                ),
+            }));
+        }
+    }
+    Ok(None)
 }

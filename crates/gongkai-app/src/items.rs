@@ -569,6 +569,24 @@ fn created_version(version: i64, snapshot: &str) -> String {
     .to_string()
 }
 
+/// What an audit record written by [`created_version`] claims: (item id, version, digest).
+/// Records written before digests (which hold the snapshot itself) claim nothing.
+pub(crate) fn created_version_claim(
+    action: &str,
+    entity_id: &str,
+    after: &str,
+) -> Option<(i64, i64, String)> {
+    if !matches!(action, "item.create" | "item.import") {
+        return None;
+    }
+    let value: serde_json::Value = serde_json::from_str(after).ok()?;
+    Some((
+        entity_id.parse().ok()?,
+        value.get("version")?.as_i64()?,
+        value.get("snapshot_sha256")?.as_str()?.to_owned(),
+    ))
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn record(
     conn: &mut Conn,

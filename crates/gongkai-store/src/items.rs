@@ -713,6 +713,28 @@ pub async fn versions(conn: &mut Conn, item_id: i64) -> Result<Vec<VersionRow>> 
     .await?)
 }
 
+/// Every version (item id, version, snapshot) of the given items, for checking the digests
+/// the audit log recorded of them.
+pub async fn version_snapshots(
+    conn: &mut Conn,
+    item_ids: &[i64],
+) -> Result<Vec<(i64, i64, String)>> {
+    let mut out = Vec::new();
+    for ids in item_ids.chunks(crate::rows_per_statement(1)) {
+        // Only placeholders are formatted in; the ids are bound.
+        let sql = format!(
+            "SELECT item_id, version, snapshot FROM item_versions WHERE item_id IN ({})",
+            crate::placeholders(ids.len())
+        );
+        let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).persistent(false);
+        for id in ids {
+            query = query.bind(*id);
+        }
+        out.extend(query.fetch_all(&mut *conn).await?);
+    }
+    Ok(out)
+}
+
 /// Items that name `id` as their successor (the documents it replaced).
 pub async fn predecessors(conn: &mut Conn, id: i64) -> Result<Vec<(i64, String)>> {
     Ok(sqlx::query_as(

@@ -76,6 +76,41 @@ async fn audit_verify_detects_tampering(t: TestApp) {
         .await
         .expect("restore");
     assert_eq!(verify(&t).0, 0);
+    // Rewrite what the item said when it was created: its creation record holds the digest of
+    // version 1, so the altered history is detected at that record.
+    let (item, created_seq): (String, i64) = sqlx::query_as(
+        "SELECT entity_id, seq FROM audit_log WHERE action = 'item.create' ORDER BY seq LIMIT 1",
+    )
+    .fetch_one(&mut db)
+    .await
+    .expect("creation record");
+    let item: i64 = item.parse().expect("item id");
+    let (snapshot,): (String,) =
+        sqlx::query_as("SELECT snapshot FROM item_versions WHERE item_id = $1 AND version = 1")
+            .bind(item)
+            .fetch_one(&mut db)
+            .await
+            .expect("version 1");
+    sqlx::query("UPDATE item_versions SET snapshot = $1 WHERE item_id = $2 AND version = 1")
+        .bind(snapshot.replace("审计链测试", "篡改后的标题"))
+        .bind(item)
+        .execute(&mut db)
+        .await
+        .expect("tamper with the version");
+    let (code, out) = verify(&t);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains(&format!("BROKEN at record {created_seq}")),
+        "{out}"
+    );
+    assert!(out.contains("version history was altered"), "{out}");
+    sqlx::query("UPDATE item_versions SET snapshot = $1 WHERE item_id = $2 AND version = 1")
+        .bind(&snapshot)
+        .bind(item)
+        .execute(&mut db)
+        .await
+        .expect("restore the version");
+    assert_eq!(verify(&t).0, 0);
     // Delete the newest record: the chain itself still links, but it no longer reaches the head.
     let (last,): (i64,) = sqlx::query_as("SELECT MAX(seq) FROM audit_log")
         .fetch_one(&mut db)
