@@ -113,6 +113,10 @@ run_db() { # sqlite|postgres
 }
 
 DBS=${PORTAL_DBS:-sqlite postgres}
+for db in $DBS; do
+  case "$db" in sqlite|postgres) ;; *) echo "PORTAL_DBS: unknown database $db (sqlite, postgres)" >&2; exit 2 ;; esac
+done
+[ -n "${DBS// }" ] || { echo "PORTAL_DBS names no database" >&2; exit 2; }
 for db in $DBS; do run_db "$db"; done
 
 # The ceiling: the same bytes from memory on the same stack.
