@@ -157,6 +157,13 @@ fn document_numbers_in_any_typing_find_the_item_first() {
 }
 
 #[test]
+fn a_quoted_part_of_a_document_number_finds_the_item() {
+    let index = index_with(corpus());
+    // 政办发〔2025〕88号 is no item's number, but part of 海政办发〔2025〕88号.
+    assert_eq!(ids(&index, "\"政办发〔2025〕88号\""), vec![4]);
+}
+
+#[test]
 fn pinyin_without_chinese_finds_the_word() {
     let index = index_with(corpus());
     let r = index.search(&req("gongjijin")).unwrap();
