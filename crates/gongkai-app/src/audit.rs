@@ -38,12 +38,20 @@ impl App {
                         .map(|(item, version, digest)| (r.seq, item, version, digest))
                 })
                 .collect();
+            let mut broken = None;
             for row in page {
                 if let Err(b) = verifier.push(&StoredAudit::from(row)) {
-                    return Ok(ChainStatus::Broken(b));
+                    broken = Some(b);
+                    break;
                 }
             }
-            if let Some(b) = check_version_digests(&mut c, &claims).await? {
+            // Whichever break comes first in the chain is the one reported.
+            if let Some(d) = check_version_digests(&mut c, &claims).await?
+                && broken.as_ref().is_none_or(|b| d.seq < b.seq)
+            {
+                broken = Some(d);
+            }
+            if let Some(b) = broken {
                 return Ok(ChainStatus::Broken(b));
             }
         }
@@ -100,15 +108,18 @@ async fn check_version_digests(
     conn: &mut gongkai_store::Conn,
     claims: &[(i64, i64, i64, String)],
 ) -> AppResult<Option<ChainBreak>> {
-    let mut items: Vec<i64> = claims.iter().map(|c| c.1).collect();
-    items.sort_unstable();
-    items.dedup();
-    let stored: std::collections::HashMap<(i64, i64), String> =
-        gongkai_store::items::version_snapshots(conn, &items)
-            .await?
-            .into_iter()
-            .map(|(item, version, snapshot)| ((item, version), snapshot))
-            .collect();
+    let mut by_version: std::collections::BTreeMap<i64, Vec<i64>> = Default::default();
+    for (_, item, version, _) in claims {
+        by_version.entry(*version).or_default().push(*item);
+    }
+    let mut stored: std::collections::HashMap<(i64, i64), String> = Default::default();
+    for (version, items) in by_version {
+        for (item, snapshot) in
+            gongkai_store::items::version_snapshots(conn, version, &items).await?
+        {
+            stored.insert((item, version), snapshot);
+        }
+    }
     for (seq, item, version, digest) in claims {
         let actual = stored
             .get(&(*item, *version))

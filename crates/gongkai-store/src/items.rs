@@ -713,24 +713,26 @@ pub async fn versions(conn: &mut Conn, item_id: i64) -> Result<Vec<VersionRow>> 
     .await?)
 }
 
-/// Every version (item id, version, snapshot) of the given items, for checking the digests
-/// the audit log recorded of them.
+/// The snapshot of version `version` of each of the given items that has one, for checking
+/// the digests the audit log recorded of them.
 pub async fn version_snapshots(
     conn: &mut Conn,
+    version: i64,
     item_ids: &[i64],
-) -> Result<Vec<(i64, i64, String)>> {
+) -> Result<Vec<(i64, String)>> {
     let mut out = Vec::new();
-    for ids in item_ids.chunks(crate::rows_per_statement(1)) {
-        // Only placeholders are formatted in; the ids are bound.
+    for ids in item_ids.chunks(crate::rows_per_statement(1) - 1) {
+        // Only placeholders are formatted in; the values are bound.
         let sql = format!(
-            "SELECT item_id, version, snapshot FROM item_versions WHERE item_id IN ({})",
-            crate::placeholders(ids.len())
+            "SELECT item_id, snapshot FROM item_versions WHERE item_id IN ({}) AND version = {}",
+            crate::list_placeholders(conn, 1, ids.len()),
+            crate::list_placeholders(conn, ids.len() + 1, 1)
         );
         let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).persistent(false);
         for id in ids {
             query = query.bind(*id);
         }
-        out.extend(query.fetch_all(&mut *conn).await?);
+        out.extend(query.bind(version).fetch_all(&mut *conn).await?);
     }
     Ok(out)
 }

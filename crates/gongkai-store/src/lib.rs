@@ -227,6 +227,19 @@ pub(crate) fn rows_per_statement(cols: usize) -> usize {
 /// The `VALUES` list of a multi-row `INSERT`: `($1, …, $cols), ($cols+1, …), …` on PostgreSQL,
 /// anonymous `(?, …)` on SQLite, which looks every numbered parameter up by name in a linear
 /// list (quadratic in the parameters of a statement: 80 % of a bulk import's time).
+/// `n` placeholders for an `IN (…)` list whose first value is bind number `first`: anonymous
+/// on SQLite (see [`row_placeholders`]), numbered on PostgreSQL.
+pub(crate) fn list_placeholders(conn: &Conn, first: usize, n: usize) -> String {
+    if conn.backend_name() == "SQLite" {
+        vec!["?"; n].join(", ")
+    } else {
+        (first..first + n)
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
 pub(crate) fn row_placeholders(conn: &Conn, rows: usize, cols: usize) -> String {
     values_list(conn.backend_name() == "SQLite", rows, cols)
 }
