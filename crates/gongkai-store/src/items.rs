@@ -1,5 +1,6 @@
 //! `items`, `item_key_areas` and `item_versions`: information items (政府信息) and their history.
 
+use gongkai_domain::item::ItemStatus;
 use sqlx::FromRow;
 
 use crate::{Conn, Result, StoreError, to_json_list};
@@ -625,16 +626,48 @@ pub async fn published_counts(conn: &mut Conn, column: FacetColumn) -> Result<Ve
             "SELECT SUBSTR(published_on, 1, 4), COUNT(*) FROM items WHERE status = 'published' \
              GROUP BY SUBSTR(published_on, 1, 4)"
         }
-        FacetColumn::KeyArea => {
-            "SELECT k.key_area, COUNT(*) FROM item_key_areas k JOIN items i ON i.id = k.item_id \
-             WHERE i.status = 'published' GROUP BY k.key_area"
-        }
+        FacetColumn::KeyArea => return published_key_area_counts(conn).await,
         FacetColumn::Body => {
             "SELECT CAST(body_id AS TEXT), COUNT(*) FROM items WHERE status = 'published' \
              GROUP BY body_id"
         }
     };
     Ok(sqlx::query_as(sql).fetch_all(conn).await?)
+}
+
+/// Key areas of published items: all the areas' counts less those of the items not public,
+/// which are few, so neither query reads the items' rows (joining every area to its item's row
+/// took 2.2 s at 1M items on SQLite).
+async fn published_key_area_counts(conn: &mut Conn) -> Result<Vec<(String, i64)>> {
+    let all: Vec<(String, i64)> =
+        sqlx::query_as("SELECT key_area, COUNT(*) FROM item_key_areas GROUP BY key_area")
+            .fetch_all(&mut *conn)
+            .await?;
+    let hidden_statuses: Vec<&str> = ItemStatus::ALL
+        .into_iter()
+        .filter(|s| !s.is_public())
+        .map(ItemStatus::as_str)
+        .collect();
+    // Only placeholders are formatted in; the statuses are bound.
+    let sql = format!(
+        "SELECT k.key_area, COUNT(*) FROM items i JOIN item_key_areas k ON k.item_id = i.id \
+         WHERE i.status IN ({}) GROUP BY k.key_area",
+        crate::list_placeholders(conn, 1, hidden_statuses.len())
+    );
+    let mut query = sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(sql));
+    for status in &hidden_statuses {
+        query = query.bind(*status);
+    }
+    let hidden: std::collections::HashMap<String, i64> =
+        query.fetch_all(&mut *conn).await?.into_iter().collect();
+    Ok(all
+        .into_iter()
+        .map(|(area, n)| {
+            let public = n - hidden.get(&area).copied().unwrap_or(0);
+            (area, public)
+        })
+        .filter(|(_, n)| *n > 0)
+        .collect())
 }
 
 #[derive(Debug, Clone, Copy)]

@@ -12,7 +12,8 @@ db_tests!(
     concurrent_publications_get_consecutive_numbers,
     scheduled_item_publishes_when_due,
     revised_item_links_its_successor,
-    late_publication_is_flagged
+    late_publication_is_flagged,
+    key_area_counts_leave_out_items_not_public
 );
 
 async fn concurrent_publications_get_consecutive_numbers(t: TestApp) {
@@ -280,4 +281,29 @@ async fn a_large_import_batch_keeps_numbers_and_the_audit_chain(t: TestApp) {
         gongkai_app::audit::ChainStatus::Intact { records } => assert!(records > 1609),
         gongkai_app::audit::ChainStatus::Broken(b) => panic!("chain broken: {b:?}"),
     }
+}
+
+/// The key-area facet subtracts the areas of items not public from the totals; it must agree
+/// with counting the published items' areas directly.
+async fn key_area_counts_leave_out_items_not_public(t: TestApp) {
+    t.publish(A, "重点领域计数一").await;
+    t.publish(A, "重点领域计数二").await;
+    t.draft(A, "重点领域草稿").await;
+    let facets = t.app.facets().await.expect("facets");
+    let mut db = t.raw_db().await;
+    let direct: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT k.key_area, COUNT(*) FROM item_key_areas k JOIN items i ON i.id = k.item_id \
+         WHERE i.status = 'published' GROUP BY k.key_area ORDER BY k.key_area",
+    )
+    .fetch_all(&mut db)
+    .await
+    .expect("direct counts");
+    let mut counted = facets.key_areas.clone();
+    counted.sort();
+    assert_eq!(counted, direct);
+    let area = counted
+        .iter()
+        .find(|(a, _)| a == "政策执行和落实")
+        .expect("the test items' area");
+    assert!(area.1 >= 2, "{counted:?}");
 }
