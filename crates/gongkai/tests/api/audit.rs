@@ -91,12 +91,12 @@ async fn audit_verify_detects_tampering(t: TestApp) {
             .fetch_one(&mut db)
             .await
             .expect("version 1");
-    sqlx::query("UPDATE item_versions SET snapshot = $1 WHERE item_id = $2 AND version = 1")
-        .bind(snapshot.replace("审计链测试", "篡改后的标题"))
-        .bind(item)
-        .execute(&mut db)
-        .await
-        .expect("tamper with the version");
+    set_first_version(
+        &mut db,
+        item,
+        &snapshot.replace("审计链测试", "篡改后的标题"),
+    )
+    .await;
     let (code, out) = verify(&t);
     assert_eq!(code, 2, "{out}");
     assert!(
@@ -104,12 +104,7 @@ async fn audit_verify_detects_tampering(t: TestApp) {
         "{out}"
     );
     assert!(out.contains("version history was altered"), "{out}");
-    sqlx::query("UPDATE item_versions SET snapshot = $1 WHERE item_id = $2 AND version = 1")
-        .bind(&snapshot)
-        .bind(item)
-        .execute(&mut db)
-        .await
-        .expect("restore the version");
+    set_first_version(&mut db, item, &snapshot).await;
     assert_eq!(verify(&t).0, 0);
     // Delete the newest record: the chain itself still links, but it no longer reaches the head.
     let (last,): (i64,) = sqlx::query_as("SELECT MAX(seq) FROM audit_log")
@@ -132,4 +127,14 @@ async fn audit_verify_detects_tampering(t: TestApp) {
     let (code, out) = verify(&t);
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("BROKEN at record 8"), "{out}");
+}
+
+/// Overwrites the snapshot of an item's version 1 behind the application's back.
+async fn set_first_version(db: &mut sqlx::AnyConnection, item: i64, snapshot: &str) {
+    sqlx::query("UPDATE item_versions SET snapshot = $1 WHERE item_id = $2 AND version = 1")
+        .bind(snapshot)
+        .bind(item)
+        .execute(db)
+        .await
+        .expect("version 1 rewritten");
 }
