@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Portal and import benchmark (see bench/README.md).
 #
-#   bench/portal.sh [10k|100k|1m] [seconds per load run, default 8]
+#   bench/portal.sh [10k|100k|1m] [seconds per load run, default 5]
 #   PORTAL_DBS="sqlite" bench/portal.sh 1m   # one database only (default: sqlite postgres)
 #
 # For SQLite and PostgreSQL: loads the demo city's bodies and accounts, imports the corpus
@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCALE=${1:-10k}
-DUR=${2:-8}
+DUR=${2:-5}
 OUT=bench/out
 CORPUS=$OUT/corpus-$SCALE.jsonl
 PORT=18181
@@ -51,7 +51,7 @@ rss = None
 pid = sys.argv[3]
 if pid:
     status = open(f"/proc/{pid}/status").read()
-    rss = {k: int(v) / 1024 for k, v in re.findall(r"^(VmRSS|VmHWM):\s+(\d+) kB", status, re.M)}
+    rss = {k: int(v) / 1024 for k, v in re.findall(r"^(VmRSS|VmHWM|RssAnon|RssFile):\s+(\d+) kB", status, re.M)}
 print(json.dumps({"page": sys.argv[1], "concurrency": int(sys.argv[2]), "rps": rps,
                   "p50_ms": ms(lat["50"]), "p99_ms": ms(lat["99"]),
                   "non_2xx": int(errors.group(1)) if errors else 0, "rss_mib": rss}))

@@ -211,7 +211,8 @@ def portal_section(scale, p):
     L = [f"## Portal and import at {scale}", ""]
     L.append(f"`bench/portal.sh`: wrk on loopback, {p['seconds_per_run']} s per run; the ceiling is the same HTML "
              "bytes served from memory by `gongkai-bench static` on the same axum/tokio stack. "
-             "RSS is the server's VmRSS after the run. `sqlite`/`postgres` is the server as deployed: "
+             "RSS is the server's VmRSS after the run; anon is its anonymous part (RssAnon: heap and stacks), the rest being "
+             "mapped files, chiefly the search index, which the kernel can drop and read again. `sqlite`/`postgres` is the server as deployed: "
              "anonymous public pages come from its page cache (served while no content changed, at most 2 s); "
              "`*-uncached` is the same server started with `--no-page-cache`, every request rendered from "
              "the database and the index.\n")
@@ -221,8 +222,8 @@ def portal_section(scale, p):
         L.append(f"| {db} | {i['items']} | {f(i['items_per_s'], 0)} | {i['reindex_items']} | {f(i['reindex_s'])} |")
     L.append("")
     runs = {(r["page"], r["concurrency"]): r for r in p["runs"]}
-    L.append("| server | page | c | req/s | p50 ms | p99 ms | % of ceiling | RSS MiB |")
-    L.append("|---|---|---|---|---|---|---|---|")
+    L.append("| server | page | c | req/s | p50 ms | p99 ms | % of ceiling | RSS MiB | anon MiB |")
+    L.append("|---|---|---|---|---|---|---|---|---|")
     for server in ("sqlite", "sqlite-uncached", "postgres", "postgres-uncached", "static"):
         for page in ("home", "item", "catalog", "search"):
             for c in (1, 8, 32):
@@ -231,8 +232,10 @@ def portal_section(scale, p):
                     continue
                 ceil = runs.get((f"static:{page}", c))
                 pct = f(100 * r["rps"] / ceil["rps"], 0) if ceil and server != "static" else ""
-                rss = f((r.get("rss_mib") or {}).get("VmRSS", 0), 0)
-                L.append(f"| {server} | {page} | {c} | {f(r['rps'], 0)} | {f(r['p50_ms'], 2)} | {f(r['p99_ms'], 2)} | {pct} | {rss} |")
+                mem = r.get("rss_mib") or {}
+                rss = f(mem.get("VmRSS", 0), 0)
+                anon = f(mem["RssAnon"], 0) if "RssAnon" in mem else "–"
+                L.append(f"| {server} | {page} | {c} | {f(r['rps'], 0)} | {f(r['p50_ms'], 2)} | {f(r['p99_ms'], 2)} | {pct} | {rss} | {anon} |")
     L.append("")
     return L
 

@@ -140,21 +140,17 @@ fn security_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLa
     SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
 }
 
-/// Serves `router` on `listener` until `shutdown` resolves, publishing scheduled items every 30 s.
-pub async fn serve(
-    listener: tokio::net::TcpListener,
-    state: AppState,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
+/// Starts the periodic jobs every 30 s: deadline reminders (every ten minutes and at start-up),
+/// publication of scheduled items, shrinking the rate limiter and purging expired sessions.
+/// Kept apart from [`serve`] so tests can drive each job by hand without a timer racing them.
+pub fn spawn_scheduled_jobs(state: &AppState) -> tokio::task::JoinHandle<()> {
     let app = state.app.clone();
     let limit = state.public_limit.clone();
-    let follower = app.start_search_follower();
-    let ticker = tokio::spawn(async move {
+    tokio::spawn(async move {
         let mut every = tokio::time::interval(Duration::from_secs(30));
         let mut ticks: u64 = 0;
         loop {
             every.tick().await;
-            // Reminders every ten minutes (and at start-up).
             if ticks.is_multiple_of(20) {
                 match app.send_reminders().await {
                     Ok(0) => {}
@@ -173,14 +169,23 @@ pub async fn serve(
                 tracing::warn!(error = %e, "session purge failed");
             }
         }
-    });
+    })
+}
+
+/// Serves `router` on `listener` until `shutdown` resolves, with the search index following the
+/// outbox. The periodic jobs are started separately ([`spawn_scheduled_jobs`]).
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let follower = state.app.start_search_follower();
     let result = axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
     .await;
-    ticker.abort();
     follower.abort();
     result
 }

@@ -336,7 +336,10 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
                 .with_context(|| format!("binding {addr}"))?;
             eprintln!("gongkai listening on http://{}", listener.local_addr()?);
             let state = AppState::new(app.clone(), site);
-            gongkai_web::serve(listener, state, shutdown_signal()).await?;
+            let jobs = gongkai_web::spawn_scheduled_jobs(&state);
+            let served = gongkai_web::serve(listener, state, shutdown_signal()).await;
+            jobs.abort();
+            served?;
         }
         Command::User { command } => match command {
             UserCommand::Add {
