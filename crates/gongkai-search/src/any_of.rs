@@ -1,6 +1,6 @@
 //! `AnyOf`: the documents matching any of several queries, scored as the sum of the scores of
-//! those that match: what a `BooleanQuery` of `Should` clauses does, evaluated lazily when it is
-//! one required part of a conjunction.
+//! those that match (what a `BooleanQuery` of `Should` clauses does) or as the score of the
+//! first one that matches, evaluated lazily when it is one required part of a conjunction.
 //!
 //! Why: a word of a query matches as itself (a term) or as the phrase of its pieces (see
 //! `query::word_forms`). Inside an intersection with the other words, tantivy's union answers
@@ -11,21 +11,50 @@
 //! phrase forms. `AnyOf` answers a probe (`seek_danger`) by asking each arm only whether it holds
 //! that one document, so a phrase's positions are read only for documents the conjunction still
 //! considers.
+//!
+//! [`Combine::First`] goes further for forms that mostly repeat one another: a word's pieces are
+//! indexed at the same offsets as the word, so wherever the word's term matches, the phrase of its
+//! pieces matches too. Asking the term first and the phrase only where the term is absent scores
+//! each document by the form it actually holds and reads positions only for the documents whose
+//! segmentation split the word differently.
 
 use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{
     DocId, DocSet, Score, SeekDangerResult, SegmentReader, TERMINATED, TantivyError, Term,
 };
 
-/// Any of `queries` (at least one must match); the score is the sum over those that match.
+/// How the scores of the matching arms make the score of a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Combine {
+    /// The sum over every arm that matches (a union of `Should` clauses).
+    Sum,
+    /// The score of the first arm, in the order given, that matches; later arms are not asked
+    /// about a document an earlier one holds.
+    First,
+}
+
+/// Any of `queries` (at least one must match), scored as `combine` says.
 #[derive(Debug)]
 pub struct AnyOfQuery {
     queries: Vec<Box<dyn Query>>,
+    combine: Combine,
 }
 
 impl AnyOfQuery {
+    /// Scored as the sum over the arms that match.
     pub fn new(queries: Vec<Box<dyn Query>>) -> Self {
-        AnyOfQuery { queries }
+        AnyOfQuery {
+            queries,
+            combine: Combine::Sum,
+        }
+    }
+
+    /// Scored by the first arm, in order, that matches.
+    pub fn first_of(queries: Vec<Box<dyn Query>>) -> Self {
+        AnyOfQuery {
+            queries,
+            combine: Combine::First,
+        }
     }
 }
 
@@ -33,6 +62,7 @@ impl Clone for AnyOfQuery {
     fn clone(&self) -> Self {
         AnyOfQuery {
             queries: self.queries.iter().map(|q| q.box_clone()).collect(),
+            combine: self.combine,
         }
     }
 }
@@ -46,7 +76,9 @@ impl Query for AnyOfQuery {
             .collect::<tantivy::Result<Vec<_>>>()?;
         Ok(Box::new(AnyOfWeight {
             weights,
-            scored: scoring.is_scoring_enabled(),
+            // Unscored, any arm that matches will do.
+            exhaustive: scoring.is_scoring_enabled() && self.combine == Combine::Sum,
+            combine: self.combine,
         }))
     }
 
@@ -59,8 +91,10 @@ impl Query for AnyOfQuery {
 
 struct AnyOfWeight {
     weights: Vec<Box<dyn Weight>>,
-    /// Whether scores are asked for: if not, a probe stops at the first arm that matches.
-    scored: bool,
+    /// Whether a probe must ask every arm (to sum their scores); if not, it stops at the first
+    /// arm that matches.
+    exhaustive: bool,
+    combine: Combine,
 }
 
 impl Weight for AnyOfWeight {
@@ -70,7 +104,36 @@ impl Weight for AnyOfWeight {
             .iter()
             .map(|w| w.scorer(reader, boost))
             .collect::<tantivy::Result<Vec<_>>>()?;
-        Ok(Box::new(AnyOfScorer::new(arms, self.scored)))
+        Ok(Box::new(AnyOfScorer::new(
+            arms,
+            self.exhaustive,
+            self.combine,
+        )))
+    }
+
+    /// Each arm is only asked about `target` (a phrase is not made to find its first match in
+    /// the segment, which `scorer` must do): what an intersection asks of its clauses as it
+    /// builds them.
+    fn scorer_danger(
+        &self,
+        reader: &SegmentReader,
+        target: DocId,
+        boost: Score,
+    ) -> tantivy::Result<(SeekDangerResult, Box<dyn Scorer>)> {
+        let arms = Arm::all_probed(&self.weights, reader, target, boost)?;
+        let result = if arms.iter().any(|a| a.holds(target)) {
+            SeekDangerResult::Found
+        } else {
+            let bound = arms.iter().map(|a| a.next).min().unwrap_or(TERMINATED);
+            SeekDangerResult::SeekLowerBound(bound)
+        };
+        let scorer = AnyOfScorer {
+            arms,
+            doc: target,
+            exhaustive: self.exhaustive,
+            combine: self.combine,
+        };
+        Ok((result, Box::new(scorer)))
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
@@ -91,8 +154,8 @@ impl Weight for AnyOfWeight {
 }
 
 /// One arm and what is known of where it stands.
-struct Arm {
-    scorer: Box<dyn Scorer>,
+pub(crate) struct Arm {
+    pub(crate) scorer: Box<dyn Scorer>,
     /// The arm's document when `settled`; otherwise only a lower bound of its next document
     /// (after a `seek_danger` miss the scorer may be in tantivy's invalid state and must only
     /// be probed with `seek_danger` until it is positioned again).
@@ -109,13 +172,41 @@ impl Arm {
         }
     }
 
-    fn holds(&self, doc: DocId) -> bool {
+    /// An arm whose scorer was made by `scorer_danger` at `target`, with its answer.
+    pub(crate) fn probed(scorer: Box<dyn Scorer>, target: DocId, probed: SeekDangerResult) -> Self {
+        let next = match probed {
+            SeekDangerResult::Found => target,
+            SeekDangerResult::SeekLowerBound(bound) => bound.min(TERMINATED),
+        };
+        Arm {
+            scorer,
+            next,
+            settled: next == target || next == TERMINATED,
+        }
+    }
+
+    /// One arm per weight, each made by `scorer_danger` at `target`.
+    pub(crate) fn all_probed(
+        weights: &[Box<dyn Weight>],
+        reader: &SegmentReader,
+        target: DocId,
+        boost: Score,
+    ) -> tantivy::Result<Vec<Arm>> {
+        let mut arms = Vec::with_capacity(weights.len());
+        for weight in weights {
+            let (probed, scorer) = weight.scorer_danger(reader, target, boost)?;
+            arms.push(Arm::probed(scorer, target, probed));
+        }
+        Ok(arms)
+    }
+
+    pub(crate) fn holds(&self, doc: DocId) -> bool {
         self.settled && self.next == doc
     }
 
     /// Whether the arm holds `target`, moving it no further than needed to tell. Targets
     /// strictly increase between probes, as `seek_danger` requires.
-    fn probe(&mut self, target: DocId) -> bool {
+    pub(crate) fn probe(&mut self, target: DocId) -> bool {
         if self.next > target {
             return false;
         }
@@ -161,14 +252,20 @@ impl Arm {
 struct AnyOfScorer {
     arms: Vec<Arm>,
     doc: DocId,
-    scored: bool,
+    exhaustive: bool,
+    combine: Combine,
 }
 
 impl AnyOfScorer {
-    fn new(scorers: Vec<Box<dyn Scorer>>, scored: bool) -> Self {
+    fn new(scorers: Vec<Box<dyn Scorer>>, exhaustive: bool, combine: Combine) -> Self {
         let arms: Vec<Arm> = scorers.into_iter().map(Arm::new).collect();
         let doc = arms.iter().map(|a| a.next).min().unwrap_or(TERMINATED);
-        AnyOfScorer { arms, doc, scored }
+        AnyOfScorer {
+            arms,
+            doc,
+            exhaustive,
+            combine,
+        }
     }
 }
 
@@ -197,14 +294,16 @@ impl DocSet for AnyOfScorer {
         if target >= TERMINATED {
             return SeekDangerResult::SeekLowerBound(TERMINATED);
         }
-        // When scoring, every arm is probed, so that the score counts each arm holding the
-        // document; an arm left unprobed keeps its lower bound and is probed on a later call.
+        // When summing scores, every arm is probed, so that the score counts each arm holding
+        // the document; otherwise the probe stops at the first arm that holds it (the one
+        // `First` scores by: the arms before it were probed and missed). An arm left unprobed
+        // keeps its lower bound and is probed on a later call.
         let mut found = false;
         let mut bound = TERMINATED;
         for arm in &mut self.arms {
             if arm.probe(target) {
                 found = true;
-                if !self.scored {
+                if !self.exhaustive {
                     break;
                 }
             } else {
@@ -243,67 +342,25 @@ impl DocSet for AnyOfScorer {
 impl Scorer for AnyOfScorer {
     fn score(&mut self) -> Score {
         let doc = self.doc;
-        self.arms
-            .iter_mut()
-            .filter(|a| a.holds(doc))
-            .map(|a| a.scorer.score())
-            .sum()
+        let mut holding = self.arms.iter_mut().filter(|a| a.holds(doc));
+        match self.combine {
+            Combine::Sum => holding.map(|a| a.scorer.score()).sum(),
+            Combine::First => holding.next().map_or(0.0, |a| a.scorer.score()),
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_support::{index_of, phrase, random_index, term};
+    use std::collections::HashMap;
     use tantivy::collector::{Count, TopDocs};
-    use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, TermQuery};
-    use tantivy::schema::{IndexRecordOption, Schema, TEXT};
-    use tantivy::{DocAddress, Index, Searcher, doc};
+    use tantivy::query::{BooleanQuery, BoostQuery, Occur};
+    use tantivy::{DocAddress, Searcher};
 
-    /// A small index whose documents are words drawn from a tiny vocabulary, so that phrases,
-    /// terms and conjunctions of them overlap in every way; several segments.
     fn index() -> (Searcher, tantivy::schema::Field) {
-        let mut schema = Schema::builder();
-        let text = schema.add_text_field("text", TEXT);
-        let index = Index::create_in_ram(schema.build());
-        let mut writer = index
-            .writer_with_num_threads(1, 15_000_000)
-            .expect("in-memory index");
-        let words = ["a", "b", "c", "d", "e"];
-        let mut state: u64 = 7;
-        for n in 0..3000 {
-            let mut body = Vec::new();
-            for _ in 0..(3 + n % 9) {
-                state = state
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                body.push(words[(state >> 33) as usize % words.len()]);
-            }
-            // A rare word: a conjunction led by it counts sparsely, probing the others.
-            if n % 97 == 0 {
-                body.push("z");
-            }
-            writer
-                .add_document(doc!(text => body.join(" ")))
-                .expect("in-memory index");
-            if n % 1000 == 999 {
-                writer.commit().expect("in-memory index");
-            }
-        }
-        writer.commit().expect("in-memory index");
-        (index.reader().expect("in-memory index").searcher(), text)
-    }
-
-    fn term(field: tantivy::schema::Field, w: &str) -> Box<dyn Query> {
-        Box::new(TermQuery::new(
-            Term::from_field_text(field, w),
-            IndexRecordOption::WithFreqsAndPositions,
-        ))
-    }
-
-    fn phrase(field: tantivy::schema::Field, ws: &[&str]) -> Box<dyn Query> {
-        Box::new(PhraseQuery::new(
-            ws.iter().map(|w| Term::from_field_text(field, w)).collect(),
-        ))
+        random_index(&["a", "b", "c", "d", "e"], 7, 3000)
     }
 
     /// The arms of one "word": a term, two phrases and a boosted conjunction.
@@ -404,6 +461,102 @@ mod tests {
                     union.count(&searcher).expect("in-memory index")
                 );
             }
+        }
+    }
+
+    /// Scores by document of `q`'s hits.
+    fn scores(searcher: &Searcher, q: &dyn Query) -> HashMap<DocAddress, f32> {
+        results(searcher, q)
+            .1
+            .into_iter()
+            .map(|(s, d)| (d, s))
+            .collect()
+    }
+
+    /// What `First` computes, from each arm searched alone: for every document of the union,
+    /// the score of the first arm holding it, plus the score of `rest` (the other required
+    /// clauses; BM25 scores of a conjunction's clauses add up). Tantivy cannot express it
+    /// directly: excluding a phrase (`MustNot`) trips an assertion of its phrase scorer.
+    fn first_reference(
+        searcher: &Searcher,
+        arms: &[Box<dyn Query>],
+        rest: Option<&dyn Query>,
+    ) -> (usize, Vec<(f32, DocAddress)>) {
+        let per_arm: Vec<_> = arms.iter().map(|a| scores(searcher, a.as_ref())).collect();
+        let rest = rest.map(|r| scores(searcher, r));
+        let mut docs: Vec<DocAddress> = per_arm.iter().flat_map(|m| m.keys().copied()).collect();
+        docs.sort();
+        docs.dedup();
+        let hits: Vec<(f32, DocAddress)> = docs
+            .into_iter()
+            .filter_map(|d| {
+                let first = per_arm.iter().find_map(|m| m.get(&d))?;
+                match &rest {
+                    None => Some((*first, d)),
+                    Some(r) => r.get(&d).map(|s| (first + s, d)),
+                }
+            })
+            .collect();
+        (hits.len(), hits)
+    }
+
+    #[test]
+    fn first_scores_by_the_first_arm_that_matches() {
+        let (searcher, f) = index();
+        for (w, p, q) in [
+            ("a", ["a", "b"], ["c", "d", "e"]),
+            ("e", ["b", "c"], ["e", "a", "d"]),
+        ] {
+            let lazy = AnyOfQuery::first_of(arms(f, w, &p, &q));
+            same(
+                results(&searcher, &lazy),
+                first_reference(&searcher, &arms(f, w, &p, &q), None),
+            );
+            // Some documents hold more than one arm: the sum scores them differently.
+            let summed = results(&searcher, &AnyOfQuery::new(arms(f, w, &p, &q)));
+            assert!(
+                summed.1.iter().map(|h| h.0).sum::<f32>()
+                    > results(&searcher, &lazy).1.iter().map(|h| h.0).sum::<f32>() + 1.0
+            );
+            for other in [term(f, "z"), phrase(f, &["d", "b"])] {
+                let lazy = BooleanQuery::new(vec![
+                    (
+                        Occur::Must,
+                        Box::new(AnyOfQuery::first_of(arms(f, w, &p, &q))) as Box<dyn Query>,
+                    ),
+                    (Occur::Must, other.box_clone()),
+                ]);
+                let expected =
+                    first_reference(&searcher, &arms(f, w, &p, &q), Some(other.as_ref()));
+                assert!(expected.0 > 0);
+                same(results(&searcher, &lazy), expected.clone());
+                assert_eq!(lazy.count(&searcher).expect("in-memory index"), expected.0);
+            }
+        }
+    }
+
+    #[test]
+    fn a_phrase_arm_made_at_a_probe_is_not_taken_to_match_its_lower_bound() {
+        // Document 1 holds both words of the phrase, apart: the phrase's first probe answers
+        // with it as a lower bound, which must not count as a match.
+        let (searcher, text) = index_of(["x", "b a x", "a b x", "b x a", "x a b"], 100);
+        for any in [
+            AnyOfQuery::new(vec![phrase(text, &["a", "b"])]),
+            AnyOfQuery::first_of(vec![phrase(text, &["a", "b"]), term(text, "zzz")]),
+        ] {
+            let q = BooleanQuery::new(vec![
+                (Occur::Must, term(text, "x")),
+                (Occur::Must, Box::new(any) as Box<dyn Query>),
+            ]);
+            let docs: Vec<u32> = results(&searcher, &q)
+                .1
+                .into_iter()
+                .map(|(_, d)| d.doc_id)
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            assert_eq!(docs, vec![2, 4]);
+            assert_eq!(q.count(&searcher).expect("in-memory index"), 2);
         }
     }
 

@@ -212,6 +212,7 @@ impl SearchIndex {
             }
             progress(n);
             self.commit(writer, cursor)?;
+            self.merge_all(writer)?;
             Ok(n)
         })();
         let n = rollback_on_error(writer, result)?;
@@ -222,6 +223,11 @@ impl SearchIndex {
     /// Number of documents searchable now.
     pub fn num_docs(&self) -> u64 {
         self.reader.searcher().num_docs()
+    }
+
+    /// Number of segments searched now (each query works once per segment).
+    pub fn num_segments(&self) -> usize {
+        self.reader.searcher().segment_readers().len()
     }
 
     fn writer(&self) -> Result<MutexGuard<'_, Option<IndexWriter>>> {
@@ -247,6 +253,20 @@ impl SearchIndex {
         prepared.set_payload(&payload(cursor));
         prepared.commit()?;
         self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Merges every segment into one after a rebuild. A query builds its scorers and looks up
+    /// its terms once per segment: the handful of small segments a bulk load leaves behind cost
+    /// as much per query as the large ones (the merge keeps the commit's cursor).
+    fn merge_all(&self, writer: &mut IndexWriter) -> Result<()> {
+        let ids = self.index.searchable_segment_ids()?;
+        if ids.len() > 1 {
+            writer.merge(&ids).wait()?;
+            self.reader.reload()?;
+        }
+        // Files of the merged segments; a failure leaves them for the next collection.
+        let _ = writer.garbage_collect_files().wait();
         Ok(())
     }
 

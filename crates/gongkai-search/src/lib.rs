@@ -16,6 +16,9 @@ pub mod schema;
 pub mod segment;
 pub mod snippet;
 pub mod synonyms;
+#[cfg(test)]
+mod test_support;
+pub mod with_bonus;
 
 pub use facets::Facets;
 pub use index::{Analysis, Change, SearchDoc, SearchIndex};

@@ -19,6 +19,7 @@ use crate::index::{SearchIndex, day_number, exact_document_number, from_day_numb
 use crate::pinyin_keys::PinyinKeys;
 use crate::segment::{Piece, bigrams, is_han, normalize};
 use crate::snippet;
+use crate::with_bonus::WithBonusQuery;
 use crate::{Error, Result};
 
 /// Longest query read, in characters; the rest is ignored.
@@ -419,7 +420,7 @@ impl SearchIndex {
         let mut interpretation = Interpretation::default();
         let mut highlight: Vec<String> = Vec::new();
         let mut required: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let mut boosts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut boosts: Vec<Box<dyn Query>> = Vec::new();
         let mut words_out = Vec::new();
 
         // A document or index number typed as the whole query finds that item first.
@@ -509,12 +510,12 @@ impl SearchIndex {
         if words.len() > 1
             && let Some(q) = self.phrase_query(&joined)
         {
-            boosts.push((Occur::Should, Box::new(BoostQuery::new(q, 2.0))));
+            boosts.push(Box::new(BoostQuery::new(q, 2.0)));
         }
         let words_query: Option<Box<dyn Query>> = if required.iter().any(|(o, _)| *o == Occur::Must)
         {
-            required.extend(boosts);
-            Some(Box::new(BooleanQuery::new(required)))
+            let all: Box<dyn Query> = Box::new(BooleanQuery::new(required));
+            Some(Box::new(WithBonusQuery::new(all, boosts)))
         } else if !required.is_empty() {
             Some(Box::new(BooleanQuery::new(required)))
         } else {
@@ -538,55 +539,56 @@ impl SearchIndex {
 
     /// A word matches as itself or any of its alternatives (synonyms, pinyin readings), each
     /// either as its own token or as the phrase of its pieces at their character offsets (see
-    /// `segment`), in `content`, which holds every searchable word. Matches in the title and the
-    /// keywords add to the score; they are optional clauses, scored only on documents the
-    /// required part already matched.
+    /// `segment`), in `content`, which holds every searchable word. An alternative scores by the
+    /// first of its forms a document holds (`AnyOfQuery::first_of`): the pieces are indexed at
+    /// the word's own offsets, so the phrase would only repeat the term where the term is found.
+    /// Matches in the title and the keywords add to the score, asked only of the documents the
+    /// word matches, when they are scored (`WithBonusQuery`).
     fn word_clause(
         &self,
         analysis: &crate::index::Analysis,
         alternatives: &[String],
     ) -> Box<dyn Query> {
         let f = &self.fields;
-        // Any form of any alternative (see `any_of` for why not a union of `Should` clauses).
-        let mut arms: Vec<Box<dyn Query>> = Vec::new();
-        let mut boosts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut alternative_arms: Vec<Box<dyn Query>> = Vec::new();
+        let mut boosts: Vec<Box<dyn Query>> = Vec::new();
         for (i, alt) in alternatives.iter().enumerate() {
             let weight = if i == 0 { 1.0 } else { 0.8 };
-            for form in word_forms(&analysis.segmenter, alt) {
+            let forms = word_forms(&analysis.segmenter, alt);
+            let mut exact: Vec<Box<dyn Query>> = Vec::new();
+            let mut apart: Vec<Box<dyn Query>> = Vec::new();
+            let mut titled: Vec<Box<dyn Query>> = Vec::new();
+            for form in &forms {
+                exact.push(form_query(f.content, form));
+                titled.push(form_query(f.title, form));
                 // A compound of words (住房补贴 = 住房 + 补贴) also matches a document holding
                 // its words apart (住房租赁补贴), ranked below the compound itself. Not for
                 // pieces of one character: 院办 must not match 院 … 办.
                 if form.len() > 1 && form.iter().all(|p| p.text.chars().count() > 1) {
-                    let apart: Vec<(Occur, Box<dyn Query>)> = form
+                    let words = form
                         .iter()
                         .map(|p| {
-                            (
-                                Occur::Must,
-                                term_query(Term::from_field_text(f.content, &p.text)),
-                            )
+                            let q = term_query(Term::from_field_text(f.content, &p.text));
+                            (Occur::Must, q)
                         })
                         .collect();
-                    let apart = BooleanQuery::new(apart);
-                    arms.push(Box::new(BoostQuery::new(Box::new(apart), 0.3 * weight)));
+                    let words: Box<dyn Query> = Box::new(BooleanQuery::new(words));
+                    apart.push(Box::new(BoostQuery::new(words, 0.3)));
                 }
-                let q = form_query(f.content, &form);
-                arms.push(Box::new(BoostQuery::new(q, weight)));
-                let title = form_query(f.title, &form);
-                boosts.push((
-                    Occur::Should,
-                    Box::new(BoostQuery::new(title, 3.0 * weight)),
-                ));
             }
+            exact.extend(apart);
+            alternative_arms.push(Box::new(BoostQuery::new(first_of(exact), weight)));
+            boosts.push(Box::new(BoostQuery::new(first_of(titled), 3.0 * weight)));
             let keyword = term_query(Term::from_field_text(f.keywords, alt));
-            boosts.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(keyword, 1.5 * weight)),
-            ));
+            boosts.push(Box::new(BoostQuery::new(keyword, 1.5 * weight)));
         }
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-            vec![(Occur::Must, Box::new(AnyOfQuery::new(arms)))];
-        clauses.extend(boosts);
-        Box::new(BooleanQuery::new(clauses))
+        // Every alternative a document holds adds to its score (see `any_of` for why not a
+        // union of `Should` clauses).
+        let any: Box<dyn Query> = match alternative_arms.len() {
+            1 => alternative_arms.remove(0),
+            _ => Box::new(AnyOfQuery::new(alternative_arms)),
+        };
+        Box::new(WithBonusQuery::new(any, boosts))
     }
 
     /// An exact phrase: the character bigrams of `phrase` at their offsets in the `ngram` field,
@@ -797,6 +799,14 @@ fn word_forms(segmenter: &crate::segment::Segmenter, word: &str) -> Vec<Vec<Piec
         }
     }
     forms
+}
+
+/// The first of `forms` a document holds; a single form as itself.
+fn first_of(mut forms: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    match forms.len() {
+        1 => forms.remove(0),
+        _ => Box::new(AnyOfQuery::first_of(forms)),
+    }
 }
 
 /// A word form in `field`: one term, or its pieces as a phrase at their character offsets.

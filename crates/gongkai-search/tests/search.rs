@@ -357,6 +357,21 @@ fn pathological_text_indexes() {
 }
 
 #[test]
+fn a_rebuild_leaves_one_segment_and_its_cursor() {
+    let index = SearchIndex::open(None, Analysis::new("", None).unwrap()).unwrap();
+    for (n, d) in corpus().into_iter().enumerate() {
+        index
+            .apply(&[Change::Upsert(Box::new(d))], n as i64 + 1)
+            .unwrap();
+    }
+    assert!(index.num_segments() > 1, "one segment per commit");
+    index.rebuild(corpus(), 42, &mut |_| {}).unwrap();
+    assert_eq!(index.num_segments(), 1);
+    assert_eq!(index.cursor().unwrap(), 42);
+    assert_eq!(index.num_docs(), corpus().len() as u64);
+}
+
+#[test]
 fn a_failed_rebuild_keeps_the_previous_index() {
     let index = index_with(corpus());
     let docs = corpus()
