@@ -12,9 +12,9 @@
 //! that one document, so a phrase's positions are read only for documents the conjunction still
 //! considers.
 //!
-//! [`Combine::First`] goes further for forms that mostly repeat one another: a word's pieces are
-//! indexed at the same offsets as the word, so wherever the word's term matches, the phrase of its
-//! pieces matches too. Asking the term first and the phrase only where the term is absent scores
+//! [`Combine::First`] goes further for forms that mostly repeat one another: the pieces of a word
+//! of three or more characters are indexed at the same offsets as the word, so wherever the
+//! word's term matches, the phrase of its pieces matches too. Asking the term first and the phrase only where the term is absent scores
 //! each document by the form it actually holds and reads positions only for the documents whose
 //! segmentation split the word differently.
 
@@ -28,8 +28,8 @@ use tantivy::{
 pub enum Combine {
     /// The sum over every arm that matches (a union of `Should` clauses).
     Sum,
-    /// The score of the first arm, in the order given, that matches; later arms are not asked
-    /// about a document an earlier one holds.
+    /// The score of the first arm, in the order given, that matches; once the scorer is made,
+    /// later arms are not asked about a document an earlier one holds.
     First,
 }
 

@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use chrono::{Datelike, NaiveDate};
+use tantivy::indexer::{LogMergePolicy, NoMergePolicy};
 use tantivy::schema::Schema;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
@@ -199,6 +200,9 @@ impl SearchIndex {
     ) -> Result<u64> {
         let mut guard = self.writer()?;
         let writer = guard_writer(&mut guard)?;
+        // The rebuild's own segments are merged once at the end; a background merge started
+        // by the commit would race it for the same segments.
+        writer.set_merge_policy(Box::new(NoMergePolicy));
         let result = (|| {
             writer.delete_all_documents()?;
             let mut n = 0u64;
@@ -212,10 +216,17 @@ impl SearchIndex {
             }
             progress(n);
             self.commit(writer, cursor)?;
-            self.merge_all(writer)?;
             Ok(n)
         })();
-        let n = rollback_on_error(writer, result)?;
+        let rebuilt = rollback_on_error(writer, result);
+        if rebuilt.is_ok() {
+            // Committed: a failed merge leaves a correct index of several segments.
+            if let Err(e) = self.merge_all(writer) {
+                tracing::warn!(error = %e, "merging the rebuilt index failed; it stays in segments");
+            }
+        }
+        writer.set_merge_policy(Box::new(LogMergePolicy::default()));
+        let n = rebuilt?;
         self.fresh.store(false, Ordering::Relaxed);
         Ok(n)
     }
@@ -265,8 +276,6 @@ impl SearchIndex {
             writer.merge(&ids).wait()?;
             self.reader.reload()?;
         }
-        // Files of the merged segments; a failure leaves them for the next collection.
-        let _ = writer.garbage_collect_files().wait();
         Ok(())
     }
 

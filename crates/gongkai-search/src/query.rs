@@ -496,7 +496,7 @@ impl SearchIndex {
             {
                 highlight.extend(alternatives.iter().cloned());
             }
-            let clause = self.word_clause(&analysis, &alternatives);
+            let clause = self.word_clause(searcher, &analysis, &alternatives)?;
             let occur = if OPTIONAL_WORDS.contains(&w) {
                 Occur::Should
             } else {
@@ -546,9 +546,10 @@ impl SearchIndex {
     /// word matches, when they are scored (`WithBonusQuery`).
     fn word_clause(
         &self,
+        searcher: &Searcher,
         analysis: &crate::index::Analysis,
         alternatives: &[String],
-    ) -> Box<dyn Query> {
+    ) -> Result<Box<dyn Query>> {
         let f = &self.fields;
         let mut alternative_arms: Vec<Box<dyn Query>> = Vec::new();
         let mut boosts: Vec<Box<dyn Query>> = Vec::new();
@@ -558,9 +559,22 @@ impl SearchIndex {
             let mut exact: Vec<Box<dyn Query>> = Vec::new();
             let mut apart: Vec<Box<dyn Query>> = Vec::new();
             let mut titled: Vec<Box<dyn Query>> = Vec::new();
+            let word_idf = idf(searcher, Term::from_field_text(f.content, alt))?;
             for form in &forms {
-                exact.push(form_query(f.content, form));
-                titled.push(form_query(f.title, form));
+                // A form of pieces must not outrank the word itself: a phrase's BM25 weight is
+                // the sum of its pieces' idf, often more than the rarer word's own.
+                let mut pieces_idf = 0.0;
+                if form.len() > 1 {
+                    for p in form {
+                        pieces_idf += idf(searcher, Term::from_field_text(f.content, &p.text))?;
+                    }
+                }
+                let scale = below_word(word_idf, pieces_idf);
+                exact.push(Box::new(BoostQuery::new(
+                    form_query(f.content, form),
+                    scale,
+                )));
+                titled.push(Box::new(BoostQuery::new(form_query(f.title, form), scale)));
                 // A compound of words (住房补贴 = 住房 + 补贴) also matches a document holding
                 // its words apart (住房租赁补贴), ranked below the compound itself. Not for
                 // pieces of one character: 院办 must not match 院 … 办.
@@ -573,7 +587,7 @@ impl SearchIndex {
                         })
                         .collect();
                     let words: Box<dyn Query> = Box::new(BooleanQuery::new(words));
-                    apart.push(Box::new(BoostQuery::new(words, 0.3)));
+                    apart.push(Box::new(BoostQuery::new(words, 0.3 * scale)));
                 }
             }
             exact.extend(apart);
@@ -588,7 +602,7 @@ impl SearchIndex {
             1 => alternative_arms.remove(0),
             _ => Box::new(AnyOfQuery::new(alternative_arms)),
         };
-        Box::new(WithBonusQuery::new(any, boosts))
+        Ok(Box::new(WithBonusQuery::new(any, boosts)))
     }
 
     /// An exact phrase: the character bigrams of `phrase` at their offsets in the `ngram` field,
@@ -801,6 +815,24 @@ fn word_forms(segmenter: &crate::segment::Segmenter, word: &str) -> Vec<Vec<Piec
     forms
 }
 
+/// BM25's idf of `term` (tantivy's formula).
+fn idf(searcher: &Searcher, term: Term) -> Result<f32> {
+    let docs = searcher.num_docs() as f32;
+    let df = searcher.doc_freq(&term)? as f32;
+    Ok((1.0 + (docs - df + 0.5) / (df + 0.5)).ln())
+}
+
+/// Boost of a form whose pieces weigh `pieces_idf` in all, for a word of weight `word_idf`:
+/// at most 0.9 of the word's weight, so that where both match equally often the word ranks
+/// first; a single term (`pieces_idf` 0) keeps its own weight.
+fn below_word(word_idf: f32, pieces_idf: f32) -> f32 {
+    if pieces_idf <= 0.0 {
+        1.0
+    } else {
+        (0.9 * word_idf / pieces_idf).min(1.0)
+    }
+}
+
 /// The first of `forms` a document holds; a single form as itself.
 fn first_of(mut forms: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     match forms.len() {
@@ -922,6 +954,17 @@ mod tests {
         assert!(recency(0) > recency(365));
         assert!(recency(365) > recency(3650));
         assert!(recency(-5) <= 1.5 && recency(100_000) >= 1.0);
+    }
+
+    #[test]
+    fn a_form_of_pieces_weighs_less_than_the_word() {
+        // 住房公积金 rarer than its pieces together would be outweighed without the scale.
+        let (word, pieces) = (5.3, 3.0 + 3.9);
+        assert!(below_word(word, pieces) * pieces < word);
+        assert!((below_word(word, pieces) * pieces - 0.9 * word).abs() < 1e-4);
+        // A phrase that already weighs less keeps its weight; a single term keeps its own.
+        assert_eq!(below_word(8.0, 4.0), 1.0);
+        assert_eq!(below_word(8.0, 0.0), 1.0);
     }
 
     #[test]

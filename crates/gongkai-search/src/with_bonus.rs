@@ -11,7 +11,7 @@
 //! touches it.
 
 use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
-use tantivy::{DocId, DocSet, Score, SeekDangerResult, SegmentReader, Term};
+use tantivy::{DocId, DocSet, Score, SeekDangerResult, SegmentReader, TERMINATED, Term};
 
 use crate::any_of::Arm;
 
@@ -68,7 +68,7 @@ struct WithBonusWeight {
 impl Weight for WithBonusWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
         let base = self.base.scorer(reader, boost)?;
-        if self.bonuses.is_empty() {
+        if self.bonuses.is_empty() || base.doc() == TERMINATED {
             return Ok(base);
         }
         let bonuses = Arm::all_probed(&self.bonuses, reader, base.doc(), boost)?;

@@ -372,6 +372,35 @@ fn a_rebuild_leaves_one_segment_and_its_cursor() {
 }
 
 #[test]
+fn a_document_holding_the_word_ranks_above_one_holding_only_its_pieces() {
+    // Both are indexed as 缴存 + 基数; then the city adds 缴存基数 to its dictionary and only
+    // the first is indexed again, so it alone holds the word. A phrase weighs the sum of its
+    // pieces' idf, here far more than the rarer word's own: unscaled, the second would lead.
+    let body = "职工缴存基数按上年平均工资确定。";
+    let mut docs: Vec<SearchDoc> = (0..40)
+        .map(|n| {
+            doc(
+                200 + n,
+                &format!("第{n}号公告"),
+                "其他事项另行通知。",
+                "2020-01-01",
+            )
+        })
+        .collect();
+    let word = doc(101, "关于调整的通知", body, "2025-07-01");
+    let pieces = doc(102, "关于调整的通知", body, "2025-07-01");
+    docs.extend([word.clone(), pieces]);
+    let dir = tempfile::tempdir().unwrap();
+    let before = SearchIndex::open(Some(dir.path()), Analysis::new("", None).unwrap()).unwrap();
+    before.rebuild(docs, 0, &mut |_| {}).unwrap();
+    drop(before);
+    let index =
+        SearchIndex::open(Some(dir.path()), Analysis::new("缴存基数\n", None).unwrap()).unwrap();
+    index.apply(&[Change::Upsert(Box::new(word))], 1).unwrap();
+    assert_eq!(ids(&index, "缴存基数"), vec![101, 102]);
+}
+
+#[test]
 fn a_failed_rebuild_keeps_the_previous_index() {
     let index = index_with(corpus());
     let docs = corpus()
