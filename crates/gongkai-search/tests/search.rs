@@ -401,6 +401,22 @@ fn a_document_holding_the_word_ranks_above_one_holding_only_its_pieces() {
 }
 
 #[test]
+fn a_quoted_phrase_does_not_match_across_the_title_and_the_body() {
+    let index = index_with(vec![
+        doc(
+            1,
+            "关于做好防汛工作的通知",
+            "，各区要落实责任。",
+            "2024-06-01",
+        ),
+        doc(2, "防汛值班安排", "本通知 各区遵照执行。", "2024-06-02"),
+    ]);
+    assert_eq!(ids(&index, "\"通知 各区\""), vec![2]);
+    assert_eq!(ids(&index, "\"防汛工作的通知\""), vec![1]);
+    assert_eq!(ids(&index, "\"各区要落实\""), vec![1]);
+}
+
+#[test]
 fn a_failed_rebuild_keeps_the_previous_index() {
     let index = index_with(corpus());
     let docs = corpus()
