@@ -147,6 +147,10 @@ impl Weight for AnyOfWeight {
         for weight in &self.weights {
             if let Ok(arm) = weight.explain(reader, doc) {
                 explanation.add_detail(arm);
+                // `First` scores by the first arm holding the document alone.
+                if self.combine == Combine::First {
+                    break;
+                }
             }
         }
         Ok(explanation)

@@ -19,8 +19,9 @@ use crate::segment::{Segmenter, normalize};
 use crate::synonyms::Synonyms;
 use crate::{Error, Result};
 
-/// Between the parts of the phrase field: more blank characters than a query holds in a row.
-const PHRASE_FIELD_GAP: &str = "                                ";
+/// Blanks between the parts of the phrase field: more characters than a query holds, so that no
+/// quoted phrase (whatever it holds between its words) spans two parts.
+const PHRASE_FIELD_GAP: usize = crate::query::MAX_QUERY_CHARS + 1;
 
 /// What the index holds for one published item.
 #[derive(Debug, Clone, Default)]
@@ -313,18 +314,21 @@ impl SearchIndex {
         // position apart, and a quoted phrase could match across two of them (the end of the
         // title and the start of the body).
         let number = d.doc_number.as_deref().filter(|n| !n.trim().is_empty());
-        let mut phrases =
-            String::with_capacity(d.title.len() + content.len() + d.attachment_text.len() + 64);
-        for part in [
+        let parts = [
             d.title.as_str(),
-            content.as_str(),
+            d.summary.as_str(),
+            d.body_text.as_str(),
             d.attachment_text.as_str(),
             // A quoted part of the number (海政发〔2026〕524号 in 望海政发〔2026〕524号) is a
             // phrase of the item like any other: the 1M benchmark's needles missed it.
             number.unwrap_or_default(),
-        ] {
+        ];
+        let mut phrases = String::with_capacity(
+            parts.iter().map(|p| p.len()).sum::<usize>() + parts.len() * PHRASE_FIELD_GAP,
+        );
+        for part in parts {
             phrases.push_str(part);
-            phrases.push_str(PHRASE_FIELD_GAP);
+            phrases.extend(std::iter::repeat_n(' ', PHRASE_FIELD_GAP));
         }
         doc.add_text(f.ngram, &phrases);
         if let Some(num) = number {

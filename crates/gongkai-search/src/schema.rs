@@ -10,7 +10,7 @@ use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 use crate::segment::{Piece, Segmenter, bigrams};
 
 /// Bumped when the schema or the analysis changes; an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 pub const WORDS_TOKENIZER: &str = "gk_words";
 pub const BIGRAM_TOKENIZER: &str = "gk_bigram";

@@ -401,7 +401,7 @@ fn a_document_holding_the_word_ranks_above_one_holding_only_its_pieces() {
 }
 
 #[test]
-fn a_quoted_phrase_does_not_match_across_the_title_and_the_body() {
+fn a_quoted_phrase_does_not_match_across_parts_of_an_item() {
     let index = index_with(vec![
         doc(
             1,
@@ -410,8 +410,17 @@ fn a_quoted_phrase_does_not_match_across_the_title_and_the_body() {
             "2024-06-01",
         ),
         doc(2, "防汛值班安排", "本通知 各区遵照执行。", "2024-06-02"),
+        SearchDoc {
+            summary: "关于防汛的通知".to_owned(),
+            ..doc(3, "防汛简报", "，各区报送情况。", "2024-06-03")
+        },
     ]);
     assert_eq!(ids(&index, "\"通知 各区\""), vec![2]);
+    // However many blanks the quotes hold (as many as a query may).
+    for blanks in 2..90 {
+        let wide = format!("\"通知{}各区\"", " ".repeat(blanks));
+        assert!(ids(&index, &wide).is_empty(), "{blanks} blanks");
+    }
     assert_eq!(ids(&index, "\"防汛工作的通知\""), vec![1]);
     assert_eq!(ids(&index, "\"各区要落实\""), vec![1]);
 }

@@ -3,14 +3,16 @@
 //! look the same to every visitor without a staff session, and they are read far more often than
 //! anything changes. An entry is served only while the application's content generation is the
 //! one it was rendered at (every local publication, withdrawal or edit, and every change the
-//! search index applies, moves it on) and for at most [`TTL`], which bounds what a cache can miss
-//! (a change on another node before its event reaches this node's index).
+//! search index applies, moves it on) and for at most [`TTL`] (plus [`STALE_GRACE`], below),
+//! which bounds what a cache can miss (a change on another node before its event reaches this
+//! node's index).
 //!
 //! When an entry's time is up but nothing is known to have changed, one request renders it again
 //! while the others keep getting the old page for up to [`STALE_GRACE`] more ("stale while
 //! revalidate"): without it, every request arriving during the render renders too, and under
 //! load each such render is slow, which showed as the p99 of the cached pages in the portal
-//! benchmark. A changed generation is never served stale.
+//! benchmark. A changed generation is never served stale, and a page the refresh finds gone
+//! (404) is dropped at once.
 //!
 //! Staff (a session cookie) always get a fresh page: they see drafts and their own chrome.
 
@@ -110,6 +112,15 @@ impl PageCache {
         }
     }
 
+    /// `key` has no page to keep any more.
+    fn forget(&self, key: &str) {
+        if let Ok(mut pages) = self.inner.lock()
+            && let Some(old) = pages.entries.remove(key)
+        {
+            pages.bytes -= old.body.len();
+        }
+    }
+
     /// The refresh of `key` gave nothing to keep: the next request tries again.
     fn abandon(&self, key: &str) {
         if let Ok(mut pages) = self.inner.lock()
@@ -123,13 +134,21 @@ impl PageCache {
         let Ok(mut pages) = self.inner.lock() else {
             return;
         };
+        if let Some(old) = pages.entries.get(&key)
+            && old.generation > entry.generation
+        {
+            // A slow render of older content finished after a newer one.
+            return;
+        }
         if let Some(old) = pages.entries.remove(&key) {
             pages.bytes -= old.body.len();
         }
         let full =
             |p: &Pages| p.entries.len() >= MAX_ENTRIES || p.bytes + entry.body.len() > MAX_BYTES;
         if full(&pages) {
-            pages.entries.retain(|_, e| e.at.elapsed() < TTL);
+            pages
+                .entries
+                .retain(|_, e| e.at.elapsed() < TTL + STALE_GRACE);
             pages.bytes = pages.entries.values().map(|e| e.body.len()).sum();
         }
         if full(&pages) {
@@ -161,6 +180,22 @@ fn has_session(headers: &HeaderMap) -> bool {
         })
 }
 
+/// A render of a cacheable page under way: when it ends without a new entry, the old entry is no
+/// longer marked as being refreshed, so the next request renders.
+struct Refresh<'a> {
+    pages: &'a PageCache,
+    key: &'a str,
+    done: bool,
+}
+
+impl Drop for Refresh<'_> {
+    fn drop(&mut self) {
+        if !self.done {
+            self.pages.abandon(self.key);
+        }
+    }
+}
+
 /// Serves a cached page when it is still good; otherwise renders it and keeps it.
 pub async fn serve(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let cacheable = request.method() == Method::GET
@@ -179,15 +214,26 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
             .insert("x-cache", HeaderValue::from_static("hit"));
         return response;
     }
+    // Whatever ends this render (an error, a dropped connection, a panic), the page is not left
+    // marked as being refreshed.
+    let mut refresh = Refresh {
+        pages: &state.pages,
+        key: &key,
+        done: false,
+    };
     let response = next.run(request).await;
     if response.status() != StatusCode::OK || response.headers().contains_key(header::SET_COOKIE) {
-        state.pages.abandon(&key);
+        // A page that is gone now (withdrawn: 404) must not be served from the old entry; a
+        // server error may pass, and the old page serves meanwhile.
+        if !response.status().is_server_error() {
+            state.pages.forget(&key);
+        }
         return response;
     }
     // Only bodies of known, modest size are kept; a huge page (a very long document) passes.
     let size = axum::body::HttpBody::size_hint(response.body()).upper();
     if size.is_none_or(|n| n > MAX_PAGE as u64) {
-        state.pages.abandon(&key);
+        state.pages.forget(&key);
         return response;
     }
     let (mut parts, body) = response.into_parts();
@@ -207,7 +253,8 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
         parts.headers.clone(),
         bytes.clone(),
     );
-    state.pages.put(key, entry);
+    state.pages.put(key.clone(), entry);
+    refresh.done = true;
     parts
         .headers
         .insert("x-cache", HeaderValue::from_static("miss"));
@@ -267,8 +314,12 @@ mod tests {
             !page(cache.get("/", 2, late)),
             "never stale across a change"
         );
-        // The render failed: the next request renders.
-        cache.abandon("/");
+        // The render failed or was dropped: the next request renders.
+        drop(Refresh {
+            pages: &cache,
+            key: "/",
+            done: false,
+        });
         assert!(!page(cache.get("/", 1, late)));
         // A render that never finishes: after the grace, every request renders.
         let later = t0 + TTL + STALE_GRACE + Duration::from_millis(10);
@@ -277,6 +328,13 @@ mod tests {
         // The new page is fresh again.
         cache.put("/".into(), entry(1, later));
         assert!(page(cache.get("/", 1, later)));
+        // A slow render of older content does not replace it.
+        cache.put("/".into(), entry(2, later));
+        cache.put("/".into(), entry(1, later));
+        assert!(page(cache.get("/", 2, later)));
+        // A page found gone is not served stale.
+        cache.forget("/");
+        assert!(!page(cache.get("/", 2, later)));
     }
 
     #[test]
