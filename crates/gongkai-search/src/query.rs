@@ -13,7 +13,7 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 
-use crate::any_of::AnyOfQuery;
+use crate::any_of::{AnyOfQuery, Combine};
 use crate::facets::{FacetCollector, Facets};
 use crate::index::{SearchIndex, day_number, exact_document_number, from_day_number};
 use crate::pinyin_keys::PinyinKeys;
@@ -561,15 +561,7 @@ impl SearchIndex {
             let mut titled: Vec<Box<dyn Query>> = Vec::new();
             let word_idf = idf(searcher, Term::from_field_text(f.content, alt))?;
             for form in &forms {
-                // A form of pieces must not outrank the word itself: a phrase's BM25 weight is
-                // the sum of its pieces' idf, often more than the rarer word's own.
-                let mut pieces_idf = 0.0;
-                if form.len() > 1 {
-                    for p in form {
-                        pieces_idf += idf(searcher, Term::from_field_text(f.content, &p.text))?;
-                    }
-                }
-                let scale = below_word(word_idf, pieces_idf);
+                let scale = self.form_scale(searcher, word_idf, form)?;
                 exact.push(Box::new(BoostQuery::new(
                     form_query(f.content, form),
                     scale,
@@ -591,18 +583,36 @@ impl SearchIndex {
                 }
             }
             exact.extend(apart);
-            alternative_arms.push(Box::new(BoostQuery::new(first_of(exact), weight)));
-            boosts.push(Box::new(BoostQuery::new(first_of(titled), 3.0 * weight)));
+            alternative_arms.push(Box::new(BoostQuery::new(
+                any_of(exact, Combine::First),
+                weight,
+            )));
+            boosts.push(Box::new(BoostQuery::new(
+                any_of(titled, Combine::First),
+                3.0 * weight,
+            )));
             let keyword = term_query(Term::from_field_text(f.keywords, alt));
             boosts.push(Box::new(BoostQuery::new(keyword, 1.5 * weight)));
         }
         // Every alternative a document holds adds to its score (see `any_of` for why not a
         // union of `Should` clauses).
-        let any: Box<dyn Query> = match alternative_arms.len() {
-            1 => alternative_arms.remove(0),
-            _ => Box::new(AnyOfQuery::new(alternative_arms)),
-        };
+        let any = any_of(alternative_arms, Combine::Sum);
         Ok(Box::new(WithBonusQuery::new(any, boosts)))
+    }
+
+    /// The boost of a word form: a form of pieces must not outrank the word itself, since a
+    /// phrase's BM25 weight is the sum of its pieces' idf, often more than the rarer word's own.
+    fn form_scale(&self, searcher: &Searcher, word_idf: f32, form: &[Piece]) -> Result<f32> {
+        let mut pieces_idf = 0.0;
+        if form.len() > 1 {
+            for p in form {
+                pieces_idf += idf(
+                    searcher,
+                    Term::from_field_text(self.fields.content, &p.text),
+                )?;
+            }
+        }
+        Ok(below_word(word_idf, pieces_idf))
     }
 
     /// An exact phrase: the character bigrams of `phrase` at their offsets in the `ngram` field,
@@ -833,11 +843,12 @@ fn below_word(word_idf: f32, pieces_idf: f32) -> f32 {
     }
 }
 
-/// The first of `forms` a document holds; a single form as itself.
-fn first_of(mut forms: Vec<Box<dyn Query>>) -> Box<dyn Query> {
-    match forms.len() {
-        1 => forms.remove(0),
-        _ => Box::new(AnyOfQuery::first_of(forms)),
+/// Any of `queries`, combined as `combine` says; a single query as itself.
+fn any_of(mut queries: Vec<Box<dyn Query>>, combine: Combine) -> Box<dyn Query> {
+    match (queries.len(), combine) {
+        (1, _) => queries.remove(0),
+        (_, Combine::Sum) => Box::new(AnyOfQuery::new(queries)),
+        (_, Combine::First) => Box::new(AnyOfQuery::first_of(queries)),
     }
 }
 
