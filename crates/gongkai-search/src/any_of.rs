@@ -231,6 +231,32 @@ impl Arm {
         }
     }
 
+    /// Positions the arm on its first document in `target..limit` and returns it, if it has
+    /// one; otherwise returns a lower bound of its next document, at least `limit`, having asked
+    /// only about documents below `limit` (a phrase reads no positions at or after it).
+    fn first_below(&mut self, target: DocId, limit: DocId) -> DocId {
+        if limit >= TERMINATED {
+            return self.settle(target);
+        }
+        if self.next >= limit || (self.settled && self.next >= target) {
+            return self.next;
+        }
+        let mut probe = target.max(self.next);
+        while probe < limit {
+            match self.scorer.seek_danger(probe) {
+                SeekDangerResult::Found => {
+                    self.next = probe;
+                    self.settled = true;
+                    return probe;
+                }
+                SeekDangerResult::SeekLowerBound(bound) => probe = bound,
+            }
+        }
+        self.next = probe.min(TERMINATED);
+        self.settled = self.next == TERMINATED;
+        self.next
+    }
+
     /// Positions the arm on its first document at or after `target` and returns it.
     fn settle(&mut self, target: DocId) -> DocId {
         if self.settled {
@@ -273,6 +299,21 @@ impl AnyOfScorer {
     }
 }
 
+impl AnyOfScorer {
+    /// The first document at or after `target` that any arm holds, when one arm holding it is
+    /// enough (`First`, or no scores): each arm is asked only about the documents before the
+    /// nearest one an earlier arm holds. For a frequent word, whose term holds most documents,
+    /// the phrase of its pieces is then hardly asked at all, where a full `seek` of every arm
+    /// would read its positions on every document holding all its pieces.
+    fn seek_lazily(&mut self, target: DocId) -> DocId {
+        let mut nearest = TERMINATED;
+        for arm in &mut self.arms {
+            nearest = nearest.min(arm.first_below(target, nearest));
+        }
+        nearest
+    }
+}
+
 impl DocSet for AnyOfScorer {
     fn advance(&mut self) -> DocId {
         if self.doc >= TERMINATED {
@@ -285,12 +326,15 @@ impl DocSet for AnyOfScorer {
         if target <= self.doc && self.arms.iter().any(|a| a.holds(self.doc)) {
             return self.doc;
         }
-        self.doc = self
-            .arms
-            .iter_mut()
-            .map(|a| a.settle(target))
-            .min()
-            .unwrap_or(TERMINATED);
+        self.doc = if self.exhaustive {
+            self.arms
+                .iter_mut()
+                .map(|a| a.settle(target))
+                .min()
+                .unwrap_or(TERMINATED)
+        } else {
+            self.seek_lazily(target)
+        };
         self.doc
     }
 
@@ -512,9 +556,15 @@ mod tests {
             ("e", ["b", "c"], ["e", "a", "d"]),
         ] {
             let lazy = AnyOfQuery::first_of(arms(f, w, &p, &q));
-            same(
-                results(&searcher, &lazy),
-                first_reference(&searcher, &arms(f, w, &p, &q), None),
+            let reference = first_reference(&searcher, &arms(f, w, &p, &q), None);
+            same(results(&searcher, &lazy), reference.clone());
+            // Unscored, either combination walks the arms lazily (each asked only below the
+            // nearest document an earlier arm holds) and must still find every document.
+            assert_eq!(lazy.count(&searcher).expect("in-memory index"), reference.0);
+            let union = AnyOfQuery::new(arms(f, w, &p, &q));
+            assert_eq!(
+                union.count(&searcher).expect("in-memory index"),
+                reference.0
             );
             // Some documents hold more than one arm: the sum scores them differently.
             let summed = results(&searcher, &AnyOfQuery::new(arms(f, w, &p, &q)));
