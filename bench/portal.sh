@@ -21,7 +21,7 @@ PG_ADMIN=${BENCH_PG:-postgresql://postgres@127.0.0.1:5432}
 [ -f "$CORPUS" ] || { echo "missing $CORPUS: run bench/run.sh --scale $SCALE first" >&2; exit 1; }
 command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null 2>&1 || sudo apt-get install -y -qq wrk; }
 
-TARGET=${BENCH_TARGET:-target/release}
+TARGET=${BENCH_TARGET:-${CARGO_TARGET_DIR:-target}/release}
 if [ -z "${BENCH_TARGET:-}" ]; then cargo build --release -q -p gongkai -p gongkai-bench; fi
 BIN=$TARGET/gongkai
 BENCH=$TARGET/gongkai-bench

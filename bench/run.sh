@@ -44,10 +44,10 @@ mkdir -p "$OUT"
 BUILD_LOG=$OUT/build.log
 if [ "$SMOKE" = 1 ]; then
   BUILD=(cargo build -q -p gongkai -p gongkai-bench)
-  export BENCH_TARGET=target/debug
+  export BENCH_TARGET=${CARGO_TARGET_DIR:-target}/debug
 else
   BUILD=(cargo build -q --release -p gongkai -p gongkai-bench)
-  export BENCH_TARGET=target/release
+  export BENCH_TARGET=${CARGO_TARGET_DIR:-target}/release
 fi
 "${BUILD[@]}" >"$BUILD_LOG" 2>&1 &
 BUILD_PID=$!
