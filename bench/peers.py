@@ -361,17 +361,21 @@ class Xapian:
     name = "xapian"
     segmented = True
 
+    # A bulk load keeps this many documents in memory between flushes (Xapian's default is
+    # 10,000): the setting a bulk indexer would use, read by Xapian when the database opens.
+    # At 100k it makes the build slower (319 s against about 160 s) but the compacted database
+    # answers 2-2.4x faster than one flushed every 10,000 documents: the stronger peer is kept.
+    FLUSH_THRESHOLD = "200000"
+
     def __init__(self, workdir):
-        # Xapian's default flush threshold (10,000 documents) is kept: at 100k, 200,000 made
-        # the build slower (319 s against 196 s on a slower machine).
+        os.environ.setdefault("XAPIAN_FLUSH_THRESHOLD", self.FLUSH_THRESHOLD)
         import xapian
         self.x = xapian
         self.path = os.path.join(workdir, "xapian")
 
     def version(self):
-        flush = os.environ.get("XAPIAN_FLUSH_THRESHOLD", "default")
         return (f"Xapian {self.x.version_string()} TermGenerator on jieba-segmented text, BM25Weight, "
-                f"compacted, XAPIAN_FLUSH_THRESHOLD={flush}")
+                f"compacted, XAPIAN_FLUSH_THRESHOLD={os.environ['XAPIAN_FLUSH_THRESHOLD']}")
 
     def build(self, docs):
         x = self.x
