@@ -261,7 +261,13 @@ impl Arm {
     fn settle(&mut self, target: DocId) -> DocId {
         if self.settled {
             if self.next < target {
-                self.next = self.scorer.seek(target);
+                // The next document is what `advance` gives, without the skip search of `seek`:
+                // the common step of a union walked document by document.
+                self.next = if target == self.next + 1 {
+                    self.scorer.advance()
+                } else {
+                    self.scorer.seek(target)
+                };
             }
             return self.next;
         }
