@@ -81,6 +81,7 @@ pub struct SearchIndex {
     writer: Mutex<Option<IndexWriter>>,
     analysis: RwLock<Arc<Analysis>>,
     pub(crate) pinyin: crate::query::PinyinCache,
+    pub(crate) columns: crate::columns::ColumnCache,
     fresh: AtomicBool,
 }
 
@@ -122,6 +123,7 @@ impl SearchIndex {
             writer: Mutex::new(None),
             analysis: RwLock::new(analysis),
             pinyin: Default::default(),
+            columns: Default::default(),
             fresh: AtomicBool::new(fresh),
         })
     }

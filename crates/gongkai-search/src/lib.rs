@@ -8,6 +8,7 @@
 //! No database access and no async here: callers run it on a blocking thread.
 
 pub mod any_of;
+mod columns;
 pub mod facets;
 pub mod index;
 pub mod pinyin_keys;

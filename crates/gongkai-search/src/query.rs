@@ -14,6 +14,7 @@ use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 
 use crate::any_of::{AnyOfQuery, Combine};
+use crate::columns::{ColumnCache, SegmentColumns};
 use crate::facets::{FacetCollector, Facets};
 use crate::index::{SearchIndex, day_number, exact_document_number, from_day_number};
 use crate::pinyin_keys::PinyinKeys;
@@ -226,12 +227,10 @@ impl SearchIndex {
         let (addresses, total, _) = self.rank(&searcher, &parsed, req, false)?;
         let mut ids = Vec::with_capacity(addresses.len());
         for (_, address) in addresses {
-            let column = searcher
-                .segment_reader(address.segment_ord)
-                .fast_fields()
-                .u64("id")?;
-            let id = column.first(address.doc_id).unwrap_or(0);
-            ids.push(i64::try_from(id).unwrap_or(0));
+            let columns = self
+                .columns
+                .of(searcher.segment_reader(address.segment_ord))?;
+            ids.push(columns.item_id(address.doc_id));
         }
         Ok((total, ids))
     }
@@ -269,7 +268,7 @@ impl SearchIndex {
                 // where the scored pass asks a costly form only about the documents the other
                 // words leave.
                 let (scored, total, f) = searcher.search(&query, &(candidates, Count, facets))?;
-                let page = rerank(searcher, scored, day_number(req.today))?
+                let page = rerank(searcher, &self.columns, scored, day_number(req.today))?
                     .into_iter()
                     .skip(offset)
                     .take(per_page)
@@ -909,25 +908,20 @@ const RERANK_WINDOW: usize = 200;
 /// N by BM25 is a prefix of the top M, so a block never changes with the page asked for.
 fn rerank(
     searcher: &Searcher,
+    cache: &ColumnCache,
     scored: Vec<(f32, DocAddress)>,
     today: i64,
 ) -> Result<Vec<(f32, DocAddress)>> {
-    let mut columns: Vec<Option<tantivy::columnar::Column<i64>>> =
-        vec![None; searcher.segment_readers().len()];
+    let mut columns: Vec<Option<SegmentColumns>> = vec![None; searcher.segment_readers().len()];
     let mut keyed = Vec::with_capacity(scored.len());
     for (score, address) in scored {
         let slot = &mut columns[address.segment_ord as usize];
         if slot.is_none() {
-            *slot = Some(
-                searcher
-                    .segment_reader(address.segment_ord)
-                    .fast_fields()
-                    .i64("date_key")?,
-            );
+            *slot = Some(cache.of(searcher.segment_reader(address.segment_ord))?);
         }
         let key = slot
             .as_ref()
-            .and_then(|c| c.first(address.doc_id))
+            .and_then(|c| c.date_key.first(address.doc_id))
             .unwrap_or(today << 32);
         keyed.push((score * recency(today - (key >> 32)), key, address));
     }

@@ -505,3 +505,39 @@ fn a_compound_finds_its_words_apart_but_ranks_below_the_compound() {
     assert_eq!(ids(&index, "住房补贴"), vec![2, 1]);
     assert_eq!(ids(&index, "院办"), vec![3]);
 }
+
+/// `top_ids` (the API's lean answer) gives the page and total `search` gives, as segments come
+/// and go: its id column is kept per segment, and a segment merged away must not answer.
+#[test]
+fn lean_ids_match_the_full_search_as_segments_change() {
+    let index = SearchIndex::open(None, Analysis::new("", None).unwrap()).unwrap();
+    let same = |index: &SearchIndex| {
+        for q in ["低保", "环境保护", "公积金 基数", "政务公开", ""] {
+            let full = index.search(&req(q)).unwrap();
+            let (total, lean) = index.top_ids(&req(q)).unwrap();
+            assert_eq!(
+                lean,
+                full.hits.iter().map(|h| h.id).collect::<Vec<_>>(),
+                "{q}"
+            );
+            assert_eq!(total, full.total, "{q}");
+        }
+    };
+    // One segment per change, then one after a rebuild, then a changed item in a new segment.
+    for d in corpus() {
+        index.apply(&[Change::Upsert(Box::new(d))], 1).unwrap();
+    }
+    assert!(index.num_segments() > 1);
+    same(&index);
+    index.rebuild(corpus(), 2, &mut |_| {}).unwrap();
+    assert_eq!(index.num_segments(), 1);
+    same(&index);
+    // Item 1 (政务公开) is now item 900, in a segment of its own.
+    let mut moved = corpus().remove(0);
+    moved.id = 900;
+    index.apply(&[Change::Delete(1)], 3).unwrap();
+    index.apply(&[Change::Upsert(Box::new(moved))], 4).unwrap();
+    same(&index);
+    let (_, lean) = index.top_ids(&req("政务公开")).unwrap();
+    assert!(lean.contains(&900) && !lean.contains(&1), "{lean:?}");
+}
