@@ -3,8 +3,10 @@
 
 use std::collections::HashMap;
 
+use rustc_hash::FxHashMap;
+
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::{Column, StrColumn};
+use tantivy::columnar::{BytesColumn, Cardinality, Column, StrColumn};
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 /// Counts per value, largest first.
@@ -33,11 +35,66 @@ pub struct FacetSegment {
     body: Column<u64>,
     year: Column<u64>,
     columns: Vec<Option<StrColumn>>,
-    body_counts: HashMap<u64, u64>,
-    year_counts: HashMap<u64, u64>,
+    body_counts: ValueCounts,
+    year_counts: ValueCounts,
     /// Per string column, a count per term ordinal: a vector, since a segment's dictionary of
     /// topics, key areas, genres or validities is small and dense.
     ord_counts: Vec<Vec<u64>>,
+    /// Matches not counted yet: columns are read for a block of documents at once, which
+    /// costs a fraction of reading them document by document (a frequent word matches most of
+    /// the index, and counting was then most of the search page's time).
+    pending: Vec<DocId>,
+    values: Vec<Option<u64>>,
+}
+
+/// Documents counted per column read.
+const BLOCK: usize = 256;
+
+/// Counts per value of a numeric column: by offset from the column's minimum when its values
+/// span a small range (body ids, years), else by hashing.
+struct ValueCounts {
+    min: u64,
+    dense: Vec<u64>,
+    /// Hashed with Fx: SipHash's resistance to chosen keys is not needed for index values, and
+    /// it cost more than reading the columns.
+    sparse: FxHashMap<u64, u64>,
+}
+
+impl ValueCounts {
+    const MAX_DENSE: u64 = 1 << 16;
+
+    fn for_column(column: &Column<u64>) -> Self {
+        let (min, max) = (column.min_value(), column.max_value());
+        let span = max.saturating_sub(min);
+        let dense = if span < Self::MAX_DENSE {
+            vec![0; usize::try_from(span).unwrap_or(0) + 1]
+        } else {
+            Vec::new()
+        };
+        ValueCounts {
+            min,
+            dense,
+            sparse: FxHashMap::default(),
+        }
+    }
+
+    fn add(&mut self, value: u64) {
+        let slot = usize::try_from(value.wrapping_sub(self.min)).unwrap_or(usize::MAX);
+        match self.dense.get_mut(slot) {
+            Some(n) => *n += 1,
+            None => *self.sparse.entry(value).or_default() += 1,
+        }
+    }
+
+    fn into_map(self) -> HashMap<u64, u64> {
+        let mut map: HashMap<u64, u64> = self.sparse.into_iter().collect();
+        for (offset, n) in self.dense.into_iter().enumerate() {
+            if n > 0 {
+                *map.entry(self.min + offset as u64).or_default() += n;
+            }
+        }
+        map
+    }
 }
 
 impl Collector for FacetCollector {
@@ -54,16 +111,20 @@ impl Collector for FacetCollector {
             .iter()
             .map(|f| fast.str(f))
             .collect::<tantivy::Result<Vec<_>>>()?;
+        let body = fast.u64("body_id")?;
+        let year = fast.u64("year")?;
         Ok(FacetSegment {
-            body: fast.u64("body_id")?,
-            year: fast.u64("year")?,
+            body_counts: ValueCounts::for_column(&body),
+            year_counts: ValueCounts::for_column(&year),
+            body,
+            year,
             ord_counts: columns
                 .iter()
                 .map(|c| vec![0; c.as_ref().map_or(0, |c| c.num_terms())])
                 .collect(),
             columns,
-            body_counts: HashMap::new(),
-            year_counts: HashMap::new(),
+            pending: Vec::with_capacity(BLOCK),
+            values: Vec::with_capacity(BLOCK),
         })
     }
 
@@ -119,24 +180,14 @@ impl SegmentCollector for FacetSegment {
     type Fruit = Partial;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        if let Some(body) = self.body.first(doc) {
-            *self.body_counts.entry(body).or_default() += 1;
-        }
-        if let Some(year) = self.year.first(doc) {
-            *self.year_counts.entry(year).or_default() += 1;
-        }
-        for (column, counts) in self.columns.iter().zip(self.ord_counts.iter_mut()) {
-            if let Some(column) = column {
-                for ord in column.term_ords(doc) {
-                    if let Some(n) = counts.get_mut(ord as usize) {
-                        *n += 1;
-                    }
-                }
-            }
+        self.pending.push(doc);
+        if self.pending.len() >= BLOCK {
+            self.count_pending();
         }
     }
 
-    fn harvest(self) -> Partial {
+    fn harvest(mut self) -> Partial {
+        self.count_pending();
         let mut strings: [HashMap<String, u64>; 4] = Default::default();
         for ((column, counts), out) in self
             .columns
@@ -154,9 +205,51 @@ impl SegmentCollector for FacetSegment {
             }
         }
         Partial {
-            bodies: self.body_counts,
-            years: self.year_counts,
+            bodies: self.body_counts.into_map(),
+            years: self.year_counts.into_map(),
             strings,
         }
     }
+}
+
+impl FacetSegment {
+    /// Counts the pending documents, one column at a time.
+    fn count_pending(&mut self) {
+        let docs = &self.pending;
+        for (column, counts) in [
+            (&self.body, &mut self.body_counts),
+            (&self.year, &mut self.year_counts),
+        ] {
+            first_values(column, docs, &mut self.values);
+            for value in self.values.iter().flatten() {
+                counts.add(*value);
+            }
+        }
+        for (column, counts) in self.columns.iter().zip(self.ord_counts.iter_mut()) {
+            let Some(ords) = column.as_deref().map(BytesColumn::ords) else {
+                continue;
+            };
+            let mut count = |ord: u64| {
+                if let Some(n) = usize::try_from(ord).ok().and_then(|o| counts.get_mut(o)) {
+                    *n += 1;
+                }
+            };
+            if ords.get_cardinality() == Cardinality::Multivalued {
+                for &doc in docs {
+                    ords.values_for_doc(doc).for_each(&mut count);
+                }
+            } else {
+                first_values(ords, docs, &mut self.values);
+                self.values.iter().flatten().for_each(|&ord| count(ord));
+            }
+        }
+        self.pending.clear();
+    }
+}
+
+/// The first value of `column` for each of `docs`, into `out` (`None` where a document has none).
+fn first_values(column: &Column<u64>, docs: &[DocId], out: &mut Vec<Option<u64>>) {
+    out.clear();
+    out.resize(docs.len(), None);
+    column.first_vals(docs, out);
 }

@@ -541,3 +541,104 @@ fn lean_ids_match_the_full_search_as_segments_change() {
     let (_, lean) = index.top_ids(&req("政务公开")).unwrap();
     assert!(lean.contains(&900) && !lean.contains(&1), "{lean:?}");
 }
+
+/// Facet counts over many matches (more than one block of the collector), in two segments, with
+/// body ids far apart (counted by hashing) and close together (counted by offset), several key
+/// areas per item and items without one: the same as counting the documents directly.
+#[test]
+fn facets_over_many_matches_equal_a_direct_count() {
+    use std::collections::BTreeMap;
+    let areas = ["社会救助", "教育", "就业创业", "住房保障"];
+    let genres = ["通知", "意见", "公告"];
+    let docs: Vec<SearchDoc> = (1..=1500i64)
+        .map(|id| {
+            let mut d = doc(
+                id,
+                "关于做好低保工作的通知",
+                "低保对象按月发放。",
+                "2020-01-01",
+            );
+            d.body_id = if id % 7 == 0 {
+                9_000_000 + id % 5
+            } else {
+                1 + id % 4
+            };
+            d.published_on = date(&format!("{}-03-01", 2014 + id % 11));
+            d.genre = genres[(id % 3) as usize].to_owned();
+            d.validity = if id % 10 == 0 { "失效" } else { "有效" }.to_owned();
+            d.topic = format!("主题{}/子题{}", id % 3, id % 6);
+            d.key_areas = (0..(id % 3) as usize)
+                .map(|k| areas[(id as usize + k) % areas.len()].to_owned())
+                .collect();
+            d
+        })
+        .collect();
+    let index = SearchIndex::open(None, Analysis::new("", None).unwrap()).unwrap();
+    let (first, second) = docs.split_at(900);
+    index.rebuild(first.to_vec(), 1, &mut |_| {}).unwrap();
+    let changes: Vec<Change> = second
+        .iter()
+        .map(|d| Change::Upsert(Box::new(d.clone())))
+        .collect();
+    index.apply(&changes, 2).unwrap();
+    assert!(index.num_segments() >= 2);
+
+    let found = index.search(&req("低保")).unwrap();
+    assert_eq!(found.total, 1500);
+    let count = |key: &dyn Fn(&SearchDoc) -> Vec<String>| {
+        let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+        for d in &docs {
+            for k in key(d) {
+                *counts.entry(k).or_default() += 1;
+            }
+        }
+        counts
+    };
+    let facet = |pairs: Vec<(String, u64)>| pairs.into_iter().collect::<BTreeMap<_, _>>();
+    let strings = |f: &dyn Fn(&SearchDoc) -> Vec<String>| count(f);
+    assert_eq!(
+        facet(
+            found
+                .facets
+                .bodies
+                .iter()
+                .map(|(b, n)| (b.to_string(), *n))
+                .collect()
+        ),
+        strings(&|d| vec![d.body_id.to_string()])
+    );
+    assert_eq!(
+        facet(
+            found
+                .facets
+                .years
+                .iter()
+                .map(|(y, n)| (y.to_string(), *n))
+                .collect()
+        ),
+        strings(&|d| vec![chrono::Datelike::year(&d.published_on).to_string()])
+    );
+    assert_eq!(
+        facet(found.facets.genres.clone()),
+        strings(&|d| vec![d.genre.clone()])
+    );
+    assert_eq!(
+        facet(found.facets.validity.clone()),
+        strings(&|d| vec![d.validity.clone()])
+    );
+    assert_eq!(
+        facet(found.facets.key_areas.clone()),
+        strings(&|d| d.key_areas.clone())
+    );
+    assert_eq!(
+        facet(found.facets.topics.clone()),
+        strings(&|d| {
+            let top = d
+                .topic
+                .split_once('/')
+                .map(|(t, _)| t.to_owned())
+                .unwrap_or_default();
+            vec![d.topic.clone(), top]
+        })
+    );
+}
