@@ -8,11 +8,6 @@
 //!   ceiling a dynamic page is compared with.
 
 use std::collections::HashMap;
-
-/// mimalloc: indexing allocates a string per token, and glibc's malloc and free took 17 % of
-/// its instructions; it also returns memory to the system more readily under many threads.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
