@@ -7,7 +7,7 @@ use tantivy::schema::{
 };
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
-use crate::segment::{Piece, Segmenter, bigrams};
+use crate::segment::{Segmenter, Span, bigram_spans, normalize_into};
 
 /// Bumped when the schema or the analysis changes; an index of another version is rebuilt.
 pub const SCHEMA_VERSION: u32 = 6;
@@ -87,74 +87,83 @@ pub fn build() -> (Schema, Fields) {
 #[derive(Clone)]
 pub struct WordsTokenizer {
     pub segmenter: Arc<Segmenter>,
-    buffer: Vec<Piece>,
+    text: String,
+    spans: Vec<Span>,
 }
 
 impl WordsTokenizer {
     pub fn new(segmenter: Arc<Segmenter>) -> Self {
         WordsTokenizer {
             segmenter,
-            buffer: Vec::new(),
+            text: String::new(),
+            spans: Vec::new(),
         }
     }
 }
 
 impl Tokenizer for WordsTokenizer {
-    type TokenStream<'a> = PieceStream;
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> PieceStream {
-        self.buffer.clear();
-        self.segmenter.index_pieces(text, &mut self.buffer);
-        PieceStream::new(&mut self.buffer)
+    type TokenStream<'a> = SpanStream<'a>;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> SpanStream<'a> {
+        normalize_into(text, &mut self.text);
+        self.spans.clear();
+        self.segmenter.index_spans(&self.text, &mut self.spans);
+        SpanStream::new(&self.text, &self.spans)
     }
 }
 
 /// Character bigrams for exact phrases.
 #[derive(Clone, Default)]
 pub struct BigramTokenizer {
-    buffer: Vec<Piece>,
+    text: String,
+    spans: Vec<Span>,
 }
 
 impl Tokenizer for BigramTokenizer {
-    type TokenStream<'a> = PieceStream;
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> PieceStream {
-        self.buffer.clear();
-        bigrams(text, &mut self.buffer);
-        PieceStream::new(&mut self.buffer)
+    type TokenStream<'a> = SpanStream<'a>;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> SpanStream<'a> {
+        normalize_into(text, &mut self.text);
+        self.spans.clear();
+        bigram_spans(&self.text, &mut self.spans);
+        SpanStream::new(&self.text, &self.spans)
     }
 }
 
-/// Tokens already computed; positions are character offsets. Offsets into the text are not
-/// kept (snippets are made from the stored text, not from token offsets).
-pub struct PieceStream {
-    tokens: Vec<Token>,
+/// Tokens already computed, as spans of the normalised text, copied one at a time into the one
+/// token tantivy reads (no string per token: allocating them took a sixth of indexing). Offsets
+/// into the text are not kept (snippets are made from the stored text, not from token offsets).
+pub struct SpanStream<'a> {
+    text: &'a str,
+    spans: &'a [Span],
     next: usize,
+    token: Token,
 }
 
-impl PieceStream {
-    fn new(pieces: &mut Vec<Piece>) -> Self {
-        let tokens = pieces
-            .drain(..)
-            .map(|p| Token {
-                offset_from: 0,
-                offset_to: 0,
-                position: p.position,
-                text: p.text,
-                position_length: 1,
-            })
-            .collect();
-        PieceStream { tokens, next: 0 }
+impl<'a> SpanStream<'a> {
+    fn new(text: &'a str, spans: &'a [Span]) -> Self {
+        SpanStream {
+            text,
+            spans,
+            next: 0,
+            token: Token::default(),
+        }
     }
 }
 
-impl TokenStream for PieceStream {
+impl TokenStream for SpanStream<'_> {
     fn advance(&mut self) -> bool {
+        let Some(span) = self.spans.get(self.next) else {
+            return false;
+        };
         self.next += 1;
-        self.next <= self.tokens.len()
+        self.token.text.clear();
+        self.token.text.push_str(&self.text[span.start..span.end]);
+        self.token.position = span.position;
+        true
     }
     fn token(&self) -> &Token {
-        &self.tokens[self.next - 1]
+        &self.token
     }
     fn token_mut(&mut self) -> &mut Token {
-        &mut self.tokens[self.next - 1]
+        &mut self.token
     }
 }

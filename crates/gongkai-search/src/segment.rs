@@ -87,38 +87,52 @@ impl Segmenter {
     /// words, each at its character offset. Appends to `out`.
     pub fn index_pieces(&self, text: &str, out: &mut Vec<Piece>) {
         let text = normalize(text);
-        for token in self.jieba.cut(&text, true) {
+        let mut spans = Vec::new();
+        self.index_spans(&text, &mut spans);
+        out.extend(spans.iter().map(|s| s.piece(&text)));
+    }
+
+    /// [`Segmenter::index_pieces`] of text already normalised, as spans of it: what the index's
+    /// tokenizer uses, without a string per token.
+    pub fn index_spans(&self, text: &str, out: &mut Vec<Span>) {
+        for token in self.jieba.cut(text, true) {
             if !is_indexable(token.word) {
                 continue;
             }
-            let chars = token.end - token.start;
-            if chars > MAX_WORD_CHARS {
-                for (i, c) in token.word.chars().enumerate() {
-                    out.push(Piece {
-                        text: c.to_string(),
+            if token.end - token.start > MAX_WORD_CHARS {
+                for (i, (b, c)) in token.word.char_indices().enumerate() {
+                    let start = token.byte_start + b;
+                    out.push(Span {
+                        start,
+                        end: start + c.len_utf8(),
                         position: token.start + i,
                     });
                 }
                 continue;
             }
-            out.push(Piece {
-                text: token.word.to_owned(),
+            let word = Span {
+                start: token.byte_start,
+                end: token.byte_end,
                 position: token.start,
-            });
-            self.push_decomposition(token.word, token.start, out);
+            };
+            out.push(word);
+            self.push_decomposition(token.word, word, out);
         }
     }
 
-    fn push_decomposition(&self, word: &str, start: usize, out: &mut Vec<Piece>) {
-        let Some(parts) = self.decompose(word) else {
+    /// The decomposition of `word` (at `at` in the text), recursively.
+    fn push_decomposition(&self, word: &str, at: Span, out: &mut Vec<Span>) {
+        let Some(parts) = self.tiling(word) else {
             return;
         };
-        for (offset, part) in parts {
-            out.push(Piece {
-                text: part.to_owned(),
-                position: start + offset,
-            });
-            self.push_decomposition(part, start + offset, out);
+        for (offset, bytes) in parts {
+            let part = Span {
+                start: at.start + bytes.start,
+                end: at.start + bytes.end,
+                position: at.position + offset,
+            };
+            out.push(part);
+            self.push_decomposition(&word[bytes], part, out);
         }
     }
 
@@ -126,17 +140,33 @@ impl Segmenter {
     /// than `word` itself; ties go to the longest first piece. `None` for words shorter than
     /// three characters or longer than the decomposition limit. Offsets are in characters.
     pub fn decompose<'w>(&self, word: &'w str) -> Option<Vec<(usize, &'w str)>> {
-        let bounds: Vec<usize> = word
-            .char_indices()
-            .map(|(b, _)| b)
-            .chain(std::iter::once(word.len()))
-            .collect();
-        let n = bounds.len() - 1;
-        if !(3..=MAX_WORD_CHARS).contains(&n) {
+        let parts = self.tiling(word)?;
+        Some(
+            parts
+                .into_iter()
+                .map(|(offset, bytes)| (offset, &word[bytes]))
+                .collect(),
+        )
+    }
+
+    /// [`Segmenter::decompose`] as character offsets and byte ranges of `word`.
+    fn tiling(&self, word: &str) -> Option<Vec<(usize, std::ops::Range<usize>)>> {
+        // On the stack: this runs for every word of three or more characters indexed.
+        let mut bounds = [0usize; MAX_WORD_CHARS + 1];
+        let mut n = 0;
+        for (b, _) in word.char_indices() {
+            if n == MAX_WORD_CHARS {
+                return None;
+            }
+            bounds[n] = b;
+            n += 1;
+        }
+        if n < 3 {
             return None;
         }
+        bounds[n] = word.len();
         // best[i] = (pieces, next) for the suffix starting at character i.
-        let mut best: Vec<(usize, usize)> = vec![(usize::MAX, n); n + 1];
+        let mut best = [(usize::MAX, n); MAX_WORD_CHARS + 1];
         best[n] = (0, n);
         for i in (0..n).rev() {
             // Longest first so that ties keep the longer piece.
@@ -144,8 +174,7 @@ impl Segmenter {
                 if i == 0 && j == n {
                     continue;
                 }
-                let piece = &word[bounds[i]..bounds[j]];
-                if j - i > 1 && !self.jieba.has_word(piece) {
+                if j - i > 1 && !self.jieba.has_word(&word[bounds[i]..bounds[j]]) {
                     continue;
                 }
                 let cost = best[j].0.saturating_add(1);
@@ -158,10 +187,29 @@ impl Segmenter {
         let mut i = 0;
         while i < n {
             let j = best[i].1;
-            parts.push((i, &word[bounds[i]..bounds[j]]));
+            parts.push((i, bounds[i]..bounds[j]));
             i = j;
         }
         Some(parts)
+    }
+}
+
+/// A token of the index analysis as a byte range of the normalised text, with the character
+/// offset where it starts (its position).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+    pub position: usize,
+}
+
+impl Span {
+    /// The token as a piece of `text` (the normalised text it was cut from).
+    pub fn piece(&self, text: &str) -> Piece {
+        Piece {
+            text: text[self.start..self.end].to_owned(),
+            position: self.position,
+        }
     }
 }
 
@@ -181,15 +229,23 @@ fn add_dict_line(jieba: &mut Jieba, line: &str) {
 
 /// Full-width ASCII to half-width, ideographic space to space, Latin lower-cased.
 pub fn normalize(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
+    let mut out = String::with_capacity(text.len());
+    normalize_into(text, &mut out);
+    out
+}
+
+/// [`normalize`] into `out`, replacing what it held (the tokenizers reuse one buffer).
+pub fn normalize_into(text: &str, out: &mut String) {
+    out.clear();
+    out.extend(text.chars().map(|c| {
+        match c {
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0)
                 .unwrap_or(c)
                 .to_ascii_lowercase(),
             '\u{3000}' => ' ',
             _ => c.to_ascii_lowercase(),
-        })
-        .collect()
+        }
+    }));
 }
 
 /// A Han (CJK ideograph) character, including 〇.
@@ -212,34 +268,45 @@ fn is_indexable(word: &str) -> bool {
 /// `ngram` field holds these so an exact phrase matches any substring, whatever the segmentation.
 pub fn bigrams(text: &str, out: &mut Vec<Piece>) {
     let text = normalize(text);
-    let chars: Vec<char> = text.chars().collect();
+    let mut spans = Vec::new();
+    bigram_spans(&text, &mut spans);
+    out.extend(spans.iter().map(|s| s.piece(&text)));
+}
+
+/// [`bigrams`] of text already normalised, as spans of it.
+pub fn bigram_spans(text: &str, out: &mut Vec<Span>) {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let byte = |i: usize| chars.get(i).map_or(text.len(), |&(b, _)| b);
     let mut i = 0;
     while i < chars.len() {
-        let c = chars[i];
+        let c = chars[i].1;
         if is_han(c) {
             let start = i;
-            while i < chars.len() && is_han(chars[i]) {
+            while i < chars.len() && is_han(chars[i].1) {
                 i += 1;
             }
             if i - start == 1 {
-                out.push(Piece {
-                    text: c.to_string(),
+                out.push(Span {
+                    start: byte(start),
+                    end: byte(i),
                     position: start,
                 });
             }
             for k in start..i.saturating_sub(1) {
-                out.push(Piece {
-                    text: chars[k..k + 2].iter().collect(),
+                out.push(Span {
+                    start: byte(k),
+                    end: byte(k + 2),
                     position: k,
                 });
             }
         } else if c.is_alphanumeric() {
             let start = i;
-            while i < chars.len() && chars[i].is_alphanumeric() && !is_han(chars[i]) {
+            while i < chars.len() && chars[i].1.is_alphanumeric() && !is_han(chars[i].1) {
                 i += 1;
             }
-            out.push(Piece {
-                text: chars[start..i].iter().collect(),
+            out.push(Span {
+                start: byte(start),
+                end: byte(i),
                 position: start,
             });
         } else {
@@ -330,6 +397,26 @@ mod tests {
         let texts: Vec<&str> = out.iter().map(|p| p.text.as_str()).collect();
         assert_eq!(texts, vec!["低保", "abc2016", "年"]);
         assert_eq!(out[1].position, 3);
+    }
+
+    proptest::proptest! {
+        /// Every span of either analysis is a non-empty slice of the normalised text on
+        /// character boundaries, and its position is its character offset.
+        #[test]
+        fn spans_are_slices_at_their_character_offsets(
+            raw in "[国务院办公厅关于政务公开住房补贴环境保护部门啊ＡＢ１２ ab12，。、\\-]{0,60}"
+        ) {
+            let text = normalize(&raw);
+            let mut spans = Vec::new();
+            SEG.index_spans(&text, &mut spans);
+            bigram_spans(&text, &mut spans);
+            for span in spans {
+                proptest::prop_assert!(span.start < span.end);
+                proptest::prop_assert!(text.is_char_boundary(span.start));
+                proptest::prop_assert!(text.is_char_boundary(span.end));
+                proptest::prop_assert_eq!(text[..span.start].chars().count(), span.position);
+            }
+        }
     }
 
     #[test]
