@@ -1,5 +1,5 @@
 //! The fast-field columns a query reads per hit (the item id, the date key), opened once per
-//! segment and kept while the segment lives.
+//! segment and kept while the segment is searched.
 //!
 //! Why: opening a column reads its block index, which grows with the segment. Profiling the
 //! 100k multi-word class put 14 % of its instructions in opening the id column once per hit; at
@@ -8,15 +8,11 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use tantivy::SegmentReader;
 use tantivy::columnar::Column;
 use tantivy::index::SegmentId;
+use tantivy::{DocAddress, Searcher};
 
 use crate::Result;
-
-/// More segments than an index keeps at once: past this, entries of merged-away segments are
-/// dropped (all of them; the live ones are opened again on their next use).
-const MAX_SEGMENTS: usize = 64;
 
 /// The columns of one segment; cloning shares them.
 #[derive(Clone)]
@@ -39,8 +35,11 @@ pub(crate) struct ColumnCache {
 }
 
 impl ColumnCache {
-    /// The columns of `reader`'s segment, opened on first use.
-    pub(crate) fn of(&self, reader: &SegmentReader) -> Result<SegmentColumns> {
+    /// The columns of segment `ord` of `searcher`, opened on first use. Opening one forgets the
+    /// segments `searcher` no longer has (merged away or deleted), so that their files, which
+    /// the columns keep mapped, are not held on to.
+    fn of(&self, searcher: &Searcher, ord: u32) -> Result<SegmentColumns> {
+        let reader = searcher.segment_reader(ord);
         let segment = reader.segment_id();
         if let Some(found) = self.lock().get(&segment) {
             return Ok(found.clone());
@@ -51,11 +50,23 @@ impl ColumnCache {
             date_key: fast.i64("date_key")?,
         };
         let mut map = self.lock();
-        if map.len() >= MAX_SEGMENTS {
-            map.clear();
-        }
+        let live: Vec<SegmentId> = searcher
+            .segment_readers()
+            .iter()
+            .map(|r| r.segment_id())
+            .collect();
+        map.retain(|id, _| live.contains(id));
         map.insert(segment, columns.clone());
         Ok(columns)
+    }
+
+    /// A view for one query: each segment's columns looked up once.
+    pub(crate) fn for_query<'a>(&'a self, searcher: &'a Searcher) -> QueryColumns<'a> {
+        QueryColumns {
+            cache: self,
+            searcher,
+            slots: vec![None; searcher.segment_readers().len()],
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<SegmentId, SegmentColumns>> {
@@ -63,5 +74,31 @@ impl ColumnCache {
         self.by_segment
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// The columns of the segments one query reads, per segment ordinal.
+pub(crate) struct QueryColumns<'a> {
+    cache: &'a ColumnCache,
+    searcher: &'a Searcher,
+    slots: Vec<Option<SegmentColumns>>,
+}
+
+impl QueryColumns<'_> {
+    /// The columns of the segment holding `address`.
+    pub(crate) fn at(&mut self, address: DocAddress) -> Result<&SegmentColumns> {
+        let ord = address.segment_ord;
+        let index = ord as usize;
+        if self.slots.get(index).is_some_and(Option::is_none) {
+            self.slots[index] = Some(self.cache.of(self.searcher, ord)?);
+        }
+        self.slots
+            .get(index)
+            .and_then(Option::as_ref)
+            .ok_or_else(|| {
+                crate::Error::Tantivy(tantivy::TantivyError::InvalidArgument(format!(
+                    "no segment {ord}"
+                )))
+            })
     }
 }

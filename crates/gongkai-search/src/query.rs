@@ -14,7 +14,7 @@ use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 
 use crate::any_of::{AnyOfQuery, Combine};
-use crate::columns::{ColumnCache, SegmentColumns};
+use crate::columns::ColumnCache;
 use crate::facets::{FacetCollector, Facets};
 use crate::index::{SearchIndex, day_number, exact_document_number, from_day_number};
 use crate::pinyin_keys::PinyinKeys;
@@ -225,12 +225,10 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let parsed = self.parse(&searcher, &req.q)?;
         let (addresses, total, _) = self.rank(&searcher, &parsed, req, false)?;
+        let mut columns = self.columns.for_query(&searcher);
         let mut ids = Vec::with_capacity(addresses.len());
         for (_, address) in addresses {
-            let columns = self
-                .columns
-                .of(searcher.segment_reader(address.segment_ord))?;
-            ids.push(columns.item_id(address.doc_id));
+            ids.push(columns.at(address)?.item_id(address.doc_id));
         }
         Ok((total, ids))
     }
@@ -912,16 +910,13 @@ fn rerank(
     scored: Vec<(f32, DocAddress)>,
     today: i64,
 ) -> Result<Vec<(f32, DocAddress)>> {
-    let mut columns: Vec<Option<SegmentColumns>> = vec![None; searcher.segment_readers().len()];
+    let mut columns = cache.for_query(searcher);
     let mut keyed = Vec::with_capacity(scored.len());
     for (score, address) in scored {
-        let slot = &mut columns[address.segment_ord as usize];
-        if slot.is_none() {
-            *slot = Some(cache.of(searcher.segment_reader(address.segment_ord))?);
-        }
-        let key = slot
-            .as_ref()
-            .and_then(|c| c.date_key.first(address.doc_id))
+        let key = columns
+            .at(address)?
+            .date_key
+            .first(address.doc_id)
             .unwrap_or(today << 32);
         keyed.push((score * recency(today - (key >> 32)), key, address));
     }

@@ -155,9 +155,13 @@ impl TokenStream for SpanStream<'_> {
             return false;
         };
         self.next += 1;
+        // Every field is set again: a filter may have changed the token through `token_mut`.
         self.token.text.clear();
         self.token.text.push_str(&self.text[span.start..span.end]);
         self.token.position = span.position;
+        self.token.offset_from = 0;
+        self.token.offset_to = 0;
+        self.token.position_length = 1;
         true
     }
     fn token(&self) -> &Token {
