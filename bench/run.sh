@@ -49,15 +49,18 @@ else
   BUILD=(cargo build -q --release -p gongkai -p gongkai-bench)
   export BENCH_TARGET=${CARGO_TARGET_DIR:-target}/release
 fi
-"${BUILD[@]}" >"$BUILD_LOG" 2>&1 &
+# In a process group of its own (setsid), so that stopping the script stops every compiler the
+# build started, not cargo alone, and a Ctrl-C meant for the script reaches the trap.
+setsid "${BUILD[@]}" >"$BUILD_LOG" 2>&1 &
 BUILD_PID=$!
 wait_build() {
   [ -n "${BUILD_PID:-}" ] || return 0
   echo "== waiting for the build (${BUILD[*]})"
-  if ! wait "$BUILD_PID"; then cat "$BUILD_LOG" >&2; echo "build failed" >&2; exit 1; fi
+  local pid=$BUILD_PID
   BUILD_PID=
+  if ! wait "$pid"; then cat "$BUILD_LOG" >&2; echo "build failed" >&2; exit 1; fi
 }
-trap '[ -n "${BUILD_PID:-}" ] && kill "$BUILD_PID" 2>/dev/null; true' EXIT
+trap '[ -n "${BUILD_PID:-}" ] && kill -- -"$BUILD_PID" 2>/dev/null; true' EXIT
 
 # 1. system packages: Xapian's Python binding comes from Debian (not on PyPI)
 if ! /usr/bin/python3 -c 'import xapian' 2>/dev/null; then
