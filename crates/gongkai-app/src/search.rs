@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::NaiveDate;
+use gongkai_domain::item::ItemStatus;
 use gongkai_domain::role::{Action, Actor};
 use gongkai_search::{Analysis, Change, SearchDoc, SearchIndex, SearchRequest, SearchResults};
 use gongkai_store::items::ItemRow;
@@ -212,13 +213,17 @@ impl App {
         loop {
             let rows = {
                 let mut c = self.db().read().await?;
-                store_items::published_after(&mut c, after, REBUILD_BATCH).await?
+                store_items::after_id(&mut c, after, REBUILD_BATCH).await?
             };
             let Some(last) = rows.last().map(|r| r.id) else {
                 return Ok(());
             };
             after = last;
-            for doc in self.search_docs(rows).await? {
+            let published: Vec<_> = rows
+                .into_iter()
+                .filter(|r| r.status == ItemStatus::Published.as_str())
+                .collect();
+            for doc in self.search_docs(published).await? {
                 if tx.send(Ok(doc)).await.is_err() {
                     // The writer stopped (its error is reported by the caller).
                     return Ok(());

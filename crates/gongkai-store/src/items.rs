@@ -409,22 +409,32 @@ pub async fn published_among(conn: &mut Conn, ids: &[i64]) -> Result<Vec<i64>> {
     if ids.is_empty() {
         return Ok(vec![]);
     }
+    // The status is compared here, not in SQL: with `status = 'published'` in the query,
+    // SQLite's planner walked the status index over every published item to find the few ids
+    // (85 ms per search page at 1M items, against 0.01 ms by primary key).
     let sql = format!(
-        "SELECT id FROM items WHERE status = 'published' AND id IN ({})",
+        "SELECT id, status FROM items WHERE id IN ({})",
         crate::placeholders(ids.len())
     );
     let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
     for id in ids {
         q = q.bind(*id);
     }
-    let rows: Vec<(i64,)> = q.fetch_all(conn).await?;
-    Ok(rows.into_iter().map(|r| r.0).collect())
+    let rows: Vec<(i64, String)> = q.fetch_all(conn).await?;
+    Ok(rows
+        .into_iter()
+        .filter(|(_, status)| status == ItemStatus::Published.as_str())
+        .map(|(id, _)| id)
+        .collect())
 }
 
-/// Published items with an id above `after`, in id order (for walking them all in batches).
-pub async fn published_after(conn: &mut Conn, after: i64, limit: i64) -> Result<Vec<ItemRow>> {
+/// Items with an id above `after`, in id order, whatever their status (for walking them all in
+/// batches; the caller keeps the ones it wants). With a status condition here SQLite's planner
+/// walked the status index and sorted every published item for each batch (277 ms a batch at
+/// 1M items), where the primary key gives the next batch directly.
+pub async fn after_id(conn: &mut Conn, after: i64, limit: i64) -> Result<Vec<ItemRow>> {
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM items WHERE status = 'published' AND id > $1 ORDER BY id LIMIT $2"
+        "SELECT {COLUMNS} FROM items WHERE id > $1 ORDER BY id LIMIT $2"
     )))
     .bind(after)
     .bind(limit)
