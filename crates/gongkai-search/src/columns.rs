@@ -88,17 +88,15 @@ impl QueryColumns<'_> {
     /// The columns of the segment holding `address`.
     pub(crate) fn at(&mut self, address: DocAddress) -> Result<&SegmentColumns> {
         let ord = address.segment_ord;
-        let index = ord as usize;
-        if self.slots.get(index).is_some_and(Option::is_none) {
-            self.slots[index] = Some(self.cache.of(self.searcher, ord)?);
-        }
-        self.slots
-            .get(index)
-            .and_then(Option::as_ref)
-            .ok_or_else(|| {
-                crate::Error::Tantivy(tantivy::TantivyError::InvalidArgument(format!(
-                    "no segment {ord}"
-                )))
-            })
+        let slot = self.slots.get_mut(ord as usize).ok_or_else(|| {
+            crate::Error::Tantivy(tantivy::TantivyError::InvalidArgument(format!(
+                "no segment {ord}"
+            )))
+        })?;
+        let columns = match slot.take() {
+            Some(columns) => columns,
+            None => self.cache.of(self.searcher, ord)?,
+        };
+        Ok(slot.insert(columns))
     }
 }

@@ -87,16 +87,14 @@ pub fn build() -> (Schema, Fields) {
 #[derive(Clone)]
 pub struct WordsTokenizer {
     pub segmenter: Arc<Segmenter>,
-    text: String,
-    spans: Vec<Span>,
+    buffers: Buffers,
 }
 
 impl WordsTokenizer {
     pub fn new(segmenter: Arc<Segmenter>) -> Self {
         WordsTokenizer {
             segmenter,
-            text: String::new(),
-            spans: Vec::new(),
+            buffers: Buffers::default(),
         }
     }
 }
@@ -104,26 +102,38 @@ impl WordsTokenizer {
 impl Tokenizer for WordsTokenizer {
     type TokenStream<'a> = SpanStream<'a>;
     fn token_stream<'a>(&'a mut self, text: &'a str) -> SpanStream<'a> {
-        normalize_into(text, &mut self.text);
-        self.spans.clear();
-        self.segmenter.index_spans(&self.text, &mut self.spans);
-        SpanStream::new(&self.text, &self.spans)
+        let segmenter = &self.segmenter;
+        self.buffers
+            .stream(text, |text, spans| segmenter.index_spans(text, spans))
     }
 }
 
 /// Character bigrams for exact phrases.
 #[derive(Clone, Default)]
 pub struct BigramTokenizer {
-    text: String,
-    spans: Vec<Span>,
+    buffers: Buffers,
 }
 
 impl Tokenizer for BigramTokenizer {
     type TokenStream<'a> = SpanStream<'a>;
     fn token_stream<'a>(&'a mut self, text: &'a str) -> SpanStream<'a> {
-        normalize_into(text, &mut self.text);
+        self.buffers.stream(text, bigram_spans)
+    }
+}
+
+/// A tokenizer's normalised text and its spans, reused from one value to the next.
+#[derive(Clone, Default)]
+struct Buffers {
+    text: String,
+    spans: Vec<Span>,
+}
+
+impl Buffers {
+    /// The tokens `analyse` finds in `raw` once normalised.
+    fn stream(&mut self, raw: &str, analyse: impl FnOnce(&str, &mut Vec<Span>)) -> SpanStream<'_> {
+        normalize_into(raw, &mut self.text);
         self.spans.clear();
-        bigram_spans(&self.text, &mut self.spans);
+        analyse(&self.text, &mut self.spans);
         SpanStream::new(&self.text, &self.spans)
     }
 }

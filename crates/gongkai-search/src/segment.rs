@@ -86,10 +86,7 @@ impl Segmenter {
     /// Every token the index keeps for `text`: the precise cut plus the decomposition of long
     /// words, each at its character offset. Appends to `out`.
     pub fn index_pieces(&self, text: &str, out: &mut Vec<Piece>) {
-        let text = normalize(text);
-        let mut spans = Vec::new();
-        self.index_spans(&text, &mut spans);
-        out.extend(spans.iter().map(|s| s.piece(&text)));
+        pieces_of(text, out, |text, spans| self.index_spans(text, spans));
     }
 
     /// [`Segmenter::index_pieces`] of text already normalised, as spans of it: what the index's
@@ -267,9 +264,14 @@ fn is_indexable(word: &str) -> bool {
 /// unigram) and the Latin/digit words, each at its character offset in the normalised text. The
 /// `ngram` field holds these so an exact phrase matches any substring, whatever the segmentation.
 pub fn bigrams(text: &str, out: &mut Vec<Piece>) {
+    pieces_of(text, out, bigram_spans);
+}
+
+/// The spans `analyse` finds in the normalised `text`, appended to `out` as pieces.
+fn pieces_of(text: &str, out: &mut Vec<Piece>, analyse: impl FnOnce(&str, &mut Vec<Span>)) {
     let text = normalize(text);
     let mut spans = Vec::new();
-    bigram_spans(&text, &mut spans);
+    analyse(&text, &mut spans);
     out.extend(spans.iter().map(|s| s.piece(&text)));
 }
 
