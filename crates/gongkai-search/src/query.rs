@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery,
+    TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
@@ -557,12 +558,17 @@ impl SearchIndex {
             let mut apart: Vec<Box<dyn Query>> = Vec::new();
             let mut titled: Vec<Box<dyn Query>> = Vec::new();
             let word_idf = idf(searcher, Term::from_field_text(f.content, alt))?;
+            let substring = self.substring_filter(alt);
             for form in &forms {
                 let scale = self.form_scale(searcher, word_idf, form)?;
-                exact.push(Box::new(BoostQuery::new(
-                    form_query(f.content, form),
-                    scale,
-                )));
+                let mut in_content = form_query(f.content, form);
+                if let (true, Some(filter)) = (form.len() > 1, &substring) {
+                    in_content = Box::new(BooleanQuery::new(vec![
+                        (Occur::Must, filter.box_clone()),
+                        (Occur::Must, in_content),
+                    ]));
+                }
+                exact.push(Box::new(BoostQuery::new(in_content, scale)));
                 titled.push(Box::new(BoostQuery::new(form_query(f.title, form), scale)));
                 // A compound of words (住房补贴 = 住房 + 补贴) also matches a document holding
                 // its words apart (住房租赁补贴), ranked below the compound itself. Not for
@@ -610,6 +616,34 @@ impl SearchIndex {
             }
         }
         Ok(below_word(word_idf, pieces_idf))
+    }
+
+    /// The items whose text holds `word` as a string, told by its character bigrams alone
+    /// (every one in the `ngram` field, no positions read), scoring nothing; `None` unless the
+    /// word is all Han characters. The phrase of a word's pieces matches only where the word's
+    /// characters stand side by side, so this filter drops no match of it, and it answers a probe
+    /// with the next item holding the bigrams: the phrase then reads positions only there. For
+    /// 地区, whose characters 地 and 区 are in most items, probing the phrase between the items
+    /// holding the word read positions in most items (27 times the cost of 保险).
+    fn substring_filter(&self, word: &str) -> Option<Box<dyn Query>> {
+        if word.chars().count() < 2 || !word.chars().all(is_han) {
+            return None;
+        }
+        let mut grams = Vec::new();
+        bigrams(word, &mut grams);
+        let mut texts: Vec<String> = grams.into_iter().map(|g| g.text).collect();
+        texts.sort_unstable();
+        texts.dedup();
+        let terms = texts
+            .iter()
+            .map(|t| {
+                let term = Term::from_field_text(self.fields.ngram, t);
+                let q: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+                (Occur::Must, q)
+            })
+            .collect();
+        let all: Box<dyn Query> = Box::new(BooleanQuery::new(terms));
+        Some(Box::new(ConstScoreQuery::new(all, 0.0)))
     }
 
     /// An exact phrase: the character bigrams of `phrase` at their offsets in the `ngram` field,

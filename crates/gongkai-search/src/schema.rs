@@ -10,7 +10,7 @@ use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 use crate::segment::{Segmenter, Span, bigram_spans, normalize_into};
 
 /// Bumped when the schema or the analysis changes; an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 pub const WORDS_TOKENIZER: &str = "gk_words";
 pub const BIGRAM_TOKENIZER: &str = "gk_bigram";
@@ -28,6 +28,9 @@ pub struct Fields {
     pub body_store: tantivy::schema::Field,
     /// Stored only: attachment text, for snippets of matches found there.
     pub attach_store: tantivy::schema::Field,
+    /// Character bigrams of every text of the item (title, summary, body, attachment text,
+    /// document number, keywords), with positions: quoted phrases, and the filter of a word's
+    /// phrase forms.
     pub ngram: tantivy::schema::Field,
     pub exact: tantivy::schema::Field,
     pub doc_number: tantivy::schema::Field,

@@ -129,6 +129,29 @@ fn a_query_finds_words_but_not_fragments_straddling_words() {
     assert_eq!(ids(&index, "政务公开").first(), Some(&1));
 }
 
+/// A word's characters split across the segmentation's words are found wherever they stand side
+/// by side, in keywords as in the body, and nowhere they stand apart (the phrase form is first
+/// narrowed to the items holding the word's characters as a string).
+#[test]
+fn a_split_word_is_found_side_by_side_in_any_text_but_not_apart() {
+    let mut docs = corpus();
+    let mut tagged = doc(9, "执法检查安排", "按计划开展检查。", "2021-03-01");
+    tagged.keywords = vec!["环境保护部门".to_owned()];
+    docs.push(tagged);
+    docs.push(doc(10, "部署工作", "各部署单位开门办事。", "2021-04-01"));
+    let index = index_with(docs);
+    let found = ids(&index, "部门");
+    assert!(
+        found.contains(&9),
+        "keyword 环境保护部/门 holds 部门: {found:?}"
+    );
+    assert!(!found.contains(&10), "部 … 门 apart: {found:?}");
+    assert_eq!(
+        index.count("部门", &Filters::default()).unwrap(),
+        found.len() as u64
+    );
+}
+
 #[test]
 fn synonyms_and_abbreviations_find_the_other_form() {
     let index = index_with(corpus());
