@@ -615,8 +615,29 @@ pub async fn list_rows(
 
 /// Number of items matching `filter`.
 pub async fn count(conn: &mut Conn, filter: &ItemFilter) -> Result<i64> {
-    let (count_where, count_args) = filter.where_clause();
-    let count_sql = format!("SELECT COUNT(*) FROM items{count_where}");
+    let count_sql;
+    let count_args;
+    if let Some(area) = &filter.key_area {
+        // A key area's items are counted from the area's own rows, each item looked up by id
+        // (`CROSS JOIN` fixes that order on SQLite; PostgreSQL plans it as any join): driven by
+        // the status index, SQLite probed the area for every published item (281 ms at 1M).
+        let rest = ItemFilter {
+            key_area: None,
+            ..filter.clone()
+        };
+        let (rest_where, mut args) = rest.where_clause();
+        args.push(Arg::Text(area.clone()));
+        count_sql = format!(
+            "SELECT COUNT(*) FROM item_key_areas k CROSS JOIN items{rest_where} \
+             AND k.item_id = items.id AND k.key_area = ${}",
+            args.len()
+        );
+        count_args = args;
+    } else {
+        let (count_where, args) = filter.where_clause();
+        count_sql = format!("SELECT COUNT(*) FROM items{count_where}");
+        count_args = args;
+    }
     let (total,): (i64,) = bind_all(sqlx::query_as(sqlx::AssertSqlSafe(count_sql)), count_args)
         .fetch_one(conn)
         .await?;

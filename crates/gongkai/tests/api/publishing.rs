@@ -306,4 +306,9 @@ async fn key_area_counts_leave_out_items_not_public(t: TestApp) {
         .find(|(a, _)| a == "政策执行和落实")
         .expect("the test items' area");
     assert!(area.1 >= 2, "{counted:?}");
+    // The catalog's total for the area counts the same published items (the draft is left out).
+    let (_, html) = t
+        .page("/catalog?key_area=%E6%94%BF%E7%AD%96%E6%89%A7%E8%A1%8C%E5%92%8C%E8%90%BD%E5%AE%9E")
+        .await;
+    assert!(html.contains(&format!("共 {} 条", area.1)), "{}", area.1);
 }
