@@ -258,7 +258,7 @@ impl Arm {
     }
 
     /// Positions the arm on its first document at or after `target` and returns it.
-    fn settle(&mut self, target: DocId) -> DocId {
+    pub(crate) fn settle(&mut self, target: DocId) -> DocId {
         if self.settled {
             if self.next < target {
                 // The next document is what `advance` gives, without the skip search of `seek`:

@@ -19,6 +19,7 @@ pub mod snippet;
 pub mod synonyms;
 #[cfg(test)]
 mod test_support;
+pub mod top_scores;
 pub mod with_bonus;
 
 pub use facets::Facets;

@@ -21,6 +21,7 @@ use crate::index::{SearchIndex, day_number, exact_document_number, from_day_numb
 use crate::pinyin_keys::PinyinKeys;
 use crate::segment::{Piece, bigrams, is_han, normalize};
 use crate::snippet;
+use crate::top_scores::{ScoreBounds, bm25_bound, scoring_idf, top_by_score};
 use crate::with_bonus::WithBonusQuery;
 use crate::{Error, Result};
 
@@ -261,18 +262,26 @@ impl SearchIndex {
                 // BM25 picks the candidates; recency then reorders them, ties going to the newest (day, id) so the order
                 // never depends on how the index is split into segments.
                 let window = (offset + per_page).div_ceil(RERANK_WINDOW) * RERANK_WINDOW;
-                let candidates = TopDocs::with_limit(window).order_by_score();
-                // One pass scores and counts: a separate count would evaluate every form of
-                // every word in full (tantivy's dense count fills each clause's bitset alone),
-                // where the scored pass asks a costly form only about the documents the other
-                // words leave.
-                let (scored, total, f) = searcher.search(&query, &(candidates, Count, facets))?;
+                let (scored, total, f) = if with_facets {
+                    // One pass scores and counts: a separate count would evaluate every form
+                    // of every word in full (tantivy's dense count fills each clause's bitset
+                    // alone), where the scored pass asks a costly form only about the
+                    // documents the other words leave.
+                    let candidates = TopDocs::with_limit(window).order_by_score();
+                    let (scored, total, f) =
+                        searcher.search(&query, &(candidates, Count, facets))?;
+                    (scored, total as u64, f)
+                } else {
+                    // Scores only the matches that can still enter the candidates.
+                    let (scored, walked) = top_by_score(searcher, query.as_ref(), window)?;
+                    (scored, walked.matches, None)
+                };
                 let page = rerank(searcher, &self.columns, scored, day_number(req.today))?
                     .into_iter()
                     .skip(offset)
                     .take(per_page)
                     .collect();
-                (page, total as u64, f)
+                (page, total, f)
             }
             SortOrder::Newest | SortOrder::Oldest => {
                 let order = if sort == SortOrder::Newest {
@@ -510,8 +519,10 @@ impl SearchIndex {
         {
             boosts.push(Box::new(BoostQuery::new(q, 2.0)));
         }
-        let words_query: Option<Box<dyn Query>> = if required.iter().any(|(o, _)| *o == Occur::Must)
-        {
+        let words_query: Option<Box<dyn Query>> = if required.len() == 1 && boosts.is_empty() {
+            // One word alone: its own query, whose bounds a walk for the best can use.
+            required.pop().map(|(_, q)| q)
+        } else if required.iter().any(|(o, _)| *o == Occur::Must) {
             let all: Box<dyn Query> = Box::new(BooleanQuery::new(required));
             Some(Box::new(WithBonusQuery::new(all, boosts)))
         } else if !required.is_empty() {
@@ -551,6 +562,12 @@ impl SearchIndex {
         let f = &self.fields;
         let mut alternative_arms: Vec<Box<dyn Query>> = Vec::new();
         let mut boosts: Vec<Box<dyn Query>> = Vec::new();
+        // How high each part can score (see `top_scores`): the base sums its alternatives, each
+        // scoring by one of its forms.
+        let mut bounds = ScoreBounds {
+            base: 0.0,
+            bonuses: Vec::new(),
+        };
         for (i, alt) in alternatives.iter().enumerate() {
             let weight = if i == 0 { 1.0 } else { 0.8 };
             let forms = word_forms(&analysis.segmenter, alt);
@@ -559,8 +576,17 @@ impl SearchIndex {
             let mut titled: Vec<Box<dyn Query>> = Vec::new();
             let word_idf = idf(searcher, Term::from_field_text(f.content, alt))?;
             let substring = self.substring_filter(alt);
+            let (mut form_bound, mut title_bound) = (0.0f32, 0.0f32);
             for form in &forms {
                 let scale = self.form_scale(searcher, word_idf, form)?;
+                form_bound = form_bound.max(bm25_bound(
+                    pieces_idf(searcher, f.content, form.iter())?,
+                    scale,
+                ));
+                title_bound = title_bound.max(bm25_bound(
+                    pieces_idf(searcher, f.title, form.iter())?,
+                    scale,
+                ));
                 let mut in_content = form_query(f.content, form);
                 if let (true, Some(filter)) = (form.len() > 1, &substring) {
                     in_content = Box::new(BooleanQuery::new(vec![
@@ -583,6 +609,10 @@ impl SearchIndex {
                         .collect();
                     let words: Box<dyn Query> = Box::new(BooleanQuery::new(words));
                     apart.push(Box::new(BoostQuery::new(words, 0.3 * scale)));
+                    form_bound = form_bound.max(bm25_bound(
+                        pieces_idf(searcher, f.content, form.iter())?,
+                        0.3 * scale,
+                    ));
                 }
             }
             exact.extend(apart);
@@ -594,13 +624,22 @@ impl SearchIndex {
                 any_of(titled, Combine::First),
                 3.0 * weight,
             )));
-            let keyword = term_query(Term::from_field_text(f.keywords, alt));
-            boosts.push(Box::new(BoostQuery::new(keyword, 1.5 * weight)));
+            let keyword_term = Term::from_field_text(f.keywords, alt);
+            let keyword_idf = scoring_idf(searcher, &keyword_term)?;
+            boosts.push(Box::new(BoostQuery::new(
+                term_query(keyword_term),
+                1.5 * weight,
+            )));
+            bounds.base += weight * form_bound;
+            bounds.bonuses.push(3.0 * weight * title_bound);
+            bounds.bonuses.push(bm25_bound(keyword_idf, 1.5 * weight));
         }
         // Every alternative a document holds adds to its score (see `any_of` for why not a
         // union of `Should` clauses).
         let any = any_of(alternative_arms, Combine::Sum);
-        Ok(Box::new(WithBonusQuery::new(any, boosts)))
+        Ok(Box::new(
+            WithBonusQuery::new(any, boosts).with_bounds(bounds),
+        ))
     }
 
     /// The boost of a word form: a form of pieces must not outrank the word itself, since a
@@ -856,11 +895,24 @@ fn word_forms(segmenter: &crate::segment::Segmenter, word: &str) -> Vec<Vec<Piec
     forms
 }
 
-/// BM25's idf of `term` (tantivy's formula).
+/// The idfs of `pieces` in `field`, summed as tantivy weighs a phrase of them.
+fn pieces_idf<'a>(
+    searcher: &Searcher,
+    field: Field,
+    pieces: impl Iterator<Item = &'a Piece>,
+) -> Result<f32> {
+    let mut sum = 0.0;
+    for p in pieces {
+        sum += scoring_idf(searcher, &Term::from_field_text(field, &p.text))?;
+    }
+    Ok(sum)
+}
+
+/// BM25's idf of `term` as tantivy's scorers compute it (over every document of the segments,
+/// deleted ones included: counting only the live ones made the idf of a word whose items were
+/// replaced negative, and the boost of its forms with it).
 fn idf(searcher: &Searcher, term: Term) -> Result<f32> {
-    let docs = searcher.num_docs() as f32;
-    let df = searcher.doc_freq(&term)? as f32;
-    Ok((1.0 + (docs - df + 0.5) / (df + 0.5)).ln())
+    Ok(scoring_idf(searcher, &term)?)
 }
 
 /// Boost of a form whose pieces weigh `pieces_idf` in all, for a word of weight `word_idf`:

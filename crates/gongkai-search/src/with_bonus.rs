@@ -11,20 +11,38 @@
 //! touches it.
 
 use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
-use tantivy::{DocId, DocSet, Score, SeekDangerResult, SegmentReader, TERMINATED, Term};
+use tantivy::{
+    DocAddress, DocId, DocSet, Score, SeekDangerResult, SegmentReader, TERMINATED, Term,
+};
 
 use crate::any_of::Arm;
+use crate::top_scores::{ScoreBounds, TopScores};
 
 /// `base`, with `bonuses` adding to the score of the documents they also hold.
 #[derive(Debug)]
 pub struct WithBonusQuery {
     base: Box<dyn Query>,
     bonuses: Vec<Box<dyn Query>>,
+    bounds: Option<ScoreBounds>,
 }
 
 impl WithBonusQuery {
     pub fn new(base: Box<dyn Query>, bonuses: Vec<Box<dyn Query>>) -> Self {
-        WithBonusQuery { base, bonuses }
+        WithBonusQuery {
+            base,
+            bonuses,
+            bounds: None,
+        }
+    }
+
+    /// With upper bounds of the base's and each bonus's score, which let a walk for the best
+    /// documents skip scoring the base's (see `top_scores`). A bound below a real score would
+    /// lose documents.
+    pub fn with_bounds(mut self, bounds: ScoreBounds) -> Self {
+        if bounds.bonuses.len() == self.bonuses.len() {
+            self.bounds = Some(bounds);
+        }
+        self
     }
 }
 
@@ -33,6 +51,7 @@ impl Clone for WithBonusQuery {
         WithBonusQuery {
             base: self.base.box_clone(),
             bonuses: self.bonuses.iter().map(|q| q.box_clone()).collect(),
+            bounds: self.bounds.clone(),
         }
     }
 }
@@ -49,7 +68,11 @@ impl Query for WithBonusQuery {
         } else {
             Vec::new()
         };
-        Ok(Box::new(WithBonusWeight { base, bonuses }))
+        Ok(Box::new(WithBonusWeight {
+            base,
+            bonuses,
+            bounds: self.bounds.clone(),
+        }))
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
@@ -63,6 +86,7 @@ impl Query for WithBonusQuery {
 struct WithBonusWeight {
     base: Box<dyn Weight>,
     bonuses: Vec<Box<dyn Weight>>,
+    bounds: Option<ScoreBounds>,
 }
 
 impl Weight for WithBonusWeight {
@@ -72,7 +96,12 @@ impl Weight for WithBonusWeight {
             return Ok(base);
         }
         let bonuses = Arm::all_probed(&self.bonuses, reader, base.doc(), boost)?;
-        Ok(Box::new(WithBonusScorer { base, bonuses }))
+        Ok(Box::new(WithBonusScorer {
+            base,
+            bonuses,
+            // Bounds hold for the query as built; a boost from outside would scale them.
+            bounds: self.bounds.clone().filter(|_| boost == 1.0),
+        }))
     }
 
     fn scorer_danger(
@@ -86,7 +115,12 @@ impl Weight for WithBonusWeight {
             return Ok((result, base));
         }
         let bonuses = Arm::all_probed(&self.bonuses, reader, target, boost)?;
-        Ok((result, Box::new(WithBonusScorer { base, bonuses })))
+        let scorer = WithBonusScorer {
+            base,
+            bonuses,
+            bounds: None,
+        };
+        Ok((result, Box::new(scorer)))
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
@@ -107,9 +141,71 @@ impl Weight for WithBonusWeight {
     }
 }
 
-struct WithBonusScorer {
+pub(crate) struct WithBonusScorer {
     base: Box<dyn Scorer>,
     bonuses: Vec<Arm>,
+    bounds: Option<ScoreBounds>,
+}
+
+impl WithBonusScorer {
+    pub(crate) fn bounds(&self) -> Option<&ScoreBounds> {
+        self.bounds.as_ref()
+    }
+
+    /// Offers `top` every document from `from` on that the base matches and a bonus holds,
+    /// unless its bound says it cannot be taken; `address` gives a live document's address.
+    /// Returns how many were scored. What a walk does once no document the base holds alone
+    /// can enter `top`.
+    pub(crate) fn offer_bonus_holders(
+        &mut self,
+        from: DocId,
+        top: &mut TopScores,
+        address: impl Fn(DocId) -> Option<DocAddress>,
+    ) -> u64 {
+        let Some(bounds) = self.bounds.clone() else {
+            return 0;
+        };
+        let mut scored = 0;
+        let mut next = from;
+        while next < TERMINATED {
+            let candidate = self
+                .bonuses
+                .iter_mut()
+                .map(|arm| arm.settle(next))
+                .min()
+                .unwrap_or(TERMINATED);
+            if candidate >= TERMINATED {
+                break;
+            }
+            let bound = bounds.base
+                + self
+                    .bonuses
+                    .iter()
+                    .zip(&bounds.bonuses)
+                    .filter(|(arm, _)| arm.holds(candidate))
+                    .map(|(_, b)| *b)
+                    .sum::<Score>();
+            if !top.could_take(bound) {
+                next = candidate + 1;
+                continue;
+            }
+            let at = if self.base.doc() >= candidate {
+                self.base.doc()
+            } else {
+                self.base.seek(candidate)
+            };
+            if at != candidate {
+                next = at;
+                continue;
+            }
+            if let Some(address) = address(candidate) {
+                top.push(self.score(), address);
+                scored += 1;
+            }
+            next = candidate + 1;
+        }
+        scored
+    }
 }
 
 impl DocSet for WithBonusScorer {

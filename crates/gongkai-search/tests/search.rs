@@ -152,6 +152,38 @@ fn a_split_word_is_found_side_by_side_in_any_text_but_not_apart() {
     );
 }
 
+/// Withdrawn items leave deleted documents behind until their segment merges; a word's weight
+/// must not turn negative when they are many (the idf counted the deleted documents' postings
+/// against the live documents alone), or its split forms would score below nothing.
+#[test]
+fn withdrawn_items_never_make_a_score_negative() {
+    let index = SearchIndex::open(None, Analysis::new("", None).unwrap()).unwrap();
+    // Item 5 holds 部门 split (部 + 门, through its keyword); items 1–4 and 6–9 hold the word,
+    // and 6–9 are withdrawn: their postings stay in the segment until it merges.
+    let mut split = doc(5, "执法通知", "依法履职。", "2020-01-01");
+    split.keywords = vec!["环境保护部门".to_owned()];
+    let mut changes = vec![Change::Upsert(Box::new(split))];
+    for id in (1..=4).chain(6..=9) {
+        let d = doc(id, "部门职责", "部门分工如下。", "2020-01-01");
+        changes.push(Change::Upsert(Box::new(d)));
+    }
+    index.apply(&changes, 1).unwrap();
+    let gone: Vec<Change> = (6..=9).map(Change::Delete).collect();
+    index.apply(&gone, 2).unwrap();
+    let found = index.search(&req("部门")).unwrap();
+    assert_eq!(
+        found.total,
+        5,
+        "{:?}",
+        found.hits.iter().map(|h| h.id).collect::<Vec<_>>()
+    );
+    assert!(
+        found.hits.iter().all(|h| h.score > 0.0),
+        "{:?}",
+        found.hits.iter().map(|h| h.score).collect::<Vec<_>>()
+    );
+}
+
 #[test]
 fn synonyms_and_abbreviations_find_the_other_form() {
     let index = index_with(corpus());
@@ -563,6 +595,68 @@ fn lean_ids_match_the_full_search_as_segments_change() {
     same(&index);
     let (_, lean) = index.top_ids(&req("政务公开")).unwrap();
     assert!(lean.contains(&900) && !lean.contains(&1), "{lean:?}");
+}
+
+/// A word in many items, in some titles and keywords: the lean walk stops scoring the items
+/// holding it in the text alone once nothing but a titled one can enter, and must still give the
+/// search's page and total, on pages of the first windows, in several segments with deleted
+/// items.
+#[test]
+fn a_pruned_walk_for_a_frequent_word_gives_the_full_pages() {
+    let index = SearchIndex::open(None, Analysis::new("", None).unwrap()).unwrap();
+    let make = |id: i64| {
+        let title = match id % 9 {
+            0 => "关于核定低保对象的通知".to_owned(),
+            4 => "对象名单公示".to_owned(),
+            _ => format!("第{id}号安排"),
+        };
+        // 对象 in a third of the bodies, one to five times, in bodies of varied length: the
+        // items holding it in the text alone score unevenly, and some outrank titled ones.
+        let held = if id % 3 == 0 {
+            "低保对象按月发放。"
+        } else {
+            "低保按月发放。"
+        };
+        let body = held.repeat(1 + (id % 5) as usize) + &"其他事项。".repeat((id % 7) as usize);
+        let mut d = doc(id, &title, &body, &format!("{}-03-01", 2010 + id % 15));
+        if id % 13 == 0 {
+            d.keywords = vec!["对象".to_owned()];
+        }
+        d
+    };
+    for chunk in (1..=1800i64).collect::<Vec<_>>().chunks(600) {
+        let changes: Vec<Change> = chunk
+            .iter()
+            .map(|&id| Change::Upsert(Box::new(make(id))))
+            .collect();
+        index.apply(&changes, chunk[0]).unwrap();
+    }
+    // Deleted items (some titled) in every segment.
+    let gone: Vec<Change> = (1..=1800i64)
+        .filter(|id| id % 17 == 0)
+        .map(Change::Delete)
+        .collect();
+    index.apply(&gone, 2000).unwrap();
+    assert!(index.num_segments() > 1);
+    // 对象: in titles and keywords, no synonym (the walk prunes); 低保: with its synonym; 发放:
+    // in no title (nothing to prune).
+    for (q, pages) in [
+        ("对象", [1, 2, 20, 21, 45, 52, 60]),
+        ("低保", [1, 2, 20, 21, 40, 41, 60]),
+        ("发放", [1, 3, 20, 21, 30, 60, 61]),
+    ] {
+        for page in pages {
+            let r = SearchRequest { page, ..req(q) };
+            let full = index.search(&r).unwrap();
+            let (total, lean) = index.top_ids(&r).unwrap();
+            assert_eq!(total, full.total, "{q} page {page}");
+            assert_eq!(
+                lean,
+                full.hits.iter().map(|h| h.id).collect::<Vec<_>>(),
+                "{q} page {page}"
+            );
+        }
+    }
 }
 
 /// Facet counts over many matches (more than one block of the collector), in two segments, with
