@@ -116,6 +116,8 @@ struct Inner {
     search_permits: tokio::sync::Semaphore,
     /// Held by a rebuild of the index, so rebuilds run one after the other.
     search_rebuild: tokio::sync::Mutex<()>,
+    /// Held while outbox events are applied to the index (see `App::sync_search`).
+    search_sync: tokio::sync::Mutex<()>,
     /// Held while the search dictionary is saved.
     search_dictionary_save: tokio::sync::Mutex<()>,
     /// Grows whenever what the public sees may have changed (see [`App::content_generation`]).
@@ -155,6 +157,7 @@ impl App {
                     4 * std::thread::available_parallelism().map_or(1, |n| n.get()),
                 ),
                 search_rebuild: tokio::sync::Mutex::new(()),
+                search_sync: tokio::sync::Mutex::new(()),
                 search_dictionary_save: tokio::sync::Mutex::new(()),
                 content_generation: std::sync::atomic::AtomicU64::new(0),
             }),

@@ -134,7 +134,11 @@ impl App {
     }
 
     /// Applies every outbox event after the index's cursor; returns how many were applied.
+    /// One caller at a time: two (the follower and a command or test) reading the same cursor
+    /// applied the same events twice, and each moved the content generation, so a page cached
+    /// after the first was dropped by the second for nothing.
     pub async fn sync_search(&self) -> AppResult<usize> {
+        let _one = self.inner.search_sync.lock().await;
         let index = self.search_index();
         let mut applied = 0;
         loop {
