@@ -329,7 +329,10 @@ impl SearchIndex {
         ]
         .into_iter()
         .chain(d.keywords.iter().map(String::as_str));
-        let mut phrases = String::new();
+        let parts: Vec<&str> = parts.collect();
+        let mut phrases = String::with_capacity(
+            parts.iter().map(|p| p.len()).sum::<usize>() + parts.len() * PHRASE_FIELD_GAP,
+        );
         for part in parts {
             phrases.push_str(part);
             phrases.extend(std::iter::repeat_n(' ', PHRASE_FIELD_GAP));

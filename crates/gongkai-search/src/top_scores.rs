@@ -9,8 +9,9 @@
 //! [`WithBonusQuery`](crate::with_bonus::WithBonusQuery) that knows how high its base and each
 //! bonus can score ([`ScoreBounds`]) lets the walk stop scoring the base's documents once the
 //! list's floor is above anything the base alone can reach: the rest of the matches are counted
-//! unscored, and only the documents a bonus holds are scored. The result is exactly what
-//! tantivy's `TopDocs` gives (best score first, ties to the lower address).
+//! unscored, and only the documents a bonus holds are scored. The result is what tantivy's
+//! `TopDocs` gives: the same scores, best first, ties to the lower address (`TopDocs` itself can
+//! break a tie at the edge of the list otherwise when it merges three or more segments' lists).
 
 use tantivy::collector::TopNComputer;
 use tantivy::collector::sort_key::NaturalComparator;
@@ -55,8 +56,9 @@ pub fn scoring_idf(searcher: &Searcher, term: &tantivy::Term) -> tantivy::Result
     Ok((1.0 + x).ln())
 }
 
-/// The `limit` best documents offered so far: tantivy's own top-N buffer, as `TopDocs` uses it
-/// (best score first, ties to the lower address; documents come in increasing address order).
+/// The `limit` best documents offered so far, in tantivy's top-N buffer (the one `TopDocs` merges
+/// its segments' lists with): best score first, ties to the lower address, documents offered
+/// in increasing address order.
 pub struct TopScores {
     best: TopNComputer<Score, DocAddress, NaturalComparator>,
 }
@@ -90,7 +92,7 @@ impl TopScores {
     }
 }
 
-/// What one walk did, for the tests.
+/// What one walk found: the matches (the exact total) and how many of them it scored.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Walked {
     pub matches: u64,
