@@ -6,14 +6,15 @@ use reqwest::StatusCode;
 use serde_json::json;
 
 use crate::db_tests;
-use crate::helpers::{A, B, TestApp, item_json};
+use crate::helpers::{A, B, Db, TestApp, item_json};
 
 db_tests!(
     concurrent_publications_get_consecutive_numbers,
     scheduled_item_publishes_when_due,
     revised_item_links_its_successor,
     late_publication_is_flagged,
-    key_area_counts_leave_out_items_not_public
+    key_area_counts_leave_out_items_not_public,
+    newest_first_lists_are_index_ranges
 );
 
 async fn concurrent_publications_get_consecutive_numbers(t: TestApp) {
@@ -311,4 +312,49 @@ async fn key_area_counts_leave_out_items_not_public(t: TestApp) {
         .page("/catalog?key_area=%E6%94%BF%E7%AD%96%E6%89%A7%E8%A1%8C%E5%92%8C%E8%90%BD%E5%AE%9E")
         .await;
     assert!(html.contains(&format!("共 {} 条", area.1)), "{}", area.1);
+}
+
+/// The public lists (home, catalog, a body's or a genre's or a topic's items) read the newest
+/// first from an index that holds the whole order, id included: without the id, SQLite sorted
+/// every item published at the newest instant (1,719 after a bulk import, 7 ms per home page at
+/// 1M items). PostgreSQL plans by its statistics, so there the indexes' order is checked.
+async fn newest_first_lists_are_index_ranges(t: TestApp) {
+    t.publish(A, "最新排序测试").await;
+    let mut db = t.raw_db().await;
+    if t.db == Db::Postgres {
+        let defs: Vec<(String,)> = sqlx::query_as(
+            "SELECT indexdef FROM pg_indexes WHERE indexname LIKE 'items\\_%\\_newest'",
+        )
+        .fetch_all(&mut db)
+        .await
+        .expect("indexes");
+        assert_eq!(defs.len(), 4, "{defs:?}");
+        assert!(
+            defs.iter()
+                .all(|(d,)| d.contains("published_ms DESC, id DESC")),
+            "{defs:?}"
+        );
+        return;
+    }
+    for filter in [
+        "status = 'published'",
+        "body_id = 1 AND status = 'published'",
+        "genre = '通知' AND status = 'published'",
+        "topic = '综合政务' AND status = 'published'",
+    ] {
+        let sql = format!(
+            "EXPLAIN QUERY PLAN SELECT id, title FROM items WHERE {filter} \
+             ORDER BY published_ms DESC, id DESC LIMIT 12"
+        );
+        let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .fetch_all(&mut db)
+            .await
+            .expect("plan");
+        assert!(!plan.is_empty());
+        assert!(
+            plan.iter()
+                .all(|(_, _, _, step)| !step.contains("TEMP B-TREE")),
+            "{filter}: {plan:?}"
+        );
+    }
 }
