@@ -50,6 +50,9 @@ pub struct AppConfig {
     pub clock: gongkai_domain::application::ClockParams,
     /// What the process does with the database (a server, or a bulk import).
     pub workload: Workload,
+    /// How long the public counts (catalog facets and totals) are served before they are
+    /// counted again; older ones are still served while a background task counts anew.
+    pub aggregate_ttl: std::time::Duration,
 }
 
 impl Default for AppConfig {
@@ -65,6 +68,7 @@ impl Default for AppConfig {
             smtp: None,
             clock: gongkai_domain::application::ClockParams::default(),
             workload: Workload::Serve,
+            aggregate_ttl: std::time::Duration::from_secs(5),
         }
     }
 }
@@ -263,8 +267,43 @@ impl App {
         }
     }
 
-    pub(crate) fn aggregates(&self) -> &tokio::sync::Mutex<()> {
-        &self.inner.aggregates
+    /// A public count: aggregates over the whole archive (five GROUP BYs for the facets take
+    /// about 0.4 s at 1M items). `cached` reads it if younger than the given age; `count`
+    /// counts and stores it. One younger than `AppConfig::aggregate_ttl` is served as is; an
+    /// older one is still served while one background task counts anew, so that no request
+    /// waits on a count after the first (recounting on the request made each expiry a 0.4 s
+    /// page: the p99 of cached catalog pages at 1M). With nothing cached, requests count one
+    /// at a time. A local publication drops the cached totals, so its own pages count afresh.
+    pub(crate) async fn aggregate<T, C, F, Fut>(&self, cached: C, count: F) -> AppResult<T>
+    where
+        C: Fn(&App, std::time::Duration) -> Option<T> + Send + 'static,
+        F: Fn(App) -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = AppResult<T>> + Send,
+    {
+        let ttl = self.inner.config.aggregate_ttl;
+        if let Some(value) = cached(self, ttl) {
+            return Ok(value);
+        }
+        if let Some(stale) = cached(self, std::time::Duration::MAX) {
+            let app = self.clone();
+            tokio::spawn(async move {
+                // A recount already running (or just done) makes this one unnecessary.
+                let Ok(_one) = app.inner.aggregates.try_lock() else {
+                    return;
+                };
+                if cached(&app, ttl).is_none()
+                    && let Err(e) = count(app.clone()).await
+                {
+                    tracing::warn!(error = %e, "recounting the public totals failed");
+                }
+            });
+            return Ok(stale);
+        }
+        let _one = self.inner.aggregates.lock().await;
+        if let Some(value) = cached(self, ttl) {
+            return Ok(value); // counted while this request waited
+        }
+        count(self.clone()).await
     }
 
     pub(crate) fn cache_facets(&self, facets: &items::Facets) {

@@ -178,22 +178,25 @@ impl App {
         item_page(rows, total, page)
     }
 
-    /// The number of published items of a catalog filter, cached like the facets (same
-    /// single-flight: a cold server under load counts each filter once, not once per request).
+    /// The number of published items of a catalog filter, cached like the facets (see
+    /// `App::aggregate`).
     async fn catalog_total(&self, filter: &ItemFilter) -> AppResult<i64> {
-        const TTL: std::time::Duration = std::time::Duration::from_secs(5);
         let key = format!("{filter:?}");
-        if let Some(n) = self.cached_count(&key, TTL) {
-            return Ok(n);
-        }
-        let _one = self.aggregates().lock().await;
-        if let Some(n) = self.cached_count(&key, TTL) {
-            return Ok(n);
-        }
-        let mut c = self.db().read().await?;
-        let n = store_items::count(&mut c, filter).await?;
-        self.cache_count(key, n);
-        Ok(n)
+        let filter = filter.clone();
+        let cached_key = key.clone();
+        self.aggregate(
+            move |app, ttl| app.cached_count(&cached_key, ttl),
+            move |app| {
+                let (filter, key) = (filter.clone(), key.clone());
+                async move {
+                    let mut c = app.db().read().await?;
+                    let n = store_items::count(&mut c, &filter).await?;
+                    app.cache_count(key, n);
+                    Ok(n)
+                }
+            },
+        )
+        .await
     }
 
     /// Drafts (and returned drafts) of the actor's bodies; officers see their own.
@@ -272,27 +275,15 @@ impl App {
     /// Published-item counts per topic, key area, genre, year and body (cached for five
     /// seconds: a new publication shows in the counts within that time).
     pub async fn facets(&self) -> AppResult<Facets> {
-        const TTL: std::time::Duration = std::time::Duration::from_secs(5);
-        if let Some(f) = self.cached_facets(TTL) {
-            return Ok(f);
-        }
-        // One request recomputes; the others keep the previous counts meanwhile, or wait for
-        // the first counts rather than all running the same GROUP BYs over the archive at once.
-        let _one = match self.aggregates().try_lock() {
-            Ok(guard) => guard,
-            Err(_) => {
-                if let Some(f) = self.cached_facets(std::time::Duration::MAX) {
-                    return Ok(f);
-                }
-                self.aggregates().lock().await
-            }
-        };
-        if let Some(f) = self.cached_facets(TTL) {
-            return Ok(f); // computed while this request waited
-        }
-        let f = self.compute_facets().await?;
-        self.cache_facets(&f);
-        Ok(f)
+        self.aggregate(
+            |app, ttl| app.cached_facets(ttl),
+            |app| async move {
+                let f = app.compute_facets().await?;
+                app.cache_facets(&f);
+                Ok(f)
+            },
+        )
+        .await
     }
 
     async fn compute_facets(&self) -> AppResult<Facets> {

@@ -15,6 +15,10 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sqlx::Connection;
 
+/// How long the test apps serve their public counts before recounting (short, so that a test
+/// can see a recount happen).
+pub const AGGREGATE_TTL: std::time::Duration = std::time::Duration::from_millis(400);
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Db {
     Sqlite,
@@ -143,6 +147,7 @@ async fn spawn_app(db: Db, url: Option<String>) -> TestApp {
         data.path().to_path_buf(),
         AppConfig {
             max_upload_bytes: 1024 * 1024,
+            aggregate_ttl: AGGREGATE_TTL,
             ..AppConfig::default()
         },
     )

@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 
 use crate::db_tests;
-use crate::helpers::{A, B, Db, TestApp, item_json};
+use crate::helpers::{A, AGGREGATE_TTL, B, Db, TestApp, item_json};
 
 db_tests!(
     concurrent_publications_get_consecutive_numbers,
@@ -14,7 +14,8 @@ db_tests!(
     revised_item_links_its_successor,
     late_publication_is_flagged,
     key_area_counts_leave_out_items_not_public,
-    newest_first_lists_are_index_ranges
+    newest_first_lists_are_index_ranges,
+    expired_counts_are_served_while_recounted
 );
 
 async fn concurrent_publications_get_consecutive_numbers(t: TestApp) {
@@ -357,4 +358,28 @@ async fn newest_first_lists_are_index_ranges(t: TestApp) {
             "{filter}: {plan:?}"
         );
     }
+}
+
+/// The catalog's facet counts are served from their cache; once older than the time to live,
+/// the old counts are still served at once while a background task counts anew, and the new
+/// counts follow (a recount on the request made each expiry a slow page at 1M items).
+async fn expired_counts_are_served_while_recounted(t: TestApp) {
+    let published = |f: &gongkai_app::items::Facets| f.genres.iter().map(|(_, n)| n).sum::<i64>();
+    let before = t.app.facets().await.expect("facets");
+    // A publication leaves the cached facets alone (they follow by age).
+    t.publish(A, "过期计数测试").await;
+    tokio::time::sleep(AGGREGATE_TTL + std::time::Duration::from_millis(100)).await;
+    let stale = t.app.facets().await.expect("facets");
+    assert_eq!(published(&stale), published(&before), "served at once, old");
+    let mut recounted = None;
+    for _ in 0..50 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let now = t.app.facets().await.expect("facets");
+        if published(&now) != published(&before) {
+            recounted = Some(now);
+            break;
+        }
+    }
+    let recounted = recounted.expect("recounted in the background");
+    assert_eq!(published(&recounted), published(&before) + 1);
 }
