@@ -128,6 +128,10 @@ struct Inner {
     content_generation: std::sync::atomic::AtomicU64,
 }
 
+/// How many times its time to live an expired public count may still be served while it is
+/// recounted (see `App::aggregate`).
+const STALE_TTLS: u32 = 4;
+
 impl App {
     /// Opens the database at `database_url`, applies migrations and keeps blobs under `data_dir`.
     pub async fn open(database_url: &str, data_dir: PathBuf, config: AppConfig) -> AppResult<App> {
@@ -269,11 +273,12 @@ impl App {
 
     /// A public count: aggregates over the whole archive (five GROUP BYs for the facets take
     /// about 0.4 s at 1M items). `cached` reads it if younger than the given age; `count`
-    /// counts and stores it. One younger than `AppConfig::aggregate_ttl` is served as is; an
-    /// older one is still served while one background task counts anew, so that no request
-    /// waits on a count after the first (recounting on the request made each expiry a 0.4 s
-    /// page: the p99 of cached catalog pages at 1M). With nothing cached, requests count one
-    /// at a time. A local publication drops the cached totals, so its own pages count afresh.
+    /// counts and stores it. One younger than `AppConfig::aggregate_ttl` is served as is; one
+    /// up to `STALE_TTLS` times older is still served while one background task counts anew,
+    /// so that under steady traffic no request waits on a count (recounting on the request made
+    /// each expiry a 0.4 s page: the p99 of cached catalog pages at 1M). An older one, after a
+    /// quiet spell, or nothing cached: the request counts, one at a time. Applied changes (local
+    /// or from other nodes) drop the cached totals, so their pages count afresh.
     pub(crate) async fn aggregate<T, C, F, Fut>(&self, cached: C, count: F) -> AppResult<T>
     where
         C: Fn(&App, std::time::Duration) -> Option<T> + Send + 'static,
@@ -284,7 +289,7 @@ impl App {
         if let Some(value) = cached(self, ttl) {
             return Ok(value);
         }
-        if let Some(stale) = cached(self, std::time::Duration::MAX) {
+        if let Some(stale) = cached(self, ttl.saturating_mul(STALE_TTLS)) {
             let app = self.clone();
             tokio::spawn(async move {
                 // A recount already running (or just done) makes this one unnecessary.

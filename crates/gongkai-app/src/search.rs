@@ -163,6 +163,8 @@ impl App {
                 .await?;
             let index = index.clone();
             blocking(move || index.apply(&changes, last)).await?;
+            // Changes committed elsewhere (another node, the CLI) arrive only here.
+            self.forget_counts();
             self.public_changed();
             applied += events.len();
         }

@@ -272,8 +272,9 @@ impl App {
         Ok(store_items::published_index(&mut c, limit).await?)
     }
 
-    /// Published-item counts per topic, key area, genre, year and body (cached for five
-    /// seconds: a new publication shows in the counts within that time).
+    /// Published-item counts per topic, key area, genre, year and body (cached, see
+    /// `App::aggregate`: a new publication shows in the counts the second time they are asked
+    /// for after `AppConfig::aggregate_ttl`, or the first time after four times that).
     pub async fn facets(&self) -> AppResult<Facets> {
         self.aggregate(
             |app, ttl| app.cached_facets(ttl),
