@@ -6,7 +6,7 @@
 //! 1M items each opening costs ten times as much.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 
 use tantivy::columnar::Column;
 use tantivy::index::SegmentId;
@@ -22,19 +22,24 @@ pub(crate) struct SegmentColumns {
     pub(crate) date_key: Column<i64>,
     /// The facet counter's tables of the multi-valued columns, made by the first search that
     /// counts facets in this segment (a pass over every document: about 50 ms for a segment of
-    /// a million).
-    ord_tables: Arc<OnceLock<Arc<OrdTables>>>,
+    /// a million); searches arriving meanwhile wait for them rather than build their own.
+    ord_tables: Arc<Mutex<Option<Arc<OrdTables>>>>,
 }
 
 impl SegmentColumns {
     /// This segment's [`OrdTables`] (`reader` must be the segment's).
     pub(crate) fn ord_tables(&self, reader: &SegmentReader) -> tantivy::Result<Arc<OrdTables>> {
-        if let Some(tables) = self.ord_tables.get() {
+        // A panic while building leaves `None`, which the next search builds again.
+        let mut slot = self
+            .ord_tables
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(tables) = slot.as_ref() {
             return Ok(tables.clone());
         }
-        // Two searches may both build them at first; one result is kept.
         let built = Arc::new(OrdTables::build(reader)?);
-        Ok(self.ord_tables.get_or_init(|| built).clone())
+        *slot = Some(built.clone());
+        Ok(built)
     }
 
     /// The item id of a document of this segment (0 if it has none, which no indexed item lacks).
@@ -72,8 +77,8 @@ impl ColumnCache {
             .map(|r| r.segment_id())
             .collect();
         map.retain(|id, _| live.contains(id));
-        map.insert(segment, columns.clone());
-        Ok(columns)
+        // Another search may have opened them meanwhile: keep one, so their tables are one.
+        Ok(map.entry(segment).or_insert(columns).clone())
     }
 
     /// The columns of every segment of `searcher`, in order.
