@@ -177,13 +177,15 @@ impl WithBonusScorer {
             if candidate >= TERMINATED {
                 break;
             }
+            // The bonuses' own scores are at hand (their arms stand on the candidate): with the
+            // base's bound they tell whether to move the base at all. A word in many titles
+            // (工作) has thousands of candidates, most with titles too long to score high.
             let bound = bounds.base
                 + self
                     .bonuses
-                    .iter()
-                    .zip(&bounds.bonuses)
-                    .filter(|(arm, _)| arm.holds(candidate))
-                    .map(|(_, b)| *b)
+                    .iter_mut()
+                    .filter(|arm| arm.holds(candidate))
+                    .map(|arm| arm.scorer.score())
                     .sum::<Score>();
             if !top.could_take(bound) {
                 next = candidate + 1;
