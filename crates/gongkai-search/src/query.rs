@@ -581,19 +581,15 @@ impl SearchIndex {
             let mut exact: Vec<Box<dyn Query>> = Vec::new();
             let mut apart: Vec<Box<dyn Query>> = Vec::new();
             let mut titled: Vec<Box<dyn Query>> = Vec::new();
-            let word_idf = idf(searcher, Term::from_field_text(f.content, alt))?;
+            let word_idf = scoring_idf(searcher, &Term::from_field_text(f.content, alt))?;
             let substring = self.substring_filter(alt);
             let (mut form_bound, mut title_bound) = (0.0f32, 0.0f32);
             for form in &forms {
-                let scale = self.form_scale(searcher, word_idf, form)?;
-                form_bound = form_bound.max(bm25_bound(
-                    pieces_idf(searcher, f.content, form.iter())?,
-                    scale,
-                ));
-                title_bound = title_bound.max(bm25_bound(
-                    pieces_idf(searcher, f.title, form.iter())?,
-                    scale,
-                ));
+                let content_idf = pieces_idf(searcher, f.content, form)?;
+                let scale = form_scale(word_idf, form, content_idf);
+                form_bound = form_bound.max(bm25_bound(content_idf, scale));
+                title_bound =
+                    title_bound.max(bm25_bound(pieces_idf(searcher, f.title, form)?, scale));
                 let mut in_content = form_query(f.content, form);
                 if form.len() > 1
                     && let Some(filter) = &substring
@@ -618,10 +614,7 @@ impl SearchIndex {
                         .collect();
                     let words: Box<dyn Query> = Box::new(BooleanQuery::new(words));
                     apart.push(Box::new(BoostQuery::new(words, 0.3 * scale)));
-                    form_bound = form_bound.max(bm25_bound(
-                        pieces_idf(searcher, f.content, form.iter())?,
-                        0.3 * scale,
-                    ));
+                    form_bound = form_bound.max(bm25_bound(content_idf, 0.3 * scale));
                 }
             }
             exact.extend(apart);
@@ -649,21 +642,6 @@ impl SearchIndex {
         Ok(Box::new(
             WithBonusQuery::new(any, boosts).with_bounds(bounds),
         ))
-    }
-
-    /// The boost of a word form: a form of pieces must not outrank the word itself, since a
-    /// phrase's BM25 weight is the sum of its pieces' idf, often more than the rarer word's own.
-    fn form_scale(&self, searcher: &Searcher, word_idf: f32, form: &[Piece]) -> Result<f32> {
-        let mut pieces_idf = 0.0;
-        if form.len() > 1 {
-            for p in form {
-                pieces_idf += idf(
-                    searcher,
-                    Term::from_field_text(self.fields.content, &p.text),
-                )?;
-            }
-        }
-        Ok(below_word(word_idf, pieces_idf))
     }
 
     /// The items whose text holds `word` as a string, told by its character bigrams alone
@@ -907,12 +885,11 @@ fn word_forms(segmenter: &crate::segment::Segmenter, word: &str) -> Vec<Vec<Piec
     forms
 }
 
-/// The idfs of `pieces` in `field`, summed as tantivy weighs a phrase of them.
-fn pieces_idf<'a>(
-    searcher: &Searcher,
-    field: Field,
-    pieces: impl Iterator<Item = &'a Piece>,
-) -> Result<f32> {
+/// The idfs of `pieces` in `field`, summed as tantivy weighs a phrase of them (over every
+/// document of the segments, deleted ones included, as its scorers count: counting only the
+/// live ones made the idf of a word whose items were withdrawn negative, and the boost of its
+/// forms with it).
+fn pieces_idf(searcher: &Searcher, field: Field, pieces: &[Piece]) -> Result<f32> {
     let mut sum = 0.0;
     for p in pieces {
         sum += scoring_idf(searcher, &Term::from_field_text(field, &p.text))?;
@@ -920,11 +897,11 @@ fn pieces_idf<'a>(
     Ok(sum)
 }
 
-/// BM25's idf of `term` as tantivy's scorers compute it (over every document of the segments,
-/// deleted ones included: counting only the live ones made the idf of a word whose items were
-/// replaced negative, and the boost of its forms with it).
-fn idf(searcher: &Searcher, term: Term) -> Result<f32> {
-    Ok(scoring_idf(searcher, &term)?)
+/// The boost of a word form whose pieces weigh `pieces_idf`: a form of pieces must not outrank
+/// the word itself, since a phrase's BM25 weight is the sum of its pieces' idf, often more than
+/// the rarer word's own; the word's own form keeps its weight.
+fn form_scale(word_idf: f32, form: &[Piece], pieces_idf: f32) -> f32 {
+    below_word(word_idf, if form.len() > 1 { pieces_idf } else { 0.0 })
 }
 
 /// Boost of a form whose pieces weigh `pieces_idf` in all, for a word of weight `word_idf`:
