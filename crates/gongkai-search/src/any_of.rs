@@ -137,13 +137,8 @@ impl Weight for AnyOfWeight {
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let mut scorer = self.scorer(reader, 1.0)?;
-        if scorer.seek(doc) != doc {
-            return Err(TantivyError::InvalidArgument(format!(
-                "document {doc} does not match"
-            )));
-        }
-        let mut explanation = Explanation::new("any of", scorer.score());
+        let score = matched_score(self, reader, doc)?;
+        let mut explanation = Explanation::new("any of", score);
         for weight in &self.weights {
             if let Ok(arm) = weight.explain(reader, doc) {
                 explanation.add_detail(arm);
@@ -155,6 +150,21 @@ impl Weight for AnyOfWeight {
         }
         Ok(explanation)
     }
+}
+
+/// The score `weight` gives `doc`, or an error when it does not match it (for `explain`).
+pub(crate) fn matched_score(
+    weight: &dyn Weight,
+    reader: &SegmentReader,
+    doc: DocId,
+) -> tantivy::Result<Score> {
+    let mut scorer = weight.scorer(reader, 1.0)?;
+    if scorer.seek(doc) != doc {
+        return Err(TantivyError::InvalidArgument(format!(
+            "document {doc} does not match"
+        )));
+    }
+    Ok(scorer.score())
 }
 
 /// One arm and what is known of where it stands.
@@ -202,6 +212,11 @@ impl Arm {
             arms.push(Arm::probed(scorer, target, probed));
         }
         Ok(arms)
+    }
+
+    /// The arm's document when settled, else a lower bound of it.
+    pub(crate) fn next(&self) -> DocId {
+        self.next
     }
 
     pub(crate) fn holds(&self, doc: DocId) -> bool {

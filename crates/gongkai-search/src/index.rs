@@ -317,7 +317,7 @@ impl SearchIndex {
         // title and the start of the body).
         let number = d.doc_number.as_deref().filter(|n| !n.trim().is_empty());
         // Every text of `content` is here too (the bigrams filter a word's phrase forms, see
-        // `query::substring_filter`), and the document number.
+        // `grams_filter` in `query`), and the document number.
         let parts = [
             d.title.as_str(),
             d.summary.as_str(),

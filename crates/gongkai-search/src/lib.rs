@@ -10,6 +10,7 @@
 pub mod any_of;
 mod columns;
 pub mod facets;
+pub mod gated;
 pub mod index;
 pub mod pinyin_keys;
 pub mod query;

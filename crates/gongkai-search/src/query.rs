@@ -17,6 +17,7 @@ use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 use crate::any_of::{AnyOfQuery, Combine};
 use crate::columns::ColumnCache;
 use crate::facets::{FacetCollector, Facets};
+use crate::gated::GatedQuery;
 use crate::index::{SearchIndex, day_number, exact_document_number, from_day_number};
 use crate::pinyin_keys::PinyinKeys;
 use crate::segment::{Piece, bigrams, is_han, normalize};
@@ -152,6 +153,14 @@ struct Parsed {
     highlight: Vec<String>,
     /// Word groups of the query, for suggestions (each group is what one word required).
     words: Vec<String>,
+}
+
+/// One word of a query as a query: what it matches and how it scores.
+struct WordClause {
+    query: Box<dyn Query>,
+    /// Character bigrams every document the query matches holds in its texts (none known when
+    /// empty): the word's own, unless a synonym or the word's parts apart also match.
+    held_grams: Vec<String>,
 }
 
 /// Pinyin keys of the vocabulary, rebuilt when the index has changed and the last build is old.
@@ -436,6 +445,8 @@ impl SearchIndex {
         let mut required: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut boosts: Vec<Box<dyn Query>> = Vec::new();
         let mut words_out = Vec::new();
+        // The character bigrams every match of the required words holds (see `WordClause`).
+        let mut held_grams: Vec<String> = Vec::new();
 
         // A document or index number typed as the whole query finds that item first.
         let trimmed = rest.trim();
@@ -514,10 +525,22 @@ impl SearchIndex {
             let occur = if OPTIONAL_WORDS.contains(&w) {
                 Occur::Should
             } else {
+                held_grams.extend(clause.held_grams);
                 Occur::Must
             };
-            required.push((occur, clause));
+            required.push((occur, clause.query));
             words_out.push(w.to_owned());
+        }
+        // Several words: the documents holding every word's string are found first from the
+        // bigram postings alone (doc ids, no positions, no scores), and only they are asked
+        // about each word's forms. Without it, the conjunction took each candidate of its
+        // rarest word and probed every form of every other word there: the term, the phrase of
+        // its pieces behind its own filter, each a `seek` of its own postings; profiling the
+        // multi-word class found those probes more than half of its time.
+        if words.len() > 1 && !held_grams.is_empty() {
+            held_grams.sort_unstable();
+            held_grams.dedup();
+            required.insert(0, (Occur::Must, self.grams_filter(&held_grams)));
         }
         // Documents holding the words side by side (spaces dropped) rank higher.
         let joined: String = words.iter().map(|w| w.text.as_str()).collect();
@@ -565,7 +588,7 @@ impl SearchIndex {
         searcher: &Searcher,
         analysis: &crate::index::Analysis,
         alternatives: &[String],
-    ) -> Result<Box<dyn Query>> {
+    ) -> Result<WordClause> {
         let f = &self.fields;
         let mut alternative_arms: Vec<Box<dyn Query>> = Vec::new();
         let mut boosts: Vec<Box<dyn Query>> = Vec::new();
@@ -575,6 +598,7 @@ impl SearchIndex {
             base: 0.0,
             bonuses: Vec::new(),
         };
+        let mut apart_forms = false;
         for (i, alt) in alternatives.iter().enumerate() {
             let weight = if i == 0 { 1.0 } else { 0.8 };
             let forms = word_forms(&analysis.segmenter, alt);
@@ -582,7 +606,7 @@ impl SearchIndex {
             let mut apart: Vec<Box<dyn Query>> = Vec::new();
             let mut titled: Vec<Box<dyn Query>> = Vec::new();
             let word_idf = scoring_idf(searcher, &Term::from_field_text(f.content, alt))?;
-            let substring = self.substring_filter(alt);
+            let substring = substring_grams(alt).map(|grams| self.grams_filter(&grams));
             let (mut form_bound, mut title_bound) = (0.0f32, 0.0f32);
             for form in &forms {
                 let content_idf = pieces_idf(searcher, f.content, form)?;
@@ -594,10 +618,7 @@ impl SearchIndex {
                 if form.len() > 1
                     && let Some(filter) = &substring
                 {
-                    in_content = Box::new(BooleanQuery::new(vec![
-                        (Occur::Must, filter.box_clone()),
-                        (Occur::Must, in_content),
-                    ]));
+                    in_content = Box::new(GatedQuery::new(filter.box_clone(), in_content));
                 }
                 exact.push(Box::new(BoostQuery::new(in_content, scale)));
                 titled.push(Box::new(BoostQuery::new(form_query(f.title, form), scale)));
@@ -614,6 +635,7 @@ impl SearchIndex {
                         .collect();
                     let words: Box<dyn Query> = Box::new(BooleanQuery::new(words));
                     apart.push(Box::new(BoostQuery::new(words, 0.3 * scale)));
+                    apart_forms = true;
                     form_bound = form_bound.max(bm25_bound(content_idf, 0.3 * scale));
                 }
             }
@@ -639,31 +661,30 @@ impl SearchIndex {
         // Every alternative a document holds adds to its score (see `any_of` for why not a
         // union of `Should` clauses).
         let any = any_of(alternative_arms, Combine::Sum);
-        Ok(Box::new(
-            WithBonusQuery::new(any, boosts).with_bounds(bounds),
-        ))
+        // The word's term and the phrase of its pieces (behind the same filter) stand where
+        // the word's string does; a synonym or words apart need not.
+        let held_grams = match alternatives {
+            [word] if !apart_forms => substring_grams(word).unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        Ok(WordClause {
+            query: Box::new(WithBonusQuery::new(any, boosts).with_bounds(bounds)),
+            held_grams,
+        })
     }
 
-    /// The items whose text holds `word` as a string, told by its character bigrams alone
-    /// (every one in the `ngram` field, no positions read), scoring nothing; `None` unless the
-    /// word is all Han characters. The phrase of a word's pieces matches where the word's
-    /// characters stand side by side in one text, so this filter keeps every such match; it drops
-    /// only a false one across two texts (tantivy starts a field's next value one position after
-    /// the last token of the one before, so the end of the title and a keyword could join up).
-    /// It answers a probe with the next item holding the bigrams: the phrase then reads positions
+    /// The items whose texts hold every one of `grams` (character bigrams, from
+    /// [`substring_grams`]), told by the `ngram` field alone (no positions read), scoring
+    /// nothing. The phrase of a word's pieces matches where the word's characters stand side
+    /// by side in one text, so the filter of its grams keeps every such match; it drops only a
+    /// false one across two texts (tantivy starts a field's next value one position after the
+    /// last token of the one before, so the end of the title and a keyword could join up). It
+    /// answers a probe with the next item holding the bigrams: the phrase then reads positions
     /// only there. For 地区, whose characters 地 and 区 are in most items, probing the phrase
     /// between the items holding the word read positions in most items (27 times the cost of
     /// 保险).
-    fn substring_filter(&self, word: &str) -> Option<Box<dyn Query>> {
-        if word.chars().count() < 2 || !word.chars().all(is_han) {
-            return None;
-        }
-        let mut grams = Vec::new();
-        bigrams(word, &mut grams);
-        let mut texts: Vec<String> = grams.into_iter().map(|g| g.text).collect();
-        texts.sort_unstable();
-        texts.dedup();
-        let terms = texts
+    fn grams_filter(&self, grams: &[String]) -> Box<dyn Query> {
+        let terms = grams
             .iter()
             .map(|t| {
                 let term = Term::from_field_text(self.fields.ngram, t);
@@ -672,7 +693,7 @@ impl SearchIndex {
             })
             .collect();
         let all: Box<dyn Query> = Box::new(BooleanQuery::new(terms));
-        Some(Box::new(ConstScoreQuery::new(all, 0.0)))
+        Box::new(ConstScoreQuery::new(all, 0.0))
     }
 
     /// An exact phrase: the character bigrams of `phrase` at their offsets in the `ngram` field,
@@ -843,6 +864,20 @@ impl SearchIndex {
         *slot = Some((generation, Instant::now(), keys.clone()));
         Ok(keys)
     }
+}
+
+/// The distinct character bigrams of `word` as the `ngram` field holds them, which every item
+/// holding the word as a string holds too; `None` unless the word is two or more Han characters.
+fn substring_grams(word: &str) -> Option<Vec<String>> {
+    if word.chars().count() < 2 || !word.chars().all(is_han) {
+        return None;
+    }
+    let mut grams = Vec::new();
+    bigrams(word, &mut grams);
+    let mut texts: Vec<String> = grams.into_iter().map(|g| g.text).collect();
+    texts.sort_unstable();
+    texts.dedup();
+    Some(texts)
 }
 
 /// Ways a word can appear in the index: as its own token; as the phrase of its decomposition

@@ -561,6 +561,26 @@ fn a_compound_finds_its_words_apart_but_ranks_below_the_compound() {
     assert_eq!(ids(&index, "院办"), vec![3]);
 }
 
+/// Several words are first narrowed to the items holding each word's string, but only the words
+/// all of whose matches hold it: a synonym (社会保险 for 社保) or a compound's words apart
+/// (住房租赁补贴 for 住房补贴) holds another string, and must still be found.
+#[test]
+fn several_words_find_synonyms_and_words_apart() {
+    let index = index_with(vec![
+        doc(1, "社会保险待遇", "住房租赁补贴按月发放。", "2024-01-01"),
+        doc(2, "社保待遇", "住房补贴按月发放。", "2024-01-01"),
+        doc(3, "社保待遇", "补贴按月发放。", "2024-01-01"),
+        doc(4, "社会保险待遇", "住房公积金按月发放。", "2024-01-01"),
+    ]);
+    let mut found = ids(&index, "社保 住房补贴");
+    found.sort_unstable();
+    assert_eq!(found, vec![1, 2]);
+    let mut found = ids(&index, "待遇 发放");
+    found.sort_unstable();
+    assert_eq!(found, vec![1, 2, 3, 4]);
+    assert_eq!(index.top_ids(&req("社保 住房补贴")).unwrap().0, 2);
+}
+
 /// `top_ids` (the API's lean answer) gives the page and total `search` gives, as segments come
 /// and go: its id column is kept per segment, and a segment merged away must not answer.
 #[test]

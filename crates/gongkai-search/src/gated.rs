@@ -1,0 +1,261 @@
+//! `Gated`: the documents of a costly query (a phrase) that a cheap one (the gate: postings
+//! only) also holds, scored as the sum of both. What a `BooleanQuery` of two `Must` clauses
+//! matches, built so that making its scorer costs nothing until it is asked about a document.
+//!
+//! Why: tantivy builds an intersection by aligning its clauses on their first common document
+//! from the start of the segment, even when it is built by `scorer_danger` to answer a probe at
+//! a later document. A word's phrase of pieces behind its bigram filter (see
+//! `query`'s `grams_filter`) is such an intersection, and it is built for every probe of the
+//! word in a conjunction or a bonus: the alignment read the phrase's positions at every
+//! document holding the bigrams until the first real match, which for the characters of a
+//! two-character word cut apart is rare. Profiling the multi-word class (callgrind) found a fifth
+//! of its instructions in those alignments.
+
+use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight, intersect_scorers};
+use tantivy::{DocId, DocSet, Score, SeekDangerResult, SegmentReader, TERMINATED};
+
+use crate::any_of::{Arm, matched_score};
+
+/// The documents of `inner` that `gate` also holds; the gate is asked first.
+#[derive(Debug)]
+pub struct GatedQuery {
+    gate: Box<dyn Query>,
+    inner: Box<dyn Query>,
+}
+
+impl GatedQuery {
+    pub fn new(gate: Box<dyn Query>, inner: Box<dyn Query>) -> Self {
+        GatedQuery { gate, inner }
+    }
+}
+
+impl Clone for GatedQuery {
+    fn clone(&self) -> Self {
+        GatedQuery {
+            gate: self.gate.box_clone(),
+            inner: self.inner.box_clone(),
+        }
+    }
+}
+
+impl Query for GatedQuery {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(GatedWeight {
+            gate: self.gate.weight(scoring)?,
+            inner: self.inner.weight(scoring)?,
+        }))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a tantivy::Term, bool)) {
+        self.gate.query_terms(visitor);
+        self.inner.query_terms(visitor);
+    }
+}
+
+struct GatedWeight {
+    gate: Box<dyn Weight>,
+    inner: Box<dyn Weight>,
+}
+
+impl GatedWeight {
+    fn probed_at(
+        &self,
+        reader: &SegmentReader,
+        target: DocId,
+        boost: Score,
+    ) -> tantivy::Result<GatedScorer> {
+        let (gate_found, gate) = self.gate.scorer_danger(reader, target, boost)?;
+        let (inner_found, inner) = self.inner.scorer_danger(reader, target, boost)?;
+        Ok(GatedScorer {
+            gate: Arm::probed(gate, target, gate_found),
+            inner: Arm::probed(inner, target, inner_found),
+            doc: target,
+        })
+    }
+}
+
+impl Weight for GatedWeight {
+    /// From the start of the segment, aligning on the first common document is what a walk
+    /// does anyway: tantivy's intersection, which measured a little faster there.
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        Ok(intersect_scorers(
+            vec![
+                self.gate.scorer(reader, boost)?,
+                self.inner.scorer(reader, boost)?,
+            ],
+            reader.num_docs(),
+        ))
+    }
+
+    fn scorer_danger(
+        &self,
+        reader: &SegmentReader,
+        target: DocId,
+        boost: Score,
+    ) -> tantivy::Result<(SeekDangerResult, Box<dyn Scorer>)> {
+        let scorer = self.probed_at(reader, target, boost)?;
+        let result = if scorer.holds(target) {
+            SeekDangerResult::Found
+        } else {
+            SeekDangerResult::SeekLowerBound(scorer.lower_bound())
+        };
+        Ok((result, Box::new(scorer)))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let mut explanation = Explanation::new("gated", matched_score(self, reader, doc)?);
+        explanation.add_detail(self.inner.explain(reader, doc)?);
+        Ok(explanation)
+    }
+}
+
+struct GatedScorer {
+    gate: Arm,
+    inner: Arm,
+    /// The document both hold, or after a missed probe the probe itself (tantivy's "invalid"
+    /// state: only `seek_danger` and `seek` may follow).
+    doc: DocId,
+}
+
+impl GatedScorer {
+    fn holds(&self, doc: DocId) -> bool {
+        self.gate.holds(doc) && self.inner.holds(doc)
+    }
+
+    /// Where the next document both hold can be at the earliest.
+    fn lower_bound(&self) -> DocId {
+        self.gate.next().max(self.inner.next())
+    }
+
+    /// Whether both hold `target`; the inner query is asked only where the gate holds it.
+    fn probe(&mut self, target: DocId) -> bool {
+        self.doc = target;
+        self.gate.probe(target) && self.inner.probe(target)
+    }
+
+    /// The first document at or after `target` that both hold.
+    fn settle(&mut self, target: DocId) -> DocId {
+        let mut candidate = target;
+        while candidate < TERMINATED {
+            if self.probe(candidate) {
+                return candidate;
+            }
+            candidate = self.lower_bound();
+        }
+        TERMINATED
+    }
+}
+
+impl DocSet for GatedScorer {
+    fn advance(&mut self) -> DocId {
+        self.seek(self.doc.saturating_add(1))
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        if target <= self.doc && self.holds(self.doc) {
+            return self.doc;
+        }
+        self.doc = self.settle(target);
+        self.doc
+    }
+
+    fn seek_danger(&mut self, target: DocId) -> SeekDangerResult {
+        if target >= TERMINATED {
+            self.doc = TERMINATED;
+            return SeekDangerResult::SeekLowerBound(TERMINATED);
+        }
+        if self.probe(target) {
+            SeekDangerResult::Found
+        } else {
+            SeekDangerResult::SeekLowerBound(self.lower_bound())
+        }
+    }
+
+    fn doc(&self) -> DocId {
+        self.doc
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.gate
+            .scorer
+            .size_hint()
+            .min(self.inner.scorer.size_hint())
+    }
+
+    fn cost(&self) -> u64 {
+        self.gate.scorer.cost()
+    }
+}
+
+impl Scorer for GatedScorer {
+    fn score(&mut self) -> Score {
+        self.gate.scorer.score() + self.inner.scorer.score()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::{phrase, random_index, term};
+    use tantivy::collector::{Count, TopDocs};
+    use tantivy::query::{BooleanQuery, Occur};
+    use tantivy::{DocAddress, Searcher};
+
+    fn results(searcher: &Searcher, q: &dyn Query) -> (usize, Vec<(f32, DocAddress)>) {
+        let (mut top, count) = searcher
+            .search(q, &(TopDocs::with_limit(5000).order_by_score(), Count))
+            .expect("in-memory index");
+        top.sort_by_key(|(_, d)| *d);
+        (count, top)
+    }
+
+    fn conjunction(a: Box<dyn Query>, b: Box<dyn Query>) -> Box<dyn Query> {
+        Box::new(BooleanQuery::new(vec![(Occur::Must, a), (Occur::Must, b)]))
+    }
+
+    #[test]
+    fn matches_and_scores_as_a_conjunction() {
+        let (searcher, f) = random_index(&["a", "b", "c", "d", "e", "f"], 11, 4000);
+        let cases: Vec<(Box<dyn Query>, Box<dyn Query>)> = vec![
+            (term(f, "a"), phrase(f, &["a", "b"])),
+            (term(f, "z"), phrase(f, &["c", "d"])),
+            (term(f, "e"), phrase(f, &["a", "z"])),
+            (phrase(f, &["b", "c"]), term(f, "f")),
+        ];
+        for (gate, inner) in cases {
+            let gated = GatedQuery::new(gate.box_clone(), inner.box_clone());
+            let expected = results(&searcher, conjunction(gate, inner).as_ref());
+            let got = results(&searcher, &gated);
+            assert!(expected.0 > 0, "the case matches nothing");
+            assert_eq!(got.0, expected.0, "counts differ");
+            assert_eq!(got.1.len(), expected.1.len());
+            for ((sg, dg), (se, de)) in got.1.iter().zip(&expected.1) {
+                assert_eq!(dg, de);
+                assert!((sg - se).abs() <= 1e-4 * se.abs().max(1.0), "{dg:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn probes_in_a_conjunction_find_what_the_conjunction_finds() {
+        // Inside an intersection the gated query is built by `scorer_danger` and probed with
+        // `seek_danger` at the other clause's documents.
+        let (searcher, f) = random_index(&["a", "b", "c", "d", "e", "f", "g"], 5, 4000);
+        for (lead, gate, inner) in [
+            ("z", "a", &["a", "b"][..]),
+            ("g", "c", &["c", "d"][..]),
+            ("b", "e", &["e", "f", "g"][..]),
+        ] {
+            let gated: Box<dyn Query> = Box::new(GatedQuery::new(term(f, gate), phrase(f, inner)));
+            let plain = conjunction(term(f, gate), phrase(f, inner));
+            let expected = results(&searcher, conjunction(term(f, lead), plain).as_ref());
+            let got = results(&searcher, conjunction(term(f, lead), gated).as_ref());
+            assert!(expected.0 > 0, "{lead} {gate} matches nothing");
+            assert_eq!(got.0, expected.0, "{lead} {gate}: counts differ");
+            let docs = |r: &(usize, Vec<(f32, DocAddress)>)| {
+                r.1.iter().map(|(_, d)| *d).collect::<Vec<_>>()
+            };
+            assert_eq!(docs(&got), docs(&expected), "{lead} {gate}");
+        }
+    }
+}
