@@ -1,17 +1,19 @@
 //! `Gated`: the documents of a costly query (a phrase) that a cheap one (the gate: postings
 //! only) also holds, scored as the sum of both. What a `BooleanQuery` of two `Must` clauses
-//! matches, built so that making its scorer costs nothing until it is asked about a document.
+//! matches, except that the gate always leads and that a scorer made to answer a probe
+//! (`scorer_danger`) asks only about that document.
 //!
 //! Why: tantivy builds an intersection by aligning its clauses on their first common document
 //! from the start of the segment, even when it is built by `scorer_danger` to answer a probe at
-//! a later document. A word's phrase of pieces behind its bigram filter (see
-//! `query`'s `grams_filter`) is such an intersection, and it is built for every probe of the
-//! word in a conjunction or a bonus: the alignment read the phrase's positions at every
-//! document holding the bigrams until the first real match, which for the characters of a
-//! two-character word cut apart is rare. Profiling the multi-word class (callgrind) found a fifth
-//! of its instructions in those alignments.
+//! a later document. A word's phrase of pieces behind its bigram filter (see `query`'s
+//! `grams_filter`) was such an intersection, built each time a conjunction of several words made
+//! the word's scorer: the alignment read the phrase's positions at every document holding the
+//! bigrams until the first real match, which for the characters of a two-character word cut
+//! apart is rare. Profiling the multi-word class (callgrind) found a fifth of its instructions in
+//! those alignments. And tantivy's intersection leads with the clause of the lowest estimated
+//! cost, which can be the phrase (see `scorer`).
 
-use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
+use tantivy::query::{EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SeekDangerResult, SegmentReader, TERMINATED};
 
 use crate::any_of::{Arm, matched_score};
@@ -65,10 +67,20 @@ impl GatedWeight {
         boost: Score,
     ) -> tantivy::Result<GatedScorer> {
         let (gate_found, gate) = self.gate.scorer_danger(reader, target, boost)?;
-        let (inner_found, inner) = self.inner.scorer_danger(reader, target, boost)?;
+        let gate = Arm::probed(gate, target, gate_found);
+        // The phrase is made where the gate stands, so that it reads no positions where the
+        // gate already says no.
+        let at = gate.next();
+        let inner = if at >= TERMINATED {
+            let none: Box<dyn Scorer> = Box::new(EmptyScorer);
+            Arm::probed(none, target, SeekDangerResult::SeekLowerBound(TERMINATED))
+        } else {
+            let (inner_found, inner) = self.inner.scorer_danger(reader, at, boost)?;
+            Arm::probed(inner, at, inner_found)
+        };
         Ok(GatedScorer {
-            gate: Arm::probed(gate, target, gate_found),
-            inner: Arm::probed(inner, target, inner_found),
+            gate,
+            inner,
             doc: target,
         })
     }
@@ -111,7 +123,7 @@ struct GatedScorer {
     gate: Arm,
     inner: Arm,
     /// The document both hold, or after a missed probe the probe itself (tantivy's "invalid"
-    /// state: only `seek_danger` and `seek` may follow).
+    /// state, after which tantivy only calls `seek_danger`; `seek` and `advance` work too).
     doc: DocId,
 }
 
@@ -194,6 +206,7 @@ impl Scorer for GatedScorer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::any_of::AnyOfQuery;
     use crate::test_support::{phrase, random_index, term};
     use tantivy::collector::{Count, TopDocs};
     use tantivy::query::{BooleanQuery, Occur};
@@ -211,6 +224,17 @@ mod tests {
         Box::new(BooleanQuery::new(vec![(Occur::Must, a), (Occur::Must, b)]))
     }
 
+    /// The same documents with the same scores, and something found.
+    fn same(got: (usize, Vec<(f32, DocAddress)>), expected: (usize, Vec<(f32, DocAddress)>)) {
+        assert!(expected.0 > 0, "the case matches nothing");
+        assert_eq!(got.0, expected.0, "counts differ");
+        assert_eq!(got.1.len(), expected.1.len());
+        for ((sg, dg), (se, de)) in got.1.iter().zip(&expected.1) {
+            assert_eq!(dg, de);
+            assert!((sg - se).abs() <= 1e-4 * se.abs().max(1.0), "{dg:?}");
+        }
+    }
+
     #[test]
     fn matches_and_scores_as_a_conjunction() {
         let (searcher, f) = random_index(&["a", "b", "c", "d", "e", "f"], 11, 4000);
@@ -222,22 +246,21 @@ mod tests {
         ];
         for (gate, inner) in cases {
             let gated = GatedQuery::new(gate.box_clone(), inner.box_clone());
-            let expected = results(&searcher, conjunction(gate, inner).as_ref());
-            let got = results(&searcher, &gated);
-            assert!(expected.0 > 0, "the case matches nothing");
-            assert_eq!(got.0, expected.0, "counts differ");
-            assert_eq!(got.1.len(), expected.1.len());
-            for ((sg, dg), (se, de)) in got.1.iter().zip(&expected.1) {
-                assert_eq!(dg, de);
-                assert!((sg - se).abs() <= 1e-4 * se.abs().max(1.0), "{dg:?}");
-            }
+            same(
+                results(&searcher, &gated),
+                results(&searcher, conjunction(gate, inner).as_ref()),
+            );
         }
+        // A piece the index lacks: the phrase has no scorer at all.
+        let absent = GatedQuery::new(term(f, "a"), phrase(f, &["a", "y"]));
+        assert_eq!(results(&searcher, &absent).0, 0);
     }
 
     #[test]
     fn probes_in_a_conjunction_find_what_the_conjunction_finds() {
         // Inside an intersection the gated query is built by `scorer_danger` and probed with
-        // `seek_danger` at the other clause's documents.
+        // `seek_danger` at the other clause's documents; as the later arm of a word's forms
+        // (`AnyOf` first-of) it is asked only where the term misses.
         let (searcher, f) = random_index(&["a", "b", "c", "d", "e", "f", "g"], 5, 4000);
         for (lead, gate, inner) in [
             ("z", "a", &["a", "b"][..]),
@@ -246,14 +269,33 @@ mod tests {
         ] {
             let gated: Box<dyn Query> = Box::new(GatedQuery::new(term(f, gate), phrase(f, inner)));
             let plain = conjunction(term(f, gate), phrase(f, inner));
-            let expected = results(&searcher, conjunction(term(f, lead), plain).as_ref());
-            let got = results(&searcher, conjunction(term(f, lead), gated).as_ref());
-            assert!(expected.0 > 0, "{lead} {gate} matches nothing");
-            assert_eq!(got.0, expected.0, "{lead} {gate}: counts differ");
-            let docs = |r: &(usize, Vec<(f32, DocAddress)>)| {
-                r.1.iter().map(|(_, d)| *d).collect::<Vec<_>>()
+            same(
+                results(
+                    &searcher,
+                    conjunction(term(f, lead), gated.box_clone()).as_ref(),
+                ),
+                results(
+                    &searcher,
+                    conjunction(term(f, lead), plain.box_clone()).as_ref(),
+                ),
+            );
+            let forms = AnyOfQuery::first_of(vec![term(f, "d"), gated]);
+            let either =
+                BooleanQuery::new(vec![(Occur::Should, term(f, "d")), (Occur::Should, plain)]);
+            let docs = |r: (usize, Vec<(f32, DocAddress)>)| {
+                (r.0, r.1.into_iter().map(|(_, d)| d).collect::<Vec<_>>())
             };
-            assert_eq!(docs(&got), docs(&expected), "{lead} {gate}");
+            assert_eq!(
+                docs(results(
+                    &searcher,
+                    conjunction(term(f, lead), Box::new(forms)).as_ref()
+                )),
+                docs(results(
+                    &searcher,
+                    conjunction(term(f, lead), Box::new(either)).as_ref()
+                )),
+                "{lead} {gate}"
+            );
         }
     }
 }

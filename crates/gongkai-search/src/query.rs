@@ -531,12 +531,13 @@ impl SearchIndex {
             required.push((occur, clause.query));
             words_out.push(w.to_owned());
         }
-        // Several words: the documents holding every word's string are found first from the
-        // bigram postings alone (doc ids, no positions, no scores), and only they are asked
-        // about each word's forms. Without it, the conjunction took each candidate of its
-        // rarest word and probed every form of every other word there: the term, the phrase of
-        // its pieces behind its own filter, each a `seek` of its own postings; profiling the
-        // multi-word class found those probes more than half of its time.
+        // Several words: a clause of every held bigram (doc ids only: no positions, no scores),
+        // which changes no result. tantivy leads a conjunction with its cheapest clause, mostly
+        // this one, so only the documents holding all those bigrams are asked about each word's
+        // forms. Without it, the conjunction took each candidate of its rarest word and probed
+        // every form of every other word there: the term, the phrase of its pieces behind its
+        // own filter, each a `seek` of its own postings; profiling the multi-word class found
+        // those probes more than half of its time.
         if words.len() > 1 && !held_grams.is_empty() {
             held_grams.sort_unstable();
             held_grams.dedup();

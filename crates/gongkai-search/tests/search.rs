@@ -150,6 +150,10 @@ fn a_split_word_is_found_side_by_side_in_any_text_but_not_apart() {
         index.count("部门", &Filters::default()).unwrap(),
         found.len() as u64
     );
+    // With another word, the items are first narrowed by both words' bigrams: the keyword's
+    // 部门 still counts, and the characters apart still do not.
+    assert_eq!(ids(&index, "部门 检查"), vec![9]);
+    assert_eq!(ids(&index, "部门 办事"), Vec::<i64>::new());
 }
 
 /// Withdrawn items leave deleted documents behind until their segment merges; a word's weight
