@@ -161,6 +161,8 @@ struct WordClause {
     /// Character bigrams every document the query matches holds in its texts (none known when
     /// empty): the word's own, unless a synonym or the word's parts apart also match.
     held_grams: Vec<String>,
+    /// The words of a compound that also matches with them apart (住房 and 补贴 of 住房补贴).
+    apart_words: Vec<String>,
 }
 
 /// Pinyin keys of the vocabulary, rebuilt when the index has changed and the last build is old.
@@ -515,13 +517,16 @@ impl SearchIndex {
                 }
             }
             interpretation.words.push(w.to_owned());
-            // Single characters marked everywhere are noise, unless that is all there is.
+            let clause = self.word_clause(searcher, &analysis, &alternatives)?;
+            // Single characters marked everywhere are noise, unless that is all there is. A
+            // compound's words are marked too: an item may hold them only apart (住房租赁补贴
+            // for 住房补贴), and the reader should see why it was found.
             if interpretation.document_number.is_none()
                 && (w.chars().count() > 1 || words.len() == 1)
             {
                 highlight.extend(alternatives.iter().cloned());
+                highlight.extend(clause.apart_words.iter().cloned());
             }
-            let clause = self.word_clause(searcher, &analysis, &alternatives)?;
             let occur = if OPTIONAL_WORDS.contains(&w) {
                 Occur::Should
             } else {
@@ -599,7 +604,7 @@ impl SearchIndex {
             base: 0.0,
             bonuses: Vec::new(),
         };
-        let mut apart_forms = false;
+        let mut apart_words: Vec<String> = Vec::new();
         for (i, alt) in alternatives.iter().enumerate() {
             let weight = if i == 0 { 1.0 } else { 0.8 };
             let forms = word_forms(&analysis.segmenter, alt);
@@ -636,7 +641,7 @@ impl SearchIndex {
                         .collect();
                     let words: Box<dyn Query> = Box::new(BooleanQuery::new(words));
                     apart.push(Box::new(BoostQuery::new(words, 0.3 * scale)));
-                    apart_forms = true;
+                    apart_words.extend(form.iter().map(|p| p.text.clone()));
                     form_bound = form_bound.max(bm25_bound(content_idf, 0.3 * scale));
                 }
             }
@@ -665,12 +670,13 @@ impl SearchIndex {
         // The word's term and the phrase of its pieces (behind the same filter) stand where
         // the word's string does; a synonym or words apart need not.
         let held_grams = match alternatives {
-            [word] if !apart_forms => substring_grams(word).unwrap_or_default(),
+            [word] if apart_words.is_empty() => substring_grams(word).unwrap_or_default(),
             _ => Vec::new(),
         };
         Ok(WordClause {
             query: Box::new(WithBonusQuery::new(any, boosts).with_bounds(bounds)),
             held_grams,
+            apart_words,
         })
     }
 

@@ -563,6 +563,22 @@ fn a_compound_finds_its_words_apart_but_ranks_below_the_compound() {
     ]);
     assert_eq!(ids(&index, "住房补贴"), vec![2, 1]);
     assert_eq!(ids(&index, "院办"), vec![3]);
+    // The reader sees why the item holding the words apart was found.
+    let found = index.search(&req("住房补贴")).unwrap();
+    let marked = |id: i64| {
+        let hit = found.hits.iter().find(|h| h.id == id).unwrap();
+        format!(
+            "{} {}",
+            hit.title_html,
+            hit.snippet_html.clone().unwrap_or_default()
+        )
+    };
+    assert!(
+        marked(1).contains("<mark>住房</mark>租赁<mark>补贴</mark>"),
+        "{}",
+        marked(1)
+    );
+    assert!(marked(2).contains("<mark>住房补贴</mark>"), "{}", marked(2));
 }
 
 /// Several words are first narrowed to the items holding each word's string, but only the words
