@@ -102,7 +102,10 @@ impl Workload {
 
 impl Db {
     /// Connects to `url` (`sqlite://path` or `postgres://…`). SQLite files are created when
-    /// missing and opened in WAL mode with foreign keys enforced.
+    /// missing and opened in WAL mode with foreign keys enforced. A new SQLite file gets
+    /// 16 KiB pages instead of 4: an item row (a few kilobytes of text) then fits in one page
+    /// instead of spilling to overflow pages, and a bulk import makes a quarter of the write
+    /// calls (the 100k import: about 15 % faster, see bench/RESULTS.md).
     pub async fn connect(url: &str) -> Result<Db> {
         Db::connect_for(url, Workload::Serve).await
     }
@@ -133,9 +136,12 @@ impl Db {
                 Box::pin(async move {
                     if engine == Engine::Sqlite {
                         use sqlx::Executor;
+                        // The page size takes effect only in a database not yet written,
+                        // so it comes first; an older database keeps its own.
                         conn.execute(
-                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                            "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; \
+                             PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
+                             PRAGMA busy_timeout = 10000;",
                         )
                         .await?;
                         conn.execute(workload.sqlite_cache_pragmas()).await?;
@@ -288,5 +294,45 @@ mod tests {
         assert_eq!(values_list(false, 1, 1), "($1)");
         assert!(rows_per_statement(28) * 28 <= MAX_BINDS);
         assert_eq!(rows_per_statement(0), MAX_BINDS);
+    }
+
+    async fn page_size(db: &Db) -> i64 {
+        use sqlx::Row;
+        let row = sqlx::query("PRAGMA page_size")
+            .fetch_one(db.pool())
+            .await
+            .expect("page size");
+        row.try_get::<i64, _>(0).expect("an integer")
+    }
+
+    #[tokio::test]
+    async fn a_new_sqlite_file_gets_large_pages_and_an_old_one_keeps_its_own() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let fresh = format!("sqlite://{}", dir.path().join("new.db").display());
+        let db = Db::connect(&fresh).await.expect("connect");
+        db.migrate().await.expect("migrate");
+        assert_eq!(page_size(&db).await, 16_384);
+        db.close().await;
+
+        // A file made by an older version (4 KiB pages, tables in it) stays readable as is.
+        let old = format!("sqlite://{}", dir.path().join("old.db").display());
+        let mut conn =
+            <sqlx::SqliteConnection as sqlx::Connection>::connect(&format!("{old}?mode=rwc"))
+                .await
+                .expect("plain connection");
+        sqlx::raw_sql(
+            "PRAGMA page_size = 4096; CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (7);",
+        )
+        .execute(&mut conn)
+        .await
+        .expect("old file");
+        sqlx::Connection::close(conn).await.expect("close");
+        let db = Db::connect(&old).await.expect("connect");
+        assert_eq!(page_size(&db).await, 4_096);
+        let n: i64 = sqlx::query_scalar("SELECT x FROM t")
+            .fetch_one(db.pool())
+            .await
+            .expect("its row");
+        assert_eq!(n, 7);
     }
 }
