@@ -297,13 +297,12 @@ mod tests {
         assert_eq!(rows_per_statement(0), MAX_BINDS);
     }
 
+    /// The page size as a pooled connection sees it.
     async fn page_size(db: &Db) -> i64 {
-        use sqlx::Row;
-        let row = sqlx::query("PRAGMA page_size")
+        sqlx::query_scalar("PRAGMA page_size")
             .fetch_one(db.pool())
             .await
-            .expect("page size");
-        row.try_get::<i64, _>(0).expect("an integer")
+            .expect("page size")
     }
 
     #[tokio::test]
