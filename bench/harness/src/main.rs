@@ -61,6 +61,10 @@ enum Command {
         /// Time the search page's query (facets, snippets) instead of ids + count.
         #[arg(long)]
         page: bool,
+        /// Also write the timings and each query's answer (total, top ids) here as JSON, to
+        /// compare two builds or two layouts of the same index.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Index each file of a folder of pathological texts, timing each.
     Patho {
@@ -329,8 +333,14 @@ fn query_bench(
     class: Option<&str>,
     reps: usize,
     page: bool,
+    out: Option<&Path>,
 ) -> Result<()> {
     let index = SearchIndex::open(Some(index_dir), Analysis::new("", None)?)?;
+    eprintln!(
+        "{} items in {} segments",
+        index.num_docs(),
+        index.num_segments()
+    );
     let mut qs: Value = serde_json::from_str(&std::fs::read_to_string(queries)?)?;
     if let (Some(only), Some(classes)) = (class, qs["classes"].as_object_mut()) {
         classes.retain(|name, _| name == only);
@@ -353,6 +363,9 @@ fn query_bench(
                 q["q"].as_str().unwrap_or("")
             );
         }
+    }
+    if let Some(out) = out {
+        std::fs::write(out, serde_json::to_string_pretty(&timed)?)?;
     }
     Ok(())
 }
@@ -510,7 +523,15 @@ fn main() -> Result<()> {
             class,
             reps,
             page,
-        } => query_bench(&index_dir, &queries, class.as_deref(), reps, page),
+            out,
+        } => query_bench(
+            &index_dir,
+            &queries,
+            class.as_deref(),
+            reps,
+            page,
+            out.as_deref(),
+        ),
         Command::Patho { dir, out } => patho(&dir, &out),
         Command::Static { addr, pages } => tokio::runtime::Builder::new_multi_thread()
             .enable_all()
