@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use chrono::{Datelike, NaiveDate};
+use tantivy::index::SegmentId;
 use tantivy::indexer::{LogMergePolicy, NoMergePolicy};
 use tantivy::schema::Schema;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
@@ -83,6 +84,8 @@ pub struct SearchIndex {
     pub(crate) pinyin: crate::query::PinyinCache,
     pub(crate) columns: crate::columns::ColumnCache,
     fresh: AtomicBool,
+    /// See [`MIN_ITEMS_PER_SEARCH_SEGMENT`].
+    min_items_per_search_segment: u64,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -97,19 +100,28 @@ impl std::fmt::Debug for SearchIndex {
 /// is the costly part of indexing, so it runs on every core, up to four.
 const WRITER_HEAP_PER_THREAD: usize = 48 * 1024 * 1024;
 
-fn writer_threads() -> usize {
+/// Threads that index, and that search one query's segments at once: every core, up to four.
+fn threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
 }
+
+/// A rebuilt index is split into one segment per search thread only when each holds at least
+/// this many items: below it, a query is over in well under a millisecond on one thread, and
+/// handing a segment to another thread would cost more than it saves.
+const MIN_ITEMS_PER_SEARCH_SEGMENT: u64 = 40_000;
 
 impl SearchIndex {
     /// Opens the index in `dir` (created if missing, rebuilt empty if it is of another schema
     /// version or unreadable), or an index in memory when `dir` is `None`.
     pub fn open(dir: Option<&Path>, analysis: Analysis) -> Result<Self> {
         let (schema, fields) = schema::build();
-        let (index, fresh) = match dir {
+        let (mut index, fresh) = match dir {
             None => (Index::create_in_ram(schema), true),
             Some(dir) => open_dir(dir, schema)?,
         };
+        if threads() > 1 {
+            index.set_multithread_executor(threads())?;
+        }
         let analysis = Arc::new(analysis);
         register_tokenizers(&index, &analysis);
         let reader = index
@@ -125,7 +137,15 @@ impl SearchIndex {
             pinyin: Default::default(),
             columns: Default::default(),
             fresh: AtomicBool::new(fresh),
+            min_items_per_search_segment: MIN_ITEMS_PER_SEARCH_SEGMENT,
         })
+    }
+
+    /// Splits a rebuilt index into one segment per search thread from `items` items on (instead
+    /// of [`MIN_ITEMS_PER_SEARCH_SEGMENT`]): for tests, which cannot afford that many.
+    pub fn split_for_search_from(mut self, items: u64) -> Self {
+        self.min_items_per_search_segment = items;
+        self
     }
 
     /// True when the index was just created (or reset for another schema version) and has not
@@ -252,10 +272,7 @@ impl SearchIndex {
         if guard.is_none() {
             *guard = Some(
                 self.index
-                    .writer_with_num_threads(
-                        writer_threads(),
-                        writer_threads() * WRITER_HEAP_PER_THREAD,
-                    )
+                    .writer_with_num_threads(threads(), threads() * WRITER_HEAP_PER_THREAD)
                     .map_err(|e| match e {
                         tantivy::TantivyError::LockFailure(..) => Error::Busy,
                         e => Error::Tantivy(e),
@@ -273,15 +290,31 @@ impl SearchIndex {
         Ok(())
     }
 
-    /// Merges every segment into one after a rebuild. A query builds its scorers and looks up
-    /// its terms once per segment: the handful of small segments a bulk load leaves behind cost
-    /// as much per query as the large ones (the merge keeps the commit's cursor).
+    /// Merges the segments of a rebuild into one per search thread (see
+    /// [`search_segment_groups`]), the merges running at once. A query builds its scorers and
+    /// looks up its terms once per segment: the handful of small segments a bulk load leaves
+    /// behind cost as much per query as the large ones; a few segments of equal size are
+    /// walked side by side, one per core (the merges keep the commit's cursor).
     fn merge_all(&self, writer: &mut IndexWriter) -> Result<()> {
-        let ids = self.index.searchable_segment_ids()?;
-        if ids.len() > 1 {
-            writer.merge(&ids).wait()?;
-            self.reader.reload()?;
+        // Only the ids are kept: a segment's meta held here would keep its files from the
+        // garbage collection at the end of a merge (tantivy keeps every tracked segment's).
+        let groups: Vec<Vec<SegmentId>> = {
+            let metas = self.index.searchable_segment_metas()?;
+            let sizes: Vec<u64> = metas.iter().map(|m| u64::from(m.num_docs())).collect();
+            search_segment_groups(&sizes, threads(), self.min_items_per_search_segment)
+                .into_iter()
+                .filter(|group| group.len() > 1)
+                .map(|group| group.into_iter().map(|i| metas[i].id()).collect())
+                .collect()
+        };
+        if groups.is_empty() {
+            return Ok(());
         }
+        let merges: Vec<_> = groups.iter().map(|ids| writer.merge(ids)).collect();
+        for merge in merges {
+            merge.wait()?;
+        }
+        self.reader.reload()?;
         Ok(())
     }
 
@@ -367,6 +400,33 @@ impl SearchIndex {
         );
         doc
     }
+}
+
+/// Which segments (by position in `sizes`, their numbers of items) to merge together: as many
+/// groups as `threads`, but none of fewer than `min_items` items (one group for a small index),
+/// of sizes as equal as they can be: each next largest segment joins the smallest group.
+pub(crate) fn search_segment_groups(
+    sizes: &[u64],
+    threads: usize,
+    min_items: u64,
+) -> Vec<Vec<usize>> {
+    let total: u64 = sizes.iter().sum();
+    let wanted = usize::try_from(total / min_items.max(1)).unwrap_or(usize::MAX);
+    let count = wanted.clamp(1, threads.max(1)).min(sizes.len().max(1));
+    let mut order: Vec<usize> = (0..sizes.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(sizes[i]));
+    let mut groups: Vec<(u64, Vec<usize>)> = vec![(0, Vec::new()); count];
+    for i in order {
+        if let Some(smallest) = groups.iter_mut().min_by_key(|(items, _)| *items) {
+            smallest.0 += sizes[i];
+            smallest.1.push(i);
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(_, g)| g)
+        .filter(|g| !g.is_empty())
+        .collect()
 }
 
 /// Undoes everything since the last commit when `result` is an error (a failed rebuild must not
@@ -477,6 +537,39 @@ fn clear_dir(dir: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rebuild_is_merged_into_equal_segments_one_per_search_thread() {
+        let items = |groups: &[Vec<usize>], sizes: &[u64]| -> Vec<u64> {
+            groups
+                .iter()
+                .map(|g| g.iter().map(|&i| sizes[i]).sum())
+                .collect()
+        };
+        // A 1M rebuild leaves segments of uneven sizes: two threads get two halves.
+        let sizes = [300_000, 250_000, 150_000, 120_000, 100_000, 60_000, 20_000];
+        let groups = search_segment_groups(&sizes, 2, 40_000);
+        assert_eq!(items(&groups, &sizes), vec![500_000, 500_000]);
+        let mut all: Vec<usize> = groups.concat();
+        all.sort_unstable();
+        assert_eq!(
+            all,
+            (0..sizes.len()).collect::<Vec<_>>(),
+            "each segment once"
+        );
+        // Four threads, but only enough items for three segments of the minimum.
+        let sizes = [40_000, 40_000, 30_000, 10_000];
+        let groups = search_segment_groups(&sizes, 4, 40_000);
+        assert_eq!(items(&groups, &sizes), vec![40_000, 40_000, 40_000]);
+        // A small index, or one thread: one segment of everything.
+        assert_eq!(
+            search_segment_groups(&[30_000, 20_000, 29_000], 2, 40_000).len(),
+            1
+        );
+        let groups = search_segment_groups(&sizes, 1, 40_000);
+        assert_eq!(items(&groups, &sizes), vec![120_000]);
+        assert!(search_segment_groups(&[], 2, 40_000).is_empty());
+    }
 
     #[test]
     fn payload_round_trips() {

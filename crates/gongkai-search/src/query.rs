@@ -22,7 +22,7 @@ use crate::index::{SearchIndex, day_number, exact_document_number, from_day_numb
 use crate::pinyin_keys::PinyinKeys;
 use crate::segment::{Piece, bigrams, is_han, normalize};
 use crate::snippet;
-use crate::top_scores::{ScoreBounds, bm25_bound, scoring_idf, top_by_score};
+use crate::top_scores::{ScoreBounds, best_by_score, bm25_bound, scoring_idf, top_by_score};
 use crate::with_bonus::WithBonusQuery;
 use crate::{Error, Result};
 
@@ -277,17 +277,19 @@ impl SearchIndex {
         };
         Ok(match sort {
             SortOrder::Relevance => {
-                // BM25 picks the candidates; recency then reorders them, ties going to the newest (day, id) so the order
-                // never depends on how the index is split into segments.
+                // BM25 picks the candidates; recency then reorders them. Ties go to the newer
+                // item (day, id) in both, so the page never depends on how the index is split
+                // into segments.
                 let window = (offset + per_page).div_ceil(RERANK_WINDOW) * RERANK_WINDOW;
                 let (scored, total, f) = if with_facets {
                     // One pass scores and counts: a separate count would evaluate every form
                     // of every word in full (tantivy's dense count fills each clause's bitset
                     // alone), where the scored pass asks a costly form only about the
                     // documents the other words leave.
-                    let candidates = TopDocs::with_limit(window).order_by_score();
+                    let candidates = best_by_score(window);
                     let (scored, total, f) =
                         searcher.search(&query, &(candidates, Count, facets))?;
+                    let scored = scored.into_iter().map(|((s, _), a)| (s, a)).collect();
                     (scored, total as u64, f)
                 } else {
                     // Scores only the matches that can still enter the candidates.

@@ -1,24 +1,30 @@
 //! Small in-memory indexes and query builders for the unit tests of the custom queries.
 
 use tantivy::query::{PhraseQuery, Query, TermQuery};
-use tantivy::schema::{Field, IndexRecordOption, Schema, TEXT};
+use tantivy::schema::{FAST, Field, IndexRecordOption, Schema, TEXT};
 use tantivy::{Index, Searcher, Term, doc};
 
 /// An index of `bodies` in one text field, committed every `per_segment` documents (so the
-/// queries meet several segments).
+/// queries meet several segments, searched on two threads), each document's tie key (see
+/// [`crate::top_scores::TIE_KEY`]) its position in `bodies`.
 pub fn index_of<S: AsRef<str>>(
     bodies: impl IntoIterator<Item = S>,
     per_segment: usize,
 ) -> (Searcher, Field) {
     let mut schema = Schema::builder();
     let text = schema.add_text_field("text", TEXT);
-    let index = Index::create_in_ram(schema.build());
+    let tie_key = schema.add_i64_field(crate::top_scores::TIE_KEY, FAST);
+    let mut index = Index::create_in_ram(schema.build());
+    // As `SearchIndex` opens its own: the segments are searched side by side.
+    index
+        .set_multithread_executor(2)
+        .expect("a thread pool for the searches");
     let mut writer = index
         .writer_with_num_threads(1, 15_000_000)
         .expect("in-memory index");
     for (n, body) in bodies.into_iter().enumerate() {
         writer
-            .add_document(doc!(text => body.as_ref()))
+            .add_document(doc!(text => body.as_ref(), tie_key => n as i64))
             .expect("in-memory index");
         if n % per_segment == per_segment - 1 {
             writer.commit().expect("in-memory index");

@@ -10,14 +10,17 @@
 //! bonus can score ([`ScoreBounds`]) lets the walk stop scoring the base's documents once the
 //! list's floor is above anything the base alone can reach: the rest of the matches are counted
 //! unscored, and only the documents a bonus holds are scored. The result is what tantivy's
-//! `TopDocs` gives: the same scores, best first, ties to the lower address (`TopDocs` itself can
-//! break a tie at the edge of the list otherwise when it merges three or more segments' lists).
+//! `TopDocs` gives with [`best_by_score`]: the same scores, best first, a tie to the newer item
+//! (its [`TIE_KEY`]), so that which items are kept never depends on how the index is split into
+//! segments, nor on the order the segments are walked in (side by side, on the search threads).
 
-use tantivy::collector::TopNComputer;
-use tantivy::collector::sort_key::NaturalComparator;
+use tantivy::collector::sort_key::{
+    NaturalComparator, SortBySimilarityScore, SortByStaticFastValue,
+};
+use tantivy::collector::{Collector, TopDocs, TopNComputer};
 use tantivy::fastfield::AliveBitSet;
 use tantivy::query::{EnableScoring, Query, Scorer, Weight};
-use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED};
+use tantivy::{DocAddress, DocId, DocSet, Order, Score, Searcher, SegmentReader, TERMINATED};
 
 use crate::with_bonus::WithBonusScorer;
 
@@ -56,11 +59,30 @@ pub fn scoring_idf(searcher: &Searcher, term: &tantivy::Term) -> tantivy::Result
     Ok((1.0 + x).ln())
 }
 
+/// The fast field that breaks a tie of scores: the item's day and id, the larger (the newer
+/// item) first, as the rerank breaks its ties.
+pub const TIE_KEY: &str = "date_key";
+
+/// The collector of the `limit` best documents by score, ties to the larger [`TIE_KEY`]: the
+/// candidates the page path ranks (tantivy reads the key only for a document that ties the
+/// floor of the list).
+pub fn best_by_score(
+    limit: usize,
+) -> impl Collector<Fruit = Vec<((Score, Option<i64>), DocAddress)>> {
+    TopDocs::with_limit(limit).order_by((
+        SortBySimilarityScore,
+        (
+            SortByStaticFastValue::<i64>::for_field(TIE_KEY),
+            Order::Desc,
+        ),
+    ))
+}
+
 /// The `limit` best documents offered so far, in tantivy's top-N buffer (the one `TopDocs` merges
-/// its segments' lists with): best score first, ties to the lower address, documents offered
-/// in increasing address order.
+/// its segments' lists with): best score first, a tie to the larger tie key, in any order of
+/// offering.
 pub struct TopScores {
-    best: TopNComputer<Score, DocAddress, NaturalComparator>,
+    best: TopNComputer<(Score, i64), DocAddress, NaturalComparator>,
 }
 
 impl TopScores {
@@ -70,8 +92,11 @@ impl TopScores {
         }
     }
 
-    pub fn push(&mut self, score: Score, address: DocAddress) {
-        self.best.push(score, address);
+    /// Offers a document; its `tie_key` is read only when its score reaches the list's floor.
+    pub fn push(&mut self, score: Score, address: DocAddress, tie_key: impl FnOnce() -> i64) {
+        if self.best.threshold.is_none_or(|(floor, _)| score >= floor) {
+            self.best.push((score, tie_key()), address);
+        }
     }
 
     /// Whether a document scoring at most `bound` could still be kept. The buffer's threshold
@@ -79,15 +104,21 @@ impl TopScores {
     pub fn could_take(&self, bound: Score) -> bool {
         self.best
             .threshold
-            .is_none_or(|floor| bound * (1.0 + SLACK) + SLACK > floor)
+            .is_none_or(|(floor, _)| bound * (1.0 + SLACK) + SLACK > floor)
+    }
+
+    /// Best first, with their tie keys.
+    fn into_keyed(self) -> impl Iterator<Item = (Score, i64, DocAddress)> {
+        self.best
+            .into_sorted_vec()
+            .into_iter()
+            .map(|d| (d.sort_key.0, d.sort_key.1, d.doc))
     }
 
     /// Best first.
     pub fn into_sorted(self) -> Vec<(Score, DocAddress)> {
-        self.best
-            .into_sorted_vec()
-            .into_iter()
-            .map(|d| (d.sort_key, d.doc))
+        self.into_keyed()
+            .map(|(score, _, address)| (score, address))
             .collect()
     }
 }
@@ -100,51 +131,81 @@ pub struct Walked {
 }
 
 /// The `limit` best documents of `query` by score (best first, ties to the lower address) and
-/// the number of documents it matches.
+/// the number of documents it matches. The segments are walked at once on the index's search
+/// threads (one query then uses every core; see `SearchIndex::open`), each keeping its own best,
+/// which are merged at the end.
 pub fn top_by_score(
     searcher: &Searcher,
     query: &dyn Query,
     limit: usize,
 ) -> tantivy::Result<(Vec<(Score, DocAddress)>, Walked)> {
     let weight = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
-    let mut unscored: Option<Box<dyn Weight>> = None;
-    let mut top = TopScores::new(limit);
-    let mut walked = Walked::default();
-    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+    let segments = searcher.segment_readers().iter().enumerate();
+    let walk = |(ord, reader): (usize, &SegmentReader)| {
         let segment = u32::try_from(ord).unwrap_or(u32::MAX);
-        let mut scorer = weight.scorer(reader, 1.0)?;
-        let alive = reader.alive_bitset();
-        let base_bound = scorer
-            .downcast_ref::<WithBonusScorer>()
-            .and_then(|s| s.bounds())
-            .map(|b| b.base);
-        let mut doc = scorer.doc();
-        while doc != TERMINATED {
-            if is_alive(alive, doc) {
-                walked.matches += 1;
-                walked.scored += 1;
-                top.push(scorer.score(), DocAddress::new(segment, doc));
-            }
-            if base_bound.is_some_and(|b| !top.could_take(b)) {
-                // Nothing the base holds alone can enter now: count the rest, score only what
-                // a bonus also holds.
-                let counter = match &mut unscored {
-                    Some(w) => w,
-                    None => unscored
-                        .insert(query.weight(EnableScoring::disabled_from_searcher(searcher))?),
-                };
-                walked.matches += count_from(counter.as_ref(), reader, doc + 1, alive)?;
-                if let Some(with_bonus) = scorer.downcast_mut::<WithBonusScorer>() {
-                    walked.scored += with_bonus.offer_bonus_holders(doc + 1, &mut top, |d| {
-                        is_alive(alive, d).then_some(DocAddress::new(segment, d))
-                    });
-                }
-                break;
-            }
-            doc = scorer.advance();
+        walk_segment(searcher, query, weight.as_ref(), segment, reader, limit)
+    };
+    let walks = if searcher.segment_readers().len() > 1 {
+        searcher.index().search_executor().map(walk, segments)?
+    } else {
+        // One segment: no hand-over to another thread.
+        segments.map(walk).collect::<tantivy::Result<Vec<_>>>()?
+    };
+    let mut walked = Walked::default();
+    let mut top = TopScores::new(limit);
+    for (segment_best, segment_walked) in walks {
+        walked.matches += segment_walked.matches;
+        walked.scored += segment_walked.scored;
+        for (score, key, address) in segment_best.into_keyed() {
+            top.push(score, address, || key);
         }
     }
     Ok((top.into_sorted(), walked))
+}
+
+/// One segment's best `limit` documents and its matches.
+fn walk_segment(
+    searcher: &Searcher,
+    query: &dyn Query,
+    weight: &dyn Weight,
+    segment: u32,
+    reader: &SegmentReader,
+    limit: usize,
+) -> tantivy::Result<(TopScores, Walked)> {
+    let mut top = TopScores::new(limit);
+    let mut walked = Walked::default();
+    let mut scorer = weight.scorer(reader, 1.0)?;
+    let alive = reader.alive_bitset();
+    let keys = reader.fast_fields().i64(TIE_KEY)?;
+    let tie_key = |doc: DocId| keys.first(doc).unwrap_or(i64::MIN);
+    let base_bound = scorer
+        .downcast_ref::<WithBonusScorer>()
+        .and_then(|s| s.bounds())
+        .map(|b| b.base);
+    let mut doc = scorer.doc();
+    while doc != TERMINATED {
+        if is_alive(alive, doc) {
+            walked.matches += 1;
+            walked.scored += 1;
+            top.push(scorer.score(), DocAddress::new(segment, doc), || {
+                tie_key(doc)
+            });
+        }
+        if base_bound.is_some_and(|b| !top.could_take(b)) {
+            // Nothing the base holds alone can enter now: count the rest, score only what a
+            // bonus also holds.
+            let counter = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
+            walked.matches += count_from(counter.as_ref(), reader, doc + 1, alive)?;
+            if let Some(with_bonus) = scorer.downcast_mut::<WithBonusScorer>() {
+                let address = |d| is_alive(alive, d).then_some(DocAddress::new(segment, d));
+                walked.scored +=
+                    with_bonus.offer_bonus_holders(doc + 1, &mut top, address, &tie_key);
+            }
+            break;
+        }
+        doc = scorer.advance();
+    }
+    Ok((top, walked))
 }
 
 fn is_alive(alive: Option<&AliveBitSet>, doc: DocId) -> bool {
@@ -189,6 +250,18 @@ mod tests {
             .map_or(0.0, |(s, _)| *s)
     }
 
+    /// The best `limit` of `q` by the page path's collector, and its count.
+    fn expected(
+        searcher: &Searcher,
+        q: &dyn Query,
+        limit: usize,
+    ) -> (Vec<(Score, DocAddress)>, usize) {
+        let (best, count) = searcher
+            .search(q, &(best_by_score(limit), Count))
+            .expect("in-memory index");
+        (best.into_iter().map(|((s, _), a)| (s, a)).collect(), count)
+    }
+
     #[test]
     fn pruned_walks_give_what_top_docs_gives() {
         let (searcher, f) = random_index(&["a", "b", "c", "d", "e", "f", "g"], 5, 4000);
@@ -218,9 +291,7 @@ mod tests {
             };
             let q = WithBonusQuery::new(base, bonuses).with_bounds(bounds);
             for limit in [1, 10, 37, 200] {
-                let (expected, count) = searcher
-                    .search(&q, &(TopDocs::with_limit(limit).order_by_score(), Count))
-                    .expect("in-memory index");
+                let (expected, count) = expected(&searcher, &q, limit);
                 let (got, walked) = top_by_score(&searcher, &q, limit).expect("walk");
                 assert_eq!(walked.matches, count as u64, "limit {limit}");
                 assert_eq!(got.len(), expected.len());
@@ -235,19 +306,49 @@ mod tests {
     }
 
     #[test]
-    fn the_list_keeps_the_best_and_breaks_ties_by_address() {
+    fn ties_across_segments_walked_side_by_side_go_to_the_newer() {
+        // Fifty equal documents in five segments: every one scores the same, and the later
+        // documents (in the last segments) have the larger tie keys.
+        let (searcher, f) = crate::test_support::index_of(["a b"; 50], 10);
+        assert_eq!(searcher.segment_readers().len(), 5);
+        for limit in [1, 7, 10, 23] {
+            let (expected, _) = expected(&searcher, term(f, "a").as_ref(), limit);
+            let (got, walked) =
+                top_by_score(&searcher, term(f, "a").as_ref(), limit).expect("walk");
+            assert_eq!(walked.matches, 50);
+            let addresses = |v: &[(Score, DocAddress)]| v.iter().map(|d| d.1).collect::<Vec<_>>();
+            assert_eq!(addresses(&got), addresses(&expected), "limit {limit}");
+            let key = |a: DocAddress| {
+                let keys = searcher
+                    .segment_reader(a.segment_ord)
+                    .fast_fields()
+                    .i64(TIE_KEY);
+                keys.expect("a tie key").first(a.doc_id)
+            };
+            let keys: Vec<_> = got.iter().map(|d| key(d.1)).collect();
+            let newest: Vec<_> = (50 - limit as i64..50).rev().map(Some).collect();
+            assert_eq!(keys, newest, "limit {limit}");
+        }
+    }
+
+    #[test]
+    fn the_list_keeps_the_best_and_breaks_ties_by_key() {
         let mut top = TopScores::new(2);
         let at = |d| DocAddress::new(0, d);
         assert!(top.could_take(0.0));
         for (score, doc) in [(1.0, 1), (2.0, 2), (1.0, 3), (3.0, 4), (0.5, 5)] {
-            top.push(score, at(doc));
+            top.push(score, at(doc), || i64::from(doc));
         }
         // Its floor is known once the buffer has been cut to the best two.
         assert!(!top.could_take(0.5) && top.could_take(2.0));
         assert_eq!(top.into_sorted(), vec![(3.0, at(4)), (2.0, at(2))]);
+        // A tie goes to the larger key whatever the order of offering; a key is read only for
+        // a document that reaches the floor.
         let mut tied = TopScores::new(1);
-        tied.push(1.0, at(1));
-        tied.push(1.0, at(2));
-        assert_eq!(tied.into_sorted(), vec![(1.0, at(1))]);
+        for doc in [5, 9, 2, 3] {
+            tied.push(1.0, at(doc), || i64::from(doc));
+        }
+        tied.push(0.5, at(7), || unreachable!("below the floor"));
+        assert_eq!(tied.into_sorted(), vec![(1.0, at(9))]);
     }
 }

@@ -153,7 +153,8 @@ impl WithBonusScorer {
     }
 
     /// Offers `top` every document from `from` on that the base matches and a bonus holds,
-    /// unless its bound says it cannot be taken; `address` gives a live document's address.
+    /// unless its bound says it cannot be taken; `address` gives a live document's address,
+    /// `tie_key` its tie key (see [`TopScores::push`]).
     /// Returns how many were scored. What a walk does once no document the base holds alone
     /// can enter `top`.
     pub(crate) fn offer_bonus_holders(
@@ -161,6 +162,7 @@ impl WithBonusScorer {
         from: DocId,
         top: &mut TopScores,
         address: impl Fn(DocId) -> Option<DocAddress>,
+        tie_key: &dyn Fn(DocId) -> i64,
     ) -> u64 {
         let Some(bounds) = self.bounds.clone() else {
             return 0;
@@ -201,7 +203,7 @@ impl WithBonusScorer {
                 continue;
             }
             if let Some(address) = address(candidate) {
-                top.push(self.score(), address);
+                top.push(self.score(), address, || tie_key(candidate));
                 scored += 1;
             }
             next = candidate + 1;
