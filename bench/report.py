@@ -149,7 +149,10 @@ def section(scale, peers, gk):
     gke = next((e for e in engines if e["engine"] == "gongkai"), None)
     L.append("### Query latency (ms; top 10 ids with the exact total)\n")
     L.append("Ratio = peer p95 ÷ p95 of the engine named `gongkai` (> 1: gongkai is faster); "
-             "none for gongkai's own rows.\n")
+             "none for gongkai's own rows. Threads per query: gongkai walks its segments side by side "
+             "(`threads_per_query` under Engine versions and settings: one segment per core from 80,000 "
+             "items); SQLite FTS5 and Xapian answer on one thread; PostgreSQL may add parallel workers "
+             "(`max_parallel_workers_per_gather`).\n")
     for cls in CLASSES:
         if not any(cls in e.get("classes", {}) for e in engines):
             continue

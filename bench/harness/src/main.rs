@@ -306,6 +306,14 @@ fn search_bench(
         "size_ratio": size as f64 / raw_bytes.max(1) as f64,
         "peak_rss_mib": rss_after_index,
     });
+    // A large index is walked on every core at once (one segment per core); the peers' settings
+    // say what they use.
+    let settings = json!({
+        "segments": index.num_segments(),
+        "threads_per_query": index
+            .num_segments()
+            .min(std::thread::available_parallelism().map_or(1, |n| n.get())),
+    });
     let needles_json = json!({
         "n": needle_list.len(), "expected": expected, "found": found,
         "recall": found as f64 / expected.max(1) as f64,
@@ -320,7 +328,10 @@ fn search_bench(
         "started_at": chrono::Utc::now().to_rfc3339(),
         "method": {"reps": reps, "warmup": 1, "timer": "std::time::Instant around SearchIndex::top_ids (gongkai: page ids + exact count) and SearchIndex::search (gongkai_page: + facets, highlighted titles, snippets)"},
         "timings": {"gongkai_s": build_s},
-        "engines": [engine("gongkai", lean, &index_json, &needles_json), engine("gongkai_page", page, &index_json, &needles_json)],
+        "engines": [
+            engine("gongkai", lean, &index_json, &needles_json, &settings),
+            engine("gongkai_page", page, &index_json, &needles_json, &settings),
+        ],
     });
     std::fs::write(out, serde_json::to_string_pretty(&report)?)?;
     eprintln!("[gongkai] wrote {}", out.display());
@@ -370,10 +381,11 @@ fn query_bench(
     Ok(())
 }
 
-fn engine(name: &str, classes: Value, index: &Value, needles: &Value) -> Value {
+fn engine(name: &str, classes: Value, index: &Value, needles: &Value, settings: &Value) -> Value {
     json!({
         "engine": name,
         "version": format!("gongkai-search {} (tantivy 0.27, jieba-rs 0.11)", env!("CARGO_PKG_VERSION")),
+        "settings": settings,
         "index": index,
         "classes": classes,
         "needles": needles,

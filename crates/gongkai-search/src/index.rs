@@ -7,10 +7,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use chrono::{Datelike, NaiveDate};
+use tantivy::collector::Collector;
 use tantivy::index::SegmentId;
 use tantivy::indexer::{LogMergePolicy, NoMergePolicy};
+use tantivy::query::{EnableScoring, Query};
 use tantivy::schema::Schema;
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{
+    Executor, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term,
+};
 
 use crate::schema::{
     self, BIGRAM_TOKENIZER, BigramTokenizer, Fields, SCHEMA_VERSION, WORDS_TOKENIZER,
@@ -84,8 +88,12 @@ pub struct SearchIndex {
     pub(crate) pinyin: crate::query::PinyinCache,
     pub(crate) columns: crate::columns::ColumnCache,
     fresh: AtomicBool,
-    /// See [`MIN_ITEMS_PER_SEARCH_SEGMENT`].
+    /// See [`MIN_ITEMS_PER_SEARCH_SEGMENT`] (smaller in tests).
     min_items_per_search_segment: u64,
+    /// The threads that walk one query's segments side by side, a thread per core, shared by
+    /// every request: with several segments, a query takes every core for a shorter time.
+    /// Only queries over several segments use it (see [`SearchIndex::executor_for`]).
+    segment_threads: Executor,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -100,14 +108,18 @@ impl std::fmt::Debug for SearchIndex {
 /// is the costly part of indexing, so it runs on every core, up to four.
 const WRITER_HEAP_PER_THREAD: usize = 48 * 1024 * 1024;
 
-/// Threads that index, and that search one query's segments at once: every core, up to four.
-fn threads() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
-/// A rebuilt index is split into one segment per search thread only when each holds at least
-/// this many items: below it, a query is over in well under a millisecond on one thread, and
-/// handing a segment to another thread would cost more than it saves.
+/// Threads that index, and segments a rebuilt index is split into: every core, up to four.
+fn threads() -> usize {
+    cores().min(4)
+}
+
+/// A rebuilt index is split into one segment per core only while each holds at least this many
+/// items: below it, a query is over in well under a millisecond on one thread, and handing a
+/// segment to another thread would cost more than it saves.
 const MIN_ITEMS_PER_SEARCH_SEGMENT: u64 = 40_000;
 
 impl SearchIndex {
@@ -115,13 +127,15 @@ impl SearchIndex {
     /// version or unreadable), or an index in memory when `dir` is `None`.
     pub fn open(dir: Option<&Path>, analysis: Analysis) -> Result<Self> {
         let (schema, fields) = schema::build();
-        let (mut index, fresh) = match dir {
+        let (index, fresh) = match dir {
             None => (Index::create_in_ram(schema), true),
             Some(dir) => open_dir(dir, schema)?,
         };
-        if threads() > 1 {
-            index.set_multithread_executor(threads())?;
-        }
+        let segment_threads = if cores() > 1 {
+            Executor::multi_thread(cores(), "gongkai-segment-")?
+        } else {
+            Executor::single_thread()
+        };
         let analysis = Arc::new(analysis);
         register_tokenizers(&index, &analysis);
         let reader = index
@@ -138,14 +152,33 @@ impl SearchIndex {
             columns: Default::default(),
             fresh: AtomicBool::new(fresh),
             min_items_per_search_segment: MIN_ITEMS_PER_SEARCH_SEGMENT,
+            segment_threads,
         })
     }
 
-    /// Splits a rebuilt index into one segment per search thread from `items` items on (instead
-    /// of [`MIN_ITEMS_PER_SEARCH_SEGMENT`]): for tests, which cannot afford that many.
-    pub fn split_for_search_from(mut self, items: u64) -> Self {
-        self.min_items_per_search_segment = items;
-        self
+    /// Where a query over `searcher` runs: on the segment threads when it has several segments,
+    /// else on the calling thread (no hand-over for one segment).
+    pub(crate) fn executor_for(&self, searcher: &Searcher) -> Executor {
+        if searcher.segment_readers().len() > 1 {
+            self.segment_threads.clone()
+        } else {
+            Executor::single_thread()
+        }
+    }
+
+    /// `searcher.search`, on [`SearchIndex::executor_for`].
+    pub(crate) fn collect<C: Collector>(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+        collector: &C,
+    ) -> tantivy::Result<C::Fruit> {
+        let scoring = if collector.requires_scoring() {
+            EnableScoring::enabled_from_searcher(searcher)
+        } else {
+            EnableScoring::disabled_from_searcher(searcher)
+        };
+        searcher.search_with_executor(query, collector, &self.executor_for(searcher), scoring)
     }
 
     /// True when the index was just created (or reset for another schema version) and has not
@@ -290,11 +323,12 @@ impl SearchIndex {
         Ok(())
     }
 
-    /// Merges the segments of a rebuild into one per search thread (see
-    /// [`search_segment_groups`]), the merges running at once. A query builds its scorers and
-    /// looks up its terms once per segment: the handful of small segments a bulk load leaves
-    /// behind cost as much per query as the large ones; a few segments of equal size are
-    /// walked side by side, one per core (the merges keep the commit's cursor).
+    /// Merges the segments of a rebuild into one per core (see [`search_segment_groups`]), the
+    /// merges running at once. A query builds its scorers and looks up its terms once per
+    /// segment: the handful of small segments a bulk load leaves behind cost as much per query
+    /// as the large ones; a few segments of equal size are walked side by side, one per core
+    /// (the merges keep the commit's cursor). Every merge is waited for, and the searcher
+    /// reloaded, even when one fails: the first error is returned.
     fn merge_all(&self, writer: &mut IndexWriter) -> Result<()> {
         // Only the ids are kept: a segment's meta held here would keep its files from the
         // garbage collection at the end of a merge (tantivy keeps every tracked segment's).
@@ -311,11 +345,14 @@ impl SearchIndex {
             return Ok(());
         }
         let merges: Vec<_> = groups.iter().map(|ids| writer.merge(ids)).collect();
+        let mut first_error = None;
         for merge in merges {
-            merge.wait()?;
+            if let Err(e) = merge.wait() {
+                first_error.get_or_insert(e);
+            }
         }
         self.reader.reload()?;
-        Ok(())
+        first_error.map_or(Ok(()), |e| Err(e.into()))
     }
 
     fn id_term(&self, id: i64) -> Term {
@@ -403,7 +440,7 @@ impl SearchIndex {
 }
 
 /// Which segments (by position in `sizes`, their numbers of items) to merge together: as many
-/// groups as `threads`, but none of fewer than `min_items` items (one group for a small index),
+/// groups as `threads` but none of fewer than `min_items` items (one group for a small index),
 /// of sizes as equal as they can be: each next largest segment joins the smallest group.
 pub(crate) fn search_segment_groups(
     sizes: &[u64],
@@ -412,7 +449,23 @@ pub(crate) fn search_segment_groups(
 ) -> Vec<Vec<usize>> {
     let total: u64 = sizes.iter().sum();
     let wanted = usize::try_from(total / min_items.max(1)).unwrap_or(usize::MAX);
-    let count = wanted.clamp(1, threads.max(1)).min(sizes.len().max(1));
+    let mut count = wanted.clamp(1, threads.max(1)).min(sizes.len().max(1));
+    loop {
+        let groups = balanced_groups(sizes, count);
+        // A segment too large to share leaves the others a group below the minimum: fewer.
+        if count == 1 || groups.iter().all(|(items, _)| *items >= min_items) {
+            return groups
+                .into_iter()
+                .map(|(_, g)| g)
+                .filter(|g| !g.is_empty())
+                .collect();
+        }
+        count -= 1;
+    }
+}
+
+/// `count` groups of the segments of `sizes`, each next largest joining the smallest group.
+fn balanced_groups(sizes: &[u64], count: usize) -> Vec<(u64, Vec<usize>)> {
     let mut order: Vec<usize> = (0..sizes.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(sizes[i]));
     let mut groups: Vec<(u64, Vec<usize>)> = vec![(0, Vec::new()); count];
@@ -423,10 +476,6 @@ pub(crate) fn search_segment_groups(
         }
     }
     groups
-        .into_iter()
-        .map(|(_, g)| g)
-        .filter(|g| !g.is_empty())
-        .collect()
 }
 
 /// Undoes everything since the last commit when `result` is an error (a failed rebuild must not
@@ -561,14 +610,50 @@ mod tests {
         let sizes = [40_000, 40_000, 30_000, 10_000];
         let groups = search_segment_groups(&sizes, 4, 40_000);
         assert_eq!(items(&groups, &sizes), vec![40_000, 40_000, 40_000]);
-        // A small index, or one thread: one segment of everything.
+        // A small index, one segment too large to share, or one thread: one group.
         assert_eq!(
             search_segment_groups(&[30_000, 20_000, 29_000], 2, 40_000).len(),
             1
         );
+        assert_eq!(
+            search_segment_groups(&[70_000, 10_000], 2, 40_000),
+            vec![vec![0, 1]]
+        );
+        let uneven = [90_000, 20_000, 20_000, 10_000];
+        let groups = search_segment_groups(&uneven, 4, 40_000);
+        assert_eq!(items(&groups, &uneven), vec![90_000, 50_000]);
         let groups = search_segment_groups(&sizes, 1, 40_000);
         assert_eq!(items(&groups, &sizes), vec![120_000]);
         assert!(search_segment_groups(&[], 2, 40_000).is_empty());
+    }
+
+    /// Six segments of one item each, merged for search: each group's merge runs at once (one
+    /// per core), and every item and the cursor survive.
+    #[test]
+    fn the_groups_are_merged_at_once_and_keep_every_item() {
+        let analysis = Analysis::new("", None).expect("built-in analysis");
+        let mut index = SearchIndex::open(None, analysis).expect("in-memory index");
+        index.min_items_per_search_segment = 1;
+        for id in 1..=6 {
+            let doc = SearchDoc {
+                id,
+                title: format!("关于第{id}批政务公开事项的通知"),
+                published_on: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default(),
+                ..SearchDoc::default()
+            };
+            index
+                .apply(&[Change::Upsert(Box::new(doc))], id)
+                .expect("apply");
+        }
+        assert_eq!(index.num_segments(), 6);
+        {
+            let mut guard = index.writer().expect("writer");
+            let writer = guard_writer(&mut guard).expect("writer");
+            index.merge_all(writer).expect("merges");
+        }
+        assert_eq!(index.num_segments(), threads().min(6));
+        assert_eq!(index.num_docs(), 6);
+        assert_eq!(index.cursor().expect("cursor"), 6);
     }
 
     #[test]

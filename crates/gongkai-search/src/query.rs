@@ -288,12 +288,14 @@ impl SearchIndex {
                     // documents the other words leave.
                     let candidates = best_by_score(window);
                     let (scored, total, f) =
-                        searcher.search(&query, &(candidates, Count, facets))?;
+                        self.collect(searcher, &query, &(candidates, Count, facets))?;
                     let scored = scored.into_iter().map(|((s, _), a)| (s, a)).collect();
                     (scored, total as u64, f)
                 } else {
                     // Scores only the matches that can still enter the candidates.
-                    let (scored, walked) = top_by_score(searcher, query.as_ref(), window)?;
+                    let executor = self.executor_for(searcher);
+                    let (scored, walked) =
+                        top_by_score(searcher, &executor, query.as_ref(), window)?;
                     (scored, walked.matches, None)
                 };
                 let page = rerank(searcher, &self.columns, scored, day_number(req.today))?
@@ -310,7 +312,7 @@ impl SearchIndex {
                     Order::Asc
                 };
                 let dated = top.order_by_fast_field::<i64>("date_key", order);
-                let (docs, count, f) = searcher.search(&query, &(dated, Count, facets))?;
+                let (docs, count, f) = self.collect(searcher, &query, &(dated, Count, facets))?;
                 let docs = docs.into_iter().map(|(_, a)| (0.0, a)).collect();
                 (docs, count as u64, f)
             }
@@ -322,7 +324,7 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let parsed = self.parse(&searcher, q)?;
         let query = self.with_filters(parsed.query, filters);
-        Ok(searcher.search(&query, &Count)? as u64)
+        Ok(self.collect(&searcher, &query, &Count)? as u64)
     }
 
     fn hit(

@@ -11,6 +11,15 @@ pub fn index_of<S: AsRef<str>>(
     bodies: impl IntoIterator<Item = S>,
     per_segment: usize,
 ) -> (Searcher, Field) {
+    index_keyed(bodies, per_segment, |n| n as i64)
+}
+
+/// [`index_of`] with the tie key of the `n`th document `key_of(n)`.
+pub fn index_keyed<S: AsRef<str>>(
+    bodies: impl IntoIterator<Item = S>,
+    per_segment: usize,
+    key_of: impl Fn(usize) -> i64,
+) -> (Searcher, Field) {
     let mut schema = Schema::builder();
     let text = schema.add_text_field("text", TEXT);
     let tie_key = schema.add_i64_field(crate::top_scores::TIE_KEY, FAST);
@@ -24,7 +33,7 @@ pub fn index_of<S: AsRef<str>>(
         .expect("in-memory index");
     for (n, body) in bodies.into_iter().enumerate() {
         writer
-            .add_document(doc!(text => body.as_ref(), tie_key => n as i64))
+            .add_document(doc!(text => body.as_ref(), tie_key => key_of(n)))
             .expect("in-memory index");
         if n % per_segment == per_segment - 1 {
             writer.commit().expect("in-memory index");

@@ -20,7 +20,9 @@ use tantivy::collector::sort_key::{
 use tantivy::collector::{Collector, TopDocs, TopNComputer};
 use tantivy::fastfield::AliveBitSet;
 use tantivy::query::{EnableScoring, Query, Scorer, Weight};
-use tantivy::{DocAddress, DocId, DocSet, Order, Score, Searcher, SegmentReader, TERMINATED};
+use tantivy::{
+    DocAddress, DocId, DocSet, Executor, Order, Score, Searcher, SegmentReader, TERMINATED,
+};
 
 use crate::with_bonus::WithBonusScorer;
 
@@ -64,8 +66,8 @@ pub fn scoring_idf(searcher: &Searcher, term: &tantivy::Term) -> tantivy::Result
 pub const TIE_KEY: &str = "date_key";
 
 /// The collector of the `limit` best documents by score, ties to the larger [`TIE_KEY`]: the
-/// candidates the page path ranks (tantivy reads the key only for a document that ties the
-/// floor of the list).
+/// candidates the page path ranks (tantivy reads the key only for a document scoring at least
+/// the floor of the list, as [`TopScores::push`] does).
 pub fn best_by_score(
     limit: usize,
 ) -> impl Collector<Fruit = Vec<((Score, Option<i64>), DocAddress)>> {
@@ -130,12 +132,13 @@ pub struct Walked {
     pub scored: u64,
 }
 
-/// The `limit` best documents of `query` by score (best first, ties to the lower address) and
-/// the number of documents it matches. The segments are walked at once on the index's search
-/// threads (one query then uses every core; see `SearchIndex::open`), each keeping its own best,
-/// which are merged at the end.
+/// The `limit` best documents of `query` by score (best first, a tie to the larger tie key) and
+/// the number of documents it matches. The segments are walked at once on `executor` (the
+/// index's segment threads: one query then uses every core), each keeping its own best, which
+/// are merged at the end.
 pub fn top_by_score(
     searcher: &Searcher,
+    executor: &Executor,
     query: &dyn Query,
     limit: usize,
 ) -> tantivy::Result<(Vec<(Score, DocAddress)>, Walked)> {
@@ -145,12 +148,7 @@ pub fn top_by_score(
         let segment = u32::try_from(ord).unwrap_or(u32::MAX);
         walk_segment(searcher, query, weight.as_ref(), segment, reader, limit)
     };
-    let walks = if searcher.segment_readers().len() > 1 {
-        searcher.index().search_executor().map(walk, segments)?
-    } else {
-        // One segment: no hand-over to another thread.
-        segments.map(walk).collect::<tantivy::Result<Vec<_>>>()?
-    };
+    let walks = executor.map(walk, segments)?;
     let mut walked = Walked::default();
     let mut top = TopScores::new(limit);
     for (segment_best, segment_walked) in walks {
@@ -236,7 +234,7 @@ fn count_from(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::{phrase, random_index, term};
+    use crate::test_support::{index_keyed, phrase, random_index, term};
     use crate::with_bonus::WithBonusQuery;
     use tantivy::collector::{Count, TopDocs};
     use tantivy::query::BoostQuery;
@@ -292,7 +290,9 @@ mod tests {
             let q = WithBonusQuery::new(base, bonuses).with_bounds(bounds);
             for limit in [1, 10, 37, 200] {
                 let (expected, count) = expected(&searcher, &q, limit);
-                let (got, walked) = top_by_score(&searcher, &q, limit).expect("walk");
+                let (got, walked) =
+                    top_by_score(&searcher, searcher.index().search_executor(), &q, limit)
+                        .expect("walk");
                 assert_eq!(walked.matches, count as u64, "limit {limit}");
                 assert_eq!(got.len(), expected.len());
                 for (g, e) in got.iter().zip(&expected) {
@@ -307,27 +307,33 @@ mod tests {
 
     #[test]
     fn ties_across_segments_walked_side_by_side_go_to_the_newer() {
-        // Fifty equal documents in five segments: every one scores the same, and the later
-        // documents (in the last segments) have the larger tie keys.
-        let (searcher, f) = crate::test_support::index_of(["a b"; 50], 10);
-        assert_eq!(searcher.segment_readers().len(), 5);
-        for limit in [1, 7, 10, 23] {
-            let (expected, _) = expected(&searcher, term(f, "a").as_ref(), limit);
-            let (got, walked) =
-                top_by_score(&searcher, term(f, "a").as_ref(), limit).expect("walk");
-            assert_eq!(walked.matches, 50);
-            let addresses = |v: &[(Score, DocAddress)]| v.iter().map(|d| d.1).collect::<Vec<_>>();
-            assert_eq!(addresses(&got), addresses(&expected), "limit {limit}");
-            let key = |a: DocAddress| {
-                let keys = searcher
-                    .segment_reader(a.segment_ord)
-                    .fast_fields()
-                    .i64(TIE_KEY);
-                keys.expect("a tie key").first(a.doc_id)
-            };
-            let keys: Vec<_> = got.iter().map(|d| key(d.1)).collect();
-            let newest: Vec<_> = (50 - limit as i64..50).rev().map(Some).collect();
-            assert_eq!(keys, newest, "limit {limit}");
+        // Fifty equal documents in five segments: every one scores the same. The newest are
+        // in the segments written last, then (keys reversed) in those written first.
+        for newest_last in [true, false] {
+            let key_of = |n: usize| if newest_last { n as i64 } else { 50 - n as i64 };
+            let (searcher, f) = index_keyed(["a b"; 50], 10, key_of);
+            assert_eq!(searcher.segment_readers().len(), 5);
+            let executor = searcher.index().search_executor();
+            for limit in [1, 7, 10, 23] {
+                let (expected, _) = expected(&searcher, term(f, "a").as_ref(), limit);
+                let (got, walked) =
+                    top_by_score(&searcher, executor, term(f, "a").as_ref(), limit).expect("walk");
+                assert_eq!(walked.matches, 50);
+                let addresses =
+                    |v: &[(Score, DocAddress)]| v.iter().map(|d| d.1).collect::<Vec<_>>();
+                assert_eq!(addresses(&got), addresses(&expected), "limit {limit}");
+                let key = |a: DocAddress| {
+                    let keys = searcher
+                        .segment_reader(a.segment_ord)
+                        .fast_fields()
+                        .i64(TIE_KEY);
+                    keys.expect("a tie key").first(a.doc_id)
+                };
+                let keys: Vec<_> = got.iter().map(|d| key(d.1)).collect();
+                let top_key = key_of(if newest_last { 49 } else { 0 });
+                let newest: Vec<_> = (0..limit as i64).map(|k| Some(top_key - k)).collect();
+                assert_eq!(keys, newest, "limit {limit}, newest last {newest_last}");
+            }
         }
     }
 
