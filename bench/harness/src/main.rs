@@ -157,6 +157,24 @@ fn peak_rss_mib() -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
+/// The file's sha256 in hex, so the report can check that gongkai and the peers read the same
+/// corpus and queries.
+fn sha256_of(path: &Path) -> Result<String> {
+    use sha2::Digest;
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).with_context(|| path.display().to_string())?;
+    let mut hasher = sha2::Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(hex::encode(hasher.finalize()))
+}
+
 fn dir_size(dir: &Path) -> u64 {
     std::fs::read_dir(dir)
         .map(|entries| {
@@ -221,6 +239,7 @@ fn search_bench(
     reps: usize,
     index_dir: Option<PathBuf>,
 ) -> Result<()> {
+    let started_at = chrono::Utc::now().to_rfc3339();
     let tmp = tempfile::tempdir()?;
     let dir = index_dir.unwrap_or_else(|| tmp.path().join("index"));
     let index = SearchIndex::open(Some(&dir), Analysis::new("", None)?)?;
@@ -325,7 +344,9 @@ fn search_bench(
         "docs": docs,
         "raw_text_bytes": raw_bytes,
         "corpus": corpus.display().to_string(),
-        "started_at": chrono::Utc::now().to_rfc3339(),
+        "corpus_sha256": sha256_of(corpus)?,
+        "queries_sha256": sha256_of(queries)?,
+        "started_at": started_at,
         "method": {"reps": reps, "warmup": 1, "timer": "std::time::Instant around SearchIndex::top_ids (gongkai: page ids + exact count) and SearchIndex::search (gongkai_page: + facets, highlighted titles, snippets)"},
         "timings": {"gongkai_s": build_s},
         "engines": [
