@@ -104,9 +104,11 @@ impl std::fmt::Debug for SearchIndex {
     }
 }
 
-/// Heap given to each indexing thread (tantivy needs at least 15 MB per thread); segmentation
-/// is the costly part of indexing, so it runs on every core, up to four.
-const WRITER_HEAP_PER_THREAD: usize = 48 * 1024 * 1024;
+/// Heap each indexing thread may fill before it writes a segment (tantivy needs at least 15 MB
+/// per thread). A rebuild fills it: larger segments mean fewer, cheaper merges (256 MB instead
+/// of 48 MB indexed 17 % more items/s at 30k items, 10 % more at 100k). It is taken as
+/// documents arrive, so a sync batch of a few hundred items uses a few MB of it.
+const WRITER_HEAP_PER_THREAD: usize = 256 * 1024 * 1024;
 
 fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
