@@ -288,12 +288,12 @@ impl App {
         Ok(ids)
     }
 
-    /// Refreshes the database's planner statistics after a bulk import (see `Db::analyze`).
+    /// Settles the database after a bulk import (see `Db::after_bulk_change`).
     pub async fn after_import(&self, actor: &Actor) -> AppResult<()> {
         if !actor.is_city_office() {
             return Err(AppError::Forbidden);
         }
-        self.db().analyze().await?;
+        self.db().after_bulk_change().await?;
         Ok(())
     }
 
