@@ -239,10 +239,11 @@ fn search_bench(
     reps: usize,
     index_dir: Option<PathBuf>,
 ) -> Result<()> {
-    let started_at = chrono::Utc::now().to_rfc3339();
+    let started_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
+    let (corpus_sha256, queries_sha256) = (sha256_of(corpus)?, sha256_of(queries)?);
     let tmp = tempfile::tempdir()?;
     let dir = index_dir.unwrap_or_else(|| tmp.path().join("index"));
-    let index = SearchIndex::open(Some(&dir), Analysis::new("", None)?)?;
+    let index = SearchIndex::open(Some(&dir), Analysis::new("", None)?)?.for_bulk_indexing();
     let file = std::fs::File::open(corpus).with_context(|| corpus.display().to_string())?;
     let mut raw_bytes = 0usize;
     let mut docs = 0u64;
@@ -344,8 +345,8 @@ fn search_bench(
         "docs": docs,
         "raw_text_bytes": raw_bytes,
         "corpus": corpus.display().to_string(),
-        "corpus_sha256": sha256_of(corpus)?,
-        "queries_sha256": sha256_of(queries)?,
+        "corpus_sha256": corpus_sha256,
+        "queries_sha256": queries_sha256,
         "started_at": started_at,
         "method": {"reps": reps, "warmup": 1, "timer": "std::time::Instant around SearchIndex::top_ids (gongkai: page ids + exact count) and SearchIndex::search (gongkai_page: + facets, highlighted titles, snippets)"},
         "timings": {"gongkai_s": build_s},

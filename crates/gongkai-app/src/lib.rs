@@ -48,7 +48,8 @@ pub struct AppConfig {
     /// Periods of the application clock; the UNCONFIRMED ones (whether a fee notice stops the
     /// clock, the applicant's supplement period) are set here.
     pub clock: gongkai_domain::application::ClockParams,
-    /// What the process does with the database (a server, or a bulk import).
+    /// What the process does with the database and the index (a server, or a bulk import
+    /// or rebuild).
     pub workload: Workload,
     /// How long the public counts (catalog facets and totals) are served before they are
     /// counted again; older ones are still served while a background task counts anew.
@@ -147,7 +148,7 @@ impl App {
             )
             .await?
         };
-        let search = search::open_index(&db, Some(data_dir.join("index"))).await?;
+        let search = search::open_index(&db, Some(data_dir.join("index")), config.workload).await?;
         let app = App {
             inner: Arc::new(Inner {
                 db,

@@ -18,7 +18,7 @@ use gongkai_store::{
     attachments as store_att, audit, items as store_items, outbox, search_dictionary,
 };
 
-use crate::{App, AppError, AppResult, Origin, now_ms};
+use crate::{App, AppError, AppResult, Origin, Workload, now_ms};
 
 /// Events read per follower step.
 const BATCH: i64 = 500;
@@ -65,15 +65,21 @@ impl From<gongkai_search::Error> for AppError {
     }
 }
 
-/// Opens (or creates) the index under `dir` with the stored dictionary.
+/// Opens (or creates) the index under `dir` with the stored dictionary; a bulk process may
+/// index with more memory.
 pub(crate) async fn open_index(
     db: &gongkai_store::Db,
     dir: Option<std::path::PathBuf>,
+    workload: Workload,
 ) -> AppResult<Arc<SearchIndex>> {
     let dictionary = load_dictionary(db).await?;
     let index = blocking(move || {
         let analysis = Analysis::new(&dictionary.user_words, Some(&dictionary.synonyms))?;
-        SearchIndex::open(dir.as_deref(), analysis)
+        let index = SearchIndex::open(dir.as_deref(), analysis)?;
+        Ok(match workload {
+            Workload::Serve => index,
+            Workload::BulkLoad => index.for_bulk_indexing(),
+        })
     })
     .await?;
     Ok(Arc::new(index))

@@ -94,6 +94,8 @@ pub struct SearchIndex {
     /// every request: with several segments, a query takes every core for a shorter time.
     /// Only queries over several segments use it (see [`SearchIndex::executor_for`]).
     segment_threads: Executor,
+    /// Indexing heap per thread of the writer, taken when the writer is first made.
+    heap_per_thread: usize,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -105,10 +107,15 @@ impl std::fmt::Debug for SearchIndex {
 }
 
 /// Heap each indexing thread may fill before it writes a segment (tantivy needs at least 15 MB
-/// per thread). A rebuild fills it: larger segments mean fewer, cheaper merges (256 MB instead
-/// of 48 MB indexed 17 % more items/s at 30k items, 10 % more at 100k). It is taken as
-/// documents arrive, so a sync batch of a few hundred items uses a few MB of it.
-const WRITER_HEAP_PER_THREAD: usize = 256 * 1024 * 1024;
+/// per thread), in a server: it indexes a few hundred items at a time, and when it rebuilds in
+/// its own process (first start, a changed dictionary) the memory a larger heap took may stay
+/// with the process.
+const SERVE_HEAP_PER_THREAD: usize = 48 * 1024 * 1024;
+
+/// The same in a process that rebuilds and exits (`gongkai reindex`, the benchmark): larger
+/// segments mean fewer, cheaper merges (256 MB instead of 48 MB indexed 17 % more items/s at
+/// 30k items, 10 % more at 100k). The heap is taken as documents arrive.
+const BULK_HEAP_PER_THREAD: usize = 256 * 1024 * 1024;
 
 fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
@@ -155,7 +162,15 @@ impl SearchIndex {
             fresh: AtomicBool::new(fresh),
             min_items_per_search_segment: MIN_ITEMS_PER_SEARCH_SEGMENT,
             segment_threads,
+            heap_per_thread: SERVE_HEAP_PER_THREAD,
         })
+    }
+
+    /// The index for a process that rebuilds it and exits: indexing may take several hundred
+    /// MB (see `BULK_HEAP_PER_THREAD`).
+    pub fn for_bulk_indexing(mut self) -> Self {
+        self.heap_per_thread = BULK_HEAP_PER_THREAD;
+        self
     }
 
     /// Where a query over `searcher` runs: on the segment threads when it has several segments,
@@ -307,7 +322,7 @@ impl SearchIndex {
         if guard.is_none() {
             *guard = Some(
                 self.index
-                    .writer_with_num_threads(threads(), threads() * WRITER_HEAP_PER_THREAD)
+                    .writer_with_num_threads(threads(), threads() * self.heap_per_thread)
                     .map_err(|e| match e {
                         tantivy::TantivyError::LockFailure(..) => Error::Busy,
                         e => Error::Tantivy(e),

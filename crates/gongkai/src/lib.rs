@@ -294,7 +294,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             from: smtp_from.clone(),
         });
     }
-    if let Command::Import { .. } = &cli.command {
+    if let Command::Import { .. } | Command::Reindex = &cli.command {
         config.workload = gongkai_app::Workload::BulkLoad;
     }
     let app = open_app(&cli.data, cli.database_url.as_deref(), config).await?;
