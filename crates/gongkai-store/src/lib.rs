@@ -79,12 +79,13 @@ pub struct Db {
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
-/// What a process does with its connections, which sets how much memory SQLite may use.
+/// What a process does with its connections, which sets how much memory SQLite (and the
+/// search index's writer, see `gongkai-app`) may use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Workload {
     /// A server: many connections reading, each with a 16 MB page cache.
     Serve,
-    /// A bulk load (`gongkai import`): a batch of 2,000 items dirties about 30 MB of pages;
+    /// A bulk load or rebuild that exits when done (`gongkai import`, `gongkai reindex`): a batch of 2,000 items dirties about 30 MB of pages;
     /// with the 16 MB cache SQLite spills dirty pages to the WAL in the middle of each
     /// transaction and writes them again at commit. A 64 MB cache and statement journals in
     /// memory import the 100k corpus 15 % faster; 256 MB gains nothing more. The write-ahead
@@ -205,15 +206,29 @@ impl Db {
     /// per item page at 100,000 items). SQLite is left without statistics on purpose: without
     /// them it walks the catalog's order indexes, with them (`ANALYZE`) it picks the
     /// status-and-genre index and sorts every match, 90 ms instead of 1 ms per catalog page at
-    /// 100,000 items. SQLite copies its write-ahead log into the database file and empties it
-    /// instead, so that the import's time includes all of its writes and no log of a hundred MB
-    /// is left for the next process to apply.
+    /// 100,000 items. SQLite copies its write-ahead log into the database file instead, so
+    /// that the import's time includes all of its writes and no log of a hundred MB is left for
+    /// the next process to apply. The copy is passive: it neither waits for nor blocks a server
+    /// using the same file, and what a reader still needs is copied later.
     pub async fn after_bulk_change(&self) -> Result<()> {
-        let settle = match self.engine {
-            Engine::Postgres => "ANALYZE",
-            Engine::Sqlite => "PRAGMA wal_checkpoint(TRUNCATE)",
-        };
-        sqlx::query(settle).execute(&self.pool).await?;
+        match self.engine {
+            Engine::Postgres => {
+                sqlx::query("ANALYZE").execute(&self.pool).await?;
+            }
+            Engine::Sqlite => {
+                let (busy, log, copied): (i64, i64, i64) =
+                    sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)")
+                        .fetch_one(&self.pool)
+                        .await?;
+                if busy != 0 || copied < log {
+                    tracing::warn!(
+                        log,
+                        copied,
+                        "part of the write-ahead log is still read; it is copied later"
+                    );
+                }
+            }
+        }
         Ok(())
     }
 

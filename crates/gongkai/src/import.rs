@@ -144,7 +144,11 @@ pub async fn import_file(
     report.merge(flush(app.clone(), actor.clone(), origin, pending).await);
     report.rejected.sort_by_key(|(line, _)| *line);
     progress(read);
-    app.after_import(&actor).await?;
+    // Every batch is committed by now: a failure to settle the database afterwards is worth a
+    // warning, not the loss of the report of rejected lines.
+    if let Err(e) = app.after_import(&actor).await {
+        tracing::warn!(error = %e, "settling the database after the import failed");
+    }
     Ok(report)
 }
 
