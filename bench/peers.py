@@ -34,6 +34,7 @@ import hashlib
 import json
 import math
 import multiprocessing as mp
+from concurrent.futures import ProcessPoolExecutor
 import os
 import platform
 import re
@@ -369,8 +370,8 @@ class Xapian:
     # 10,000): the setting a bulk indexer would use, read by Xapian when the database opens.
     # At 100k it made the build slower (319 s; 196 s with the default in an earlier run on a
     # slower machine), but the compacted database answered 2-2.4x faster than one flushed every
-    # 10,000 documents: the stronger peer is kept. At 1M it holds 200,000 documents' postings in
-    # memory (a few GB; the 1M tier runs without peers by default).
+    # 10,000 documents: the stronger peer is kept. At 1M each shard's process holds 200,000
+    # documents' postings in memory (a few GB each; the 1M tier runs without peers by default).
     FLUSH_THRESHOLD = "200000"
 
     def __init__(self, workdir):
@@ -392,14 +393,17 @@ class Xapian:
         The compaction is counted in the build time: bulk-built databases are compacted in
         practice, and it makes them answer faster."""
         x = self.x
+        jobs = max(1, jobs)
         self.shards = jobs
         bounds = [1 + k * n // jobs for k in range(jobs + 1)]
         paths = [f"{self.path}-shard{k}" for k in range(jobs)]
         for p in paths + [self.path]:
             shutil.rmtree(p, ignore_errors=True)
         tasks = [(paths[k], corpus, seg_path, bounds[k], bounds[k + 1]) for k in range(jobs)]
-        with mp.get_context("fork").Pool(jobs) as pool:
-            pool.map(_xapian_shard, tasks)
+        # An executor, not a Pool: a worker killed (say, out of memory) raises here instead of
+        # leaving the map waiting for ever.
+        with ProcessPoolExecutor(jobs, mp_context=mp.get_context("fork")) as pool:
+            list(pool.map(_xapian_shard, tasks))
         raw_size = sum(dir_size(p) for p in paths)
         shards = x.Database()
         for p in paths:
