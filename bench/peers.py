@@ -620,7 +620,7 @@ def main():
     ap.add_argument("--slow-reps", type=int, default=2)
     ap.add_argument("--very-slow-ms", type=float, default=1500.0,
                     help="warm-up time above which the warm-up run is the only sample")
-    ap.add_argument("--class-budget-s", type=float, default=15.0,
+    ap.add_argument("--class-budget-s", type=float, default=10.0,
                     help="seconds per engine and query class after which remaining queries are skipped")
     ap.add_argument("--min-queries", type=int, default=3,
                     help="queries measured per class before the time budget may stop it")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Portal and import benchmark (see bench/README.md).
 #
-#   bench/portal.sh [10k|100k|1m] [seconds per load run, default 5]
+#   bench/portal.sh [10k|100k|1m] [seconds per load run, default 4]
 #   PORTAL_DBS="sqlite" bench/portal.sh 1m   # one database only (default: sqlite postgres)
 #
 # For SQLite and PostgreSQL: loads the demo city's bodies and accounts, imports the corpus
@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCALE=${1:-10k}
-DUR=${2:-5}
+DUR=${2:-4}
 OUT=bench/out
 CORPUS=$OUT/corpus-$SCALE.jsonl
 PORT=18181

@@ -126,7 +126,7 @@ echo "== gongkai at $SCALE"
 # 6. portal and import (SQLite and PostgreSQL, or $PORTAL_DBS)
 if [ "$PORTAL" = 1 ]; then
   echo "== portal and import at $SCALE"
-  if [ "$SMOKE" = 1 ]; then bench/portal.sh "$SCALE" 1; else bench/portal.sh "$SCALE" 5; fi
+  if [ "$SMOKE" = 1 ]; then bench/portal.sh "$SCALE" 1; else bench/portal.sh "$SCALE" 4; fi
 fi
 
 # 7. report
