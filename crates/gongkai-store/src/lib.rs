@@ -85,13 +85,14 @@ static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migratio
 pub enum Workload {
     /// A server: many connections reading, each with a 16 MB page cache.
     Serve,
-    /// A bulk load or rebuild that exits when done (`gongkai import`, `gongkai reindex`): a batch of 2,000 items dirties about 30 MB of pages;
-    /// with the 16 MB cache SQLite spills dirty pages to the WAL in the middle of each
-    /// transaction and writes them again at commit. A 64 MB cache and statement journals in
-    /// memory import the 100k corpus 15 % faster; 256 MB gains nothing more. The write-ahead
-    /// log is copied into the database file every 8,192 pages instead of every 1,000, so an
-    /// index page changed by many batches is copied once, not once per batch: 10 % faster
-    /// (paired runs of 3, the final copy counted), and 32,768 pages gained nothing more.
+    /// A bulk load or rebuild that exits when done (`gongkai import`, `gongkai reindex`): a
+    /// batch of 2,000 items dirties about 30 MB of pages; with the 16 MB cache SQLite spills
+    /// dirty pages to the WAL in the middle of each transaction and writes them again at
+    /// commit. A 64 MB cache and statement journals in memory import the 100k corpus 15 %
+    /// faster; 256 MB gains nothing more. The write-ahead log is copied into the database file
+    /// every 8,192 pages instead of every 1,000, so an index page changed by many batches is
+    /// copied once, not once per batch: 10 % faster (paired runs of 3, the final copy
+    /// counted), and 32,768 pages gained nothing more.
     BulkLoad,
 }
 
