@@ -19,12 +19,14 @@ fn main() {
     let mut out = String::from(
         "/// Demo attachments: (file name, bytes).\npub static DEMO_ATTACHMENTS: &[(&str, &[u8])] = &[\n",
     );
+    // Paths relative to the crate, resolved when the generated file is compiled: a build
+    // output reused for a checkout elsewhere (one target folder for several clones) still
+    // names files that exist.
     for n in &names {
-        let path = std::fs::canonicalize(dir.join(n)).expect("demo attachment path");
+        let relative = format!("/demo/attachments/{n}");
         let _ = writeln!(
             out,
-            "    ({n:?}, include_bytes!({:?})),",
-            path.display().to_string()
+            "    ({n:?}, include_bytes!(concat!(env!(\"CARGO_MANIFEST_DIR\"), {relative:?}))),"
         );
     }
     out.push_str("];\n");

@@ -99,6 +99,12 @@ pub async fn import_file(
     progress: &dyn Fn(u64),
 ) -> Result<ImportReport> {
     let actor = app.actor_for_login(login).await?;
+    // Refused before the file is read, not line by line.
+    if !actor.is_city_office() {
+        anyhow::bail!(
+            "{login} is not a city-office account: only the city office imports archives"
+        );
+    }
     let origin = Origin::cli();
     let bodies: HashMap<String, i64> = app
         .bodies()

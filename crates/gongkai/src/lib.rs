@@ -303,7 +303,11 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Migrate => println!("migrations applied"),
         Command::Reindex => reindex(&app).await?,
         Command::Import { file, login, batch } => {
-            return import(&app, &file, &login, batch.max(1)).await;
+            let code = import(&app, &file, &login, batch.max(1)).await;
+            // Closed before exit: the last connection to close copies what is left of the
+            // write-ahead log and deletes it, instead of leaving it for the next process.
+            app.close().await;
+            return code;
         }
         Command::Serve {
             addr,

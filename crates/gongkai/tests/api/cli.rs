@@ -195,6 +195,20 @@ async fn import_of_an_archive_publishes_searchable_items_and_names_bad_lines(t: 
     ];
     let file = t.data.path().join("archive.jsonl");
     std::fs::write(&file, lines.join("\n")).expect("write");
+    // Only the city office imports: another account is refused before a line is read.
+    let refused = t.cli(
+        &[
+            "import",
+            file.to_str().expect("path"),
+            "--login",
+            "officer_a",
+        ],
+        None,
+    );
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success(), "{stderr}");
+    assert!(stderr.contains("not a city-office account"), "{stderr}");
+    assert!(!stderr.contains("line 1"), "no line is read: {stderr}");
     let out = t.cli(
         &["import", file.to_str().expect("path"), "--batch", "2"],
         None,
