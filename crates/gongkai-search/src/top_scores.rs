@@ -110,19 +110,69 @@ impl TopScores {
     }
 
     /// Best first, with their tie keys.
-    fn into_keyed(self) -> impl Iterator<Item = (Score, i64, DocAddress)> {
+    fn into_keyed(self) -> Vec<Keyed> {
         self.best
             .into_sorted_vec()
             .into_iter()
             .map(|d| (d.sort_key.0, d.sort_key.1, d.doc))
+            .collect()
     }
 
     /// Best first.
     pub fn into_sorted(self) -> Vec<(Score, DocAddress)> {
-        self.into_keyed()
-            .map(|(score, _, address)| (score, address))
-            .collect()
+        unkeyed(self.into_keyed())
     }
+}
+
+/// A document offered to the best, with its score and tie key.
+type Keyed = (Score, i64, DocAddress);
+
+fn unkeyed(list: Vec<Keyed>) -> Vec<(Score, DocAddress)> {
+    list.into_iter()
+        .map(|(score, _, address)| (score, address))
+        .collect()
+}
+
+/// Whether `a` ranks before `b`: the higher score, a tie to the larger key (the order of
+/// [`TopScores`]; equal keys do not occur, a key holds the item's id).
+fn ranks_before(a: &Keyed, b: &Keyed) -> bool {
+    match a.0.partial_cmp(&b.0) {
+        Some(std::cmp::Ordering::Greater) => true,
+        Some(std::cmp::Ordering::Less) => false,
+        _ => a.1 > b.1,
+    }
+}
+
+/// The `limit` best of lists each sorted best first, best first. Why not one [`TopScores`] for
+/// them all: its buffer is cut and sorted again, on the calling thread after every segment has
+/// been walked; that took a third of the time of a deep page (offset 4,990), which a merge of
+/// lists the segment threads have sorted does not.
+fn merge_best(lists: Vec<Vec<Keyed>>, limit: usize) -> Vec<Keyed> {
+    lists
+        .into_iter()
+        .reduce(|a, b| merge_two(a, b, limit))
+        .map(|mut only| {
+            only.truncate(limit);
+            only
+        })
+        .unwrap_or_default()
+}
+
+fn merge_two(a: Vec<Keyed>, b: Vec<Keyed>, limit: usize) -> Vec<Keyed> {
+    let mut merged = Vec::with_capacity(limit.min(a.len() + b.len()));
+    let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
+    while merged.len() < limit {
+        let next = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) if ranks_before(y, x) => b.next(),
+            (Some(_), _) => a.next(),
+            (None, _) => b.next(),
+        };
+        match next {
+            Some(d) => merged.push(d),
+            None => break,
+        }
+    }
+    merged
 }
 
 /// What one walk found: the matches (the exact total) and how many of them it scored.
@@ -150,18 +200,16 @@ pub fn top_by_score(
     };
     let walks = executor.map(walk, segments)?;
     let mut walked = Walked::default();
-    let mut top = TopScores::new(limit);
+    let mut lists = Vec::with_capacity(walks.len());
     for (segment_best, segment_walked) in walks {
         walked.matches += segment_walked.matches;
         walked.scored += segment_walked.scored;
-        for (score, key, address) in segment_best.into_keyed() {
-            top.push(score, address, || key);
-        }
+        lists.push(segment_best);
     }
-    Ok((top.into_sorted(), walked))
+    Ok((unkeyed(merge_best(lists, limit)), walked))
 }
 
-/// One segment's best `limit` documents and its matches.
+/// One segment's best `limit` documents (sorted here, on the segment's thread) and its matches.
 fn walk_segment(
     searcher: &Searcher,
     query: &dyn Query,
@@ -169,7 +217,7 @@ fn walk_segment(
     segment: u32,
     reader: &SegmentReader,
     limit: usize,
-) -> tantivy::Result<(TopScores, Walked)> {
+) -> tantivy::Result<(Vec<Keyed>, Walked)> {
     let mut top = TopScores::new(limit);
     let mut walked = Walked::default();
     let mut scorer = weight.scorer(reader, 1.0)?;
@@ -203,7 +251,7 @@ fn walk_segment(
         }
         doc = scorer.advance();
     }
-    Ok((top, walked))
+    Ok((top.into_keyed(), walked))
 }
 
 fn is_alive(alive: Option<&AliveBitSet>, doc: DocId) -> bool {
@@ -334,6 +382,37 @@ mod tests {
                 let newest: Vec<_> = (0..limit as i64).map(|k| Some(top_key - k)).collect();
                 assert_eq!(keys, newest, "limit {limit}, newest last {newest_last}");
             }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn merged_lists_are_the_best_of_all_in_order(
+            lists in proptest::collection::vec(
+                proptest::collection::vec((0u8..6, 0u16..4), 0..40), 0..5),
+            limit in 1usize..60,
+        ) {
+            // Few distinct scores, so that ties across lists are frequent; keys are unique.
+            let mut next_key = 0i64;
+            let mut keyed = |score: u8, doc: u16, segment: usize| {
+                next_key += 1;
+                let address = DocAddress::new(segment as u32, u32::from(doc));
+                (Score::from(score), next_key * 7 % 100_003, address)
+            };
+            let lists: Vec<Vec<Keyed>> = lists
+                .into_iter()
+                .enumerate()
+                .map(|(segment, list)| {
+                    let mut list: Vec<Keyed> =
+                        list.into_iter().map(|(s, d)| keyed(s, d, segment)).collect();
+                    list.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)));
+                    list
+                })
+                .collect();
+            let mut all: Vec<Keyed> = lists.iter().flatten().copied().collect();
+            all.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)));
+            all.truncate(limit);
+            proptest::prop_assert_eq!(merge_best(lists, limit), all);
         }
     }
 
