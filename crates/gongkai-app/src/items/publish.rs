@@ -297,11 +297,13 @@ impl App {
         Ok(())
     }
 
-    /// Checks and stores the attachments of a batch, eight at a time (each waits on its own file
-    /// write and sync); per item, in the order given. Every started file is finished before an
-    /// error is returned (no half-written blobs), and the error is the first in batch order.
+    /// Checks and stores the attachments of a batch, 64 at a time (each waits on its own file
+    /// write and sync; the file system commits syncs that wait together in one journal write:
+    /// 8 at a time, the 5 % of a 100,000-item archive with an attachment took 40 % of its
+    /// import); per item, in the order given. Every started file is finished before an error is
+    /// returned (no half-written blobs), and the error is the first in batch order.
     async fn accept_batch_files(&self, batch: &[ImportItem]) -> AppResult<Vec<Vec<AcceptedFile>>> {
-        const AT_ONCE: usize = 8;
+        const AT_ONCE: usize = 64;
         let wanted: Vec<(usize, &(String, Vec<u8>))> = batch
             .iter()
             .enumerate()
