@@ -21,7 +21,9 @@ impl BlobStore {
     }
 
     /// Stores `bytes` under `sha256` (computed by the caller). Writes to a temporary file first and
-    /// renames it, so a crash never leaves a truncated blob under a valid name.
+    /// renames it, so a crash never leaves a truncated blob under a valid name; the folder is
+    /// synced after the rename, so that the name is on disk before the row naming it is
+    /// committed (a file system may keep a rename in memory after the file's own sync).
     pub async fn put(&self, sha256: &str, bytes: &[u8]) -> Result<()> {
         let path = self.path_of(sha256);
         if tokio::fs::try_exists(&path).await? {
@@ -36,12 +38,28 @@ impl BlobStore {
         file.sync_all().await?;
         drop(file);
         tokio::fs::rename(&tmp, &path).await?;
+        if let Some(dir) = path.parent() {
+            sync_folder(dir).await?;
+        }
         Ok(())
     }
 
     pub async fn get(&self, sha256: &str) -> Result<Vec<u8>> {
         Ok(tokio::fs::read(self.path_of(sha256)).await?)
     }
+}
+
+/// Syncs a folder's entries (on Unix a folder opens read-only and syncs like a file).
+#[cfg(unix)]
+async fn sync_folder(dir: &Path) -> Result<()> {
+    tokio::fs::File::open(dir).await?.sync_all().await?;
+    Ok(())
+}
+
+/// Elsewhere a folder cannot be opened as a file; its entries are the file system's to keep.
+#[cfg(not(unix))]
+async fn sync_folder(_dir: &Path) -> Result<()> {
+    Ok(())
 }
 
 /// A temporary name unique to this write, so two uploads of the same bytes never share it.
