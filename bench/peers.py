@@ -34,7 +34,9 @@ import hashlib
 import json
 import math
 import multiprocessing as mp
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
+from itertools import islice
 import os
 import platform
 import re
@@ -78,15 +80,28 @@ def _seg_line(line):
                       ensure_ascii=False)
 
 
-def segment(corpus, seg_path, jobs):
+def _seg_chunk(lines):
+    return [_seg_line(line) for line in lines]
+
+
+def segment(corpus, seg_path, jobs, chunk=256):
     """Writes one JSON line [seg_title, seg_rest] per item; returns seconds."""
     t0 = time.perf_counter()
     tmp = seg_path + ".tmp"
     with open(corpus, encoding="utf-8") as f, open(tmp, "w", encoding="utf-8") as out:
         if jobs > 1:
-            with mp.get_context("fork").Pool(jobs, initializer=_seg_init) as pool:
-                for s in pool.imap(_seg_line, f, chunksize=64):
-                    out.write(s + "\n")
+            # An executor, not a Pool: a worker killed (say, out of memory) raises here instead
+            # of leaving the map waiting for ever. Chunks are submitted a few ahead, in order,
+            # so that a 1M corpus never sits in memory.
+            ctx = mp.get_context("fork")
+            with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_seg_init) as pool:
+                pending = deque()
+                for lines in iter(lambda: list(islice(f, chunk)), []):
+                    pending.append(pool.submit(_seg_chunk, lines))
+                    if len(pending) > 2 * jobs:
+                        out.writelines(s + "\n" for s in pending.popleft().result())
+                while pending:
+                    out.writelines(s + "\n" for s in pending.popleft().result())
         else:
             _seg_init()
             for line in f:
