@@ -15,7 +15,7 @@
 //! segments, nor on the order the segments are walked in (side by side, on the search threads).
 
 use tantivy::collector::sort_key::{
-    NaturalComparator, SortBySimilarityScore, SortByStaticFastValue,
+    Comparator, NaturalComparator, SortBySimilarityScore, SortByStaticFastValue,
 };
 use tantivy::collector::{Collector, TopDocs, TopNComputer};
 use tantivy::fastfield::AliveBitSet;
@@ -119,6 +119,7 @@ impl TopScores {
     }
 
     /// Best first.
+    #[cfg(test)]
     pub fn into_sorted(self) -> Vec<(Score, DocAddress)> {
         unkeyed(self.into_keyed())
     }
@@ -133,14 +134,11 @@ fn unkeyed(list: Vec<Keyed>) -> Vec<(Score, DocAddress)> {
         .collect()
 }
 
-/// Whether `a` ranks before `b`: the higher score, a tie to the larger key (the order of
-/// [`TopScores`]; equal keys do not occur, a key holds the item's id).
+/// Whether `a` ranks before `b` by score and tie key, as [`TopScores`] compares them. Where
+/// the two are equal (a missing key, a day and id equal in their low bits), neither does: the
+/// merge then keeps the earlier list's first, the lower address, as tantivy's buffer does.
 fn ranks_before(a: &Keyed, b: &Keyed) -> bool {
-    match a.0.partial_cmp(&b.0) {
-        Some(std::cmp::Ordering::Greater) => true,
-        Some(std::cmp::Ordering::Less) => false,
-        _ => a.1 > b.1,
-    }
+    NaturalComparator.compare(&(a.0, a.1), &(b.0, b.1)) == std::cmp::Ordering::Greater
 }
 
 /// The `limit` best of lists each sorted best first, best first. Why not one [`TopScores`] for
@@ -387,32 +385,27 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn merged_lists_are_the_best_of_all_in_order(
-            lists in proptest::collection::vec(
-                proptest::collection::vec((0u8..6, 0u16..4), 0..40), 0..5),
+        fn merged_lists_are_what_one_list_of_all_keeps(
+            segments in proptest::collection::vec(
+                proptest::collection::vec((0u8..6, 0i64..5), 0..40), 0..5),
             limit in 1usize..60,
         ) {
-            // Few distinct scores, so that ties across lists are frequent; keys are unique.
-            let mut next_key = 0i64;
-            let mut keyed = |score: u8, doc: u16, segment: usize| {
-                next_key += 1;
-                let address = DocAddress::new(segment as u32, u32::from(doc));
-                (Score::from(score), next_key * 7 % 100_003, address)
+            // Few distinct scores and keys: ties of both across segments are frequent.
+            let offered = |segment: usize, list: &[(u8, i64)], top: &mut TopScores| {
+                for (doc, (score, key)) in list.iter().enumerate() {
+                    let address = DocAddress::new(segment as u32, doc as u32);
+                    top.push(Score::from(*score), address, || *key);
+                }
             };
-            let lists: Vec<Vec<Keyed>> = lists
-                .into_iter()
-                .enumerate()
-                .map(|(segment, list)| {
-                    let mut list: Vec<Keyed> =
-                        list.into_iter().map(|(s, d)| keyed(s, d, segment)).collect();
-                    list.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)));
-                    list
-                })
-                .collect();
-            let mut all: Vec<Keyed> = lists.iter().flatten().copied().collect();
-            all.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)));
-            all.truncate(limit);
-            proptest::prop_assert_eq!(merge_best(lists, limit), all);
+            let mut all = TopScores::new(limit);
+            let mut lists = Vec::new();
+            for (segment, list) in segments.iter().enumerate() {
+                let mut own = TopScores::new(limit);
+                offered(segment, list, &mut own);
+                lists.push(own.into_keyed());
+                offered(segment, list, &mut all);
+            }
+            proptest::prop_assert_eq!(merge_best(lists, limit), all.into_keyed());
         }
     }
 
