@@ -26,11 +26,15 @@ impl BlobStore {
     /// committed (a file system may keep a rename in memory after the file's own sync).
     pub async fn put(&self, sha256: &str, bytes: &[u8]) -> Result<()> {
         let path = self.path_of(sha256);
+        let dir = path.parent().unwrap_or(&self.root).to_path_buf();
         if tokio::fs::try_exists(&path).await? {
-            return Ok(());
+            // Renamed by another write, whose folder sync may still be to come (or failed).
+            return sync_folder(&dir).await;
         }
-        if let Some(dir) = path.parent() {
-            tokio::fs::create_dir_all(dir).await?;
+        if !tokio::fs::try_exists(&dir).await? {
+            tokio::fs::create_dir_all(&dir).await?;
+            // The new folder's own name, in the root.
+            sync_folder(&self.root).await?;
         }
         let tmp = tmp_name(&path);
         let mut file = tokio::fs::File::create(&tmp).await?;
@@ -38,10 +42,7 @@ impl BlobStore {
         file.sync_all().await?;
         drop(file);
         tokio::fs::rename(&tmp, &path).await?;
-        if let Some(dir) = path.parent() {
-            sync_folder(dir).await?;
-        }
-        Ok(())
+        sync_folder(&dir).await
     }
 
     pub async fn get(&self, sha256: &str) -> Result<Vec<u8>> {
