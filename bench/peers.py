@@ -96,12 +96,17 @@ def segment(corpus, seg_path, jobs, chunk=256):
             ctx = mp.get_context("fork")
             with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_seg_init) as pool:
                 pending = deque()
-                for lines in iter(lambda: list(islice(f, chunk)), []):
-                    pending.append(pool.submit(_seg_chunk, lines))
-                    if len(pending) > 2 * jobs:
+                try:
+                    for lines in iter(lambda: list(islice(f, chunk)), []):
+                        pending.append(pool.submit(_seg_chunk, lines))
+                        if len(pending) > 2 * jobs:
+                            out.writelines(s + "\n" for s in pending.popleft().result())
+                    while pending:
                         out.writelines(s + "\n" for s in pending.popleft().result())
-                while pending:
-                    out.writelines(s + "\n" for s in pending.popleft().result())
+                except BaseException:
+                    # A failed chunk or Ctrl-C: the chunks not started are not waited for.
+                    pool.shutdown(cancel_futures=True)
+                    raise
         else:
             _seg_init()
             for line in f:
