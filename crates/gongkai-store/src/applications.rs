@@ -210,9 +210,9 @@ pub async fn queue(
     }
     let sql = format!(
         "SELECT {COLUMNS} FROM applications{cond} ORDER BY paused, \
-         CASE WHEN reply_due_on IS NULL THEN 1 ELSE 0 END, reply_due_on, id LIMIT ${} OFFSET ${}",
-        n + 1,
-        n + 2
+         CASE WHEN reply_due_on IS NULL THEN 1 ELSE 0 END, reply_due_on, id{} OFFSET ${}",
+        crate::limit(limit),
+        n + 1
     );
     let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
     let mut c = sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -226,7 +226,7 @@ pub async fn queue(
         q = q.bind(*b);
         c = c.bind(*b);
     }
-    let rows: Vec<ApplicationRow> = q.bind(limit).bind(offset).fetch_all(&mut *conn).await?;
+    let rows: Vec<ApplicationRow> = q.bind(offset).fetch_all(&mut *conn).await?;
     let (total,): (i64,) = c.fetch_one(conn).await?;
     Ok((rows, total))
 }

@@ -127,10 +127,10 @@ const COLUMNS: &str = "seq, at_ms, actor, ip, action, entity, entity_id, before_
 /// A page of the log in sequence order, starting after `after_seq`.
 pub async fn page(conn: &mut Conn, after_seq: i64, limit: i64) -> Result<Vec<AuditRow>> {
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2"
+        "SELECT {COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq{}",
+        crate::limit(limit)
     )))
     .bind(after_seq)
-    .bind(limit)
     .fetch_all(conn)
     .await?)
 }

@@ -434,21 +434,21 @@ pub async fn published_among(conn: &mut Conn, ids: &[i64]) -> Result<Vec<i64>> {
 /// 1M items), where the primary key gives the next batch directly.
 pub async fn after_id(conn: &mut Conn, after: i64, limit: i64) -> Result<Vec<ItemRow>> {
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM items WHERE id > $1 ORDER BY id LIMIT $2"
+        "SELECT {COLUMNS} FROM items WHERE id > $1 ORDER BY id{}",
+        crate::limit(limit)
     )))
     .bind(after)
-    .bind(limit)
     .fetch_all(conn)
     .await?)
 }
 
 /// Ids and publication instants of the newest published items (sitemap), without their text.
 pub async fn published_index(conn: &mut Conn, limit: i64) -> Result<Vec<(i64, Option<i64>)>> {
-    Ok(sqlx::query_as(
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT id, published_ms FROM items WHERE status = 'published' \
-         ORDER BY published_ms DESC, id DESC LIMIT $1",
-    )
-    .bind(limit)
+         ORDER BY published_ms DESC, id DESC{}",
+        crate::limit(limit)
+    )))
     .fetch_all(conn)
     .await?)
 }
@@ -605,12 +605,12 @@ pub async fn list_rows(
         ItemOrder::Updated => "updated_ms DESC, id DESC",
     };
     let sql = format!(
-        "SELECT {COLUMNS} FROM items{where_sql} ORDER BY {order_sql} LIMIT ${} OFFSET ${}",
-        n + 1,
-        n + 2
+        "SELECT {COLUMNS} FROM items{where_sql} ORDER BY {order_sql}{} OFFSET ${}",
+        crate::limit(limit),
+        n + 1
     );
     let q = bind_all(sqlx::query_as(sqlx::AssertSqlSafe(sql)), args);
-    Ok(q.bind(limit).bind(offset).fetch_all(conn).await?)
+    Ok(q.bind(offset).fetch_all(conn).await?)
 }
 
 /// Number of items matching `filter`.

@@ -33,11 +33,10 @@ pub async fn insert(
 }
 
 pub async fn latest(conn: &mut Conn, limit: i64) -> Result<Vec<NoticeRow>> {
-    Ok(sqlx::query_as(
-        "SELECT id, title, body, notice_date FROM notices ORDER BY notice_date DESC, id DESC \
-         LIMIT $1",
-    )
-    .bind(limit)
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT id, title, body, notice_date FROM notices ORDER BY notice_date DESC, id DESC{}",
+        crate::limit(limit)
+    )))
     .fetch_all(conn)
     .await?)
 }

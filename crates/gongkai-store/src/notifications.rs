@@ -47,12 +47,12 @@ pub async fn insert_once(
 }
 
 pub async fn for_user(conn: &mut Conn, user_id: i64, limit: i64) -> Result<Vec<NotificationRow>> {
-    Ok(sqlx::query_as(
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT id, user_id, kind, entity, entity_id, message, created_ms, read_ms, emailed_ms \
-         FROM notifications WHERE user_id = $1 ORDER BY id DESC LIMIT $2",
-    )
+         FROM notifications WHERE user_id = $1 ORDER BY id DESC{}",
+        crate::limit(limit)
+    )))
     .bind(user_id)
-    .bind(limit)
     .fetch_all(conn)
     .await?)
 }
@@ -77,11 +77,11 @@ pub async fn mark_read(conn: &mut Conn, user_id: i64, now_ms: i64) -> Result<()>
 
 /// Reminders not yet e-mailed, oldest first.
 pub async fn unsent(conn: &mut Conn, limit: i64) -> Result<Vec<NotificationRow>> {
-    Ok(sqlx::query_as(
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT id, user_id, kind, entity, entity_id, message, created_ms, read_ms, emailed_ms \
-         FROM notifications WHERE emailed_ms IS NULL ORDER BY id LIMIT $1",
-    )
-    .bind(limit)
+         FROM notifications WHERE emailed_ms IS NULL ORDER BY id{}",
+        crate::limit(limit)
+    )))
     .fetch_all(conn)
     .await?)
 }

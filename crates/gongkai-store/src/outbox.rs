@@ -27,11 +27,11 @@ pub async fn enqueue(conn: &mut Conn, topic: &str, entity_id: i64, now_ms: i64) 
 }
 
 pub async fn pending(conn: &mut Conn, limit: i64) -> Result<Vec<OutboxRow>> {
-    Ok(sqlx::query_as(
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT id, topic, entity_id, created_ms, attempts FROM outbox \
-         WHERE processed_ms IS NULL ORDER BY id LIMIT $1",
-    )
-    .bind(limit)
+         WHERE processed_ms IS NULL ORDER BY id{}",
+        crate::limit(limit)
+    )))
     .fetch_all(conn)
     .await?)
 }
@@ -49,12 +49,12 @@ pub async fn mark_processed(conn: &mut Conn, id: i64, now_ms: i64) -> Result<()>
 /// order: every write transaction takes the audit-head lock first (PostgreSQL) or the database
 /// write lock (SQLite), so a follower never skips an event committed late with a smaller id.
 pub async fn after(conn: &mut Conn, cursor: i64, limit: i64) -> Result<Vec<OutboxRow>> {
-    Ok(sqlx::query_as(
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT id, topic, entity_id, created_ms, attempts FROM outbox \
-         WHERE id > $1 ORDER BY id LIMIT $2",
-    )
+         WHERE id > $1 ORDER BY id{}",
+        crate::limit(limit)
+    )))
     .bind(cursor)
-    .bind(limit)
     .fetch_all(conn)
     .await?)
 }
