@@ -42,6 +42,22 @@ pub struct Facets {
     pub bodies: Vec<(i64, i64)>,
 }
 
+impl Facets {
+    /// Published items under a top-level topic: those of the topic itself and of its
+    /// sub-topics (`name/…`).
+    pub fn topic_total(&self, name: &str) -> i64 {
+        self.topics
+            .iter()
+            .filter(|(topic, _)| {
+                topic
+                    .strip_prefix(name)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+            })
+            .map(|(_, n)| n)
+            .sum()
+    }
+}
+
 fn parse_date(s: &Option<String>) -> Option<NaiveDate> {
     s.as_deref()
         .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
@@ -328,4 +344,25 @@ fn item_page(rows: Vec<store_items::ItemRow>, total: i64, page: Page) -> AppResu
         per_page: page.size,
         pages: page_count(total, page.size),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Facets;
+
+    #[test]
+    fn a_topic_total_counts_the_topic_and_its_sub_topics_only() {
+        let facets = Facets {
+            topics: vec![
+                ("城乡建设".into(), 2),
+                ("城乡建设/住房保障".into(), 5),
+                ("城乡建设环境".into(), 7),
+                ("交通".into(), 11),
+            ],
+            ..Facets::default()
+        };
+        assert_eq!(facets.topic_total("城乡建设"), 7);
+        assert_eq!(facets.topic_total("交通"), 11);
+        assert_eq!(facets.topic_total("教育"), 0);
+    }
 }
