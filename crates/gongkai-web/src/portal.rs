@@ -11,6 +11,7 @@ use gongkai_app::domain::item::Validity;
 use gongkai_app::domain::pagination::Page;
 use gongkai_app::domain::taxonomy;
 use gongkai_app::items::{CatalogFilter, Item, Visibility};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Deserialize;
 
 use crate::AppState;
@@ -84,15 +85,7 @@ async fn home(State(state): State<AppState>, staff: MaybeStaff) -> Result<HomePa
         .collect();
     let mut topics: Vec<(String, i64)> = taxonomy::topics()
         .iter()
-        .map(|t| {
-            let n: i64 = facets
-                .topics
-                .iter()
-                .filter(|(p, _)| p == &t.name || p.starts_with(&format!("{}/", t.name)))
-                .map(|(_, c)| c)
-                .sum();
-            (t.name.clone(), n)
-        })
+        .map(|t| (t.name.clone(), facets.topic_total(&t.name)))
         .filter(|(_, n)| *n > 0)
         .collect();
     topics.sort_by_key(|t| std::cmp::Reverse(t.1));
@@ -153,9 +146,21 @@ struct CatalogPage {
     active_filters: Vec<(String, String)>,
 }
 
+/// The catalog's address with the filters of `q`, and `replace`'s key set to its value (or
+/// dropped when the value is empty), last.
 fn query_string(q: &CatalogQuery, replace: Option<(&str, &str)>) -> String {
-    let mut parts: Vec<(&str, String)> = Vec::new();
-    for (k, v) in [
+    let mut href = catalog_base(q, replace.map(|(key, _)| key));
+    if let Some((key, value)) = replace {
+        push_param(&mut href, key, value);
+    }
+    href
+}
+
+/// `/catalog?` with every filter of `q` but `except`: a navigation group builds it once and
+/// adds its own key to it for each of its links (a catalog page has over a hundred).
+fn catalog_base(q: &CatalogQuery, except: Option<&str>) -> String {
+    let mut href = String::from("/catalog?");
+    for (key, value) in [
         ("body", &q.body),
         ("topic", &q.topic),
         ("key_area", &q.key_area),
@@ -163,33 +168,39 @@ fn query_string(q: &CatalogQuery, replace: Option<(&str, &str)>) -> String {
         ("year", &q.year),
         ("validity", &q.validity),
     ] {
-        if let Some(v) = non_empty(v) {
-            parts.push((k, v));
+        if except != Some(key)
+            && let Some(value) = non_empty(value)
+        {
+            push_param(&mut href, key, &value);
         }
     }
-    if let Some((k, v)) = replace {
-        parts.retain(|(pk, _)| *pk != k);
-        if !v.is_empty() {
-            parts.push((k, v.to_owned()));
-        }
-    }
-    let qs: Vec<String> = parts
-        .iter()
-        .map(|(k, v)| format!("{k}={}", encode(v)))
-        .collect();
-    format!("/catalog?{}", qs.join("&"))
+    href
 }
+
+/// Appends `key=value` (percent-encoded) to an address ending in `?` or in a parameter; an
+/// empty value adds nothing.
+pub(crate) fn push_param(href: &mut String, key: &str, value: &str) {
+    if value.is_empty() {
+        return;
+    }
+    if !href.ends_with('?') {
+        href.push('&');
+    }
+    href.push_str(key);
+    href.push('=');
+    href.extend(utf8_percent_encode(value, QUERY_VALUE));
+}
+
+/// What a query value keeps as it is: the unreserved characters of RFC 3986.
+const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
 
 /// Percent-encodes a query value.
 pub fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    utf8_percent_encode(s, QUERY_VALUE).to_string()
 }
 
 async fn catalog(
@@ -214,11 +225,16 @@ async fn catalog(
         .await?;
     let facets = app.facets().await?;
     let nav = |key: &str, entries: Vec<(String, String, i64)>, current: &Option<String>| {
+        let base = catalog_base(&q, Some(key));
         entries
             .into_iter()
             .map(|(value, label, count)| NavLink {
                 selected: non_empty(current).as_deref() == Some(value.as_str()),
-                href: query_string(&q, Some((key, &value))),
+                href: {
+                    let mut href = base.clone();
+                    push_param(&mut href, key, &value);
+                    href
+                },
                 label,
                 count,
             })
@@ -246,12 +262,7 @@ async fn catalog(
         taxonomy::topics()
             .iter()
             .filter_map(|t| {
-                let n: i64 = facets
-                    .topics
-                    .iter()
-                    .filter(|(p, _)| p == &t.name || p.starts_with(&format!("{}/", t.name)))
-                    .map(|x| x.1)
-                    .sum();
+                let n = facets.topic_total(&t.name);
                 (n > 0).then(|| (t.name.clone(), t.name.clone(), n))
             })
             .collect(),
@@ -518,4 +529,18 @@ pub async fn not_found(State(state): State<AppState>, uri: axum::http::Uri) -> R
         message: "您访问的页面不存在或已被移除".to_owned(),
     };
     (StatusCode::NOT_FOUND, page).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::encode;
+
+    #[test]
+    fn a_query_value_keeps_only_unreserved_characters() {
+        assert_eq!(encode("Az09-_.~"), "Az09-_.~");
+        assert_eq!(
+            encode("住房 a/b&c=d+e%"),
+            "%E4%BD%8F%E6%88%BF%20a%2Fb%26c%3Dd%2Be%25"
+        );
+    }
 }

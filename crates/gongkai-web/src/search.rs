@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::error::PageError;
-use crate::portal::{chrome, encode};
+use crate::portal::{chrome, encode, push_param};
 use crate::session::MaybeStaff;
 use crate::views::{Chrome, Pager};
 
@@ -89,7 +89,7 @@ impl SearchParams {
 
     /// This page's link with `key` set to `value` (removed when empty); the page resets.
     fn link(&self, key: &str, value: &str) -> String {
-        let mut parts: Vec<(&str, String)> = Vec::new();
+        let mut href = String::from("/search?");
         let years = (
             self.from.map(|y| y.to_string()),
             self.to.map(|y| y.to_string()),
@@ -110,17 +110,11 @@ impl SearchParams {
             if k != key
                 && let Some(v) = non_empty(v)
             {
-                parts.push((k, v));
+                push_param(&mut href, k, &v);
             }
         }
-        if !value.is_empty() {
-            parts.push((key, value.to_owned()));
-        }
-        let qs: Vec<String> = parts
-            .iter()
-            .map(|(k, v)| format!("{k}={}", encode(v)))
-            .collect();
-        format!("/search?{}", qs.join("&"))
+        push_param(&mut href, key, value);
+        href
     }
 }
 

@@ -11,6 +11,7 @@ use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use gongkai_app::auth::SessionActor;
 use gongkai_app::domain::role::Actor;
 use gongkai_app::{AppError, Origin};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use crate::AppState;
 use crate::error::{ApiError, PageError};
@@ -76,15 +77,15 @@ impl IntoResponse for LoginRedirect {
     }
 }
 
+/// What the `next` path keeps as it is: letters, digits, `-_./`.
+const NEXT_PATH: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'/');
+
 fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    utf8_percent_encode(s, NEXT_PATH).to_string()
 }
 
 impl FromRequestParts<AppState> for Staff {
