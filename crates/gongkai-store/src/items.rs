@@ -43,10 +43,22 @@ pub struct ItemRow {
     pub version: i64,
 }
 
-const COLUMNS: &str = "id, body_id, status, title, body, summary, doc_number, doc_number_raw, \
-    written_on, published_on, published_ms, scheduled_ms, genre, topic, key_areas, keywords, \
-    validity, successor_id, disclosure, time_limit, scope, channel, co_issuers, index_number, late, \
-    review_note, reviewer_id, reviewed_ms, pii_override, created_by, created_ms, updated_ms, version";
+/// The columns of an [`ItemRow`], the body read as `$body`.
+macro_rules! item_columns {
+    ($body:literal) => {
+        concat!(
+            "id, body_id, status, title, ",
+            $body,
+            ", summary, doc_number, doc_number_raw, written_on, published_on, published_ms, \
+             scheduled_ms, genre, topic, key_areas, keywords, validity, successor_id, disclosure, \
+             time_limit, scope, channel, co_issuers, index_number, late, review_note, reviewer_id, \
+             reviewed_ms, pii_override, created_by, created_ms, updated_ms, version"
+        )
+    };
+}
+
+const COLUMNS: &str = item_columns!("body");
+const COLUMNS_WITHOUT_BODY: &str = item_columns!("'' AS body");
 
 /// The editable fields of an item, already validated and normalised by the caller.
 #[derive(Debug, Clone)]
@@ -568,6 +580,16 @@ fn bind_all<'q, O>(
     q
 }
 
+/// What each row of a list carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowText {
+    /// Every column.
+    Full,
+    /// The body read as an empty text: a list page shows titles, dates and numbers, and its
+    /// rows' bodies (a few KB each) were most of what it read, copied and checked as UTF-8.
+    WithoutBody,
+}
+
 /// Sort orders for lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ItemOrder {
@@ -585,7 +607,7 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<ItemRow>, i64)> {
-    let rows = list_rows(&mut *conn, filter, order, limit, offset).await?;
+    let rows = list_rows(&mut *conn, filter, order, RowText::Full, limit, offset).await?;
     let total = count(conn, filter).await?;
     Ok((rows, total))
 }
@@ -595,6 +617,7 @@ pub async fn list_rows(
     conn: &mut Conn,
     filter: &ItemFilter,
     order: ItemOrder,
+    text: RowText,
     limit: i64,
     offset: i64,
 ) -> Result<Vec<ItemRow>> {
@@ -604,8 +627,12 @@ pub async fn list_rows(
         ItemOrder::Published => "published_ms DESC, id DESC",
         ItemOrder::Updated => "updated_ms DESC, id DESC",
     };
+    let columns = match text {
+        RowText::Full => COLUMNS,
+        RowText::WithoutBody => COLUMNS_WITHOUT_BODY,
+    };
     let sql = format!(
-        "SELECT {COLUMNS} FROM items{where_sql} ORDER BY {order_sql}{} OFFSET ${}",
+        "SELECT {columns} FROM items{where_sql} ORDER BY {order_sql}{} OFFSET ${}",
         crate::limit(limit),
         n + 1
     );

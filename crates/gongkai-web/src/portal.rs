@@ -73,7 +73,7 @@ async fn home(State(state): State<AppState>, staff: MaybeStaff) -> Result<HomePa
     let app = &state.app;
     let bodies = body_map(app.bodies().await?);
     let page = app
-        .catalog(&CatalogFilter::default(), Page::new(Some(1), Some(12), 50))
+        .catalog_lines(&CatalogFilter::default(), Page::new(Some(1), Some(12), 50))
         .await?;
     let facets = app.facets().await?;
     let count = |list: &[(String, i64)], name: &str| {
@@ -221,7 +221,7 @@ async fn catalog(
         validity,
     };
     let page = app
-        .catalog(&filter, Page::new(q.page, Some(20), 100))
+        .catalog_lines(&filter, Page::new(q.page, Some(20), 100))
         .await?;
     let facets = app.facets().await?;
     let nav = |key: &str, entries: Vec<(String, String, i64)>, current: &Option<String>| {

@@ -5,7 +5,9 @@ use gongkai_domain::item::{DisclosureAttr, ItemFields, ItemStatus, Scope, TimeLi
 use gongkai_domain::pagination::{Page, page_count};
 use gongkai_domain::role::{Action, Actor};
 use gongkai_store::from_json_list;
-use gongkai_store::items::{self as store_items, FacetColumn, ItemFilter, ItemOrder, ItemRow};
+use gongkai_store::items::{
+    self as store_items, FacetColumn, ItemFilter, ItemOrder, ItemRow, RowText,
+};
 use serde::Serialize;
 
 use super::Item;
@@ -166,6 +168,21 @@ impl App {
 
     /// The public catalog: published items, newest first.
     pub async fn catalog(&self, f: &CatalogFilter, page: Page) -> AppResult<ItemPage> {
+        self.catalog_rows(f, page, RowText::Full).await
+    }
+
+    /// The public catalog for a list page: like [`App::catalog`], but each item's body is left
+    /// out (empty); a list shows titles, dates and numbers.
+    pub async fn catalog_lines(&self, f: &CatalogFilter, page: Page) -> AppResult<ItemPage> {
+        self.catalog_rows(f, page, RowText::WithoutBody).await
+    }
+
+    async fn catalog_rows(
+        &self,
+        f: &CatalogFilter,
+        page: Page,
+        text: RowText,
+    ) -> AppResult<ItemPage> {
         let filter = ItemFilter {
             statuses: vec!["published".into()],
             body_ids: f.body_id.into_iter().collect(),
@@ -186,6 +203,7 @@ impl App {
                 &mut c,
                 &filter,
                 ItemOrder::Published,
+                text,
                 page.limit(),
                 page.offset(),
             )

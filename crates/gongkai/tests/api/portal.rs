@@ -165,6 +165,13 @@ async fn catalog_filters_and_pages(t: TestApp) {
     assert_eq!(list["total"], 23);
     assert_eq!(list["pages"], 5);
     assert_eq!(list["items"].as_array().map(Vec::len), Some(3));
+    // The catalog pages read their rows without the bodies; the API's list gives them whole.
+    assert!(
+        list["items"][0]["body"]
+            .as_str()
+            .is_some_and(|b| b.contains("主要内容")),
+        "{list}"
+    );
 }
 
 async fn feeds_sitemap_and_404(t: TestApp) {
