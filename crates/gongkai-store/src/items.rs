@@ -482,8 +482,9 @@ pub struct ItemFilter {
     pub statuses: Vec<String>,
     pub body_ids: Vec<i64>,
     pub created_by: Option<i64>,
-    /// A top topic (`综合政务`) matches its children too; a full path matches exactly.
-    pub topic: Option<String>,
+    /// Any of these topics, each matched exactly (none: every topic). The caller expands a
+    /// top topic into the topics stored under it (see `App::catalog`).
+    pub topics: Vec<String>,
     pub key_area: Option<String>,
     pub genre: Option<String>,
     pub year: Option<i32>,
@@ -523,20 +524,19 @@ impl ItemFilter {
                 self.body_ids.iter().map(|b| Arg::Int(*b)).collect(),
             );
         }
+        if !self.topics.is_empty() {
+            push_in(
+                &mut sql,
+                "topic",
+                self.topics.iter().map(|t| Arg::Text(t.clone())).collect(),
+            );
+        }
         let mut push = |sql: &mut String, cond: &str, arg: Arg| {
             args.push(arg);
             sql.push_str(&cond.replace('?', &format!("${}", args.len())));
         };
         if let Some(u) = self.created_by {
             push(&mut sql, " AND created_by = ?", Arg::Int(u));
-        }
-        if let Some(t) = &self.topic {
-            if t.contains('/') {
-                push(&mut sql, " AND topic = ?", Arg::Text(t.clone()));
-            } else {
-                push(&mut sql, " AND (topic = ?", Arg::Text(t.clone()));
-                push(&mut sql, " OR topic LIKE ?)", Arg::Text(format!("{t}/%")));
-            }
         }
         if let Some(k) = &self.key_area {
             push(

@@ -48,15 +48,16 @@ impl Facets {
     /// Published items under a top-level topic: those of the topic itself and of its
     /// sub-topics (`name/…`).
     pub fn topic_total(&self, name: &str) -> i64 {
-        self.topics
-            .iter()
-            .filter(|(topic, _)| {
-                topic
-                    .strip_prefix(name)
-                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-            })
-            .map(|(_, n)| n)
-            .sum()
+        self.topics_under(name).map(|(_, n)| n).sum()
+    }
+
+    /// The topic `name` and its sub-topics (`name/…`), as counted.
+    fn topics_under<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a (String, i64)> {
+        self.topics.iter().filter(move |(topic, _)| {
+            topic
+                .strip_prefix(name)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        })
     }
 }
 
@@ -186,7 +187,10 @@ impl App {
         let filter = ItemFilter {
             statuses: vec!["published".into()],
             body_ids: f.body_id.into_iter().collect(),
-            topic: f.topic.clone(),
+            topics: match &f.topic {
+                Some(topic) => self.topic_values(topic).await?,
+                None => Vec::new(),
+            },
             key_area: f.key_area.clone(),
             genre: f.genre.clone(),
             year: f.year,
@@ -210,6 +214,27 @@ impl App {
             .await?
         };
         item_page(rows, total, page)
+    }
+
+    /// The stored topics a catalog's topic stands for: a full path (`综合政务/政务公开`) itself;
+    /// a top topic (`综合政务`) itself and every sub-topic published under it, from the facet
+    /// counts. The exact list lets the database use its topic index: `topic LIKE '综合政务/%'`
+    /// walked every published item newest first looking for matches, 0.5 s at 100,000 items
+    /// for a top topic with nothing under it. A sub-topic first published after the counts
+    /// were made joins the list when they are next refreshed (see `App::facets`).
+    async fn topic_values(&self, topic: &str) -> AppResult<Vec<String>> {
+        let mut values = vec![topic.to_owned()];
+        if !topic.contains('/') {
+            let facets = self.facets().await?;
+            values.extend(
+                facets
+                    .topics_under(topic)
+                    .map(|(t, _)| t)
+                    .filter(|t| *t != topic)
+                    .cloned(),
+            );
+        }
+        Ok(values)
     }
 
     /// The number of published items of a catalog filter, cached like the facets (see

@@ -148,6 +148,9 @@ async fn catalog_filters_and_pages(t: TestApp) {
         .page("/catalog?topic=%E7%BB%BC%E5%90%88%E6%94%BF%E5%8A%A1")
         .await;
     assert!(html.contains("共 24 条"), "top topic matches its children");
+    // A top topic stands for the topics stored under it, matched exactly: `_` is no wildcard.
+    let (_, html) = t.page("/catalog?topic=%E7%BB%BC%E5%90%88_%E5%8A%A1").await;
+    assert!(html.contains("共 0 条"), "综合_务 is not 综合政务");
     let (_, html) = t.page("/catalog?genre=%E5%85%AC%E5%91%8A").await;
     assert!(
         html.contains("共 0 条") && html.contains("清除筛选条件"),
