@@ -119,7 +119,7 @@ pub struct CatalogQuery {
     pub page: Option<u32>,
 }
 
-fn non_empty(s: &Option<String>) -> Option<String> {
+pub(crate) fn non_empty(s: &Option<String>) -> Option<String> {
     s.as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty())
@@ -149,11 +149,11 @@ struct CatalogPage {
 /// The catalog's address with the filters of `q`, and `replace`'s key set to its value (or
 /// dropped when the value is empty), last.
 fn query_string(q: &CatalogQuery, replace: Option<(&str, &str)>) -> String {
-    let mut href = catalog_base(q, replace.map(|(key, _)| key));
-    if let Some((key, value)) = replace {
-        push_param(&mut href, key, value);
+    let href = catalog_base(q, replace.map(|(key, _)| key));
+    match replace {
+        Some((key, value)) => with_param(href, key, value),
+        None => href,
     }
-    href
 }
 
 /// `/catalog?` with every filter of `q` but `except`: a navigation group builds it once and
@@ -174,6 +174,12 @@ fn catalog_base(q: &CatalogQuery, except: Option<&str>) -> String {
             push_param(&mut href, key, &value);
         }
     }
+    href
+}
+
+/// `href` with `key=value` appended (see [`push_param`]).
+fn with_param(mut href: String, key: &str, value: &str) -> String {
+    push_param(&mut href, key, value);
     href
 }
 
@@ -198,7 +204,7 @@ const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'~');
 
-/// Percent-encodes a query value.
+/// Percent-encodes a query value or a path segment.
 pub fn encode(s: &str) -> String {
     utf8_percent_encode(s, QUERY_VALUE).to_string()
 }
@@ -230,11 +236,7 @@ async fn catalog(
             .into_iter()
             .map(|(value, label, count)| NavLink {
                 selected: non_empty(current).as_deref() == Some(value.as_str()),
-                href: {
-                    let mut href = base.clone();
-                    push_param(&mut href, key, &value);
-                    href
-                },
+                href: with_param(base.clone(), key, &value),
                 label,
                 count,
             })

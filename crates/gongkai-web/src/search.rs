@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::error::PageError;
-use crate::portal::{chrome, encode, push_param};
+use crate::portal::{chrome, encode, non_empty, push_param};
 use crate::session::MaybeStaff;
 use crate::views::{Chrome, Pager};
 
@@ -48,13 +48,6 @@ pub struct SearchParams {
     pub page: Option<usize>,
     /// Results per page (1–100, default 10).
     pub per_page: Option<usize>,
-}
-
-fn non_empty(s: &Option<String>) -> Option<String> {
-    s.as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
 }
 
 impl SearchParams {

@@ -172,8 +172,8 @@ impl App {
         self.catalog_rows(f, page, RowText::Full).await
     }
 
-    /// The public catalog for a list page: like [`App::catalog`], but each item's body is left
-    /// out (empty); a list shows titles, dates and numbers.
+    /// The public catalog for a list page: like [`App::catalog`], but each item's body is the
+    /// empty string, not its text; a list shows titles, dates and numbers.
     pub async fn catalog_lines(&self, f: &CatalogFilter, page: Page) -> AppResult<ItemPage> {
         self.catalog_rows(f, page, RowText::WithoutBody).await
     }
