@@ -483,7 +483,7 @@ pub struct ItemFilter {
     pub body_ids: Vec<i64>,
     pub created_by: Option<i64>,
     /// Any of these topics, each matched exactly (none: every topic). The caller expands a
-    /// top topic into the topics stored under it (see `App::catalog`).
+    /// top topic into the topics stored under it (see `App::topic_values`).
     pub topics: Vec<String>,
     pub key_area: Option<String>,
     pub genre: Option<String>,

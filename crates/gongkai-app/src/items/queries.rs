@@ -218,10 +218,11 @@ impl App {
 
     /// The stored topics a catalog's topic stands for: a full path (`综合政务/政务公开`) itself;
     /// a top topic (`综合政务`) itself and every sub-topic published under it, from the facet
-    /// counts. The exact list lets the database use its topic index: `topic LIKE '综合政务/%'`
-    /// walked every published item newest first looking for matches, 0.5 s at 100,000 items
-    /// for a top topic with nothing under it. A sub-topic first published after the counts
-    /// were made joins the list when they are next refreshed (see `App::facets`).
+    /// counts. `topic LIKE '综合政务/%'` walked every published item newest first looking for
+    /// matches, 0.5 s at 100,000 items for a top topic with nothing under it; a list of one
+    /// topic is a range of the topic index (a list of several still walks the newest-first
+    /// order, as the LIKE did). Sorted, so the cached total's key stays the same. A sub-topic first published after the counts were made joins the list when
+    /// they are next refreshed (see `App::facets`).
     async fn topic_values(&self, topic: &str) -> AppResult<Vec<String>> {
         let mut values = vec![topic.to_owned()];
         if !topic.contains('/') {
@@ -233,6 +234,7 @@ impl App {
                     .filter(|t| *t != topic)
                     .cloned(),
             );
+            values.sort();
         }
         Ok(values)
     }

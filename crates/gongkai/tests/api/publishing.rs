@@ -339,12 +339,23 @@ async fn newest_first_lists_are_index_ranges(t: TestApp) {
         );
         return;
     }
-    for filter in [
-        "status = 'published'",
-        "body_id = 1 AND status = 'published'",
-        "genre = '通知' AND status = 'published'",
-        "topic = '综合政务' AND status = 'published'",
-        "validity = 'repealed' AND status = 'published'",
+    // Walking the status order and filtering would pass the sort check below too, so each
+    // filter's own index is named.
+    for (filter, index) in [
+        ("status = 'published'", "items_status_newest"),
+        ("body_id = 1 AND status = 'published'", "items_body_newest"),
+        (
+            "genre = '通知' AND status = 'published'",
+            "items_genre_newest",
+        ),
+        (
+            "topic = '综合政务' AND status = 'published'",
+            "items_topic_newest",
+        ),
+        (
+            "validity = 'repealed' AND status = 'published'",
+            "items_validity_newest",
+        ),
     ] {
         let sql = format!(
             "EXPLAIN QUERY PLAN SELECT id, title FROM items WHERE {filter} \
@@ -358,6 +369,10 @@ async fn newest_first_lists_are_index_ranges(t: TestApp) {
         assert!(
             plan.iter()
                 .all(|(_, _, _, step)| !step.contains("TEMP B-TREE")),
+            "{filter}: {plan:?}"
+        );
+        assert!(
+            plan.iter().any(|(_, _, _, step)| step.contains(index)),
             "{filter}: {plan:?}"
         );
     }
