@@ -76,12 +76,9 @@ async fn home(State(state): State<AppState>, staff: MaybeStaff) -> Result<HomePa
         .catalog_lines(&CatalogFilter::default(), Page::new(Some(1), Some(12), 50))
         .await?;
     let facets = app.facets().await?;
-    let count = |list: &[(String, i64)], name: &str| {
-        list.iter().find(|(n, _)| n == name).map_or(0, |(_, c)| *c)
-    };
     let key_areas = taxonomy::key_areas()
         .iter()
-        .map(|k| (k.clone(), count(&facets.key_areas, k)))
+        .map(|k| (k.clone(), count_of(&facets.key_areas, k)))
         .collect();
     let mut topics: Vec<(String, i64)> = taxonomy::topics()
         .iter()
@@ -144,6 +141,11 @@ struct CatalogPage {
     /// Navigation groups: heading and links.
     navs: Vec<(&'static str, Vec<NavLink>)>,
     active_filters: Vec<(String, String)>,
+}
+
+/// The count of `name` in a list of facet counts (0 when absent).
+fn count_of(list: &[(String, i64)], name: &str) -> i64 {
+    list.iter().find(|(n, _)| n == name).map_or(0, |(_, c)| *c)
 }
 
 /// The catalog's address with the filters of `q`, and `replace`'s key set to its value (or
@@ -242,8 +244,6 @@ async fn catalog(
             })
             .collect::<Vec<_>>()
     };
-    let count_of =
-        |list: &[(String, i64)], v: &str| list.iter().find(|(n, _)| n == v).map_or(0, |x| x.1);
     let bodies_nav = nav(
         "body",
         bodies
