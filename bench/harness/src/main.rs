@@ -19,6 +19,11 @@ use gongkai_search::{Analysis, Filters, SearchDoc, SearchIndex, SearchRequest, S
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+// The allocator the `gongkai` binary uses, so that indexing and the ceiling server are
+// measured as they run in the portal.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 struct Cli {
     #[command(subcommand)]
