@@ -11,7 +11,7 @@ const LEAD: usize = 24;
 pub fn highlight(text: &str, terms: &[String]) -> String {
     let shown: Vec<char> = text.chars().collect();
     let chars: Vec<char> = normalize(text).chars().collect();
-    mark(&shown, &chars, 0, chars.len(), terms)
+    mark(&shown, &chars, terms)
 }
 
 /// A window of about `width` characters of `text` around the first term found (or its
@@ -21,17 +21,20 @@ pub fn snippet(text: &str, terms: &[String], width: usize) -> Option<String> {
     if flat.is_empty() {
         return None;
     }
-    let shown: Vec<char> = flat.chars().collect();
-    let chars: Vec<char> = normalize(&flat).chars().collect();
-    let first = first_match(&chars, terms);
+    let normalized = normalize(&flat);
+    let first = first_match(&normalized, terms);
     let start = first.map_or(0, |i| i.saturating_sub(LEAD));
-    let end = (start + width).min(chars.len());
+    let len = normalized.chars().count();
+    let end = (start + width).min(len);
+    // Only the window is turned into characters: a search page makes ten snippets from texts
+    // of thousands of characters each.
+    let window = |s: &str| -> Vec<char> { s.chars().skip(start).take(end - start).collect() };
     let mut out = String::new();
     if start > 0 {
         out.push('…');
     }
-    out.push_str(&mark(&shown, &chars, start, end, terms));
-    if end < chars.len() {
+    out.push_str(&mark(&window(&flat), &window(&normalized), terms));
+    if end < len {
         out.push('…');
     }
     Some(out)
@@ -39,8 +42,17 @@ pub fn snippet(text: &str, terms: &[String], width: usize) -> Option<String> {
 
 /// Whether any term occurs in `text`.
 pub fn contains_any(text: &str, terms: &[String]) -> bool {
-    let chars: Vec<char> = normalize(text).chars().collect();
-    first_match(&chars, terms).is_some()
+    first_match(&normalize(text), terms).is_some()
+}
+
+/// The character position of the first occurrence of any term in the normalised text.
+fn first_match(normalized: &str, terms: &[String]) -> Option<usize> {
+    let byte = terms
+        .iter()
+        .filter(|t| !t.is_empty())
+        .filter_map(|t| normalized.find(normalize(t).as_str()))
+        .min()?;
+    Some(normalized[..byte].chars().count())
 }
 
 fn sorted_terms(terms: &[String]) -> Vec<Vec<char>> {
@@ -53,19 +65,14 @@ fn sorted_terms(terms: &[String]) -> Vec<Vec<char>> {
     t
 }
 
-fn first_match(chars: &[char], terms: &[String]) -> Option<usize> {
-    let terms = sorted_terms(terms);
-    (0..chars.len()).find(|&i| terms.iter().any(|t| chars[i..].starts_with(t)))
-}
-
 /// Marks the matches found in the normalised `chars` on the `shown` original characters
 /// (normalising maps each character to exactly one, so positions agree).
-fn mark(shown: &[char], chars: &[char], start: usize, end: usize, terms: &[String]) -> String {
+fn mark(shown: &[char], chars: &[char], terms: &[String]) -> String {
     let terms = sorted_terms(terms);
     let mut out = String::new();
-    let mut i = start;
-    while i < end {
-        if let Some(t) = terms.iter().find(|t| chars[i..end].starts_with(t)) {
+    let mut i = 0;
+    while i < chars.len() {
+        if let Some(t) = terms.iter().find(|t| chars[i..].starts_with(t)) {
             out.push_str("<mark>");
             shown[i..i + t.len()]
                 .iter()
@@ -124,6 +131,25 @@ mod tests {
         assert!(s.starts_with('…') && s.ends_with('…'));
         assert!(s.contains("<mark>住房补贴</mark>"));
         assert_eq!(s.chars().filter(|c| *c == '甲').count(), LEAD);
+    }
+
+    #[test]
+    fn the_window_counts_characters_not_bytes_and_takes_the_earliest_term() {
+        // Ideographs take three bytes, full-width letters normalise to one: the window is
+        // placed by character.
+        let text = format!(
+            "{}{}补贴  之后\n住房{}",
+            "甲".repeat(50),
+            "Ｘ".repeat(50),
+            "乙".repeat(100)
+        );
+        let s = snippet(&text, &t(&["住房", "补贴"]), 40).unwrap_or_default();
+        assert!(s.starts_with('…') && s.ends_with('…'));
+        assert_eq!(s.chars().filter(|c| *c == 'Ｘ').count(), LEAD);
+        assert!(
+            s.contains("<mark>补贴</mark> 之后 <mark>住房</mark>"),
+            "{s}"
+        );
     }
 
     #[test]
