@@ -17,7 +17,7 @@ pub use attachments::{Attachment, AttachmentFile};
 pub use gongkai_store::items::VersionRow;
 pub use input::ItemInput;
 pub use publish::ImportItem;
-pub use queries::{CatalogFilter, Facets, ItemPage, Visibility};
+pub use queries::{CatalogFilter, Facets, ItemPage, ListedItem, Visibility};
 
 use crate::{App, AppError, AppResult, Origin, now_ms};
 

@@ -43,22 +43,32 @@ pub struct ItemRow {
     pub version: i64,
 }
 
-/// The columns of an [`ItemRow`], the body read as `$body`.
-macro_rules! item_columns {
-    ($body:literal) => {
-        concat!(
-            "id, body_id, status, title, ",
-            $body,
-            ", summary, doc_number, doc_number_raw, written_on, published_on, published_ms, \
-             scheduled_ms, genre, topic, key_areas, keywords, validity, successor_id, disclosure, \
-             time_limit, scope, channel, co_issuers, index_number, late, review_note, reviewer_id, \
-             reviewed_ms, pii_override, created_by, created_ms, updated_ms, version"
-        )
-    };
+const COLUMNS: &str = "id, body_id, status, title, body, summary, doc_number, doc_number_raw, \
+    written_on, published_on, published_ms, scheduled_ms, genre, topic, key_areas, keywords, \
+    validity, successor_id, disclosure, time_limit, scope, channel, co_issuers, index_number, \
+    late, review_note, reviewer_id, reviewed_ms, pii_override, created_by, created_ms, \
+    updated_ms, version";
+
+/// What a list page shows of an item: a third of the columns of an [`ItemRow`], and not the
+/// body. Whole rows made a catalog page read and copy every column of its twenty rows, their
+/// bodies (a few KB each) most of all.
+#[derive(Debug, Clone, FromRow)]
+pub struct ItemLineRow {
+    pub id: i64,
+    pub body_id: i64,
+    pub status: String,
+    pub title: String,
+    pub doc_number: Option<String>,
+    pub written_on: Option<String>,
+    pub published_on: Option<String>,
+    pub genre: String,
+    pub validity: String,
+    pub index_number: Option<String>,
+    pub late: i64,
 }
 
-const COLUMNS: &str = item_columns!("body");
-const COLUMNS_WITHOUT_BODY: &str = item_columns!("'' AS body");
+const LINE_COLUMNS: &str = "id, body_id, status, title, doc_number, written_on, published_on, \
+    genre, validity, index_number, late";
 
 /// The editable fields of an item, already validated and normalised by the caller.
 #[derive(Debug, Clone)]
@@ -580,16 +590,6 @@ fn bind_all<'q, O>(
     q
 }
 
-/// What each row of a list carries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RowText {
-    /// Every column.
-    Full,
-    /// The body read as an empty text: a list page shows titles, dates and numbers, and its
-    /// rows' bodies (a few KB each) were most of what it read, copied and checked as UTF-8.
-    WithoutBody,
-}
-
 /// Sort orders for lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ItemOrder {
@@ -599,40 +599,37 @@ pub enum ItemOrder {
     Updated,
 }
 
-/// One page of items matching `filter`, and the total count.
-pub async fn list(
-    conn: &mut Conn,
-    filter: &ItemFilter,
-    order: ItemOrder,
-    limit: i64,
-    offset: i64,
-) -> Result<(Vec<ItemRow>, i64)> {
-    let rows = list_rows(&mut *conn, filter, order, RowText::Full, limit, offset).await?;
-    let total = count(conn, filter).await?;
-    Ok((rows, total))
+/// A row type a page of items is read as: whole rows, or list lines.
+pub trait ListRow: for<'r> FromRow<'r, sqlx::any::AnyRow> + Send + Unpin {
+    /// The columns it is read from, in SQL.
+    const COLUMNS: &'static str;
 }
 
-/// One page of items matching `filter`.
-pub async fn list_rows(
+impl ListRow for ItemRow {
+    const COLUMNS: &'static str = COLUMNS;
+}
+
+impl ListRow for ItemLineRow {
+    const COLUMNS: &'static str = LINE_COLUMNS;
+}
+
+/// One page of the items matching `filter`, in `order` (count them with [`count`]).
+pub async fn list<O: ListRow>(
     conn: &mut Conn,
     filter: &ItemFilter,
     order: ItemOrder,
-    text: RowText,
     limit: i64,
     offset: i64,
-) -> Result<Vec<ItemRow>> {
+) -> Result<Vec<O>> {
     let (where_sql, args) = filter.where_clause();
     let n = args.len();
     let order_sql = match order {
         ItemOrder::Published => "published_ms DESC, id DESC",
         ItemOrder::Updated => "updated_ms DESC, id DESC",
     };
-    let columns = match text {
-        RowText::Full => COLUMNS,
-        RowText::WithoutBody => COLUMNS_WITHOUT_BODY,
-    };
     let sql = format!(
-        "SELECT {columns} FROM items{where_sql} ORDER BY {order_sql}{} OFFSET ${}",
+        "SELECT {} FROM items{where_sql} ORDER BY {order_sql}{} OFFSET ${}",
+        O::COLUMNS,
         crate::limit(limit),
         n + 1
     );

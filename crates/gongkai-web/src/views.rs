@@ -7,7 +7,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::http::StatusCode;
 use gongkai_app::domain::item::{ItemStatus, Validity};
-use gongkai_app::items::Item;
+use gongkai_app::items::ListedItem;
 use gongkai_app::orgs::Body;
 
 /// The field errors of a validation failure, keyed by field, to show next to the inputs of a
@@ -74,25 +74,25 @@ pub struct ItemLine {
 }
 
 impl ItemLine {
-    pub fn new(item: &Item, bodies: &HashMap<i64, Body>) -> ItemLine {
+    pub fn new(item: &ListedItem, bodies: &HashMap<i64, Body>) -> ItemLine {
         let date = item
             .published_on
+            .or(item.written_on)
             .map(|d| d.to_string())
-            .or_else(|| item.fields.written_on.map(|d| d.to_string()))
             .unwrap_or_default();
         ItemLine {
             id: item.id,
-            title: item.fields.title.clone(),
+            title: item.title.clone(),
             body_name: bodies
                 .get(&item.body_id)
                 .map(|b| b.name.clone())
                 .unwrap_or_default(),
             date,
-            doc_number: item.fields.doc_number.clone().unwrap_or_default(),
+            doc_number: item.doc_number.clone().unwrap_or_default(),
             index_number: item.index_number.clone().unwrap_or_default(),
-            genre: item.fields.genre.clone(),
-            validity: item.fields.validity.label_zh().to_owned(),
-            validity_class: validity_class(item.fields.validity),
+            genre: item.genre.clone(),
+            validity: item.validity.label_zh().to_owned(),
+            validity_class: validity_class(item.validity),
             status: item.status.label_zh().to_owned(),
             status_class: status_class(item.status),
             late: item.late,

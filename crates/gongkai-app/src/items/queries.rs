@@ -6,7 +6,7 @@ use gongkai_domain::pagination::{Page, page_count};
 use gongkai_domain::role::{Action, Actor};
 use gongkai_store::from_json_list;
 use gongkai_store::items::{
-    self as store_items, FacetColumn, ItemFilter, ItemOrder, ItemRow, RowText,
+    self as store_items, FacetColumn, ItemFilter, ItemLineRow, ItemOrder, ItemRow, ListRow,
 };
 use serde::Serialize;
 
@@ -24,10 +24,10 @@ pub struct CatalogFilter {
     pub validity: Option<Validity>,
 }
 
-/// One page of items with the total, for pagination.
+/// One page of items (whole, or as [`ListedItem`]s) with the total, for pagination.
 #[derive(Debug, Clone, Serialize)]
-pub struct ItemPage {
-    pub items: Vec<Item>,
+pub struct ItemPage<T = Item> {
+    pub items: Vec<T>,
     pub total: i64,
     pub page: u32,
     pub per_page: u32,
@@ -61,6 +61,44 @@ impl Facets {
     }
 }
 
+/// An item as a list shows it (列表条目): title, dates, numbers, no text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedItem {
+    pub id: i64,
+    pub body_id: i64,
+    pub status: ItemStatus,
+    pub title: String,
+    pub doc_number: Option<String>,
+    pub index_number: Option<String>,
+    pub written_on: Option<NaiveDate>,
+    pub published_on: Option<NaiveDate>,
+    pub genre: String,
+    pub validity: Validity,
+    /// Published after the legal deadline.
+    pub late: bool,
+}
+
+impl TryFrom<ItemLineRow> for ListedItem {
+    type Error = AppError;
+    fn try_from(r: ItemLineRow) -> AppResult<ListedItem> {
+        let id = r.id;
+        let bad = |what: &str| AppError::Internal(format!("item {id} has invalid {what}"));
+        Ok(ListedItem {
+            id,
+            body_id: r.body_id,
+            status: ItemStatus::parse(&r.status).ok_or_else(|| bad("status"))?,
+            title: r.title,
+            doc_number: r.doc_number,
+            index_number: r.index_number,
+            written_on: parse_date(&r.written_on),
+            published_on: parse_date(&r.published_on),
+            genre: r.genre,
+            validity: Validity::parse(&r.validity).ok_or_else(|| bad("validity"))?,
+            late: r.late != 0,
+        })
+    }
+}
+
 fn parse_date(s: &Option<String>) -> Option<NaiveDate> {
     s.as_deref()
         .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
@@ -69,26 +107,27 @@ fn parse_date(s: &Option<String>) -> Option<NaiveDate> {
 impl TryFrom<ItemRow> for Item {
     type Error = AppError;
     fn try_from(r: ItemRow) -> AppResult<Item> {
-        let bad = |what: &str| AppError::Internal(format!("item {} has invalid {what}", r.id));
+        let id = r.id;
+        let bad = |what: &str| AppError::Internal(format!("item {id} has invalid {what}"));
         let fields = ItemFields {
-            title: r.title.clone(),
-            body: r.body.clone(),
-            summary: r.summary.clone(),
-            doc_number: r.doc_number.clone(),
+            title: r.title,
+            body: r.body,
+            summary: r.summary,
+            doc_number: r.doc_number,
             written_on: parse_date(&r.written_on),
-            genre: r.genre.clone(),
-            topic: r.topic.clone(),
+            genre: r.genre,
+            topic: r.topic,
             key_areas: from_json_list(&r.key_areas)?,
             keywords: from_json_list(&r.keywords)?,
             validity: Validity::parse(&r.validity).ok_or_else(|| bad("validity"))?,
             disclosure: DisclosureAttr::parse(&r.disclosure).ok_or_else(|| bad("disclosure"))?,
             time_limit: TimeLimit::parse(&r.time_limit).ok_or_else(|| bad("time_limit"))?,
             scope: Scope::parse(&r.scope).ok_or_else(|| bad("scope"))?,
-            channel: r.channel.clone(),
+            channel: r.channel,
             co_issuers: from_json_list(&r.co_issuers)?,
         };
         Ok(Item {
-            id: r.id,
+            id,
             body_id: r.body_id,
             status: ItemStatus::parse(&r.status).ok_or_else(|| bad("status"))?,
             fields,
@@ -169,22 +208,39 @@ impl App {
 
     /// The public catalog: published items, newest first.
     pub async fn catalog(&self, f: &CatalogFilter, page: Page) -> AppResult<ItemPage> {
-        self.catalog_rows(f, page, RowText::Full).await
+        self.catalog_page::<ItemRow, _>(f, page).await
     }
 
-    /// The public catalog for a list page: like [`App::catalog`], but each item's body is the
-    /// empty string, not its text; a list shows titles, dates and numbers.
-    pub async fn catalog_lines(&self, f: &CatalogFilter, page: Page) -> AppResult<ItemPage> {
-        self.catalog_rows(f, page, RowText::WithoutBody).await
-    }
-
-    async fn catalog_rows(
+    /// The public catalog as a list page shows it.
+    pub async fn catalog_lines(
         &self,
         f: &CatalogFilter,
         page: Page,
-        text: RowText,
-    ) -> AppResult<ItemPage> {
-        let filter = ItemFilter {
+    ) -> AppResult<ItemPage<ListedItem>> {
+        self.catalog_page::<ItemLineRow, _>(f, page).await
+    }
+
+    /// A page of the catalog read as `R`, given as `T`. Its total counts every published item
+    /// of the filter and is cached for five seconds like the facets (a COUNT grows with the
+    /// archive, the page itself is an index range scan).
+    async fn catalog_page<R, T>(&self, f: &CatalogFilter, page: Page) -> AppResult<ItemPage<T>>
+    where
+        R: ListRow,
+        T: TryFrom<R, Error = AppError>,
+    {
+        let filter = self.catalog_filter(f).await?;
+        let total = self.catalog_total(&filter).await?;
+        let rows = {
+            let mut c = self.db().read().await?;
+            let order = ItemOrder::Published;
+            store_items::list(&mut c, &filter, order, page.limit(), page.offset()).await?
+        };
+        item_page(rows, total, page)
+    }
+
+    /// The store's filter for a catalog filter: published items only.
+    async fn catalog_filter(&self, f: &CatalogFilter) -> AppResult<ItemFilter> {
+        Ok(ItemFilter {
             statuses: vec!["published".into()],
             body_ids: f.body_id.into_iter().collect(),
             topics: match &f.topic {
@@ -196,24 +252,7 @@ impl App {
             year: f.year,
             validity: f.validity.map(|v| v.as_str().to_owned()),
             ..ItemFilter::default()
-        };
-        // The public catalog's totals are counted over every published item of the filter; they
-        // are cached for five seconds like the facets (a COUNT grows with the archive, the page
-        // itself is an index range scan).
-        let total = self.catalog_total(&filter).await?;
-        let rows = {
-            let mut c = self.db().read().await?;
-            store_items::list_rows(
-                &mut c,
-                &filter,
-                ItemOrder::Published,
-                text,
-                page.limit(),
-                page.offset(),
-            )
-            .await?
-        };
-        item_page(rows, total, page)
+        })
     }
 
     /// The stored topics a catalog's topic stands for: a full path (`综合政务/政务公开`) itself;
@@ -261,7 +300,7 @@ impl App {
     }
 
     /// Drafts (and returned drafts) of the actor's bodies; officers see their own.
-    pub async fn my_drafts(&self, actor: &Actor, page: Page) -> AppResult<ItemPage> {
+    pub async fn my_drafts(&self, actor: &Actor, page: Page) -> AppResult<ItemPage<ListedItem>> {
         let bodies = actor.bodies_with(Action::ViewDrafts);
         if bodies.is_empty() && !actor.is_city_office() {
             return Err(AppError::Forbidden);
@@ -276,11 +315,11 @@ impl App {
             created_by: Some(actor.user_id),
             ..ItemFilter::default()
         };
-        self.list(&filter, ItemOrder::Updated, page).await
+        self.lines(&filter, ItemOrder::Updated, page).await
     }
 
     /// Items waiting for the actor's review (审核队列), across the bodies where they review.
-    pub async fn review_queue(&self, actor: &Actor, page: Page) -> AppResult<ItemPage> {
+    pub async fn review_queue(&self, actor: &Actor, page: Page) -> AppResult<ItemPage<ListedItem>> {
         let bodies = actor.bodies_with(Action::ReviewItem);
         if bodies.is_empty() {
             return Err(AppError::Forbidden);
@@ -294,7 +333,7 @@ impl App {
             },
             ..ItemFilter::default()
         };
-        self.list(&filter, ItemOrder::Updated, page).await
+        self.lines(&filter, ItemOrder::Updated, page).await
     }
 
     /// Every item of the actor's bodies in any state, for the console's item list.
@@ -303,7 +342,7 @@ impl App {
         actor: &Actor,
         status: Option<ItemStatus>,
         page: Page,
-    ) -> AppResult<ItemPage> {
+    ) -> AppResult<ItemPage<ListedItem>> {
         let bodies = actor.bodies_with(Action::ViewDrafts);
         if bodies.is_empty() && !actor.is_city_office() {
             return Err(AppError::Forbidden);
@@ -317,13 +356,19 @@ impl App {
             },
             ..ItemFilter::default()
         };
-        self.list(&filter, ItemOrder::Updated, page).await
+        self.lines(&filter, ItemOrder::Updated, page).await
     }
 
-    async fn list(&self, filter: &ItemFilter, order: ItemOrder, page: Page) -> AppResult<ItemPage> {
+    async fn lines(
+        &self,
+        filter: &ItemFilter,
+        order: ItemOrder,
+        page: Page,
+    ) -> AppResult<ItemPage<ListedItem>> {
         let mut c = self.db().read().await?;
-        let (rows, total) =
+        let rows: Vec<ItemLineRow> =
             store_items::list(&mut c, filter, order, page.limit(), page.offset()).await?;
+        let total = store_items::count(&mut c, filter).await?;
         item_page(rows, total, page)
     }
 
@@ -378,11 +423,14 @@ impl App {
     }
 }
 
-fn item_page(rows: Vec<store_items::ItemRow>, total: i64, page: Page) -> AppResult<ItemPage> {
+fn item_page<R, T>(rows: Vec<R>, total: i64, page: Page) -> AppResult<ItemPage<T>>
+where
+    T: TryFrom<R, Error = AppError>,
+{
     Ok(ItemPage {
         items: rows
             .into_iter()
-            .map(Item::try_from)
+            .map(T::try_from)
             .collect::<AppResult<_>>()?,
         total,
         page: page.number,

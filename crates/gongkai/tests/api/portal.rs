@@ -140,6 +140,22 @@ async fn catalog_filters_and_pages(t: TestApp) {
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains("共 24 条"));
     assert!(html.contains("下一页"));
+    // A list line: the body, the document number, the genre and the publication date (the
+    // draft was written two days earlier).
+    let today = gongkai_app::today().to_string();
+    let line = html
+        .split("发改委信息22")
+        .nth(1)
+        .and_then(|rest| rest.split("</li>").next())
+        .unwrap_or_default();
+    for part in [
+        "测试市发展和改革委员会",
+        "测发改发〔2026〕7号",
+        "通知",
+        &today,
+    ] {
+        assert!(line.contains(part), "{part} missing from the line: {line}");
+    }
     let (_, html) = t.page("/catalog?page=2").await;
     assert!(html.contains("第 2 / 2 页"));
     let (_, html) = t.page(&format!("/catalog?body={B}")).await;
