@@ -335,6 +335,10 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             if let Some(name) = site_name {
                 site.name = name;
             }
+            // Before the first reader: counting on the first requests made them wait for it.
+            if let Err(e) = app.warm_catalog_counts().await {
+                tracing::warn!(error = %e, "counting the catalog at start-up failed");
+            }
             let listener = tokio::net::TcpListener::bind(addr)
                 .await
                 .with_context(|| format!("binding {addr}"))?;
