@@ -487,7 +487,7 @@ pub async fn due_scheduled(conn: &mut Conn, now_ms: i64) -> Result<Vec<i64>> {
 }
 
 /// Filters for listing items; `None` means no filter.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ItemFilter {
     pub statuses: Vec<String>,
     pub body_ids: Vec<i64>,
@@ -507,6 +507,35 @@ enum Arg {
 }
 
 impl ItemFilter {
+    /// The key area when the filter is "published items of this key area" and nothing else.
+    fn public_key_area(&self) -> Option<&str> {
+        let area = self.key_area.as_deref()?;
+        let published = ItemFilter {
+            statuses: vec![ItemStatus::Published.as_str().to_owned()],
+            key_area: self.key_area.clone(),
+            ..ItemFilter::default()
+        };
+        (*self == published).then_some(area)
+    }
+
+    /// [`ItemFilter::where_clause`] for a page of a list: a year also bounds the instants of
+    /// publication. `published_on` is the China date of `published_ms` (the app records a
+    /// publication at that instant or at 09:00 of that date), so a year's items are one range
+    /// of the newest-first index, read in order; by date alone SQLite read and sorted the
+    /// whole year (0.4 s for 86,000 items at 1M). The window is a day wider on each side, so
+    /// the date alone decides which items belong. Counts keep the date only: its index
+    /// covers them.
+    fn list_clause(&self) -> (String, Vec<Arg>) {
+        let (mut sql, mut args) = self.where_clause();
+        if let Some((from, to)) = self.year.and_then(year_window_ms) {
+            args.push(Arg::Int(from));
+            sql.push_str(&format!(" AND published_ms >= ${}", args.len()));
+            args.push(Arg::Int(to));
+            sql.push_str(&format!(" AND published_ms < ${}", args.len()));
+        }
+        (sql, args)
+    }
+
     fn where_clause(&self) -> (String, Vec<Arg>) {
         let mut sql = String::from(" WHERE 1 = 1");
         let mut args = Vec::new();
@@ -577,6 +606,17 @@ impl ItemFilter {
     }
 }
 
+/// From the start of the last day of the year before to the end of the first day of the year
+/// after, in Unix milliseconds (UTC midnights: a day covers any time zone's offset).
+fn year_window_ms(year: i32) -> Option<(i64, i64)> {
+    let midnight = |y: i32, m: u32, d: u32| {
+        chrono::NaiveDate::from_ymd_opt(y, m, d)
+            .and_then(|day| day.and_hms_opt(0, 0, 0))
+            .map(|t| t.and_utc().timestamp_millis())
+    };
+    Some((midnight(year - 1, 12, 31)?, midnight(year + 1, 1, 2)?))
+}
+
 fn bind_all<'q, O>(
     mut q: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments>,
     args: Vec<Arg>,
@@ -621,7 +661,7 @@ pub async fn list<O: ListRow>(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<O>> {
-    let (where_sql, args) = filter.where_clause();
+    let (where_sql, args) = filter.list_clause();
     let n = args.len();
     let order_sql = match order {
         ItemOrder::Published => "published_ms DESC, id DESC",
@@ -641,6 +681,9 @@ pub async fn list<O: ListRow>(
 pub async fn count(conn: &mut Conn, filter: &ItemFilter) -> Result<i64> {
     let count_sql;
     let count_args;
+    if let Some(area) = filter.public_key_area() {
+        return published_key_area_count(conn, area).await;
+    }
     if let Some(area) = &filter.key_area {
         // A key area's items are counted from the area's own rows, each item looked up by id
         // (`CROSS JOIN` fixes that order on SQLite; PostgreSQL plans it as any join): driven by
@@ -698,11 +741,7 @@ async fn published_key_area_counts(conn: &mut Conn) -> Result<Vec<(String, i64)>
         sqlx::query_as("SELECT key_area, COUNT(*) FROM item_key_areas GROUP BY key_area")
             .fetch_all(&mut *conn)
             .await?;
-    let hidden_statuses: Vec<&str> = ItemStatus::ALL
-        .into_iter()
-        .filter(|s| !s.is_public())
-        .map(ItemStatus::as_str)
-        .collect();
+    let hidden_statuses = hidden_statuses();
     // Only placeholders are formatted in; the statuses are bound.
     let sql = format!(
         "SELECT k.key_area, COUNT(*) FROM items i JOIN item_key_areas k ON k.item_id = i.id \
@@ -723,6 +762,40 @@ async fn published_key_area_counts(conn: &mut Conn) -> Result<Vec<(String, i64)>
         })
         .filter(|(_, n)| *n > 0)
         .collect())
+}
+
+/// Published items of one key area, counted like [`published_key_area_counts`]: the area's
+/// rows less those of items not public. Checking each item's status through its row took
+/// 0.3 s for an area of 150,000 items at 1M.
+async fn published_key_area_count(conn: &mut Conn, area: &str) -> Result<i64> {
+    let (all,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM item_key_areas WHERE key_area = $1")
+        .bind(area)
+        .fetch_one(&mut *conn)
+        .await?;
+    let hidden_statuses = hidden_statuses();
+    // Driven by the status index (the hidden items are few), each probing the area's index by
+    // item (`CROSS JOIN` keeps that order on SQLite).
+    let sql = format!(
+        "SELECT COUNT(*) FROM items i CROSS JOIN item_key_areas k WHERE i.status IN ({}) \
+         AND k.item_id = i.id AND k.key_area = ${}",
+        crate::list_placeholders(conn, 1, hidden_statuses.len()),
+        hidden_statuses.len() + 1
+    );
+    let mut query = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(sql));
+    for status in &hidden_statuses {
+        query = query.bind(*status);
+    }
+    let (hidden,) = query.bind(area).fetch_one(conn).await?;
+    Ok(all - hidden)
+}
+
+/// The statuses of items not on the public site.
+fn hidden_statuses() -> Vec<&'static str> {
+    ItemStatus::ALL
+        .into_iter()
+        .filter(|s| !s.is_public())
+        .map(ItemStatus::as_str)
+        .collect()
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -848,4 +921,71 @@ pub async fn set_successor(
         .execute(conn)
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ms(rfc3339: &str) -> i64 {
+        chrono::DateTime::parse_from_rfc3339(rfc3339)
+            .map(|t| t.timestamp_millis())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_year_window_holds_the_years_china_dates_with_a_day_to_spare() {
+        let (from, to) = year_window_ms(2026).unwrap_or_default();
+        // The first and last instants of 2026 in China (UTC+8) are inside.
+        assert!(from <= ms("2026-01-01T00:00:00+08:00"));
+        assert!(to > ms("2026-12-31T23:59:59+08:00"));
+        // With a day to spare on each side, not a year.
+        assert_eq!(ms("2026-01-01T00:00:00Z") - from, 86_400_000);
+        assert_eq!(to - ms("2027-01-01T00:00:00Z"), 86_400_000);
+        assert_eq!(year_window_ms(i32::MAX), None);
+    }
+
+    #[test]
+    fn only_a_list_page_bounds_the_instants_of_a_year() {
+        let filter = ItemFilter {
+            statuses: vec!["published".into()],
+            year: Some(2026),
+            ..ItemFilter::default()
+        };
+        let (list, list_args) = filter.list_clause();
+        let (count, count_args) = filter.where_clause();
+        assert!(list.contains("published_on >= $2") && list.contains("published_ms >= $4"));
+        assert!(list.ends_with("published_ms < $5"), "{list}");
+        assert!(!count.contains("published_ms"), "{count}");
+        assert_eq!((list_args.len(), count_args.len()), (5, 3));
+        let no_year = ItemFilter::default();
+        assert_eq!(no_year.list_clause().0, no_year.where_clause().0);
+    }
+
+    #[test]
+    fn the_public_key_area_count_is_for_that_filter_alone() {
+        let area = |f: ItemFilter| f.public_key_area().map(str::to_owned);
+        let published = ItemFilter {
+            statuses: vec!["published".into()],
+            key_area: Some("社会救助".into()),
+            ..ItemFilter::default()
+        };
+        assert_eq!(area(published.clone()), Some("社会救助".into()));
+        for other in [
+            ItemFilter {
+                genre: Some("通知".into()),
+                ..published.clone()
+            },
+            ItemFilter {
+                statuses: vec!["draft".into()],
+                ..published.clone()
+            },
+            ItemFilter {
+                key_area: None,
+                ..published.clone()
+            },
+        ] {
+            assert_eq!(area(other), None);
+        }
+    }
 }

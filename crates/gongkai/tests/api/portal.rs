@@ -175,6 +175,21 @@ async fn catalog_filters_and_pages(t: TestApp) {
     let year = gongkai_app::today().format("%Y").to_string();
     let (_, html) = t.page(&format!("/catalog?year={year}&key_area=%E6%94%BF%E7%AD%96%E6%89%A7%E8%A1%8C%E5%92%8C%E8%90%BD%E5%AE%9E")).await;
     assert!(html.contains("共 24 条"));
+    let (_, html) = t.page(&format!("/catalog?year={year}")).await;
+    assert!(
+        html.contains("共 24 条") && html.contains("发改委信息22"),
+        "a year lists its items"
+    );
+    let (_, html) = t
+        .page(&format!(
+            "/catalog?year={}",
+            year.parse::<i32>().unwrap_or(0) - 1
+        ))
+        .await;
+    assert!(
+        html.contains("共 0 条") && !html.contains("发改委信息22"),
+        "and no others"
+    );
     let (_, list) = t
         .get(
             &format!("/api/v1/items?per_page=5&page=5&body_code={A}"),

@@ -315,7 +315,7 @@ async fn key_area_counts_leave_out_items_not_public(t: TestApp) {
     assert!(html.contains(&format!("共 {} 条", area.1)), "{}", area.1);
 }
 
-/// The public lists (home, catalog, a body's, a genre's, a topic's or a validity's items) read
+/// The public lists (home, catalog, a body's, a genre's, a topic's, a validity's or a year's items) read
 /// the newest first from an index that holds the whole order, id included: without the id,
 /// SQLite sorted every item published at the newest instant (1,719 after a bulk import, 7 ms per
 /// home page at 1M items). PostgreSQL plans by its statistics, so there the indexes' order is
@@ -355,6 +355,13 @@ async fn newest_first_lists_are_index_ranges(t: TestApp) {
         (
             "validity = 'repealed' AND status = 'published'",
             "items_validity_newest",
+        ),
+        // A year: its dates, and the instants around them that the list adds.
+        (
+            "status = 'published' AND published_on >= '2026-01-01' \
+             AND published_on <= '2026-12-31' AND published_ms >= 1767139200000 \
+             AND published_ms < 1798848000000",
+            "items_status_newest",
         ),
     ] {
         let sql = format!(
