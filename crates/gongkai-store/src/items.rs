@@ -639,6 +639,16 @@ pub enum ItemOrder {
     Updated,
 }
 
+impl ItemOrder {
+    /// The instant the order sorts by, newest first, then by id.
+    fn column(self) -> &'static str {
+        match self {
+            ItemOrder::Published => "published_ms",
+            ItemOrder::Updated => "updated_ms",
+        }
+    }
+}
+
 /// A row type a page of items is read as: whole rows, or list lines.
 pub trait ListRow: for<'r> FromRow<'r, sqlx::any::AnyRow> + Send + Unpin {
     /// The columns it is read from, in SQL.
@@ -661,20 +671,60 @@ pub async fn list<O: ListRow>(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<O>> {
-    let (where_sql, args) = filter.list_clause();
-    let n = args.len();
-    let order_sql = match order {
-        ItemOrder::Published => "published_ms DESC, id DESC",
-        ItemOrder::Updated => "updated_ms DESC, id DESC",
+    let (columns, key) = (O::COLUMNS, order.column());
+    let (sql, args) = if filter.topics.len() > 1 {
+        topics_page_sql(columns, filter, key, limit, offset)
+    } else {
+        let (where_sql, args) = filter.list_clause();
+        let sql = format!(
+            "SELECT {columns} FROM items{where_sql} ORDER BY {key} DESC, id DESC{} OFFSET ${}",
+            crate::limit(limit),
+            args.len() + 1
+        );
+        (sql, args)
     };
-    let sql = format!(
-        "SELECT {} FROM items{where_sql} ORDER BY {order_sql}{} OFFSET ${}",
-        O::COLUMNS,
-        crate::limit(limit),
-        n + 1
-    );
     let q = bind_all(sqlx::query_as(sqlx::AssertSqlSafe(sql)), args);
     Ok(q.bind(offset).fetch_all(conn).await?)
+}
+
+/// A page of the items of several topics (a top topic and its sub-topics): the newest
+/// `offset + limit` ids of each topic, each a range of its topic's index, merged and cut to
+/// the page. With `topic IN (…)` SQLite walked every published item newest first to find
+/// the topics' (its IN ranges cannot be merged in order): 0.7 s for page 50 of a topic of
+/// 7,500 items at 1M, 5 s for its last page; merged, 0.3-35 ms. The last placeholder is the
+/// offset.
+fn topics_page_sql(
+    columns: &str,
+    filter: &ItemFilter,
+    key: &str,
+    limit: i64,
+    offset: i64,
+) -> (String, Vec<Arg>) {
+    let rest = ItemFilter {
+        topics: Vec::new(),
+        ..filter.clone()
+    };
+    // Every member shares the placeholders of the other filters (a placeholder named twice is
+    // one value on both databases) and adds its topic's.
+    let (rest_where, mut args) = rest.list_clause();
+    let newest = crate::limit(offset.saturating_add(limit));
+    let mut members = Vec::with_capacity(filter.topics.len());
+    for (i, topic) in filter.topics.iter().enumerate() {
+        args.push(Arg::Text(topic.clone()));
+        members.push(format!(
+            "SELECT id, {key} FROM (SELECT id, {key} FROM items{rest_where} AND topic = ${} \
+             ORDER BY {key} DESC, id DESC{newest}) AS m{i}",
+            args.len()
+        ));
+    }
+    let sql = format!(
+        "SELECT {columns} FROM items WHERE id IN (SELECT id FROM ({}) AS u \
+         ORDER BY {key} DESC, id DESC{} OFFSET ${}) ORDER BY {key} DESC, id DESC",
+        members.join(" UNION ALL "),
+        crate::limit(limit),
+        args.len() + 1
+    );
+    (sql, args)
 }
 
 /// Number of items matching `filter`.

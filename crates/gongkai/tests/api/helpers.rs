@@ -316,11 +316,16 @@ impl TestApp {
 
     /// Creates a draft as the officer of `body` and returns its id.
     pub async fn draft(&self, body: &str, title: &str) -> i64 {
+        self.draft_json(body, item_json(body, title)).await
+    }
+
+    /// Creates a draft of `body` from the API's JSON of an item; returns its id.
+    pub async fn draft_json(&self, body: &str, item: Value) -> i64 {
         let (status, v) = self
             .post(
                 "/api/v1/items",
                 Some(&self.token(Role::Officer, body)),
-                item_json(body, title),
+                item,
             )
             .await;
         assert_eq!(status, StatusCode::CREATED, "{v}");
@@ -329,7 +334,12 @@ impl TestApp {
 
     /// Drafts, submits and approves an item of `body`; returns the published item.
     pub async fn publish(&self, body: &str, title: &str) -> Value {
-        let id = self.draft(body, title).await;
+        self.publish_json(body, item_json(body, title)).await
+    }
+
+    /// Drafts, submits and approves an item of `body` given as the API's JSON.
+    pub async fn publish_json(&self, body: &str, item: Value) -> Value {
+        let id = self.draft_json(body, item).await;
         let (s, v) = self
             .post(
                 &format!("/api/v1/items/{id}/submit"),

@@ -2,14 +2,16 @@
 //! metadata table, feeds, sitemap, the helpful 404.
 
 use reqwest::StatusCode;
+use serde_json::{Value, json};
 
 use crate::db_tests;
-use crate::helpers::{A, B, TestApp};
+use crate::helpers::{A, B, TestApp, item_json};
 
 db_tests!(
     large_text_mode_is_remembered,
     home_catalog_and_item_pages,
     catalog_filters_and_pages,
+    a_top_topic_merges_its_sub_topics_newest_first,
     feeds_sitemap_and_404,
     bodies_and_health,
     anonymous_pages_are_cached_until_content_changes
@@ -206,6 +208,68 @@ async fn catalog_filters_and_pages(t: TestApp) {
             .is_some_and(|b| b.contains("主要内容")),
         "{list}"
     );
+}
+
+/// A top topic lists the items of all its sub-topics, merged newest first and paged like any
+/// list (each sub-topic's newest items are read from its own index and merged).
+async fn a_top_topic_merges_its_sub_topics_newest_first(t: TestApp) {
+    for i in 1..=25 {
+        let mut item = item_json(A, &format!("合并{i:02}"));
+        let sub = if i % 2 == 0 {
+            "应急管理"
+        } else {
+            "政务公开"
+        };
+        item["topic"] = json!(format!("综合政务/{sub}"));
+        t.publish_json(A, item).await;
+    }
+    let titles = |v: &Value| -> Vec<String> {
+        v["items"]
+            .as_array()
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|i| i["title"].as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let expected = |from: i32, to: i32| -> Vec<String> {
+        (to..=from).rev().map(|i| format!("合并{i:02}")).collect()
+    };
+    let topic = "%E7%BB%BC%E5%90%88%E6%94%BF%E5%8A%A1"; // 综合政务
+    for (page, from, to) in [(1, 25, 19), (2, 18, 12), (4, 4, 1)] {
+        let (s, v) = t
+            .get(
+                &format!("/api/v1/items?topic={topic}&per_page=7&page={page}"),
+                None,
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["total"], 25);
+        assert_eq!(titles(&v), expected(from, to), "page {page}");
+    }
+    let (_, v) = t
+        .get(
+            &format!("/api/v1/items?topic={topic}&per_page=7&page=5"),
+            None,
+        )
+        .await;
+    assert_eq!(titles(&v), Vec::<String>::new(), "past the end");
+    // One sub-topic alone, and the portal's page of the top topic.
+    let (_, v) = t
+        .get(
+            &format!(
+                "/api/v1/items?topic={topic}%2F%E5%BA%94%E6%80%A5%E7%AE%A1%E7%90%86&per_page=3"
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(titles(&v), ["合并24", "合并22", "合并20"]);
+    let (_, html) = t.page(&format!("/catalog?topic={topic}&page=2")).await;
+    let at = |title: &str| html.find(title).unwrap_or(usize::MAX);
+    assert!(html.contains("共 25 条") && at("合并05") < at("合并01") && at("合并01") < usize::MAX);
+    assert!(!html.contains("合并06"), "page 2 starts after the first 20");
 }
 
 async fn feeds_sitemap_and_404(t: TestApp) {

@@ -319,8 +319,8 @@ async fn key_area_counts_leave_out_items_not_public(t: TestApp) {
 /// the newest first from an index that holds the whole order, id included: without the id,
 /// SQLite sorted every item published at the newest instant (1,719 after a bulk import, 7 ms per
 /// home page at 1M items). PostgreSQL plans by its statistics, so there the indexes' order is
-/// checked. (A top topic with several sub-topics walks the status order and checks each item's
-/// topic.)
+/// checked. (A top topic with several sub-topics merges its topics' ranges: see
+/// `a_top_topic_merges_its_sub_topics_newest_first`.)
 async fn newest_first_lists_are_index_ranges(t: TestApp) {
     t.publish(A, "最新排序测试").await;
     let mut db = t.raw_db().await;
