@@ -6,7 +6,7 @@ mod search;
 mod wire;
 
 use axum::Json;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use gongkai_app::AppError;
@@ -19,6 +19,7 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::error::{ApiError, ErrorBody, ErrorDetail};
+use crate::query::ApiQuery;
 use crate::session::{ApiMaybeStaff, ApiStaff, ClientOrigin};
 pub use wire::*;
 
@@ -119,7 +120,7 @@ async fn list_bodies(State(state): State<AppState>) -> ApiResult<Json<Vec<BodyJs
     responses((status = 200, body = ItemListJson), (status = 422, body = ErrorBody)))]
 async fn list_items(
     State(state): State<AppState>,
-    Query(q): Query<ItemQuery>,
+    ApiQuery(q): ApiQuery<ItemQuery>,
 ) -> ApiResult<Json<ItemListJson>> {
     let app = &state.app;
     let body_id = match q.body_code.as_deref().filter(|c| !c.is_empty()) {

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::AppState;
 use crate::error::PageError;
+use crate::query::PageQuery;
 use crate::session::{ANON_CSRF_COOKIE, ClientOrigin, MaybeStaff, Staff, anon_csrf, check_csrf};
 use crate::views::{Chrome, field_errors};
 
@@ -159,7 +160,7 @@ async fn apply_form(
     State(state): State<AppState>,
     staff: MaybeStaff,
     jar: CookieJar,
-    Query(q): Query<BodyQuery>,
+    PageQuery(q): PageQuery<BodyQuery>,
 ) -> Response {
     let (jar, csrf) = anon_csrf(jar, state.site.secure_cookies);
     let input = ApplicationInput {
@@ -604,7 +605,7 @@ struct QueueQuery {
 async fn queue(
     State(state): State<AppState>,
     Staff(s): Staff,
-    Query(q): Query<QueueQuery>,
+    PageQuery(q): PageQuery<QueueQuery>,
 ) -> Result<QueuePage, PageError> {
     let (mut apps, total) = state.app.application_queue(&s.actor, 500, 0).await?;
     let bodies = crate::views::body_map(state.app.bodies().await?);
@@ -943,7 +944,7 @@ async fn detail(
     State(state): State<AppState>,
     Staff(s): Staff,
     Path(id): Path<i64>,
-    Query(q): Query<DetailQuery>,
+    PageQuery(q): PageQuery<DetailQuery>,
 ) -> Result<DetailPage, PageError> {
     let message = q.done.map(|_| "已办理".to_owned());
     detail_page(&state, &s, id, None, message, None).await
@@ -1150,7 +1151,7 @@ struct ReportQuery {
 async fn report(
     State(state): State<AppState>,
     Staff(s): Staff,
-    Query(q): Query<ReportQuery>,
+    PageQuery(q): PageQuery<ReportQuery>,
 ) -> Result<ReportPage, PageError> {
     let year = q
         .year

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum_extra::extract::CookieJar;
@@ -24,6 +24,7 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::error::PageError;
+use crate::query::PageQuery;
 use crate::session::{ClientOrigin, SESSION_COOKIE, Staff, anon_csrf, check_csrf, session_cookie};
 use crate::views::{Chrome, ItemLine, Pager, body_map, field_errors, paragraphs, status_class};
 
@@ -104,7 +105,7 @@ fn safe_next(next: Option<&str>) -> String {
 async fn login_form(
     State(state): State<AppState>,
     jar: CookieJar,
-    Query(q): Query<NextQuery>,
+    PageQuery(q): PageQuery<NextQuery>,
 ) -> Response {
     let (jar, csrf) = anon_csrf(jar, state.site.secure_cookies);
     let page = LoginPage {
@@ -291,7 +292,7 @@ struct ListQuery {
 async fn items(
     State(state): State<AppState>,
     Staff(s): Staff,
-    Query(q): Query<ListQuery>,
+    PageQuery(q): PageQuery<ListQuery>,
 ) -> Result<ItemsPage, PageError> {
     let status = q.status.as_deref().and_then(ItemStatus::parse);
     let page = state
@@ -329,7 +330,7 @@ async fn items(
 async fn review_queue(
     State(state): State<AppState>,
     Staff(s): Staff,
-    Query(q): Query<ListQuery>,
+    PageQuery(q): PageQuery<ListQuery>,
 ) -> Result<ItemsPage, PageError> {
     let page = state
         .app
@@ -760,7 +761,7 @@ async fn item(
     State(state): State<AppState>,
     Staff(s): Staff,
     Path(id): Path<i64>,
-    Query(q): Query<FlashQuery>,
+    PageQuery(q): PageQuery<FlashQuery>,
 ) -> Result<ItemConsolePage, PageError> {
     let message = q.done.map(|d| match d.as_str() {
         "submit" => "已提交审核".to_owned(),

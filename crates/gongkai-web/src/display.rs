@@ -2,8 +2,9 @@
 //! link and kept in a cookie. Pages do not need to know: a layer marks the `<html>` element of
 //! HTML responses, and the stylesheet does the rest. Works without JavaScript.
 
+use crate::query::PageQuery;
 use axum::body::{Body, to_bytes};
-use axum::extract::{Query, Request};
+use axum::extract::Request;
 use axum::http::{HeaderMap, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -32,7 +33,11 @@ fn back(headers: &HeaderMap) -> String {
 }
 
 /// `GET /display?mode=large|normal`: remembers the choice and returns to the page.
-pub async fn choose(jar: CookieJar, headers: HeaderMap, Query(q): Query<DisplayQuery>) -> Response {
+pub async fn choose(
+    jar: CookieJar,
+    headers: HeaderMap,
+    PageQuery(q): PageQuery<DisplayQuery>,
+) -> Response {
     let large = q.mode.as_deref() == Some("large");
     let cookie = Cookie::build((COOKIE, if large { "large" } else { "normal" }))
         .path("/")

@@ -11,6 +11,7 @@ mod feeds;
 mod page_cache;
 mod plans;
 mod portal;
+mod query;
 mod search;
 mod session;
 mod views;

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -20,6 +20,7 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::error::PageError;
+use crate::query::PageQuery;
 use crate::session::{ClientOrigin, Staff, check_csrf};
 use crate::views::Chrome;
 
@@ -269,7 +270,7 @@ async fn board(
     State(state): State<AppState>,
     Staff(s): Staff,
     Path(id): Path<i64>,
-    Query(q): Query<BoardQuery>,
+    PageQuery(q): PageQuery<BoardQuery>,
 ) -> Result<BoardPage, PageError> {
     let bodies = state.app.bodies().await?;
     let body = q
@@ -326,7 +327,7 @@ async fn export(
     State(state): State<AppState>,
     Staff(s): Staff,
     Path(id): Path<i64>,
-    Query(q): Query<BoardQuery>,
+    PageQuery(q): PageQuery<BoardQuery>,
 ) -> Result<Response, PageError> {
     let body = match q.body.as_deref().filter(|b| !b.is_empty()) {
         Some(code) => Some(state.app.body_by_code(code).await?.id),
@@ -610,7 +611,7 @@ async fn year_end(
     State(state): State<AppState>,
     Staff(s): Staff,
     Path(id): Path<i64>,
-    Query(q): Query<BodyQuery>,
+    PageQuery(q): PageQuery<BodyQuery>,
 ) -> Result<YearEndPage, PageError> {
     let body = body_of(&state, &s, q.body.as_deref()).await?;
     let (text, status) = state.app.year_end_report(&s.actor, id, body.id).await?;
@@ -672,7 +673,7 @@ async fn year_end_docx(
     State(state): State<AppState>,
     Staff(s): Staff,
     Path(id): Path<i64>,
-    Query(q): Query<BodyQuery>,
+    PageQuery(q): PageQuery<BodyQuery>,
 ) -> Result<Response, PageError> {
     let body = body_of(&state, &s, q.body.as_deref()).await?;
     let (text, _) = state.app.year_end_report(&s.actor, id, body.id).await?;

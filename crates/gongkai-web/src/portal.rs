@@ -3,7 +3,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -16,6 +16,7 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::error::PageError;
+use crate::query::PageQuery;
 use crate::session::MaybeStaff;
 use crate::views::{Chrome, ItemLine, Pager, body_map, paragraphs, validity_class};
 
@@ -214,7 +215,7 @@ pub fn encode(s: &str) -> String {
 async fn catalog(
     State(state): State<AppState>,
     staff: MaybeStaff,
-    Query(q): Query<CatalogQuery>,
+    PageQuery(q): PageQuery<CatalogQuery>,
 ) -> Result<CatalogPage, PageError> {
     let app = &state.app;
     let bodies = app.bodies().await?;

@@ -5,7 +5,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::routing::get;
 use gongkai_app::orgs::Body;
 use gongkai_search::{Filters, SearchRequest, SearchResults, SortOrder, SuggestionKind};
@@ -14,6 +14,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::error::PageError;
 use crate::portal::{chrome, encode, non_empty, push_param};
+use crate::query::PageQuery;
 use crate::session::MaybeStaff;
 use crate::views::{Chrome, Pager};
 
@@ -155,7 +156,7 @@ struct SearchPage {
 async fn search_page(
     State(state): State<AppState>,
     staff: MaybeStaff,
-    Query(p): Query<SearchParams>,
+    PageQuery(p): PageQuery<SearchParams>,
 ) -> Result<SearchPage, PageError> {
     let app = &state.app;
     let bodies = app.bodies().await?;

@@ -2,7 +2,7 @@
 //! secret code or as staff, the staff queue, handling steps, and the annual figures.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use chrono::NaiveDate;
 use gongkai_app::AppError;
@@ -14,6 +14,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::ApiJson;
 use crate::AppState;
 use crate::error::{ApiError, ErrorBody};
+use crate::query::ApiQuery;
 use crate::session::{ApiMaybeStaff, ApiStaff, ClientOrigin};
 
 type ApiResult<T> = Result<T, ApiError>;
@@ -413,7 +414,7 @@ pub struct AnnualFiguresJson {
 pub(super) async fn application_report(
     State(state): State<AppState>,
     ApiStaff(actor): ApiStaff,
-    Query(q): Query<ReportQuery>,
+    ApiQuery(q): ApiQuery<ReportQuery>,
 ) -> ApiResult<Json<AnnualFiguresJson>> {
     let f = state
         .app

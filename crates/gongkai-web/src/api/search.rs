@@ -1,13 +1,14 @@
 //! `GET /api/v1/search`: the portal's search as JSON.
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use gongkai_search::{SearchResults, SuggestionKind};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::error::{ApiError, ErrorBody};
+use crate::query::ApiQuery;
 use crate::search::SearchParams;
 
 /// One result.
@@ -93,7 +94,7 @@ pub struct SearchJson {
     responses((status = 200, body = SearchJson), (status = 422, body = ErrorBody)))]
 pub async fn search(
     State(state): State<AppState>,
-    Query(p): Query<SearchParams>,
+    ApiQuery(p): ApiQuery<SearchParams>,
 ) -> Result<Json<SearchJson>, ApiError> {
     if let Some(sort) = p.sort.as_deref()
         && !["relevance", "newest", "oldest"].contains(&sort)

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use gongkai_app::AppError;
@@ -18,6 +18,7 @@ use serde::Deserialize;
 use super::chrome_of;
 use crate::AppState;
 use crate::error::PageError;
+use crate::query::PageQuery;
 use crate::session::{ClientOrigin, Staff, check_csrf};
 use crate::views::Chrome;
 
@@ -98,7 +99,7 @@ pub(super) struct DoneQuery {
 pub(super) async fn users(
     State(state): State<AppState>,
     Staff(s): Staff,
-    Query(q): Query<DoneQuery>,
+    PageQuery(q): PageQuery<DoneQuery>,
 ) -> Result<UsersPage, PageError> {
     users_page(&state, &s, HashMap::new(), q.done.is_some()).await
 }

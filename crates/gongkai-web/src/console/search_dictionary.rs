@@ -13,6 +13,7 @@ use serde::Deserialize;
 use super::chrome_of;
 use crate::AppState;
 use crate::error::PageError;
+use crate::query::PageQuery;
 use crate::session::{ClientOrigin, Staff, check_csrf};
 use crate::views::Chrome;
 
@@ -29,7 +30,7 @@ pub(super) struct DictionaryPage {
 pub(super) async fn show(
     State(state): State<AppState>,
     Staff(s): Staff,
-    axum::extract::Query(q): axum::extract::Query<SavedQuery>,
+    PageQuery(q): PageQuery<SavedQuery>,
 ) -> Result<DictionaryPage, PageError> {
     let d = state.app.search_dictionary(&s.actor).await?;
     Ok(DictionaryPage {

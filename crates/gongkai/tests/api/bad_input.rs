@@ -11,8 +11,42 @@ db_tests!(
     missing_fields_are_all_reported,
     malformed_json_is_rejected,
     uploads_are_bounded_and_typed_by_content,
-    unknown_body_and_bad_values
+    unknown_body_and_bad_values,
+    bad_query_parameters_are_named
 );
+
+/// A link with a bad parameter (a page that is not a number, a date where a year goes) gets a
+/// Chinese page or JSON error naming the parameter, not axum's English line of plain text.
+async fn bad_query_parameters_are_named(t: TestApp) {
+    for (path, named) in [
+        ("/catalog?page=abc", "页码（page）"),
+        ("/catalog?page=-1", "页码（page）"),
+        (
+            "/search?q=%E8%A1%A5%E8%B4%B4&from=2020-01-01",
+            "年份（from）",
+        ),
+        (
+            "/search?q=%E8%A1%A5%E8%B4%B4&per_page=x",
+            "每页条数（per_page）",
+        ),
+    ] {
+        let (s, html) = t.page(path).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{path}");
+        assert!(
+            html.contains(named) && html.contains("<html lang=\"zh-CN\">"),
+            "{path}: {html}"
+        );
+    }
+    for (path, field) in [
+        ("/api/v1/items?page=abc", "page"),
+        ("/api/v1/search?q=x&to=abc", "to"),
+    ] {
+        let (s, v) = t.get(path, None).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{path}");
+        assert_eq!(v["error"]["code"], "malformed_request", "{v}");
+        assert_eq!(v["error"]["fields"][0]["field"], field, "{v}");
+    }
+}
 
 async fn missing_fields_are_all_reported(t: TestApp) {
     let officer = t.token(Role::Officer, A);

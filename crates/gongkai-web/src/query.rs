@@ -1,0 +1,116 @@
+//! Query strings whose errors a reader can act on. axum's own rejection is a line of English
+//! plain text ("Failed to deserialize query string: page: invalid digit found in string");
+//! these extractors name the parameter in Chinese: as a page for the portal and the console
+//! ([`PageQuery`]), in the JSON envelope for the API ([`ApiQuery`]).
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{FromRequestParts, Query};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use serde::de::DeserializeOwned;
+
+use crate::error::ApiError;
+use crate::views::ErrorPage;
+
+/// The query string of a page; a bad parameter is a 400 page that names it.
+pub struct PageQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for PageQuery<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Response> {
+        read(parts).map(PageQuery).map_err(|(_, message)| {
+            let status = StatusCode::BAD_REQUEST;
+            (status, ErrorPage::new(status, message)).into_response()
+        })
+    }
+}
+
+/// The query string of an API call; a bad parameter is a 400 `malformed_request` naming it.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        read(parts)
+            .map(ApiQuery)
+            .map_err(|(field, message)| ApiError::Malformed { field, message })
+    }
+}
+
+fn read<T: DeserializeOwned>(parts: &Parts) -> Result<T, (&'static str, String)> {
+    Query::<T>::try_from_uri(&parts.uri)
+        .map(|Query(q)| q)
+        .map_err(|r| problem(&r))
+}
+
+/// The parameter a rejection names (`query` when it names none we know) and what is wrong
+/// with it, in Chinese.
+fn problem(r: &QueryRejection) -> (&'static str, String) {
+    let text = r.body_text();
+    // "…query string: page: invalid digit…" names the parameter before the reason;
+    // "…query string: missing field `year`" names it in backquotes.
+    let detail = text.split_once("query string: ").map_or("", |(_, d)| d);
+    let named = match detail.split_once(": ") {
+        Some((name, _)) if !name.contains(' ') => name,
+        _ => detail.split('`').nth(1).unwrap_or(""),
+    };
+    let missing = detail.starts_with("missing field");
+    match (named, missing) {
+        ("page", _) => ("page", "页码（page）应为正整数".to_owned()),
+        ("per_page", _) => ("per_page", "每页条数（per_page）应为正整数".to_owned()),
+        (year @ ("year" | "from" | "to"), false) => (
+            static_name(year),
+            format!("年份（{year}）应为四位数字，如 2025"),
+        ),
+        (year @ ("year" | "from" | "to"), true) => {
+            (static_name(year), format!("缺少年份（{year}）"))
+        }
+        _ => ("query", "查询参数有误，请检查链接是否完整".to_owned()),
+    }
+}
+
+fn static_name(name: &str) -> &'static str {
+    match name {
+        "from" => "from",
+        "to" => "to",
+        _ => "year",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)] // read by serde only
+    struct Params {
+        page: Option<u32>,
+        from: Option<i32>,
+        year: i32,
+        q: Option<String>,
+    }
+
+    fn rejected(query: &str) -> (&'static str, String) {
+        let uri: axum::http::Uri = format!("/x?{query}").parse().expect("uri");
+        match Query::<Params>::try_from_uri(&uri) {
+            Ok(p) => panic!("accepted: {:?}", p.0),
+            Err(r) => problem(&r),
+        }
+    }
+
+    #[test]
+    fn each_bad_parameter_is_named_in_chinese() {
+        assert_eq!(rejected("year=2025&page=abc").0, "page");
+        assert_eq!(rejected("year=2025&page=-1").0, "page");
+        let (field, message) = rejected("year=2025&from=2020-01-01");
+        assert_eq!(field, "from");
+        assert!(message.contains("年份（from）"), "{message}");
+        let (field, message) = rejected("q=x");
+        assert_eq!(field, "year");
+        assert!(message.starts_with("缺少"), "{message}");
+        assert_eq!(rejected("year=x").0, "year");
+    }
+}
