@@ -489,7 +489,11 @@ impl SearchIndex {
                 highlight.push(phrase.clone());
             }
         }
-        let words = analysis.segmenter.words(&rest);
+        let mut words = analysis.segmenter.words(&rest);
+        // A word typed twice asks for nothing more, and each repetition was another clause
+        // over its postings: 100 × 的 took 0.7 s at 1M items.
+        let mut seen = std::collections::HashSet::new();
+        words.retain(|w| seen.insert(w.text.clone()));
         let pinyin = if words.iter().any(|w| is_latin_word(&w.text)) {
             Some(self.pinyin_keys(searcher)?)
         } else {

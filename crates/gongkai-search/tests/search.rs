@@ -200,6 +200,17 @@ fn synonyms_and_abbreviations_find_the_other_form() {
 }
 
 #[test]
+fn a_word_typed_twice_is_one_word() {
+    let index = index_with(corpus());
+    let once = index.search(&req("低保")).unwrap();
+    let thrice = index.search(&req("低保 低保低保")).unwrap();
+    assert_eq!(thrice.interpretation.words, once.interpretation.words);
+    assert_eq!(thrice.total, once.total);
+    let ids = |r: &gongkai_search::SearchResults| r.hits.iter().map(|h| h.id).collect::<Vec<_>>();
+    assert_eq!(ids(&thrice), ids(&once));
+}
+
+#[test]
 fn document_numbers_in_any_typing_find_the_item_first() {
     let index = index_with(corpus());
     for q in [
