@@ -113,6 +113,8 @@ struct Inner {
     bodies: std::sync::Mutex<Option<(std::time::Instant, Vec<orgs::Body>)>>,
     /// Public catalog totals by filter, with the same time-to-live as the facets.
     counts: std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, i64)>>,
+    /// Bumped whenever the totals are forgotten, so that a count begun before is not kept.
+    counts_generation: std::sync::atomic::AtomicU64,
     /// The search index (under the data folder), fed from the outbox by the follower.
     search: Arc<gongkai_search::SearchIndex>,
     /// Wakes the search follower after a local commit.
@@ -160,6 +162,7 @@ impl App {
                 code_key,
                 bodies: std::sync::Mutex::new(None),
                 counts: std::sync::Mutex::new(std::collections::HashMap::new()),
+                counts_generation: std::sync::atomic::AtomicU64::new(0),
                 search,
                 search_wake: tokio::sync::Notify::new(),
                 search_permits: tokio::sync::Semaphore::new(
@@ -259,11 +262,26 @@ impl App {
     pub(crate) fn forget_counts(&self) {
         if let Ok(mut guard) = self.inner.counts.lock() {
             guard.clear();
+            self.inner
+                .counts_generation
+                .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
         }
     }
 
-    pub(crate) fn cache_count(&self, key: String, n: i64) {
+    /// What [`App::cache_count`] is given with a count begun now.
+    pub(crate) fn counts_generation(&self) -> u64 {
+        self.inner
+            .counts_generation
+            .load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// Keeps a total counted from `generation` on, unless the totals were forgotten since:
+    /// a count that began before a publication must not be kept as fresh after it.
+    pub(crate) fn cache_count(&self, key: String, n: i64, generation: u64) {
         if let Ok(mut guard) = self.inner.counts.lock() {
+            if self.counts_generation() != generation {
+                return;
+            }
             // Filters come from the public: bound the map rather than trust them.
             if guard.len() >= 4096 {
                 guard.clear();

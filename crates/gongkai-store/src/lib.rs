@@ -256,7 +256,12 @@ pub(crate) fn limit(n: i64) -> String {
 
 /// `$1, $2, …, $n`: the placeholders of an `IN (…)` list of `n` values.
 pub(crate) fn placeholders(n: usize) -> String {
-    (1..=n)
+    placeholders_from(1, n)
+}
+
+/// `$first, …`: the placeholders of `n` values after `first - 1` others.
+pub(crate) fn placeholders_from(first: usize, n: usize) -> String {
+    (first..first + n)
         .map(|i| format!("${i}"))
         .collect::<Vec<_>>()
         .join(", ")

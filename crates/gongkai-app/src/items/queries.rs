@@ -294,9 +294,10 @@ impl App {
             move |app| {
                 let (filter, key) = (filter.clone(), key.clone());
                 async move {
+                    let generation = app.counts_generation();
                     let mut c = app.db().read().await?;
                     let n = store_items::count(&mut c, &filter).await?;
-                    app.cache_count(key, n);
+                    app.cache_count(key, n, generation);
                     Ok(n)
                 }
             },
@@ -399,7 +400,7 @@ impl App {
     }
 
     /// Counts the catalog's facets and its whole total before the first reader asks for them
-    /// (at start-up: otherwise the first pages after a restart wait for the count, 0.6 s at
+    /// (at start-up: otherwise the first pages after a restart wait for the count, half a second at
     /// 1M items).
     pub async fn warm_catalog_counts(&self) -> AppResult<()> {
         self.facets().await?;

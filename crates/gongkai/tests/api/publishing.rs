@@ -15,6 +15,7 @@ db_tests!(
     late_publication_is_flagged,
     key_area_counts_leave_out_items_not_public,
     newest_first_lists_are_index_ranges,
+    a_years_list_holds_its_first_and_last_days,
     expired_counts_are_served_while_recounted
 );
 
@@ -382,6 +383,49 @@ async fn newest_first_lists_are_index_ranges(t: TestApp) {
             plan.iter().any(|(_, _, _, step)| step.contains(index)),
             "{filter}: {plan:?}"
         );
+    }
+}
+
+/// A year's list bounds the instants of publication as well as the dates (see
+/// `ItemFilter::list_clause`): items of its first and last days are in it, those of the days
+/// around it are not, alone and with a top topic (whose sub-topics are merged).
+async fn a_years_list_holds_its_first_and_last_days(t: TestApp) {
+    let office = t.app.actor_for_login("office").await.expect("office");
+    let body = t.app.body_by_code(A).await.expect("A").id;
+    let days = [
+        ("跨年前一日", "2023-12-31", "政务公开"),
+        ("年初第一日", "2024-01-01", "政务督查"),
+        ("年末最后一日", "2024-12-31", "政务公开"),
+        ("跨年后一日", "2025-01-01", "政务督查"),
+    ];
+    let batch: Vec<gongkai_app::items::ImportItem> = days
+        .iter()
+        .map(|(title, day, sub)| {
+            let mut item = item_json(A, title);
+            item["topic"] = json!(format!("综合政务/{sub}"));
+            gongkai_app::items::ImportItem {
+                body_id: body,
+                input: serde_json::from_value(item).expect("input"),
+                published_on: day.parse().expect("date"),
+                attachments: vec![],
+            }
+        })
+        .collect();
+    t.app
+        .import_published_batch(&office, &gongkai_app::Origin::cli(), &batch)
+        .await
+        .expect("import");
+    for query in [
+        "year=2024",
+        "year=2024&topic=%E7%BB%BC%E5%90%88%E6%94%BF%E5%8A%A1",
+    ] {
+        let (_, v) = t.get(&format!("/api/v1/items?{query}"), None).await;
+        let titles: Vec<&str> = v["items"]
+            .as_array()
+            .map(|items| items.iter().filter_map(|i| i["title"].as_str()).collect())
+            .unwrap_or_default();
+        assert_eq!(titles, ["年末最后一日", "年初第一日"], "{query}: {v}");
+        assert_eq!(v["total"], 2, "{query}");
     }
 }
 
