@@ -117,7 +117,8 @@ async fn list_bodies(State(state): State<AppState>) -> ApiResult<Json<Vec<BodyJs
 
 /// List published items, newest first, with catalog filters.
 #[utoipa::path(get, path = "/items", tag = "items", params(ItemQuery),
-    responses((status = 200, body = ItemListJson), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = ItemListJson), (status = 400, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
 async fn list_items(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<ItemQuery>,

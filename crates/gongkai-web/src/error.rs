@@ -132,7 +132,7 @@ fn log_if_internal(e: &AppError) {
 pub enum ApiError {
     App(AppError),
     Malformed {
-        field: &'static str,
+        field: std::borrow::Cow<'static, str>,
         message: String,
     },
 }
@@ -160,7 +160,7 @@ impl IntoResponse for ApiError {
                         code: "malformed_request".into(),
                         message: message.clone(),
                         fields: vec![FieldMessage {
-                            field: field.to_owned(),
+                            field: field.into_owned(),
                             message,
                         }],
                         hits: vec![],

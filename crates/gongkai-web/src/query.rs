@@ -3,6 +3,8 @@
 //! these extractors name the parameter in Chinese: as a page for the portal and the console
 //! ([`PageQuery`]), in the JSON envelope for the API ([`ApiQuery`]).
 
+use std::borrow::Cow;
+
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{FromRequestParts, Query};
 use axum::http::StatusCode;
@@ -40,15 +42,15 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     }
 }
 
-fn read<T: DeserializeOwned>(parts: &Parts) -> Result<T, (&'static str, String)> {
+fn read<T: DeserializeOwned>(parts: &Parts) -> Result<T, (Cow<'static, str>, String)> {
     Query::<T>::try_from_uri(&parts.uri)
         .map(|Query(q)| q)
         .map_err(|r| problem(&r))
 }
 
-/// The parameter a rejection names (`query` when it names none we know) and what is wrong
-/// with it, in Chinese.
-fn problem(r: &QueryRejection) -> (&'static str, String) {
+/// The parameter a rejection names (`query` when it names none) and what is wrong with it,
+/// in Chinese.
+fn problem(r: &QueryRejection) -> (Cow<'static, str>, String) {
     let text = r.body_text();
     // "…query string: page: invalid digit…" names the parameter before the reason;
     // "…query string: missing field `year`" names it in backquotes.
@@ -58,26 +60,20 @@ fn problem(r: &QueryRejection) -> (&'static str, String) {
         _ => detail.split('`').nth(1).unwrap_or(""),
     };
     let missing = detail.starts_with("missing field");
-    match (named, missing) {
-        ("page", _) => ("page", "页码（page）应为正整数".to_owned()),
-        ("per_page", _) => ("per_page", "每页条数（per_page）应为正整数".to_owned()),
-        (year @ ("year" | "from" | "to"), false) => (
-            static_name(year),
-            format!("年份（{year}）应为四位数字，如 2025"),
-        ),
-        (year @ ("year" | "from" | "to"), true) => {
-            (static_name(year), format!("缺少年份（{year}）"))
+    let message = match (named, missing) {
+        ("", _) => {
+            return (
+                "query".into(),
+                "查询参数有误，请检查链接是否完整".to_owned(),
+            );
         }
-        _ => ("query", "查询参数有误，请检查链接是否完整".to_owned()),
-    }
-}
-
-fn static_name(name: &str) -> &'static str {
-    match name {
-        "from" => "from",
-        "to" => "to",
-        _ => "year",
-    }
+        ("page", false) => "页码（page）应为正整数".to_owned(),
+        ("per_page", false) => "每页条数（per_page）应为正整数".to_owned(),
+        ("year" | "from" | "to", false) => format!("年份（{named}）应为四位数字，如 2025"),
+        (_, true) => format!("缺少参数（{named}）"),
+        (_, false) => format!("参数（{named}）的值无效"),
+    };
+    (named.chars().take(40).collect::<String>().into(), message)
 }
 
 #[cfg(test)]
@@ -89,11 +85,12 @@ mod tests {
     struct Params {
         page: Option<u32>,
         from: Option<i32>,
+        n: Option<u8>,
         year: i32,
         q: Option<String>,
     }
 
-    fn rejected(query: &str) -> (&'static str, String) {
+    fn rejected(query: &str) -> (Cow<'static, str>, String) {
         let uri: axum::http::Uri = format!("/x?{query}").parse().expect("uri");
         match Query::<Params>::try_from_uri(&uri) {
             Ok(p) => panic!("accepted: {:?}", p.0),
@@ -112,5 +109,11 @@ mod tests {
         assert_eq!(field, "year");
         assert!(message.starts_with("缺少"), "{message}");
         assert_eq!(rejected("year=x").0, "year");
+        // A parameter without a message of its own is still named.
+        let (field, message) = rejected("year=2025&n=x");
+        assert_eq!(
+            (field.as_ref(), message.as_str()),
+            ("n", "参数（n）的值无效")
+        );
     }
 }

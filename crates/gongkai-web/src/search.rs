@@ -26,6 +26,7 @@ pub const PER_PAGE: usize = 10;
 
 /// The query string of the search page and of `GET /api/v1/search`.
 #[derive(Debug, Default, Clone, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchParams {
     /// The query: words, "an exact phrase", a document or index number, or pinyin.
     pub q: Option<String>,

@@ -91,7 +91,8 @@ pub struct SearchJson {
 /// Search published items: words (segmented, with synonyms), "exact phrases", document and index
 /// numbers, pinyin; filters with counts; sorted by relevance or date.
 #[utoipa::path(get, path = "/search", tag = "search", params(SearchParams),
-    responses((status = 200, body = SearchJson), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = SearchJson), (status = 400, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
 pub async fn search(
     State(state): State<AppState>,
     ApiQuery(p): ApiQuery<SearchParams>,

@@ -31,7 +31,7 @@ impl<T: serde::de::DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
 fn json_error(r: &JsonRejection) -> ApiError {
     let text = r.body_text();
     let malformed = |message: String| ApiError::Malformed {
-        field: "body",
+        field: "body".into(),
         message,
     };
     match r {
