@@ -400,8 +400,8 @@ impl App {
     }
 
     /// Counts the catalog's facets and its whole total before the first reader asks for them
-    /// (at start-up: otherwise the first pages after a restart wait for the count, half a second at
-    /// 1M items).
+    /// (at start-up: otherwise the first pages after a restart wait for the count, half a
+    /// second at 1M items).
     pub async fn warm_catalog_counts(&self) -> AppResult<()> {
         self.facets().await?;
         let everything = self.catalog_filter(&CatalogFilter::default()).await?;

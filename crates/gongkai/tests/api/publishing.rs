@@ -316,11 +316,11 @@ async fn key_area_counts_leave_out_items_not_public(t: TestApp) {
     assert!(html.contains(&format!("共 {} 条", area.1)), "{}", area.1);
 }
 
-/// The public lists (home, catalog, a body's, a genre's, a topic's, a validity's or a year's items) read
-/// the newest first from an index that holds the whole order, id included: without the id,
-/// SQLite sorted every item published at the newest instant (1,719 after a bulk import, 7 ms per
-/// home page at 1M items). PostgreSQL plans by its statistics, so there the indexes' order is
-/// checked. (A top topic with several sub-topics merges its topics' ranges: see
+/// The public lists (home, catalog, a body's, a genre's, a topic's, a validity's or a year's
+/// items) read the newest first from an index that holds the whole order, id included:
+/// without the id, SQLite sorted every item published at the newest instant (1,719 after a
+/// bulk import, 7 ms per home page at 1M items). PostgreSQL plans by its statistics, so there
+/// the indexes' order is checked. (A top topic with several sub-topics merges its topics' ranges: see
 /// `a_top_topic_merges_its_sub_topics_newest_first`.)
 async fn newest_first_lists_are_index_ranges(t: TestApp) {
     t.publish(A, "最新排序测试").await;
