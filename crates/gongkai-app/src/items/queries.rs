@@ -82,7 +82,7 @@ impl TryFrom<ItemLineRow> for ListedItem {
     type Error = AppError;
     fn try_from(r: ItemLineRow) -> AppResult<ListedItem> {
         let id = r.id;
-        let bad = |what: &str| AppError::Internal(format!("item {id} has invalid {what}"));
+        let bad = |what: &str| invalid(id, what);
         Ok(ListedItem {
             id,
             body_id: r.body_id,
@@ -99,6 +99,11 @@ impl TryFrom<ItemLineRow> for ListedItem {
     }
 }
 
+/// A stored item whose `what` is not a value the domain knows.
+fn invalid(id: i64, what: &str) -> AppError {
+    AppError::Internal(format!("item {id} has invalid {what}"))
+}
+
 fn parse_date(s: &Option<String>) -> Option<NaiveDate> {
     s.as_deref()
         .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
@@ -108,7 +113,7 @@ impl TryFrom<ItemRow> for Item {
     type Error = AppError;
     fn try_from(r: ItemRow) -> AppResult<Item> {
         let id = r.id;
-        let bad = |what: &str| AppError::Internal(format!("item {id} has invalid {what}"));
+        let bad = |what: &str| invalid(id, what);
         let fields = ItemFields {
             title: r.title,
             body: r.body,
