@@ -13,31 +13,31 @@ use tantivy::index::SegmentId;
 use tantivy::{DocAddress, Searcher, SegmentReader};
 
 use crate::Result;
-use crate::facets::OrdTables;
+use crate::facets::FacetTable;
 
 /// The columns of one segment; cloning shares them.
 #[derive(Clone)]
 pub(crate) struct SegmentColumns {
     pub(crate) id: Column<u64>,
     pub(crate) date_key: Column<i64>,
-    /// The facet counter's tables of the multi-valued columns, made by the first search that
-    /// counts facets in this segment (a pass over every document: about 50 ms for a segment of
-    /// a million); searches arriving meanwhile wait for them rather than build their own.
-    ord_tables: Arc<Mutex<Option<Arc<OrdTables>>>>,
+    /// The facet counter's table, made by the first search that counts facets in this segment
+    /// (a pass over every document's facet columns); searches arriving meanwhile wait for it
+    /// rather than build their own.
+    facet_table: Arc<Mutex<Option<Arc<FacetTable>>>>,
 }
 
 impl SegmentColumns {
-    /// This segment's [`OrdTables`] (`reader` must be the segment's).
-    pub(crate) fn ord_tables(&self, reader: &SegmentReader) -> tantivy::Result<Arc<OrdTables>> {
+    /// This segment's [`FacetTable`] (`reader` must be the segment's).
+    pub(crate) fn facet_table(&self, reader: &SegmentReader) -> tantivy::Result<Arc<FacetTable>> {
         // A panic while building leaves `None`, which the next search builds again.
         let mut slot = self
-            .ord_tables
+            .facet_table
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some(tables) = slot.as_ref() {
             return Ok(tables.clone());
         }
-        let built = Arc::new(OrdTables::build(reader)?);
+        let built = Arc::new(FacetTable::build(reader)?);
         *slot = Some(built.clone());
         Ok(built)
     }
@@ -68,7 +68,7 @@ impl ColumnCache {
         let columns = SegmentColumns {
             id: fast.u64("id")?,
             date_key: fast.i64("date_key")?,
-            ord_tables: Arc::default(),
+            facet_table: Arc::default(),
         };
         let mut map = self.lock();
         let live: Vec<SegmentId> = searcher

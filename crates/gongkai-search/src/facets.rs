@@ -7,7 +7,7 @@ use std::sync::Arc;
 use rustc_hash::FxHashMap;
 
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::{BytesColumn, Cardinality, Column, StrColumn};
+use tantivy::columnar::{Cardinality, Column};
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 use crate::columns::SegmentColumns;
@@ -23,63 +23,200 @@ pub struct Facets {
     pub years: Vec<(i32, u64)>,
 }
 
+/// The facets' columns: two numeric (their values are counted), four of strings (their terms).
+const NUMBER_FIELDS: [&str; 2] = ["body_id", "year"];
 const STR_FIELDS: [&str; 4] = ["topic", "key_area", "genre", "validity"];
+const FACETS: usize = NUMBER_FIELDS.len() + STR_FIELDS.len();
 
 /// Counts the facets of every match; `segments` are the searcher's segments' columns, in order,
-/// which keep each segment's [`OrdTables`] between searches.
+/// which keep each segment's [`FacetTable`] between searches.
 pub struct FacetCollector {
     pub(crate) segments: Vec<SegmentColumns>,
 }
 
-/// The term ordinals of a multi-valued string column for every document of a segment, in two
-/// flat arrays. Reading a document's values from the column (`values_for_doc`) cost about 160
-/// instructions, for topics and key areas alike: most of the search page of a frequent word.
-pub(crate) struct OrdTable {
-    /// Where each document's ordinals start in `ords`; one more entry than documents.
-    starts: Vec<u32>,
-    ords: Vec<u32>,
+/// Every facet of every document of a segment, as small indexes into the segment's values of
+/// that facet, with those values. Made once per segment and kept: reading the six columns
+/// for each match (bitpacked values, optional-value ranks, a term dictionary per value shown)
+/// was most of the search page of a frequent word; an index per document is one load.
+pub(crate) struct FacetTable {
+    indexes: [Indexes; FACETS],
+    /// The values behind the indexes of the numeric facets (body ids, years)…
+    numbers: [Vec<u64>; NUMBER_FIELDS.len()],
+    /// …and of the string facets.
+    names: [Vec<String>; STR_FIELDS.len()],
 }
 
-impl OrdTable {
-    /// `None` when the column holds more values than the table can address.
-    fn of(column: &Column<u64>, max_doc: DocId) -> Option<Self> {
-        let mut starts = Vec::with_capacity(max_doc as usize + 1);
-        let mut ords = Vec::new();
-        for doc in 0..max_doc {
-            starts.push(u32::try_from(ords.len()).ok()?);
-            for ord in column.values_for_doc(doc) {
-                ords.push(u32::try_from(ord).ok()?);
+/// One facet of every document of a segment.
+enum Indexes {
+    /// At most one value per document, [`Indexes::NONE`] for none: two bytes a document.
+    One(Vec<u16>),
+    /// Any number per document, or more values than two bytes tell apart.
+    Many(IndexLists),
+}
+
+impl Indexes {
+    const NONE: u16 = u16::MAX;
+
+    /// The compact form when every document has at most one of fewer than `NONE` values.
+    fn of(lists: IndexLists, values: usize) -> Self {
+        if values >= usize::from(Self::NONE) || !lists.at_most_one_each() {
+            return Indexes::Many(lists);
+        }
+        let one = (0..lists.docs())
+            .map(|doc| {
+                lists
+                    .for_doc(doc)
+                    .first()
+                    .and_then(|&i| u16::try_from(i).ok())
+                    .unwrap_or(Self::NONE)
+            })
+            .collect();
+        Indexes::One(one)
+    }
+
+    /// Adds one to `counts` at the index of every value of each of `docs`.
+    fn count(&self, docs: &[DocId], counts: &mut [u64]) {
+        match self {
+            Indexes::One(of_doc) => {
+                for &doc in docs {
+                    // `NONE` is past the end of `counts`: a document without a value is skipped
+                    // by the same bounds check.
+                    let slot = of_doc
+                        .get(doc as usize)
+                        .map_or(usize::MAX, |&i| usize::from(i));
+                    if let Some(n) = counts.get_mut(slot) {
+                        *n += 1;
+                    }
+                }
+            }
+            Indexes::Many(lists) => {
+                for &doc in docs {
+                    for &i in lists.for_doc(doc) {
+                        if let Some(n) = counts.get_mut(i as usize) {
+                            *n += 1;
+                        }
+                    }
+                }
             }
         }
-        starts.push(u32::try_from(ords.len()).ok()?);
-        Some(OrdTable { starts, ords })
+    }
+}
+
+/// The value indexes of every document of a segment, in two flat arrays.
+struct IndexLists {
+    /// Where each document's indexes start in `indexes`; one more entry than documents.
+    starts: Vec<u32>,
+    indexes: Vec<u32>,
+}
+
+impl IndexLists {
+    /// `index_of` gives the index of each value of `column`; `None` when the segment holds more
+    /// values than the lists can address.
+    fn of(
+        max_doc: DocId,
+        column: &Column<u64>,
+        mut index_of: impl FnMut(u64) -> Option<u32>,
+    ) -> Option<Self> {
+        let mut starts = Vec::with_capacity(max_doc as usize + 1);
+        let mut indexes = Vec::with_capacity(max_doc as usize);
+        if column.get_cardinality() == Cardinality::Multivalued {
+            for doc in 0..max_doc {
+                starts.push(u32::try_from(indexes.len()).ok()?);
+                for value in column.values_for_doc(doc) {
+                    indexes.push(index_of(value)?);
+                }
+            }
+        } else {
+            // At most one value each: read a block of documents at a time, a fraction of the
+            // cost of asking document by document.
+            let mut docs = Vec::with_capacity(BLOCK);
+            let mut values = Vec::with_capacity(BLOCK);
+            for first in (0..max_doc).step_by(BLOCK) {
+                docs.clear();
+                docs.extend(first..max_doc.min(first.saturating_add(BLOCK as DocId)));
+                values.clear();
+                values.resize(docs.len(), None);
+                column.first_vals(&docs, &mut values);
+                for value in &values {
+                    starts.push(u32::try_from(indexes.len()).ok()?);
+                    if let Some(value) = value {
+                        indexes.push(index_of(*value)?);
+                    }
+                }
+            }
+        }
+        starts.push(u32::try_from(indexes.len()).ok()?);
+        Some(IndexLists { starts, indexes })
+    }
+
+    fn docs(&self) -> DocId {
+        DocId::try_from(self.starts.len().saturating_sub(1)).unwrap_or(DocId::MAX)
+    }
+
+    fn at_most_one_each(&self) -> bool {
+        self.starts.windows(2).all(|w| w[1] - w[0] <= 1)
     }
 
     fn for_doc(&self, doc: DocId) -> &[u32] {
-        let at = |i: usize| self.starts.get(i).map_or(0, |&s| s as usize);
         let doc = doc as usize;
-        self.ords.get(at(doc)..at(doc + 1)).unwrap_or_default()
+        match self.starts.get(doc..doc + 2) {
+            Some(&[from, to]) => self
+                .indexes
+                .get(from as usize..to as usize)
+                .unwrap_or_default(),
+            _ => &[],
+        }
     }
 }
 
-/// A segment's [`OrdTable`] for each multi-valued string facet (in `STR_FIELDS` order; `None`
-/// for the single-valued ones, whose columns are read directly).
-pub(crate) struct OrdTables(Vec<Option<OrdTable>>);
+impl FacetTable {
+    /// How many values facet number `facet` has in the segment (numeric facets first).
+    fn value_count(&self, facet: usize) -> usize {
+        match facet.checked_sub(NUMBER_FIELDS.len()) {
+            None => self.numbers.get(facet).map_or(0, Vec::len),
+            Some(string) => self.names.get(string).map_or(0, Vec::len),
+        }
+    }
 
-impl OrdTables {
     pub(crate) fn build(reader: &SegmentReader) -> tantivy::Result<Self> {
         let fast = reader.fast_fields();
-        let mut tables = Vec::with_capacity(STR_FIELDS.len());
-        for field in STR_FIELDS {
-            let table = fast.str(field)?.and_then(|column| {
-                let ords = column.ords();
-                (ords.get_cardinality() == Cardinality::Multivalued)
-                    .then(|| OrdTable::of(ords, reader.max_doc()))
-                    .flatten()
-            });
-            tables.push(table);
+        let max_doc = reader.max_doc();
+        let too_many = || tantivy::TantivyError::InternalError("too many facet values".into());
+        let mut indexes = Vec::with_capacity(FACETS);
+        let mut numbers: [Vec<u64>; NUMBER_FIELDS.len()] = Default::default();
+        for (field, values) in NUMBER_FIELDS.iter().zip(numbers.iter_mut()) {
+            let column = fast.u64(field)?;
+            let mut index_of: FxHashMap<u64, u32> = FxHashMap::default();
+            let lists = IndexLists::of(max_doc, &column, |value| {
+                let next = u32::try_from(index_of.len()).ok()?;
+                Some(*index_of.entry(value).or_insert(next))
+            })
+            .ok_or_else(too_many)?;
+            let mut by_index: Vec<(u32, u64)> = index_of.into_iter().map(|(v, i)| (i, v)).collect();
+            by_index.sort_unstable();
+            *values = by_index.into_iter().map(|(_, value)| value).collect();
+            indexes.push(Indexes::of(lists, values.len()));
         }
-        Ok(OrdTables(tables))
+        let mut names: [Vec<String>; STR_FIELDS.len()] = Default::default();
+        for (field, terms) in STR_FIELDS.iter().zip(names.iter_mut()) {
+            let Some(column) = fast.str(field)? else {
+                indexes.push(Indexes::One(Vec::new()));
+                continue;
+            };
+            let lists = IndexLists::of(max_doc, column.ords(), |ord| u32::try_from(ord).ok())
+                .ok_or_else(too_many)?;
+            let mut stream = column.dictionary().stream()?;
+            while stream.advance() {
+                terms.push(String::from_utf8_lossy(stream.key()).into_owned());
+            }
+            indexes.push(Indexes::of(lists, terms.len()));
+        }
+        let indexes = indexes.try_into().map_err(|_| too_many())?;
+        Ok(FacetTable {
+            indexes,
+            numbers,
+            names,
+        })
     }
 }
 
@@ -91,71 +228,16 @@ pub struct Partial {
 }
 
 pub struct FacetSegment {
-    body: Column<u64>,
-    year: Column<u64>,
-    columns: Vec<Option<StrColumn>>,
-    tables: Option<Arc<OrdTables>>,
-    body_counts: ValueCounts,
-    year_counts: ValueCounts,
-    /// Per string column, a count per term ordinal: a vector, since a segment's dictionary of
-    /// topics, key areas, genres or validities is small and dense.
-    ord_counts: Vec<Vec<u64>>,
-    /// Matches not counted yet: columns are read for a block of documents at once, which
-    /// costs a fraction of reading them document by document (a frequent word matches most of
-    /// the index, and counting was then most of the search page's time).
+    table: Arc<FacetTable>,
+    /// A count per value index of each facet.
+    counts: [Vec<u64>; FACETS],
+    /// Matches not counted yet: they are counted a block at a time, one facet after another,
+    /// which keeps each facet's indexes in the cache while it is read.
     pending: Vec<DocId>,
-    values: Vec<Option<u64>>,
 }
 
-/// Documents counted per column read.
+/// Documents counted at once.
 const BLOCK: usize = 256;
-
-/// Counts per value of a numeric column: by offset from the column's minimum when its values
-/// span a small range (body ids, years), else by hashing.
-struct ValueCounts {
-    min: u64,
-    dense: Vec<u64>,
-    /// Hashed with Fx: SipHash's resistance to chosen keys is not needed for index values, and
-    /// it cost more than reading the columns.
-    sparse: FxHashMap<u64, u64>,
-}
-
-impl ValueCounts {
-    const MAX_DENSE: u64 = 1 << 16;
-
-    fn for_column(column: &Column<u64>) -> Self {
-        let (min, max) = (column.min_value(), column.max_value());
-        let span = max.saturating_sub(min);
-        let dense = if span < Self::MAX_DENSE {
-            vec![0; usize::try_from(span).unwrap_or(0) + 1]
-        } else {
-            Vec::new()
-        };
-        ValueCounts {
-            min,
-            dense,
-            sparse: FxHashMap::default(),
-        }
-    }
-
-    fn add(&mut self, value: u64) {
-        let slot = usize::try_from(value.wrapping_sub(self.min)).unwrap_or(usize::MAX);
-        match self.dense.get_mut(slot) {
-            Some(n) => *n += 1,
-            None => *self.sparse.entry(value).or_default() += 1,
-        }
-    }
-
-    fn into_map(self) -> HashMap<u64, u64> {
-        let mut map: HashMap<u64, u64> = self.sparse.into_iter().collect();
-        for (offset, n) in self.dense.into_iter().enumerate() {
-            if n > 0 {
-                *map.entry(self.min + offset as u64).or_default() += n;
-            }
-        }
-        map
-    }
-}
 
 impl Collector for FacetCollector {
     type Fruit = Facets;
@@ -166,30 +248,15 @@ impl Collector for FacetCollector {
         ord: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<FacetSegment> {
-        let tables = match self.segments.get(ord as usize) {
-            Some(columns) => Some(columns.ord_tables(reader)?),
-            None => None,
+        let table = match self.segments.get(ord as usize) {
+            Some(columns) => columns.facet_table(reader)?,
+            None => Arc::new(FacetTable::build(reader)?),
         };
-        let fast = reader.fast_fields();
-        let columns = STR_FIELDS
-            .iter()
-            .map(|f| fast.str(f))
-            .collect::<tantivy::Result<Vec<_>>>()?;
-        let body = fast.u64("body_id")?;
-        let year = fast.u64("year")?;
+        let counts = std::array::from_fn(|facet| vec![0; table.value_count(facet)]);
         Ok(FacetSegment {
-            body_counts: ValueCounts::for_column(&body),
-            year_counts: ValueCounts::for_column(&year),
-            body,
-            year,
-            ord_counts: columns
-                .iter()
-                .map(|c| vec![0; c.as_ref().map_or(0, |c| c.num_terms())])
-                .collect(),
-            columns,
-            tables,
+            table,
+            counts,
             pending: Vec::with_capacity(BLOCK),
-            values: Vec::with_capacity(BLOCK),
         })
     }
 
@@ -253,80 +320,40 @@ impl SegmentCollector for FacetSegment {
 
     fn harvest(mut self) -> Partial {
         self.count_pending();
+        let [body_counts, year_counts, string_counts @ ..] = self.counts;
+        let counted = |values: &[u64], counts: Vec<u64>| -> HashMap<u64, u64> {
+            nonzero(counts)
+                .filter_map(|(i, n)| Some((*values.get(i)?, n)))
+                .collect()
+        };
+        let [bodies, years] = &self.table.numbers;
         let mut strings: [HashMap<String, u64>; 4] = Default::default();
-        for ((column, counts), out) in self
-            .columns
-            .iter()
-            .zip(self.ord_counts)
-            .zip(strings.iter_mut())
-        {
-            let Some(column) = column else { continue };
-            for (ord, n) in counts.into_iter().enumerate().filter(|(_, n)| *n > 0) {
-                let ord = ord as u64;
-                let mut value = String::new();
-                if column.ord_to_str(ord, &mut value).unwrap_or(false) {
-                    *out.entry(value).or_default() += n;
+        for ((names, counts), out) in self.table.names.iter().zip(string_counts).zip(&mut strings) {
+            for (i, n) in nonzero(counts) {
+                if let Some(name) = names.get(i) {
+                    *out.entry(name.clone()).or_default() += n;
                 }
             }
         }
         Partial {
-            bodies: self.body_counts.into_map(),
-            years: self.year_counts.into_map(),
+            bodies: counted(bodies, body_counts),
+            years: counted(years, year_counts),
             strings,
         }
     }
 }
 
+/// The indexes counted at least once, with their counts.
+fn nonzero(counts: Vec<u64>) -> impl Iterator<Item = (usize, u64)> {
+    counts.into_iter().enumerate().filter(|(_, n)| *n > 0)
+}
+
 impl FacetSegment {
-    /// Counts the pending documents, one column at a time.
+    /// Counts the pending documents, one facet at a time.
     fn count_pending(&mut self) {
-        let docs = &self.pending;
-        for (column, counts) in [
-            (&self.body, &mut self.body_counts),
-            (&self.year, &mut self.year_counts),
-        ] {
-            first_values(column, docs, &mut self.values);
-            for value in self.values.iter().flatten() {
-                counts.add(*value);
-            }
-        }
-        for (i, (column, counts)) in self
-            .columns
-            .iter()
-            .zip(self.ord_counts.iter_mut())
-            .enumerate()
-        {
-            let Some(ords) = column.as_deref().map(BytesColumn::ords) else {
-                continue;
-            };
-            let mut count = |ord: u64| {
-                if let Some(n) = usize::try_from(ord).ok().and_then(|o| counts.get_mut(o)) {
-                    *n += 1;
-                }
-            };
-            let table = self.tables.as_ref().and_then(|t| t.0.get(i)?.as_ref());
-            if let Some(table) = table {
-                for &doc in docs {
-                    for &ord in table.for_doc(doc) {
-                        count(u64::from(ord));
-                    }
-                }
-            } else if ords.get_cardinality() == Cardinality::Multivalued {
-                for &doc in docs {
-                    ords.values_for_doc(doc).for_each(&mut count);
-                }
-            } else {
-                first_values(ords, docs, &mut self.values);
-                self.values.iter().flatten().for_each(|&ord| count(ord));
-            }
+        for (indexes, counts) in self.table.indexes.iter().zip(self.counts.iter_mut()) {
+            indexes.count(&self.pending, counts);
         }
         self.pending.clear();
     }
-}
-
-/// The first value of `column` for each of `docs`, into `out` (`None` where a document has none).
-fn first_values(column: &Column<u64>, docs: &[DocId], out: &mut Vec<Option<u64>>) {
-    out.clear();
-    out.resize(docs.len(), None);
-    column.first_vals(docs, out);
 }
