@@ -22,7 +22,7 @@ use crate::index::{SearchIndex, day_number, exact_document_number, from_day_numb
 use crate::pinyin_keys::PinyinKeys;
 use crate::segment::{Piece, bigrams, is_han, normalize};
 use crate::snippet;
-use crate::top_scores::{ScoreBounds, best_by_score, bm25_bound, scoring_idf, top_by_score};
+use crate::top_scores::{ScoreBounds, bm25_bound, scoring_idf, top_by_score};
 use crate::with_bonus::WithBonusQuery;
 use crate::{Error, Result};
 
@@ -32,6 +32,8 @@ pub const MAX_QUERY_CHARS: usize = 100;
 const MAX_SUGGESTION_WORDS: usize = 8;
 /// Characters of stored text scanned for a snippet.
 const MAX_SNIPPET_SOURCE_CHARS: usize = 20_000;
+/// Characters of a hit's snippet.
+const SNIPPET_WIDTH: usize = 120;
 /// Deepest result offset served (page × size).
 pub const MAX_OFFSET: usize = 10_000;
 
@@ -281,29 +283,17 @@ impl SearchIndex {
                 // item (day, id) in both, so the page never depends on how the index is split
                 // into segments.
                 let window = (offset + per_page).div_ceil(RERANK_WINDOW) * RERANK_WINDOW;
-                let (scored, total, f) = if with_facets {
-                    // One pass scores and counts: a separate count would evaluate every form
-                    // of every word in full (tantivy's dense count fills each clause's bitset
-                    // alone), where the scored pass asks a costly form only about the
-                    // documents the other words leave.
-                    let candidates = best_by_score(window);
-                    let (scored, total, f) =
-                        self.collect(searcher, &query, &(candidates, Count, facets))?;
-                    let scored = scored.into_iter().map(|((s, _), a)| (s, a)).collect();
-                    (scored, total as u64, f)
-                } else {
-                    // Scores only the matches that can still enter the candidates.
-                    let executor = self.executor_for(searcher);
-                    let (scored, walked) =
-                        top_by_score(searcher, &executor, query.as_ref(), window)?;
-                    (scored, walked.matches, None)
-                };
+                // Scores only the matches that can still enter the candidates; every match is
+                // counted and, when asked, its facets too, in the same walk.
+                let executor = self.executor_for(searcher);
+                let (scored, walked, f) =
+                    top_by_score(searcher, &executor, query.as_ref(), window, &facets)?;
                 let page = rerank(searcher, &self.columns, scored, day_number(req.today))?
                     .into_iter()
                     .skip(offset)
                     .take(per_page)
                     .collect();
-                (page, total, f)
+                (page, walked.matches, f)
             }
             SortOrder::Newest | SortOrder::Oldest => {
                 let order = if sort == SortOrder::Newest {
@@ -351,12 +341,13 @@ impl SearchIndex {
         };
         let content = capped(f.body_store);
         let attach = capped(f.attach_store);
-        let in_content = snippet::contains_any(&content, terms);
+        let from_content = snippet::snippet(&content, terms, SNIPPET_WIDTH);
+        let in_content = from_content.as_ref().is_some_and(|s| s.matched);
         let in_attachment = !attach.is_empty() && snippet::contains_any(&attach, terms);
-        let snippet_source = if !in_content && in_attachment {
-            &attach
+        let shown = if !in_content && in_attachment {
+            snippet::snippet(&attach, terms, SNIPPET_WIDTH)
         } else {
-            &content
+            from_content
         };
         Ok(Hit {
             id: doc
@@ -365,7 +356,7 @@ impl SearchIndex {
                 .and_then(|v| i64::try_from(v).ok())
                 .unwrap_or(0),
             title_html: snippet::highlight(&text(f.title), terms),
-            snippet_html: snippet::snippet(snippet_source, terms, 120),
+            snippet_html: shown.map(|s| s.html),
             in_attachment,
             doc_number: Some(text(f.doc_number)).filter(|s| !s.is_empty()),
             index_number: text(f.index_number),

@@ -14,10 +14,24 @@ pub fn highlight(text: &str, terms: &[String]) -> String {
     mark(&shown, &chars, terms)
 }
 
+/// A window of a text: escaped, its matches marked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snippet {
+    pub html: String,
+    /// Whether a term was found (else the window is the text's beginning).
+    pub matched: bool,
+}
+
 /// A window of about `width` characters of `text` around the first term found (or its
 /// beginning), escaped and marked, with … where it was cut. `None` when `text` is blank.
-pub fn snippet(text: &str, terms: &[String], width: usize) -> Option<String> {
-    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+pub fn snippet(text: &str, terms: &[String], width: usize) -> Option<Snippet> {
+    let mut flat = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !flat.is_empty() {
+            flat.push(' ');
+        }
+        flat.push_str(word);
+    }
     if flat.is_empty() {
         return None;
     }
@@ -37,7 +51,10 @@ pub fn snippet(text: &str, terms: &[String], width: usize) -> Option<String> {
     if end < len {
         out.push('…');
     }
-    Some(out)
+    Some(Snippet {
+        html: out,
+        matched: first.is_some(),
+    })
 }
 
 /// Whether any term occurs in `text`.
@@ -102,6 +119,10 @@ fn escape(c: char, out: &mut String) {
 mod tests {
     use super::*;
 
+    fn html(s: Option<Snippet>) -> String {
+        s.map(|s| s.html).unwrap_or_default()
+    }
+
     fn t(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| (*s).to_owned()).collect()
     }
@@ -127,7 +148,7 @@ mod tests {
     #[test]
     fn window_starts_near_the_first_match() {
         let text = format!("{}住房补贴{}", "甲".repeat(100), "乙".repeat(100));
-        let s = snippet(&text, &t(&["住房补贴"]), 60).unwrap_or_default();
+        let s = html(snippet(&text, &t(&["住房补贴"]), 60));
         assert!(s.starts_with('…') && s.ends_with('…'));
         assert!(s.contains("<mark>住房补贴</mark>"));
         assert_eq!(s.chars().filter(|c| *c == '甲').count(), LEAD);
@@ -143,7 +164,7 @@ mod tests {
             "Ｘ".repeat(50),
             "乙".repeat(100)
         );
-        let s = snippet(&text, &t(&["住房", "补贴"]), 40).unwrap_or_default();
+        let s = html(snippet(&text, &t(&["住房", "补贴"]), 40));
         assert!(s.starts_with('…') && s.ends_with('…'));
         assert_eq!(s.chars().filter(|c| *c == 'Ｘ').count(), LEAD);
         assert!(
@@ -154,11 +175,13 @@ mod tests {
 
     #[test]
     fn no_match_gives_the_beginning_and_blank_gives_none() {
-        assert_eq!(
-            snippet("短文本", &t(&["无"]), 60).as_deref(),
-            Some("短文本")
-        );
+        let unmatched = Snippet {
+            html: "短文本".to_owned(),
+            matched: false,
+        };
+        assert_eq!(snippet("短文本", &t(&["无"]), 60), Some(unmatched));
         assert_eq!(snippet("  \n ", &t(&["无"]), 60), None);
+        assert!(snippet("短 文本", &t(&["文本"]), 60).is_some_and(|s| s.matched));
         assert!(contains_any("ＡＢＣ", &t(&["abc"])));
     }
 }

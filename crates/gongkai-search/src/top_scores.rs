@@ -10,19 +10,15 @@
 //! bonus can score ([`ScoreBounds`]) lets the walk stop scoring the base's documents once the
 //! list's floor is above anything the base alone can reach: the rest of the matches are counted
 //! unscored, and only the documents a bonus holds are scored. The result is what tantivy's
-//! `TopDocs` gives with [`best_by_score`]: the same scores, best first, a tie to the newer item
+//! `TopDocs` gives ordered by score and then by the tie key: the same scores, best first, a tie to the newer item
 //! (its [`TIE_KEY`]), so that which items are kept never depends on how the index is split into
 //! segments, nor on the order the segments are walked in (side by side, on the search threads).
 
-use tantivy::collector::sort_key::{
-    Comparator, NaturalComparator, SortBySimilarityScore, SortByStaticFastValue,
-};
-use tantivy::collector::{Collector, TopDocs, TopNComputer};
+use tantivy::collector::sort_key::{Comparator, NaturalComparator};
+use tantivy::collector::{Collector, SegmentCollector, TopNComputer};
 use tantivy::fastfield::AliveBitSet;
 use tantivy::query::{EnableScoring, Query, Scorer, Weight};
-use tantivy::{
-    DocAddress, DocId, DocSet, Executor, Order, Score, Searcher, SegmentReader, TERMINATED,
-};
+use tantivy::{DocAddress, DocId, DocSet, Executor, Score, Searcher, SegmentReader, TERMINATED};
 
 use crate::with_bonus::WithBonusScorer;
 
@@ -64,21 +60,6 @@ pub fn scoring_idf(searcher: &Searcher, term: &tantivy::Term) -> tantivy::Result
 /// The fast field that breaks a tie of scores: the item's day and id, the larger (the newer
 /// item) first, as the rerank breaks its ties.
 pub const TIE_KEY: &str = "date_key";
-
-/// The collector of the `limit` best documents by score, ties to the larger [`TIE_KEY`]: the
-/// candidates the page path ranks (tantivy reads the key only for a document scoring at least
-/// the floor of the list, as [`TopScores::push`] does).
-pub fn best_by_score(
-    limit: usize,
-) -> impl Collector<Fruit = Vec<((Score, Option<i64>), DocAddress)>> {
-    TopDocs::with_limit(limit).order_by((
-        SortBySimilarityScore,
-        (
-            SortByStaticFastValue::<i64>::for_field(TIE_KEY),
-            Order::Desc,
-        ),
-    ))
-}
 
 /// The `limit` best documents offered so far, in tantivy's top-N buffer (the one `TopDocs` merges
 /// its segments' lists with): best score first, a tie to the larger tie key, in any order of
@@ -180,88 +161,122 @@ pub struct Walked {
     pub scored: u64,
 }
 
+/// What [`top_by_score`] found: the best, what the walk saw, and the tally's fruit.
+pub type TopByScore<F> = (Vec<(Score, DocAddress)>, Walked, F);
+
 /// The `limit` best documents of `query` by score (best first, a tie to the larger tie key) and
-/// the number of documents it matches. The segments are walked at once on `executor` (the
-/// index's segment threads: one query then uses every core), each keeping its own best, which
-/// are merged at the end.
-pub fn top_by_score(
+/// the number of documents it matches. Every match, scored or only counted, is also handed to
+/// `tally`, a collector that needs no scores (the facet counts: they then cost no second walk,
+/// and the pruning still spares the scoring). The segments are walked at once on `executor`
+/// (the index's segment threads: one query then uses every core), each keeping its own best,
+/// which are merged at the end.
+pub fn top_by_score<T: Collector>(
     searcher: &Searcher,
     executor: &Executor,
     query: &dyn Query,
     limit: usize,
-) -> tantivy::Result<(Vec<(Score, DocAddress)>, Walked)> {
+    tally: &T,
+) -> tantivy::Result<TopByScore<T::Fruit>> {
+    debug_assert!(
+        !tally.requires_scoring(),
+        "counted matches are tallied unscored"
+    );
     let weight = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
     let segments = searcher.segment_readers().iter().enumerate();
     let walk = |(ord, reader): (usize, &SegmentReader)| {
         let segment = u32::try_from(ord).unwrap_or(u32::MAX);
-        walk_segment(searcher, query, weight.as_ref(), segment, reader, limit)
+        let tally = tally.for_segment(segment, reader)?;
+        let walk = Walk {
+            searcher,
+            query,
+            segment,
+            reader,
+        };
+        walk.run(weight.as_ref(), limit, tally)
     };
     let walks = executor.map(walk, segments)?;
     let mut walked = Walked::default();
     let mut lists = Vec::with_capacity(walks.len());
-    for (segment_best, segment_walked) in walks {
+    let mut fruits = Vec::with_capacity(walks.len());
+    for (segment_best, segment_walked, fruit) in walks {
         walked.matches += segment_walked.matches;
         walked.scored += segment_walked.scored;
         lists.push(segment_best);
+        fruits.push(fruit);
     }
-    Ok((unkeyed(merge_best(lists, limit)), walked))
+    let fruit = tally.merge_fruits(fruits)?;
+    Ok((unkeyed(merge_best(lists, limit)), walked, fruit))
 }
 
-/// One segment's best `limit` documents (sorted here, on the segment's thread) and its matches.
-fn walk_segment(
-    searcher: &Searcher,
-    query: &dyn Query,
-    weight: &dyn Weight,
+/// The walk of one segment.
+struct Walk<'a> {
+    searcher: &'a Searcher,
+    query: &'a dyn Query,
     segment: u32,
-    reader: &SegmentReader,
-    limit: usize,
-) -> tantivy::Result<(Vec<Keyed>, Walked)> {
-    let mut top = TopScores::new(limit);
-    let mut walked = Walked::default();
-    let mut scorer = weight.scorer(reader, 1.0)?;
-    let alive = reader.alive_bitset();
-    let keys = reader.fast_fields().i64(TIE_KEY)?;
-    let tie_key = |doc: DocId| keys.first(doc).unwrap_or(i64::MIN);
-    let base_bound = scorer
-        .downcast_ref::<WithBonusScorer>()
-        .and_then(|s| s.bounds())
-        .map(|b| b.base);
-    let mut doc = scorer.doc();
-    while doc != TERMINATED {
-        if is_alive(alive, doc) {
-            walked.matches += 1;
-            walked.scored += 1;
-            top.push(scorer.score(), DocAddress::new(segment, doc), || {
-                tie_key(doc)
-            });
-        }
-        if base_bound.is_some_and(|b| !top.could_take(b)) {
-            // Nothing the base holds alone can enter now: count the rest, score only what a
-            // bonus also holds.
-            let counter = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
-            walked.matches += count_from(counter.as_ref(), reader, doc + 1, alive)?;
-            if let Some(with_bonus) = scorer.downcast_mut::<WithBonusScorer>() {
-                let address = |d| is_alive(alive, d).then_some(DocAddress::new(segment, d));
-                walked.scored +=
-                    with_bonus.offer_bonus_holders(doc + 1, &mut top, address, &tie_key);
+    reader: &'a SegmentReader,
+}
+
+type SegmentWalk<F> = (Vec<Keyed>, Walked, F);
+
+impl Walk<'_> {
+    /// One segment's best `limit` documents (sorted here, on the segment's thread), its matches and
+    /// its tally.
+    fn run<T: SegmentCollector>(
+        &self,
+        weight: &dyn Weight,
+        limit: usize,
+        mut tally: T,
+    ) -> tantivy::Result<SegmentWalk<T::Fruit>> {
+        let (searcher, query, segment, reader) =
+            (self.searcher, self.query, self.segment, self.reader);
+        let mut top = TopScores::new(limit);
+        let mut walked = Walked::default();
+        let mut scorer = weight.scorer(reader, 1.0)?;
+        let alive = reader.alive_bitset();
+        let keys = reader.fast_fields().i64(TIE_KEY)?;
+        let tie_key = |doc: DocId| keys.first(doc).unwrap_or(i64::MIN);
+        let base_bound = scorer
+            .downcast_ref::<WithBonusScorer>()
+            .and_then(|s| s.bounds())
+            .map(|b| b.base);
+        let mut doc = scorer.doc();
+        while doc != TERMINATED {
+            if is_alive(alive, doc) {
+                walked.matches += 1;
+                walked.scored += 1;
+                let score = scorer.score();
+                tally.collect(doc, score);
+                top.push(score, DocAddress::new(segment, doc), || tie_key(doc));
             }
-            break;
+            if base_bound.is_some_and(|b| !top.could_take(b)) {
+                // Nothing the base holds alone can enter now: count the rest, score only what a
+                // bonus also holds.
+                let counter = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
+                walked.matches += count_from(counter.as_ref(), reader, doc + 1, alive, &mut tally)?;
+                if let Some(with_bonus) = scorer.downcast_mut::<WithBonusScorer>() {
+                    let address = |d| is_alive(alive, d).then_some(DocAddress::new(segment, d));
+                    walked.scored +=
+                        with_bonus.offer_bonus_holders(doc + 1, &mut top, address, &tie_key);
+                }
+                break;
+            }
+            doc = scorer.advance();
         }
-        doc = scorer.advance();
+        Ok((top.into_keyed(), walked, tally.harvest()))
     }
-    Ok((top.into_keyed(), walked))
 }
 
 fn is_alive(alive: Option<&AliveBitSet>, doc: DocId) -> bool {
     alive.is_none_or(|a| a.is_alive(doc))
 }
 
-/// The live documents of `weight` in `reader` from `from` on.
+/// The live documents of `weight` in `reader` from `from` on, each handed to `tally` unscored.
 fn count_from(
     weight: &dyn Weight,
     reader: &SegmentReader,
     from: DocId,
     alive: Option<&AliveBitSet>,
+    tally: &mut impl SegmentCollector,
 ) -> tantivy::Result<u64> {
     let mut scorer: Box<dyn Scorer> = weight.scorer(reader, 1.0)?;
     let mut n = 0;
@@ -271,7 +286,10 @@ fn count_from(
         scorer.seek(from)
     };
     while doc != TERMINATED {
-        n += u64::from(is_alive(alive, doc));
+        if is_alive(alive, doc) {
+            n += 1;
+            tally.collect(doc, 0.0);
+        }
         doc = scorer.advance();
     }
     Ok(n)
@@ -282,8 +300,24 @@ mod tests {
     use super::*;
     use crate::test_support::{index_keyed, phrase, random_index, term};
     use crate::with_bonus::WithBonusQuery;
+    use tantivy::Order;
+    use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
     use tantivy::collector::{Count, TopDocs};
     use tantivy::query::BoostQuery;
+
+    /// The collector of the `limit` best documents by score, ties to the larger [`TIE_KEY`], as
+    /// tantivy's `TopDocs` keeps them: what the walks must give.
+    fn best_by_score(
+        limit: usize,
+    ) -> impl Collector<Fruit = Vec<((Score, Option<i64>), DocAddress)>> {
+        TopDocs::with_limit(limit).order_by((
+            SortBySimilarityScore,
+            (
+                SortByStaticFastValue::<i64>::for_field(TIE_KEY),
+                Order::Desc,
+            ),
+        ))
+    }
 
     /// The highest score `q` gives any document: a tight and valid bound.
     fn max_score(searcher: &Searcher, q: &dyn Query) -> Score {
@@ -336,10 +370,16 @@ mod tests {
             let q = WithBonusQuery::new(base, bonuses).with_bounds(bounds);
             for limit in [1, 10, 37, 200] {
                 let (expected, count) = expected(&searcher, &q, limit);
-                let (got, walked) =
-                    top_by_score(&searcher, searcher.index().search_executor(), &q, limit)
-                        .expect("walk");
+                let (got, walked, tallied) = top_by_score(
+                    &searcher,
+                    searcher.index().search_executor(),
+                    &q,
+                    limit,
+                    &Count,
+                )
+                .expect("walk");
                 assert_eq!(walked.matches, count as u64, "limit {limit}");
+                assert_eq!(tallied, count, "every match is tallied, limit {limit}");
                 assert_eq!(got.len(), expected.len());
                 for (g, e) in got.iter().zip(&expected) {
                     assert_eq!(g.1, e.1, "limit {limit}");
@@ -362,8 +402,9 @@ mod tests {
             let executor = searcher.index().search_executor();
             for limit in [1, 7, 10, 23] {
                 let (expected, _) = expected(&searcher, term(f, "a").as_ref(), limit);
-                let (got, walked) =
-                    top_by_score(&searcher, executor, term(f, "a").as_ref(), limit).expect("walk");
+                let (got, walked, _) =
+                    top_by_score(&searcher, executor, term(f, "a").as_ref(), limit, &Count)
+                        .expect("walk");
                 assert_eq!(walked.matches, 50);
                 let addresses =
                     |v: &[(Score, DocAddress)]| v.iter().map(|d| d.1).collect::<Vec<_>>();
