@@ -139,6 +139,13 @@ impl App {
         Ok(results)
     }
 
+    /// Makes the search index's per-segment tables before the first search needs them (at
+    /// start-up); returns how many segments it warmed.
+    pub async fn warm_search(&self) -> AppResult<usize> {
+        let index = self.search_index();
+        blocking(move || index.warm()).await
+    }
+
     /// Applies every outbox event after the index's cursor; returns how many were applied.
     /// One caller at a time: two (the follower and a command or test) reading the same cursor
     /// applied the same events twice, and each moved the content generation, so a page cached

@@ -42,6 +42,15 @@ impl SegmentColumns {
         Ok(built)
     }
 
+    /// Whether this segment's [`FacetTable`] has been made.
+    #[cfg(test)]
+    pub(crate) fn has_facet_table(&self) -> bool {
+        self.facet_table
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .is_some()
+    }
+
     /// The item id of a document of this segment (0 if it has none, which no indexed item lacks).
     pub(crate) fn item_id(&self, doc: tantivy::DocId) -> i64 {
         i64::try_from(self.id.first(doc).unwrap_or(0)).unwrap_or(0)

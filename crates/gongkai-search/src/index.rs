@@ -183,6 +183,19 @@ impl SearchIndex {
         }
     }
 
+    /// Makes what the first faceted search of each segment would otherwise make and wait for
+    /// (its facet table: a pass over every document, a few hundred milliseconds for a segment of
+    /// a million), so that the first searches after a start answer at once. Returns how many
+    /// segments it warmed.
+    pub fn warm(&self) -> Result<usize> {
+        let searcher = self.reader.searcher();
+        let segments = self.columns.all(&searcher)?;
+        for (columns, reader) in segments.iter().zip(searcher.segment_readers()) {
+            columns.facet_table(reader)?;
+        }
+        Ok(segments.len())
+    }
+
     /// `searcher.search`, on [`SearchIndex::executor_for`].
     pub(crate) fn collect<C: Collector>(
         &self,
@@ -671,6 +684,31 @@ mod tests {
         assert_eq!(index.num_segments(), threads().min(6));
         assert_eq!(index.num_docs(), 6);
         assert_eq!(index.cursor().expect("cursor"), 6);
+    }
+
+    /// Warming makes the facet table of every segment, which the searches then share.
+    #[test]
+    fn warming_makes_every_segments_facet_table() {
+        let analysis = Analysis::new("", None).expect("built-in analysis");
+        let index = SearchIndex::open(None, analysis).expect("in-memory index");
+        for id in 1..=3 {
+            let doc = SearchDoc {
+                id,
+                title: format!("关于第{id}批政务公开事项的通知"),
+                ..SearchDoc::default()
+            };
+            index
+                .apply(&[Change::Upsert(Box::new(doc))], id)
+                .expect("apply");
+        }
+        let searcher = index.reader.searcher();
+        let built = |index: &SearchIndex| -> Vec<bool> {
+            let columns = index.columns.all(&searcher).expect("columns");
+            columns.iter().map(|c| c.has_facet_table()).collect()
+        };
+        assert_eq!(built(&index), vec![false; 3]);
+        assert_eq!(index.warm().expect("warm"), 3);
+        assert_eq!(built(&index), vec![true; 3]);
     }
 
     #[test]

@@ -339,6 +339,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             if let Err(e) = app.warm_catalog_counts().await {
                 tracing::warn!(error = %e, "counting the catalog at start-up failed");
             }
+            if let Err(e) = app.warm_search().await {
+                tracing::warn!(error = %e, "warming the search index at start-up failed");
+            }
             let listener = tokio::net::TcpListener::bind(addr)
                 .await
                 .with_context(|| format!("binding {addr}"))?;
