@@ -25,8 +25,9 @@ pub struct Snippet {
 /// A window of about `width` characters of `text` around the first term found (or its
 /// beginning), escaped and marked, with … where it was cut. `None` when `text` is blank.
 pub fn snippet(text: &str, terms: &[String], width: usize) -> Option<Snippet> {
-    let mut flat = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
+    let region = Region::around_first_match(text, terms, width);
+    let mut flat = String::with_capacity(region.text.len());
+    for word in region.text.split_whitespace() {
         if !flat.is_empty() {
             flat.push(' ');
         }
@@ -40,15 +41,13 @@ pub fn snippet(text: &str, terms: &[String], width: usize) -> Option<Snippet> {
     let start = first.map_or(0, |i| i.saturating_sub(LEAD));
     let len = normalized.chars().count();
     let end = (start + width).min(len);
-    // Only the window is turned into characters: a search page makes ten snippets from texts
-    // of thousands of characters each.
     let window = |s: &str| -> Vec<char> { s.chars().skip(start).take(end - start).collect() };
     let mut out = String::new();
-    if start > 0 {
+    if start > 0 || region.more_before {
         out.push('…');
     }
     out.push_str(&mark(&window(&flat), &window(&normalized), terms));
-    if end < len {
+    if end < len || region.more_after {
         out.push('…');
     }
     Some(Snippet {
@@ -57,19 +56,76 @@ pub fn snippet(text: &str, terms: &[String], width: usize) -> Option<Snippet> {
     })
 }
 
+/// The part of a text a snippet is made from: [`REACH`] characters either side of the window.
+/// Why: a search page makes ten snippets from texts of thousands of characters each; flattening
+/// the whitespace of each whole text, and counting its characters, cost more than finding the
+/// match.
+struct Region<'a> {
+    text: &'a str,
+    /// Whether text other than whitespace was left out before or after it.
+    more_before: bool,
+    more_after: bool,
+}
+
+/// Characters kept before the match and after the window. More than [`LEAD`]: the window
+/// counts a run of whitespace as one character.
+const REACH: usize = 4 * LEAD;
+
+impl<'a> Region<'a> {
+    fn around_first_match(text: &'a str, terms: &[String], width: usize) -> Self {
+        let normalized = normalize(text);
+        let at = first_match_byte(&normalized, terms).map_or(0, |byte| {
+            // Normalising maps each character to one, but not always to as many bytes (full-
+            // width forms become ASCII): then the match is found again by its character offset.
+            if normalized.len() == text.len() {
+                byte
+            } else {
+                let chars = normalized[..byte].chars().count();
+                text.char_indices()
+                    .nth(chars)
+                    .map_or(text.len(), |(i, _)| i)
+            }
+        });
+        let (before, after) = text.split_at(at);
+        let from = before
+            .char_indices()
+            .rev()
+            .take(REACH)
+            .last()
+            .map_or(at, |(i, _)| i);
+        let to = after
+            .char_indices()
+            .nth(width + REACH)
+            .map_or(text.len(), |(i, _)| at + i);
+        let (head, rest) = text.split_at(from);
+        let (kept, tail) = rest.split_at(to - from);
+        let blank = |s: &str| s.chars().all(char::is_whitespace);
+        Region {
+            text: kept,
+            more_before: !blank(head),
+            more_after: !blank(tail),
+        }
+    }
+}
+
 /// Whether any term occurs in `text`.
 pub fn contains_any(text: &str, terms: &[String]) -> bool {
-    first_match(&normalize(text), terms).is_some()
+    first_match_byte(&normalize(text), terms).is_some()
 }
 
 /// The character position of the first occurrence of any term in the normalised text.
 fn first_match(normalized: &str, terms: &[String]) -> Option<usize> {
-    let byte = terms
+    let byte = first_match_byte(normalized, terms)?;
+    Some(normalized[..byte].chars().count())
+}
+
+/// The byte offset of the first occurrence of any term in the normalised text.
+fn first_match_byte(normalized: &str, terms: &[String]) -> Option<usize> {
+    terms
         .iter()
         .filter(|t| !t.is_empty())
         .filter_map(|t| normalized.find(normalize(t).as_str()))
-        .min()?;
-    Some(normalized[..byte].chars().count())
+        .min()
 }
 
 fn sorted_terms(terms: &[String]) -> Vec<Vec<char>> {
@@ -118,6 +174,72 @@ fn escape(c: char, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The snippet made from the whole text, as it was before the region: what a region must
+    /// give wherever whitespace comes one character at a time.
+    fn whole_text_snippet(text: &str, terms: &[String], width: usize) -> Option<String> {
+        let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if flat.is_empty() {
+            return None;
+        }
+        let normalized = normalize(&flat);
+        let first = first_match(&normalized, terms);
+        let start = first.map_or(0, |i| i.saturating_sub(LEAD));
+        let len = normalized.chars().count();
+        let end = (start + width).min(len);
+        let window = |s: &str| -> Vec<char> { s.chars().skip(start).take(end - start).collect() };
+        let mut out = String::new();
+        if start > 0 {
+            out.push('…');
+        }
+        out.push_str(&mark(&window(&flat), &window(&normalized), terms));
+        if end < len {
+            out.push('…');
+        }
+        Some(out)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_region_gives_what_the_whole_text_gives(
+            words in proptest::collection::vec(("[住房补贴甲乙丙ＡａA<]{1,8}", "[ \n]"), 0..120),
+            lead in "[ \n]?",
+            width in proptest::sample::select(vec![10usize, 40, 120]),
+            terms in proptest::sample::select(vec![vec!["住房"], vec!["补贴", "住房"], vec!["ａa"], vec!["无"]]),
+        ) {
+            let mut text = lead;
+            for (word, space) in &words {
+                text.push_str(word);
+                text.push_str(space);
+            }
+            let terms = t(&terms);
+            proptest::prop_assert_eq!(
+                snippet(&text, &terms, width).map(|s| s.html),
+                whole_text_snippet(&text, &terms, width)
+            );
+        }
+    }
+
+    #[test]
+    fn a_match_deep_in_a_long_text_is_found_and_cut_around() {
+        let text = format!("{}住房补贴{}", "甲 ".repeat(5_000), "乙".repeat(5_000));
+        let s = snippet(&text, &t(&["住房补贴"]), 60).expect("a snippet");
+        assert!(s.matched);
+        assert!(s.html.starts_with('…') && s.html.ends_with('…'));
+        assert!(s.html.contains("<mark>住房补贴</mark>"));
+        assert_eq!(s.html.chars().filter(|c| *c == '甲').count(), LEAD / 2);
+    }
+
+    #[test]
+    fn text_left_out_past_long_whitespace_is_marked_as_cut() {
+        let spaces = " ".repeat(300);
+        let text = format!("甲{spaces}住房{spaces}乙");
+        let s = snippet(&text, &t(&["住房"]), 10).expect("a snippet");
+        assert_eq!(s.html, "…<mark>住房</mark>…");
+        let blank_ends = format!("{spaces}住房{spaces}");
+        let s = snippet(&blank_ends, &t(&["住房"]), 10).expect("a snippet");
+        assert_eq!(s.html, "<mark>住房</mark>");
+    }
 
     fn html(s: Option<Snippet>) -> String {
         s.map(|s| s.html).unwrap_or_default()
