@@ -211,7 +211,9 @@ impl FacetTable {
             }
             indexes.push(Indexes::of(lists, terms.len()));
         }
-        let indexes = indexes.try_into().map_err(|_| too_many())?;
+        let indexes = indexes.try_into().map_err(|_| {
+            tantivy::TantivyError::InternalError("a facet table has one entry per facet".into())
+        })?;
         Ok(FacetTable {
             indexes,
             numbers,
@@ -248,10 +250,10 @@ impl Collector for FacetCollector {
         ord: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<FacetSegment> {
-        let table = match self.segments.get(ord as usize) {
-            Some(columns) => columns.facet_table(reader)?,
-            None => Arc::new(FacetTable::build(reader)?),
-        };
+        let columns = self.segments.get(ord as usize).ok_or_else(|| {
+            tantivy::TantivyError::InternalError(format!("no columns for segment {ord}"))
+        })?;
+        let table = columns.facet_table(reader)?;
         let counts = std::array::from_fn(|facet| vec![0; table.value_count(facet)]);
         Ok(FacetSegment {
             table,

@@ -343,9 +343,10 @@ impl SearchIndex {
         let attach = capped(f.attach_store);
         let from_content = snippet::snippet(&content, terms, SNIPPET_WIDTH);
         let in_content = from_content.as_ref().is_some_and(|s| s.matched);
-        let in_attachment = !attach.is_empty() && snippet::contains_any(&attach, terms);
+        let from_attachment = snippet::snippet(&attach, terms, SNIPPET_WIDTH);
+        let in_attachment = from_attachment.as_ref().is_some_and(|s| s.matched);
         let shown = if !in_content && in_attachment {
-            snippet::snippet(&attach, terms, SNIPPET_WIDTH)
+            from_attachment
         } else {
             from_content
         };

@@ -56,10 +56,11 @@ pub fn snippet(text: &str, terms: &[String], width: usize) -> Option<Snippet> {
     })
 }
 
-/// The part of a text a snippet is made from: [`REACH`] characters either side of the window.
-/// Why: a search page makes ten snippets from texts of thousands of characters each; flattening
-/// the whitespace of each whole text, and counting its characters, cost more than finding the
-/// match.
+/// The part of a text a snippet is made from: [`REACH`] characters before the first match and
+/// `width` + [`REACH`] after it, a run of whitespace counting as one character as in the
+/// window. Why: a search page makes ten snippets from texts of thousands of characters each;
+/// flattening the whitespace of each whole text, and counting its characters, cost more than
+/// finding the match.
 struct Region<'a> {
     text: &'a str,
     /// Whether text other than whitespace was left out before or after it.
@@ -67,12 +68,21 @@ struct Region<'a> {
     more_after: bool,
 }
 
-/// Characters kept before the match and after the window. More than [`LEAD`]: the window
-/// counts a run of whitespace as one character.
+/// Characters kept before the match (more than the window shows, [`LEAD`]) and after the
+/// window.
 const REACH: usize = 4 * LEAD;
 
 impl<'a> Region<'a> {
     fn around_first_match(text: &'a str, terms: &[String], width: usize) -> Self {
+        if terms.iter().any(|t| t.chars().any(char::is_whitespace)) {
+            // A term with a space may match across a line break, which only the flattened
+            // text shows: the whole text is the region.
+            return Region {
+                text,
+                more_before: false,
+                more_after: false,
+            };
+        }
         let normalized = normalize(text);
         let at = first_match_byte(&normalized, terms).map_or(0, |byte| {
             // Normalising maps each character to one, but not always to as many bytes (full-
@@ -87,16 +97,8 @@ impl<'a> Region<'a> {
             }
         });
         let (before, after) = text.split_at(at);
-        let from = before
-            .char_indices()
-            .rev()
-            .take(REACH)
-            .last()
-            .map_or(at, |(i, _)| i);
-        let to = after
-            .char_indices()
-            .nth(width + REACH)
-            .map_or(text.len(), |(i, _)| at + i);
+        let from = at - reach(before.chars().rev(), REACH);
+        let to = at + reach(after.chars(), width + REACH);
         let (head, rest) = text.split_at(from);
         let (kept, tail) = rest.split_at(to - from);
         let blank = |s: &str| s.chars().all(char::is_whitespace);
@@ -108,9 +110,22 @@ impl<'a> Region<'a> {
     }
 }
 
-/// Whether any term occurs in `text`.
-pub fn contains_any(text: &str, terms: &[String]) -> bool {
-    first_match_byte(&normalize(text), terms).is_some()
+/// The bytes of the first `units` characters of `chars`, a run of whitespace counting as one
+/// (all of them when there are fewer).
+fn reach(chars: impl Iterator<Item = char>, units: usize) -> usize {
+    let (mut bytes, mut counted, mut in_space) = (0, 0, false);
+    for c in chars {
+        let space = c.is_whitespace();
+        if !(space && in_space) {
+            if counted == units {
+                break;
+            }
+            counted += 1;
+        }
+        in_space = space;
+        bytes += c.len_utf8();
+    }
+    bytes
 }
 
 /// The character position of the first occurrence of any term in the normalised text.
@@ -202,8 +217,11 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn the_region_gives_what_the_whole_text_gives(
-            words in proptest::collection::vec(("[住房补贴甲乙丙ＡａA<]{1,8}", "[ \n]"), 0..120),
-            lead in "[ \n]?",
+            words in proptest::collection::vec(
+                ("[住房补贴甲乙丙ＡａA<]{1,8}", "[ \n\u{3000}]{1,3}|[ \n]{150,250}"),
+                0..100,
+            ),
+            lead in "[ \n]{0,250}",
             width in proptest::sample::select(vec![10usize, 40, 120]),
             terms in proptest::sample::select(vec![vec!["住房"], vec!["补贴", "住房"], vec!["ａa"], vec!["无"]]),
         ) {
@@ -231,14 +249,22 @@ mod tests {
     }
 
     #[test]
-    fn text_left_out_past_long_whitespace_is_marked_as_cut() {
+    fn a_run_of_whitespace_counts_as_one_character() {
         let spaces = " ".repeat(300);
-        let text = format!("甲{spaces}住房{spaces}乙");
-        let s = snippet(&text, &t(&["住房"]), 10).expect("a snippet");
-        assert_eq!(s.html, "…<mark>住房</mark>…");
-        let blank_ends = format!("{spaces}住房{spaces}");
-        let s = snippet(&blank_ends, &t(&["住房"]), 10).expect("a snippet");
-        assert_eq!(s.html, "<mark>住房</mark>");
+        let s = snippet(&format!("{spaces}正文"), &t(&["无"]), 60);
+        assert_eq!(html(s), "正文");
+        let s = snippet(&format!("甲{spaces}住房{spaces}乙"), &t(&["住房"]), 10);
+        assert_eq!(html(s), "甲 <mark>住房</mark> 乙");
+    }
+
+    #[test]
+    fn a_term_with_a_space_matches_across_a_line_break_far_into_the_text() {
+        let text = format!("{}New\nYork", "甲".repeat(1000));
+        let s = snippet(&text, &t(&["new york"]), 40).expect("a snippet");
+        assert!(
+            s.matched && s.html.contains("<mark>New York</mark>"),
+            "{s:?}"
+        );
     }
 
     fn html(s: Option<Snippet>) -> String {
@@ -304,6 +330,6 @@ mod tests {
         assert_eq!(snippet("短文本", &t(&["无"]), 60), Some(unmatched));
         assert_eq!(snippet("  \n ", &t(&["无"]), 60), None);
         assert!(snippet("短 文本", &t(&["文本"]), 60).is_some_and(|s| s.matched));
-        assert!(contains_any("ＡＢＣ", &t(&["abc"])));
+        assert!(snippet("ＡＢＣ", &t(&["abc"]), 60).is_some_and(|s| s.matched));
     }
 }
