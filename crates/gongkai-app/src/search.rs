@@ -174,8 +174,11 @@ impl App {
             let changes = self
                 .changes_for(&ids.into_iter().collect::<Vec<_>>())
                 .await?;
-            let index = index.clone();
-            blocking(move || index.apply(&changes, last)).await?;
+            let applied_to = index.clone();
+            blocking(move || applied_to.apply(&changes, last)).await?;
+            // The new segments' facet tables, before a search has to wait for them.
+            let warmed = index.clone();
+            blocking(move || warmed.warm()).await?;
             // Changes committed elsewhere (another node, the CLI) arrive only here.
             self.forget_counts();
             self.public_changed();
