@@ -44,6 +44,10 @@ pub(crate) struct FacetTable {
     numbers: [Vec<u64>; NUMBER_FIELDS.len()],
     /// …and of the string facets.
     names: [Vec<String>; STR_FIELDS.len()],
+    /// The segment's documents (deleted ones included) and their counts per value: a query
+    /// matching most of the segment is counted as these less the documents it does not match.
+    docs: DocId,
+    totals: [Vec<u64>; FACETS],
 }
 
 /// One facet of every document of a segment.
@@ -214,11 +218,28 @@ impl FacetTable {
         let indexes = indexes.try_into().map_err(|_| {
             tantivy::TantivyError::InternalError("a facet table has one entry per facet".into())
         })?;
-        Ok(FacetTable {
+        let mut table = FacetTable {
             indexes,
             numbers,
             names,
-        })
+            docs: max_doc,
+            totals: Default::default(),
+        };
+        let every: Vec<DocId> = (0..max_doc).collect();
+        table.totals = table.count(&every);
+        Ok(table)
+    }
+
+    /// The counts per value of each facet over `docs`, a block of documents at a time, one
+    /// facet after another (which keeps each facet's indexes in the cache while it is read).
+    fn count(&self, docs: &[DocId]) -> [Vec<u64>; FACETS] {
+        let mut counts = std::array::from_fn(|facet| vec![0; self.value_count(facet)]);
+        for block in docs.chunks(BLOCK) {
+            for (indexes, counts) in self.indexes.iter().zip(counts.iter_mut()) {
+                indexes.count(block, counts);
+            }
+        }
+        counts
     }
 }
 
@@ -231,11 +252,10 @@ pub struct Partial {
 
 pub struct FacetSegment {
     table: Arc<FacetTable>,
-    /// A count per value index of each facet.
-    counts: [Vec<u64>; FACETS],
-    /// Matches not counted yet: they are counted a block at a time, one facet after another,
-    /// which keeps each facet's indexes in the cache while it is read.
-    pending: Vec<DocId>,
+    /// The matches, in order, counted when the segment is done: directly, or when they are
+    /// most of it (a frequent word) as the segment's totals less the documents not matched,
+    /// which are fewer.
+    matched: Vec<DocId>,
 }
 
 /// Documents counted at once.
@@ -254,11 +274,9 @@ impl Collector for FacetCollector {
             tantivy::TantivyError::InternalError(format!("no columns for segment {ord}"))
         })?;
         let table = columns.facet_table(reader)?;
-        let counts = std::array::from_fn(|facet| vec![0; table.value_count(facet)]);
         Ok(FacetSegment {
+            matched: Vec::new(),
             table,
-            counts,
-            pending: Vec::with_capacity(BLOCK),
         })
     }
 
@@ -314,15 +332,24 @@ impl SegmentCollector for FacetSegment {
     type Fruit = Partial;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        self.pending.push(doc);
-        if self.pending.len() >= BLOCK {
-            self.count_pending();
-        }
+        self.matched.push(doc);
     }
 
-    fn harvest(mut self) -> Partial {
-        self.count_pending();
-        let [body_counts, year_counts, string_counts @ ..] = self.counts;
+    fn harvest(self) -> Partial {
+        let table = &self.table;
+        let counts = if self.matched.len() > table.docs as usize / 2 {
+            let mut counts = table.totals.clone();
+            let unmatched = table.count(&unmatched(&self.matched, table.docs));
+            for (total, unmatched) in counts.iter_mut().zip(unmatched) {
+                for (n, u) in total.iter_mut().zip(unmatched) {
+                    *n = n.saturating_sub(u);
+                }
+            }
+            counts
+        } else {
+            table.count(&self.matched)
+        };
+        let [body_counts, year_counts, string_counts @ ..] = counts;
         let counted = |values: &[u64], counts: Vec<u64>| -> HashMap<u64, u64> {
             nonzero(counts)
                 .filter_map(|(i, n)| Some((*values.get(i)?, n)))
@@ -350,12 +377,26 @@ fn nonzero(counts: Vec<u64>) -> impl Iterator<Item = (usize, u64)> {
     counts.into_iter().enumerate().filter(|(_, n)| *n > 0)
 }
 
-impl FacetSegment {
-    /// Counts the pending documents, one facet at a time.
-    fn count_pending(&mut self) {
-        for (indexes, counts) in self.table.indexes.iter().zip(self.counts.iter_mut()) {
-            indexes.count(&self.pending, counts);
-        }
-        self.pending.clear();
+/// The documents below `docs` not in `matched` (ascending, as a walk hands them over).
+fn unmatched(matched: &[DocId], docs: DocId) -> Vec<DocId> {
+    let mut out = Vec::with_capacity((docs as usize).saturating_sub(matched.len()));
+    let mut next = 0;
+    for &doc in matched.iter().chain(std::iter::once(&docs)) {
+        out.extend(next..doc.min(docs));
+        next = next.max(doc.saturating_add(1));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_unmatched_are_every_other_document_below_the_end() {
+        assert_eq!(unmatched(&[0, 2, 3, 7], 9), vec![1, 4, 5, 6, 8]);
+        assert_eq!(unmatched(&[], 3), vec![0, 1, 2]);
+        assert_eq!(unmatched(&[0, 1, 2], 3), Vec::<DocId>::new());
+        assert_eq!(unmatched(&[1, 5], 4), vec![0, 2, 3]);
     }
 }

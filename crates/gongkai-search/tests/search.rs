@@ -810,9 +810,10 @@ fn a_pruned_walk_for_a_frequent_word_gives_the_full_pages() {
 /// and items without one: the same as counting the documents directly. The word is in the
 /// title of the first 300 items only, so that once the best of the page are found among them
 /// the rest are counted without being scored: they must be counted in the facets all the same.
+/// Some items are then deleted. A word in most items is counted as the segments' totals less
+/// the items it misses (the deleted among them), one in a third of them directly.
 #[test]
 fn facets_over_many_matches_equal_a_direct_count() {
-    use std::collections::BTreeMap;
     let areas = ["社会救助", "教育", "就业创业", "住房保障"];
     let genres = ["通知", "意见", "公告"];
     let docs: Vec<SearchDoc> = (1..=1500i64)
@@ -822,7 +823,12 @@ fn facets_over_many_matches_equal_a_direct_count() {
             } else {
                 "关于做好救助工作的通知"
             };
-            let mut d = doc(id, title, "住房补贴按月发放。", "2020-01-01");
+            let body = if id % 3 == 0 {
+                "住房补贴按月发放，另发取暖费。"
+            } else {
+                "住房补贴按月发放。"
+            };
+            let mut d = doc(id, title, body, "2020-01-01");
             // Far apart only in the second segment.
             d.body_id = if id > 900 && id % 7 == 0 {
                 9_000_000 + id % 5
@@ -848,12 +854,30 @@ fn facets_over_many_matches_equal_a_direct_count() {
         .collect();
     index.apply(&changes, 2).unwrap();
     assert!(index.num_segments() >= 2);
+    let deleted = |d: &SearchDoc| d.id % 13 == 0;
+    let deletions: Vec<Change> = docs
+        .iter()
+        .filter(|d| deleted(d))
+        .map(|d| Change::Delete(d.id))
+        .collect();
+    index.apply(&deletions, 3).unwrap();
 
-    let found = index.search(&req("住房")).unwrap();
-    assert_eq!(found.total, 1500);
+    for (q, holds) in [("住房", "住房"), ("取暖费", "取暖费")] {
+        let live: Vec<&SearchDoc> = docs
+            .iter()
+            .filter(|d| !deleted(d) && d.body_text.contains(holds))
+            .collect();
+        assert_facets_count(&index.search(&req(q)).unwrap(), &live);
+    }
+}
+
+/// `found`'s total and facets are those of `docs`, counted directly.
+fn assert_facets_count(found: &gongkai_search::SearchResults, docs: &[&SearchDoc]) {
+    use std::collections::BTreeMap;
+    assert_eq!(found.total, docs.len() as u64);
     let count = |key: &dyn Fn(&SearchDoc) -> Vec<String>| {
         let mut counts: BTreeMap<String, u64> = BTreeMap::new();
-        for d in &docs {
+        for d in docs {
             for k in key(d) {
                 *counts.entry(k).or_default() += 1;
             }
