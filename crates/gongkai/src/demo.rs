@@ -123,6 +123,11 @@ pub async fn load_if_empty(app: &App) -> Result<Vec<DemoLogin>> {
     if app.is_empty().await? {
         eprintln!("loading the demo city 海州市 …");
         load(app).await?;
+        // Indexed before the portal listens: left to the follower, a newcomer's first search
+        // found nothing for a moment.
+        app.rebuild_search(|_, _| {})
+            .await
+            .map_err(|e| anyhow::anyhow!("indexing the demo items: {e:?}"))?;
     }
     Ok(demo_logins(&app.bodies().await?))
 }

@@ -344,8 +344,8 @@ async fn judgement_set_over_the_demo_city() {
     )
     .await
     .expect("open");
+    // The demo is searchable as soon as it is loaded (no rebuild, no follower here).
     gongkai::demo::load_if_empty(&app).await.expect("demo");
-    app.rebuild_search(|_, _| {}).await.expect("rebuild");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
