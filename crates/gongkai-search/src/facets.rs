@@ -450,6 +450,10 @@ impl SegmentCollector for FacetSegment {
         self.matched.push(doc);
     }
 
+    fn collect_block(&mut self, docs: &[DocId]) {
+        self.matched.extend_from_slice(docs);
+    }
+
     fn harvest(self) -> Partial {
         let table = &self.table;
         let counts = if self.matched.len() > table.docs as usize / 2 {

@@ -18,7 +18,10 @@ use tantivy::collector::sort_key::{Comparator, NaturalComparator};
 use tantivy::collector::{Collector, SegmentCollector, TopNComputer};
 use tantivy::fastfield::AliveBitSet;
 use tantivy::query::{EnableScoring, Query, Scorer, Weight};
-use tantivy::{DocAddress, DocId, DocSet, Executor, Score, Searcher, SegmentReader, TERMINATED};
+use tantivy::{
+    COLLECT_BLOCK_BUFFER_LEN, DocAddress, DocId, DocSet, Executor, Score, Searcher, SegmentReader,
+    TERMINATED,
+};
 
 use crate::with_bonus::WithBonusScorer;
 
@@ -279,20 +282,30 @@ fn count_from(
     tally: &mut impl SegmentCollector,
 ) -> tantivy::Result<u64> {
     let mut scorer: Box<dyn Scorer> = weight.scorer(reader, 1.0)?;
-    let mut n = 0;
-    let mut doc = if scorer.doc() >= from {
-        scorer.doc()
-    } else {
-        scorer.seek(from)
-    };
-    while doc != TERMINATED {
-        if is_alive(alive, doc) {
-            n += 1;
-            tally.collect(doc, 0.0);
-        }
-        doc = scorer.advance();
+    if scorer.doc() < from {
+        scorer.seek(from);
     }
-    Ok(n)
+    // A block at a time: the scorer's layers are called once a block, not once a match.
+    let mut block = [0; COLLECT_BLOCK_BUFFER_LEN];
+    let mut live = Vec::with_capacity(COLLECT_BLOCK_BUFFER_LEN);
+    let mut n = 0;
+    loop {
+        let filled = scorer.fill_buffer(&mut block);
+        let docs = &block[..filled];
+        let docs = match alive {
+            None => docs,
+            Some(alive) => {
+                live.clear();
+                live.extend(docs.iter().copied().filter(|&d| alive.is_alive(d)));
+                &live[..]
+            }
+        };
+        n += docs.len() as u64;
+        tally.collect_block(docs);
+        if filled < block.len() {
+            return Ok(n);
+        }
+    }
 }
 
 #[cfg(test)]
