@@ -12,8 +12,7 @@
 
 use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{
-    COLLECT_BLOCK_BUFFER_LEN, DocAddress, DocId, DocSet, Score, SeekDangerResult, SegmentReader,
-    TERMINATED, Term,
+    DocAddress, DocId, DocSet, Score, SeekDangerResult, SegmentReader, TERMINATED, Term,
 };
 
 use crate::any_of::Arm;
@@ -224,11 +223,6 @@ impl DocSet for WithBonusScorer {
 
     fn seek_danger(&mut self, target: DocId) -> SeekDangerResult {
         self.base.seek_danger(target)
-    }
-
-    /// The base's documents: the bonuses only add to scores.
-    fn fill_buffer(&mut self, buffer: &mut [DocId; COLLECT_BLOCK_BUFFER_LEN]) -> usize {
-        self.base.fill_buffer(buffer)
     }
 
     fn doc(&self) -> DocId {
