@@ -334,6 +334,10 @@ impl SearchIndex {
         };
         let capped = |field: Field| -> String {
             let t = text(field);
+            // No more bytes than the cap's characters: nothing to count.
+            if t.len() <= MAX_SNIPPET_SOURCE_CHARS {
+                return t;
+            }
             match t.char_indices().nth(MAX_SNIPPET_SOURCE_CHARS) {
                 Some((cut, _)) => t[..cut].to_owned(),
                 None => t,

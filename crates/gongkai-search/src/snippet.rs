@@ -83,19 +83,7 @@ impl<'a> Region<'a> {
                 more_after: false,
             };
         }
-        let normalized = normalize(text);
-        let at = first_match_byte(&normalized, terms).map_or(0, |byte| {
-            // Normalising maps each character to one, but not always to as many bytes (full-
-            // width forms become ASCII): then the match is found again by its character offset.
-            if normalized.len() == text.len() {
-                byte
-            } else {
-                let chars = normalized[..byte].chars().count();
-                text.char_indices()
-                    .nth(chars)
-                    .map_or(text.len(), |(i, _)| i)
-            }
-        });
+        let at = first_match_in(text, terms).unwrap_or(0);
         let (before, after) = text.split_at(at);
         let from = at - reach(before.chars().rev(), REACH);
         let to = at + reach(after.chars(), width + REACH);
@@ -108,6 +96,47 @@ impl<'a> Region<'a> {
             more_after: !blank(tail),
         }
     }
+}
+
+/// Bytes of a text normalised first when looking for its first match; four times more each
+/// time the part searched could hide an earlier match.
+const FIRST_PART: usize = 2048;
+
+/// The byte offset in `text` of the first occurrence of any term, normalising only as much of
+/// the text as needed: a match is taken from a leading part of it once every earlier place a
+/// term could start is far enough inside that part to be seen whole. Why: a search page
+/// normalised and searched the whole stored text of each of its ten hits, up to thousands of
+/// characters, where the first match is most often in the first lines.
+fn first_match_in(text: &str, terms: &[String]) -> Option<usize> {
+    let longest = terms.iter().map(|t| normalize(t).len()).max().unwrap_or(0);
+    let mut end = text.floor_char_boundary(FIRST_PART);
+    loop {
+        let part = &text[..end];
+        let normalized = normalize(part);
+        let whole = end == text.len();
+        if let Some(byte) = first_match_byte(&normalized, terms)
+            && (whole || byte + longest <= normalized.len())
+        {
+            return Some(original_offset(part, &normalized, byte));
+        }
+        if whole {
+            return None;
+        }
+        end = text.floor_char_boundary(end.saturating_mul(4));
+    }
+}
+
+/// The offset in `text` of the character at `byte` in its normalised form. Normalising maps
+/// each character to one, but not always to as many bytes (full-width forms become ASCII):
+/// then the character is found again by its position.
+fn original_offset(text: &str, normalized: &str, byte: usize) -> usize {
+    if normalized.len() == text.len() {
+        return byte;
+    }
+    let chars = normalized[..byte].chars().count();
+    text.char_indices()
+        .nth(chars)
+        .map_or(text.len(), |(i, _)| i)
 }
 
 /// The bytes of the first `units` characters of `chars`, a run of whitespace counting as one
@@ -223,7 +252,9 @@ mod tests {
             ),
             lead in "[ \n]{0,250}",
             width in proptest::sample::select(vec![10usize, 40, 120]),
-            terms in proptest::sample::select(vec![vec!["住房"], vec!["补贴", "住房"], vec!["ａa"], vec!["无"]]),
+            terms in proptest::sample::select(vec![
+                vec!["住房"], vec!["补贴", "住房"], vec!["ａa"], vec!["无"], vec!["住房补贴甲", "甲"],
+            ]),
         ) {
             let mut text = lead;
             for (word, space) in &words {
@@ -246,6 +277,21 @@ mod tests {
         assert!(s.html.starts_with('…') && s.html.ends_with('…'));
         assert!(s.html.contains("<mark>住房补贴</mark>"));
         assert_eq!(s.html.chars().filter(|c| *c == '甲').count(), LEAD / 2);
+    }
+
+    /// A long term straddling the end of the part first searched holds a short one inside
+    /// that part: the first match is the long one.
+    #[test]
+    fn a_match_across_the_end_of_the_part_searched_first_is_not_missed() {
+        for pad in 0..6 {
+            let lead = format!("{}{}", "乙".repeat(677), " ".repeat(pad));
+            let text = format!("{lead}住房补贴政策的通知{}", "丙".repeat(300));
+            let long_at = lead.len();
+            assert!(long_at + "住房补贴".len() <= FIRST_PART);
+            assert!(long_at + "住房补贴政策".len() > FIRST_PART);
+            let terms = t(&["住房补贴政策", "补贴"]);
+            assert_eq!(first_match_in(&text, &terms), Some(long_at), "pad {pad}");
+        }
     }
 
     #[test]
