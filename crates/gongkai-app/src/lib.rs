@@ -110,7 +110,7 @@ struct Inner {
     /// allow guessing the codes offline.
     code_key: String,
     /// The organisation registry, read on every page; same time-to-live, cleared on local writes.
-    bodies: std::sync::Mutex<Option<(std::time::Instant, Vec<orgs::Body>)>>,
+    bodies: std::sync::Mutex<Option<(std::time::Instant, Arc<[orgs::Body]>)>>,
     /// Public catalog totals by filter, with the same time-to-live as the facets.
     counts: std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, i64)>>,
     /// Bumped whenever the totals are forgotten, so that a count begun before is not kept.
@@ -220,7 +220,7 @@ impl App {
         }
     }
 
-    pub(crate) fn cached_bodies(&self, ttl: std::time::Duration) -> Option<Vec<orgs::Body>> {
+    pub(crate) fn cached_bodies(&self, ttl: std::time::Duration) -> Option<Arc<[orgs::Body]>> {
         let guard = self.inner.bodies.lock().ok()?;
         guard
             .as_ref()
@@ -229,9 +229,9 @@ impl App {
     }
 
     /// Remembers the registry (`Some`) or forgets it after a change (`None`).
-    pub(crate) fn cache_bodies(&self, bodies: Option<&[orgs::Body]>) {
+    pub(crate) fn cache_bodies(&self, bodies: Option<Arc<[orgs::Body]>>) {
         if let Ok(mut guard) = self.inner.bodies.lock() {
-            *guard = bodies.map(|b| (std::time::Instant::now(), b.to_vec()));
+            *guard = bodies.map(|b| (std::time::Instant::now(), b));
         }
     }
 

@@ -4,6 +4,7 @@ use gongkai_domain::index_number::valid_body_code;
 use gongkai_domain::org::BodyKind;
 use gongkai_store::{audit, bodies};
 use serde::Serialize;
+use std::sync::Arc;
 
 use crate::{App, AppError, AppResult, Origin, now_ms};
 
@@ -55,22 +56,33 @@ pub struct NewBody {
 }
 
 impl App {
-    /// The registry, cached for five seconds (every page reads it; it changes rarely).
+    /// Every body, in registry order (a copy of [`App::registry`]).
     pub async fn bodies(&self) -> AppResult<Vec<Body>> {
+        Ok(self.registry().await?.to_vec())
+    }
+
+    /// The registry, shared, cached for five seconds: every page reads it, it changes rarely,
+    /// and a change made here clears the cache at once.
+    pub async fn registry(&self) -> AppResult<Arc<[Body]>> {
         if let Some(b) = self.cached_bodies(std::time::Duration::from_secs(5)) {
             return Ok(b);
         }
         let mut c = self.db().read().await?;
-        let list: Vec<Body> = bodies::list(&mut c)
+        let list: Arc<[Body]> = bodies::list(&mut c)
             .await?
             .into_iter()
             .map(Body::try_from)
             .collect::<AppResult<_>>()?;
-        self.cache_bodies(Some(&list));
+        self.cache_bodies(Some(list.clone()));
         Ok(list)
     }
 
+    /// One body, from the cached registry when it is there (an item page needs its body: one
+    /// query fewer); a body another process has just made is read from the database.
     pub async fn body(&self, id: i64) -> AppResult<Body> {
+        if let Some(b) = self.registry().await?.iter().find(|b| b.id == id) {
+            return Ok(b.clone());
+        }
         let mut c = self.db().read().await?;
         bodies::by_id(&mut c, id)
             .await?
@@ -90,10 +102,11 @@ impl App {
     pub async fn resolve_body(&self, name: &str) -> AppResult<Option<Body>> {
         let name = name.trim();
         Ok(self
-            .bodies()
+            .registry()
             .await?
-            .into_iter()
-            .find(|b| b.code == name || b.name == name || b.short_names.iter().any(|s| s == name)))
+            .iter()
+            .find(|b| b.code == name || b.name == name || b.short_names.iter().any(|s| s == name))
+            .cloned())
     }
 
     /// Registers a body. Without an actor this is the CLI or the demo loader (trusted callers);

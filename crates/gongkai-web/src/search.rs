@@ -160,7 +160,7 @@ async fn search_page(
     PageQuery(p): PageQuery<SearchParams>,
 ) -> Result<SearchPage, PageError> {
     let app = &state.app;
-    let bodies = app.bodies().await?;
+    let bodies = app.registry().await?;
     let req = p.request(&bodies);
     let searched = !req.q.trim().is_empty() || !req.filters.is_empty();
     // The bare page (no query, no filter) shows the form only: no search over everything.

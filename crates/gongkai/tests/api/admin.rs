@@ -1,6 +1,9 @@
 //! Administration through the console: body administrators manage their body's users; only the
 //! city office manages organisations and city-office accounts.
 
+use gongkai_app::domain::org::BodyKind;
+use gongkai_app::orgs::NewBody;
+use gongkai_app::{App, AppConfig, Origin};
 use reqwest::StatusCode;
 
 use crate::db_tests;
@@ -8,7 +11,8 @@ use crate::helpers::{A, B, TestApp, hidden_value};
 
 db_tests!(
     body_admin_manages_only_own_users,
-    city_office_registers_bodies
+    city_office_registers_bodies,
+    a_body_registered_by_another_process_is_found_at_once
 );
 
 async fn post_user(
@@ -139,5 +143,39 @@ async fn city_office_registers_bodies(t: TestApp) {
             .expect("get")
             .status(),
         StatusCode::FORBIDDEN
+    );
+}
+
+/// The registry is cached, and a body is looked up in it; a body another process (the CLI, a
+/// second server) has just registered is not in this one's cache yet and is read from the
+/// database instead of being "not found" for the cache's lifetime.
+async fn a_body_registered_by_another_process_is_found_at_once(t: TestApp) {
+    let cached = t.app.registry().await.expect("registry");
+    let other = App::open(&t.db_url, t.data.path().to_path_buf(), AppConfig::default())
+        .await
+        .expect("second process");
+    let origin = Origin { ip: "test".into() };
+    let new_body = NewBody {
+        code: "100000019".into(),
+        name: "测试市审计局".into(),
+        short_names: vec!["市审计局".into()],
+        kind: BodyKind::Department,
+        parent_code: Some(crate::helpers::ROOT.to_owned()),
+    };
+    let id = other
+        .add_body(None, &origin, &new_body)
+        .await
+        .expect("registered there");
+    assert!(cached.iter().all(|b| b.id != id), "not cached before");
+    let found = t.app.body(id).await.expect("found here at once");
+    assert_eq!(found.name, "测试市审计局");
+    let known = &cached[0];
+    assert_eq!(
+        t.app.body(known.id).await.expect("cached body").code,
+        known.code
+    );
+    assert!(
+        t.app.body(id + 1000).await.is_err(),
+        "an unknown id is not found"
     );
 }
