@@ -471,7 +471,7 @@ impl SearchIndex {
             if numbered {
                 interpretation.document_number = Some(phrase.clone());
             }
-            let q: Option<Box<dyn Query>> = match (self.phrase_query(phrase), numbered) {
+            let q: Option<Box<dyn Query>> = match (self.phrase_forms_query(phrase), numbered) {
                 (Some(q), true) => Some(Box::new(AnyOfQuery::new(vec![
                     q,
                     Box::new(BoostQuery::new(term_query(number), 50.0)),
@@ -483,6 +483,7 @@ impl SearchIndex {
                 required.push((Occur::Must, q));
                 interpretation.phrases.push(phrase.clone());
                 highlight.push(phrase.clone());
+                highlight.push(without_blanks_beside_han(phrase));
             }
         }
         let mut words = analysis.segmenter.words(&rest);
@@ -705,6 +706,20 @@ impl SearchIndex {
             .collect();
         let all: Box<dyn Query> = Box::new(BooleanQuery::new(terms));
         Box::new(ConstScoreQuery::new(all, 0.0))
+    }
+
+    /// A quoted phrase: as typed, or, when blanks were typed beside its Chinese characters,
+    /// also without them (see [`without_blanks_beside_han`]).
+    fn phrase_forms_query(&self, phrase: &str) -> Option<Box<dyn Query>> {
+        let typed = self.phrase_query(phrase);
+        let joined = without_blanks_beside_han(phrase);
+        if joined == phrase {
+            return typed;
+        }
+        match (typed, self.phrase_query(&joined)) {
+            (Some(typed), Some(joined)) => Some(Box::new(AnyOfQuery::new(vec![typed, joined]))),
+            (typed, joined) => typed.or(joined),
+        }
     }
 
     /// An exact phrase: the character bigrams of `phrase` at their offsets in the `ngram` field,
@@ -983,6 +998,31 @@ fn form_query(field: Field, form: &[Piece]) -> Box<dyn Query> {
     }
 }
 
+/// `phrase` without the whitespace typed beside its Chinese characters: government documents
+/// write Chinese without spaces, also beside digits and Latin, so the "住房 补贴" or "2024 年"
+/// someone types is mostly meant as 住房补贴 or 2024年. Whitespace between other characters
+/// stays (between Latin words it separates them).
+fn without_blanks_beside_han(phrase: &str) -> String {
+    let mut out = String::with_capacity(phrase.len());
+    let mut chars = phrase.chars().peekable();
+    while let Some(c) = chars.next() {
+        if !c.is_whitespace() {
+            out.push(c);
+            continue;
+        }
+        let mut blanks = String::from(c);
+        while let Some(b) = chars.next_if(|c| c.is_whitespace()) {
+            blanks.push(b);
+        }
+        let beside_han =
+            out.chars().next_back().is_some_and(is_han) || chars.peek().is_some_and(|&c| is_han(c));
+        if !beside_han {
+            out.push_str(&blanks);
+        }
+    }
+    out
+}
+
 /// Quoted parts (ASCII or Chinese quotes) and the rest of the query.
 fn split_phrases(text: &str) -> (Vec<String>, String) {
     let mut phrases = Vec::new();
@@ -1056,6 +1096,22 @@ fn recency(age_days: i64) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn blanks_beside_chinese_are_dropped_from_a_phrase_form() {
+        let cases = [
+            ("住房 补贴", "住房补贴"),
+            ("住房 \u{3000}\t补贴", "住房补贴"),
+            ("2024 年", "2024年"),
+            ("GDP 增长", "GDP增长"),
+            ("open  data", "open  data"),
+            ("第 3 条", "第3条"),
+            ("住房补贴", "住房补贴"),
+        ];
+        for (typed, joined) in cases {
+            assert_eq!(without_blanks_beside_han(typed), joined, "{typed:?}");
+        }
+    }
 
     #[test]
     fn quoted_phrases_are_split_out() {

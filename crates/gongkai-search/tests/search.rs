@@ -246,6 +246,10 @@ fn quoted_phrases_must_occur_as_written() {
     let index = index_with(corpus());
     assert_eq!(ids(&index, "\"义务教育学区\""), vec![7]);
     assert!(ids(&index, "\"学区义务教育\"").is_empty());
+    // A space typed between Chinese characters is not in the text: the phrase is read without it.
+    assert_eq!(ids(&index, "“义务教育 学区”"), vec![7]);
+    assert_eq!(ids(&index, "\"义务 教育　学区\""), vec![7]);
+    assert!(ids(&index, "\"学区 义务教育\"").is_empty());
 }
 
 #[test]
