@@ -10,6 +10,7 @@
 pub mod any_of;
 mod columns;
 pub mod facets;
+mod fan_out;
 pub mod gated;
 pub mod index;
 pub mod pinyin_keys;

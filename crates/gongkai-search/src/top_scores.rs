@@ -23,6 +23,9 @@ use tantivy::{
     TERMINATED,
 };
 
+use std::sync::Arc;
+
+use crate::fan_out;
 use crate::with_bonus::WithBonusScorer;
 
 /// How high the parts of a [`WithBonusQuery`](crate::with_bonus::WithBonusQuery) can score:
@@ -173,31 +176,46 @@ pub type TopByScore<F> = (Vec<(Score, DocAddress)>, Walked, F);
 /// and the pruning still spares the scoring). The segments are walked at once on `executor`
 /// (the index's segment threads: one query then uses every core), each keeping its own best,
 /// which are merged at the end.
-pub fn top_by_score<T: Collector>(
+pub fn top_by_score<T>(
     searcher: &Searcher,
     executor: &Executor,
     query: &dyn Query,
     limit: usize,
     tally: &T,
-) -> tantivy::Result<TopByScore<T::Fruit>> {
+) -> tantivy::Result<TopByScore<T::Fruit>>
+where
+    T: Collector,
+    T::Child: Send,
+{
     debug_assert!(
         !tally.requires_scoring(),
         "counted matches are tallied unscored"
     );
-    let weight = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
-    let segments = searcher.segment_readers().iter().enumerate();
-    let walk = |(ord, reader): (usize, &SegmentReader)| {
-        let segment = u32::try_from(ord).unwrap_or(u32::MAX);
-        let tally = tally.for_segment(segment, reader)?;
-        let walk = Walk {
-            searcher,
-            query,
-            segment,
-            reader,
-        };
-        walk.run(weight.as_ref(), limit, tally)
-    };
-    let walks = executor.map(walk, segments)?;
+    let weight: Arc<dyn Weight> = query
+        .weight(EnableScoring::enabled_from_searcher(searcher))?
+        .into();
+    let query: Arc<dyn Query> = query.box_clone().into();
+    // Each walk owns what it reads: it may run on a pool thread after this one has moved on.
+    let walks = searcher
+        .segment_readers()
+        .iter()
+        .enumerate()
+        .map(|(ord, reader)| {
+            let segment = u32::try_from(ord).unwrap_or(u32::MAX);
+            let tally = tally.for_segment(segment, reader)?;
+            let walk = Walk {
+                searcher: searcher.clone(),
+                query: Arc::clone(&query),
+                segment,
+                reader: reader.clone(),
+            };
+            let weight = Arc::clone(&weight);
+            Ok(move || walk.run(weight.as_ref(), limit, tally))
+        })
+        .collect::<tantivy::Result<Vec<_>>>()?;
+    let walks = fan_out::run_all(executor, walks)
+        .into_iter()
+        .collect::<tantivy::Result<Vec<_>>>()?;
     let mut walked = Walked::default();
     let mut lists = Vec::with_capacity(walks.len());
     let mut fruits = Vec::with_capacity(walks.len());
@@ -212,16 +230,16 @@ pub fn top_by_score<T: Collector>(
 }
 
 /// The walk of one segment.
-struct Walk<'a> {
-    searcher: &'a Searcher,
-    query: &'a dyn Query,
+struct Walk {
+    searcher: Searcher,
+    query: Arc<dyn Query>,
     segment: u32,
-    reader: &'a SegmentReader,
+    reader: SegmentReader,
 }
 
 type SegmentWalk<F> = (Vec<Keyed>, Walked, F);
 
-impl Walk<'_> {
+impl Walk {
     /// One segment's best `limit` documents (sorted here, on the segment's thread), its matches and
     /// its tally.
     fn run<T: SegmentCollector>(
@@ -231,7 +249,7 @@ impl Walk<'_> {
         mut tally: T,
     ) -> tantivy::Result<SegmentWalk<T::Fruit>> {
         let (searcher, query, segment, reader) =
-            (self.searcher, self.query, self.segment, self.reader);
+            (&self.searcher, &self.query, self.segment, &self.reader);
         let mut top = TopScores::new(limit);
         let mut walked = Walked::default();
         let mut scorer = weight.scorer(reader, 1.0)?;
