@@ -14,7 +14,9 @@ use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 
-use tantivy::Executor;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::query::{EnableScoring, Query, Weight};
+use tantivy::{Executor, Searcher, SegmentReader};
 
 /// One segment's work, owning what it reads (a pool thread may start it after the caller
 /// has moved on to another).
@@ -22,6 +24,72 @@ pub trait SegmentJob<R>: FnOnce() -> R + Send + 'static {}
 impl<R, F: FnOnce() -> R + Send + 'static> SegmentJob<R> for F {}
 
 type Outcome<R> = (usize, std::thread::Result<R>);
+
+/// `searcher.search(query, collector)` with the segments walked by [`run_all`]: each segment's
+/// live matches go to its collector as tantivy's default `collect_segment` hands them (so a
+/// collector overriding that, as `Count` alone does, is better served by tantivy's search).
+pub fn collect<C>(
+    searcher: &Searcher,
+    executor: &Executor,
+    query: &dyn Query,
+    collector: &C,
+) -> tantivy::Result<C::Fruit>
+where
+    C: Collector,
+    C::Child: Send,
+{
+    let scoring = collector.requires_scoring();
+    let enabled = if scoring {
+        EnableScoring::enabled_from_searcher(searcher)
+    } else {
+        EnableScoring::disabled_from_searcher(searcher)
+    };
+    let weight: Arc<dyn Weight> = query.weight(enabled)?.into();
+    let jobs = searcher
+        .segment_readers()
+        .iter()
+        .enumerate()
+        .map(|(ord, reader)| {
+            let segment = u32::try_from(ord).unwrap_or(u32::MAX);
+            let mut child = collector.for_segment(segment, reader)?;
+            let (weight, reader) = (Arc::clone(&weight), reader.clone());
+            Ok(move || {
+                collect_segment(weight.as_ref(), &reader, scoring, &mut child)?;
+                Ok(child.harvest())
+            })
+        })
+        .collect::<tantivy::Result<Vec<_>>>()?;
+    let fruits = run_all(executor, jobs)
+        .into_iter()
+        .collect::<tantivy::Result<Vec<_>>>()?;
+    collector.merge_fruits(fruits)
+}
+
+/// Every live match of `weight` in `reader` handed to `child`, as tantivy's default
+/// `collect_segment` (not public) hands them.
+fn collect_segment(
+    weight: &dyn Weight,
+    reader: &SegmentReader,
+    scoring: bool,
+    child: &mut impl SegmentCollector,
+) -> tantivy::Result<()> {
+    match (reader.alive_bitset(), scoring) {
+        (Some(alive), true) => weight.for_each(reader, &mut |doc, score| {
+            if alive.is_alive(doc) {
+                child.collect(doc, score);
+            }
+        }),
+        (Some(alive), false) => weight.for_each_no_score(reader, &mut |docs| {
+            for &doc in docs {
+                if alive.is_alive(doc) {
+                    child.collect(doc, 0.0);
+                }
+            }
+        }),
+        (None, true) => weight.for_each(reader, &mut |doc, score| child.collect(doc, score)),
+        (None, false) => weight.for_each_no_score(reader, &mut |docs| child.collect_block(docs)),
+    }
+}
 
 /// The results of `jobs`, in their order: run on the calling thread and, when `executor` has
 /// a pool and there are several jobs, on its threads too. A job's panic is raised again here.

@@ -9,6 +9,7 @@
 
 pub mod any_of;
 mod columns;
+mod dated;
 pub mod facets;
 mod fan_out;
 pub mod gated;

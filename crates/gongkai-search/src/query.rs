@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::Count;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery,
     TermQuery,
@@ -16,7 +16,9 @@ use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 
 use crate::any_of::{AnyOfQuery, Combine};
 use crate::columns::ColumnCache;
+use crate::dated::DatedPage;
 use crate::facets::{FacetCollector, Facets};
+use crate::fan_out;
 use crate::gated::GatedQuery;
 use crate::index::{SearchIndex, day_number, exact_document_number, from_day_number};
 use crate::pinyin_keys::PinyinKeys;
@@ -264,7 +266,6 @@ impl SearchIndex {
         if offset > MAX_OFFSET {
             return Err(Error::PageTooDeep);
         }
-        let top = TopDocs::with_limit(per_page).and_offset(offset);
         let facets = if with_facets {
             Some(FacetCollector {
                 segments: self.columns.all(searcher)?,
@@ -301,9 +302,15 @@ impl SearchIndex {
                 } else {
                     Order::Asc
                 };
-                let dated = top.order_by_fast_field::<i64>("date_key", order);
-                let (docs, count, f) = self.collect(searcher, &query, &(dated, Count, facets))?;
-                let docs = docs.into_iter().map(|(_, a)| (0.0, a)).collect();
+                let dated = DatedPage {
+                    limit: per_page,
+                    offset,
+                    order,
+                };
+                let executor = self.executor_for(searcher);
+                let (docs, count, f) =
+                    fan_out::collect(searcher, &executor, &query, &(dated, Count, facets))?;
+                let docs = docs.into_iter().map(|a| (0.0, a)).collect();
                 (docs, count as u64, f)
             }
         })

@@ -144,11 +144,22 @@ fn merge_best(lists: Vec<Vec<Keyed>>, limit: usize) -> Vec<Keyed> {
 }
 
 fn merge_two(a: Vec<Keyed>, b: Vec<Keyed>, limit: usize) -> Vec<Keyed> {
+    merge_sorted(a, b, limit, ranks_before)
+}
+
+/// The first `limit` of two lists each sorted best first, best first; `before(x, y)` says
+/// whether `x` ranks before `y` (where neither does, `a`'s comes first).
+pub(crate) fn merge_sorted<T>(
+    a: Vec<T>,
+    b: Vec<T>,
+    limit: usize,
+    before: impl Fn(&T, &T) -> bool,
+) -> Vec<T> {
     let mut merged = Vec::with_capacity(limit.min(a.len() + b.len()));
     let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
     while merged.len() < limit {
         let next = match (a.peek(), b.peek()) {
-            (Some(x), Some(y)) if ranks_before(y, x) => b.next(),
+            (Some(x), Some(y)) if before(y, x) => b.next(),
             (Some(_), _) => a.next(),
             (None, _) => b.next(),
         };
