@@ -110,7 +110,7 @@ struct Inner {
     /// allow guessing the codes offline.
     code_key: String,
     /// The organisation registry, read on every page; same time-to-live, cleared on local writes.
-    bodies: std::sync::Mutex<Option<(std::time::Instant, Arc<[orgs::Body]>)>>,
+    bodies: std::sync::Mutex<BodyCache>,
     /// Public catalog totals by filter, with the same time-to-live as the facets.
     counts: std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, i64)>>,
     /// Bumped whenever the totals are forgotten, so that a count begun before is not kept.
@@ -134,6 +134,35 @@ struct Inner {
 /// How many times its time to live an expired public count may still be served while it is
 /// recounted (see `App::aggregate`).
 const STALE_TTLS: u32 = 4;
+
+/// The registry as last read, and how many times it has changed here since the process began.
+#[derive(Default)]
+struct BodyCache {
+    list: Option<(std::time::Instant, Arc<[orgs::Body]>)>,
+    generation: u64,
+}
+
+impl BodyCache {
+    /// The list if younger than `ttl`, else the generation a list read now belongs to.
+    fn get(&self, ttl: std::time::Duration) -> Result<Arc<[orgs::Body]>, u64> {
+        match &self.list {
+            Some((at, list)) if at.elapsed() < ttl => Ok(list.clone()),
+            _ => Err(self.generation),
+        }
+    }
+
+    /// Keeps a list read at `generation`, unless the registry changed since.
+    fn keep(&mut self, list: Arc<[orgs::Body]>, generation: u64) {
+        if self.generation == generation {
+            self.list = Some((std::time::Instant::now(), list));
+        }
+    }
+
+    fn forget(&mut self) {
+        self.list = None;
+        self.generation = self.generation.wrapping_add(1);
+    }
+}
 
 impl App {
     /// Opens the database at `database_url`, applies migrations and keeps blobs under `data_dir`.
@@ -160,7 +189,7 @@ impl App {
                 facets: std::sync::Mutex::new(None),
                 aggregates: tokio::sync::Mutex::new(()),
                 code_key,
-                bodies: std::sync::Mutex::new(None),
+                bodies: std::sync::Mutex::new(BodyCache::default()),
                 counts: std::sync::Mutex::new(std::collections::HashMap::new()),
                 counts_generation: std::sync::atomic::AtomicU64::new(0),
                 search,
@@ -220,18 +249,28 @@ impl App {
         }
     }
 
-    pub(crate) fn cached_bodies(&self, ttl: std::time::Duration) -> Option<Arc<[orgs::Body]>> {
-        let guard = self.inner.bodies.lock().ok()?;
-        guard
-            .as_ref()
-            .filter(|(at, _)| at.elapsed() < ttl)
-            .map(|(_, b)| b.clone())
+    /// The cached registry if it is younger than `ttl`, else the generation to hand back to
+    /// [`App::keep_bodies`] with the list read from the database.
+    pub(crate) fn cached_bodies(&self, ttl: std::time::Duration) -> Result<Arc<[orgs::Body]>, u64> {
+        match self.inner.bodies.lock() {
+            Ok(cache) => cache.get(ttl),
+            // Never kept: a list read now is not cached.
+            Err(_) => Err(u64::MAX),
+        }
     }
 
-    /// Remembers the registry (`Some`) or forgets it after a change (`None`).
-    pub(crate) fn cache_bodies(&self, bodies: Option<Arc<[orgs::Body]>>) {
-        if let Ok(mut guard) = self.inner.bodies.lock() {
-            *guard = bodies.map(|b| (std::time::Instant::now(), b));
+    /// Remembers the registry read at `generation`, unless it changed since (a list read
+    /// before a body was added here must not hide that body until the cache expires).
+    pub(crate) fn keep_bodies(&self, list: Arc<[orgs::Body]>, generation: u64) {
+        if let Ok(mut cache) = self.inner.bodies.lock() {
+            cache.keep(list, generation);
+        }
+    }
+
+    /// Forgets the registry after a change made here.
+    pub(crate) fn forget_bodies(&self) {
+        if let Ok(mut cache) = self.inner.bodies.lock() {
+            cache.forget();
         }
     }
 
@@ -388,4 +427,41 @@ pub fn local_date(ms: i64) -> NaiveDate {
         .unwrap_or_default()
         .with_timezone(&china_offset())
         .date_naive()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn registry(codes: &[&str]) -> Arc<[orgs::Body]> {
+        codes
+            .iter()
+            .enumerate()
+            .map(|(i, code)| orgs::Body {
+                id: i as i64 + 1,
+                code: (*code).to_owned(),
+                name: format!("机构{code}"),
+                short_names: Vec::new(),
+                kind: gongkai_domain::org::BodyKind::Department,
+                parent_id: None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_registry_read_before_a_change_here_is_not_kept() {
+        let ttl = Duration::from_secs(5);
+        let mut cache = BodyCache::default();
+        let read_at = cache.get(ttl).expect_err("empty");
+        // A body is added (and the cache forgotten) while that read was under way.
+        cache.forget();
+        cache.keep(registry(&["a"]), read_at);
+        let now = cache.get(ttl).expect_err("the stale list was not kept");
+        cache.keep(registry(&["a", "b"]), now);
+        assert_eq!(cache.get(ttl).expect("kept").len(), 2);
+        cache.forget();
+        assert!(cache.get(ttl).is_err(), "forgotten after a change");
+        assert!(BodyCache::default().get(Duration::ZERO).is_err());
+    }
 }

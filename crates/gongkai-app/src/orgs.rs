@@ -64,16 +64,17 @@ impl App {
     /// The registry, shared, cached for five seconds: every page reads it, it changes rarely,
     /// and a change made here clears the cache at once.
     pub async fn registry(&self) -> AppResult<Arc<[Body]>> {
-        if let Some(b) = self.cached_bodies(std::time::Duration::from_secs(5)) {
-            return Ok(b);
-        }
+        let generation = match self.cached_bodies(std::time::Duration::from_secs(5)) {
+            Ok(list) => return Ok(list),
+            Err(generation) => generation,
+        };
         let mut c = self.db().read().await?;
         let list: Arc<[Body]> = bodies::list(&mut c)
             .await?
             .into_iter()
             .map(Body::try_from)
             .collect::<AppResult<_>>()?;
-        self.cache_bodies(Some(list.clone()));
+        self.keep_bodies(list.clone(), generation);
         Ok(list)
     }
 
@@ -181,7 +182,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
-        self.cache_bodies(None);
+        self.forget_bodies();
         self.public_changed();
         Ok(id)
     }
