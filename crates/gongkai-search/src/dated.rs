@@ -11,7 +11,7 @@ use tantivy::collector::{Collector, SegmentCollector, TopNComputer};
 use tantivy::columnar::Column;
 use tantivy::{DocAddress, DocId, Order, Score, SegmentReader};
 
-use crate::top_scores::{TIE_KEY, merge_sorted};
+use crate::top_scores::{TIE_KEY, merge_lists};
 
 /// The `limit` documents after the first `offset` in date-key order (`order`), with the date
 /// key column [`TIE_KEY`].
@@ -22,15 +22,16 @@ pub struct DatedPage {
     pub order: Order,
 }
 
-/// A document's place in the order: larger ranks first. Newest first is the key itself;
-/// oldest first its bitwise complement, which reverses the order of every `i64`.
-type Rank = i64;
+/// A document's place in the order: larger ranks first, a document without a key last (as
+/// tantivy puts it in both orders). Newest first is the key itself; oldest first its bitwise
+/// complement, which reverses the order of every `i64`.
+type Rank = Option<i64>;
 
 impl DatedPage {
-    fn rank(&self, key: i64) -> Rank {
+    fn rank(&self, key: Option<i64>) -> Rank {
         match self.order {
             Order::Desc => key,
-            Order::Asc => !key,
+            Order::Asc => key.map(|k| !k),
         }
     }
 }
@@ -48,14 +49,8 @@ impl SegmentCollector for DatedSegment {
     type Fruit = Vec<(Rank, DocAddress)>;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        // Every item has a date key; a document without one goes last either way.
-        let rank = self
-            .keys
-            .first(doc)
-            .map_or(Rank::MIN, |k| self.page.rank(k));
-        if self.best.threshold.is_none_or(|floor| rank >= floor) {
-            self.best.push(rank, doc);
-        }
+        let rank = self.page.rank(self.keys.first(doc));
+        self.best.push(rank, doc);
     }
 
     fn harvest(self) -> Self::Fruit {
@@ -94,11 +89,7 @@ impl Collector for DatedPage {
         lists: Vec<Vec<(Rank, DocAddress)>>,
     ) -> tantivy::Result<Vec<DocAddress>> {
         let wanted = self.offset.saturating_add(self.limit);
-        let merged = lists
-            .into_iter()
-            .reduce(|a, b| merge_sorted(a, b, wanted, |x, y| x.0 > y.0))
-            .unwrap_or_default();
-        Ok(merged
+        Ok(merge_lists(lists, wanted, |x, y| x.0 > y.0)
             .into_iter()
             .skip(self.offset)
             .take(self.limit)
@@ -112,6 +103,7 @@ mod tests {
     use super::*;
     use crate::fan_out;
     use crate::test_support::{index_keyed, term};
+    use std::sync::Arc;
     use tantivy::collector::TopDocs;
 
     /// The same page as tantivy's `TopDocs` ordered by the fast field, on several segments
@@ -152,8 +144,9 @@ mod tests {
                         offset,
                         order,
                     };
-                    let got = fan_out::collect(&searcher, &executor, query.as_ref(), &page)
-                        .expect("page");
+                    let got =
+                        fan_out::collect(&searcher, &executor, query.as_ref(), Arc::new(page))
+                            .expect("page");
                     assert_eq!(got, want, "{word} {order:?} {offset}+{limit}");
                 }
             }

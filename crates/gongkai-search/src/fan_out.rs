@@ -5,7 +5,7 @@
 //! 2-core machine a walk of 2 ms sometimes ran both segments on one pool thread, one after the
 //! other, because the other thread had not woken before the first finished (measured: 2 % of
 //! the deep-page queries, the rest of their p95), and a 0.1 ms query spent a third of its time
-//! waiting for the hand-over. Here the caller starts on the first segment at once; the pool's
+//! waiting for the hand-over. Here the caller takes the first segment at once; the pool's
 //! threads take the others as they wake; and whatever is still untaken when the caller is free
 //! it does itself. It waits only for segments a pool thread has already started.
 
@@ -28,45 +28,48 @@ type Outcome<R> = (usize, std::thread::Result<R>);
 /// `searcher.search(query, collector)` with the segments walked by [`run_all`]: each segment's
 /// live matches go to its collector as tantivy's default `collect_segment` hands them (so a
 /// collector overriding that, as `Count` alone does, is better served by tantivy's search).
-pub fn collect<C>(
+pub fn collect<C: Collector + 'static>(
     searcher: &Searcher,
     executor: &Executor,
     query: &dyn Query,
-    collector: &C,
-) -> tantivy::Result<C::Fruit>
-where
-    C: Collector,
-    C::Child: Send,
-{
+    collector: Arc<C>,
+) -> tantivy::Result<C::Fruit> {
+    collector.check_schema(searcher.schema())?;
     let scoring = collector.requires_scoring();
-    let enabled = if scoring {
-        EnableScoring::enabled_from_searcher(searcher)
-    } else {
-        EnableScoring::disabled_from_searcher(searcher)
-    };
-    let weight: Arc<dyn Weight> = query.weight(enabled)?.into();
-    let jobs = searcher
+    let weight: Arc<dyn Weight> = query.weight(scoring_of(searcher, scoring))?.into();
+    let jobs: Vec<_> = searcher
         .segment_readers()
         .iter()
         .enumerate()
         .map(|(ord, reader)| {
             let segment = u32::try_from(ord).unwrap_or(u32::MAX);
-            let mut child = collector.for_segment(segment, reader)?;
-            let (weight, reader) = (Arc::clone(&weight), reader.clone());
-            Ok(move || {
+            let (collector, weight, reader) =
+                (Arc::clone(&collector), Arc::clone(&weight), reader.clone());
+            move || {
+                let mut child = collector.for_segment(segment, &reader)?;
                 collect_segment(weight.as_ref(), &reader, scoring, &mut child)?;
                 Ok(child.harvest())
-            })
+            }
         })
-        .collect::<tantivy::Result<Vec<_>>>()?;
+        .collect();
     let fruits = run_all(executor, jobs)
         .into_iter()
         .collect::<tantivy::Result<Vec<_>>>()?;
     collector.merge_fruits(fruits)
 }
 
+/// Scoring on or off for a query over `searcher`.
+pub fn scoring_of(searcher: &Searcher, enabled: bool) -> EnableScoring<'_> {
+    if enabled {
+        EnableScoring::enabled_from_searcher(searcher)
+    } else {
+        EnableScoring::disabled_from_searcher(searcher)
+    }
+}
+
 /// Every live match of `weight` in `reader` handed to `child`, as tantivy's default
-/// `collect_segment` (not public) hands them.
+/// `collect_segment` hands them (`default_collect_segment_impl` of tantivy 0.27, not public:
+/// check it again when tantivy is upgraded).
 fn collect_segment(
     weight: &dyn Weight,
     reader: &SegmentReader,
@@ -103,6 +106,8 @@ pub fn run_all<R: Send + 'static>(executor: &Executor, jobs: Vec<impl SegmentJob
         jobs.into_iter().enumerate().collect::<VecDeque<_>>(),
     ));
     let (done, results) = mpsc::channel();
+    // The caller's own first job, taken before any helper can take it.
+    let first = pop(&queue);
     // Every pool thread is asked to help, even for two jobs: the thread woken first may be
     // queued on the caller's own core (the kernel wakes a thread near its waker), where it
     // starts only once the caller is done; asking only one, 10 % of the two-segment deep
@@ -110,6 +115,9 @@ pub fn run_all<R: Send + 'static>(executor: &Executor, jobs: Vec<impl SegmentJob
     for _ in 0..pool.current_num_threads().min(n) {
         let (queue, done) = (Arc::clone(&queue), done.clone());
         pool.spawn(move || take_until_empty(&queue, &done));
+    }
+    if let Some((i, job)) = first {
+        let _ = done.send((i, catch_unwind(AssertUnwindSafe(job))));
     }
     take_until_empty(&queue, &done);
     drop(done);
@@ -134,16 +142,19 @@ fn take_until_empty<R, J: SegmentJob<R>>(
     queue: &Mutex<VecDeque<(usize, J)>>,
     done: &mpsc::Sender<Outcome<R>>,
 ) {
-    loop {
-        let next = match queue.lock() {
-            Ok(mut q) => q.pop_front(),
-            Err(poisoned) => poisoned.into_inner().pop_front(),
-        };
-        let Some((i, job)) = next else { return };
+    while let Some((i, job)) = pop(queue) {
         let outcome = catch_unwind(AssertUnwindSafe(job));
         if done.send((i, outcome)).is_err() {
             return;
         }
+    }
+}
+
+fn pop<J>(queue: &Mutex<VecDeque<(usize, J)>>) -> Option<(usize, J)> {
+    match queue.lock() {
+        Ok(mut q) => q.pop_front(),
+        // Nothing that can panic runs while the queue is held; taken anyway.
+        Err(poisoned) => poisoned.into_inner().pop_front(),
     }
 }
 
@@ -187,7 +198,8 @@ mod tests {
                     if std::thread::current().id() == caller {
                         on_caller.fetch_add(1, Ordering::SeqCst);
                     }
-                    std::thread::sleep(Duration::from_millis(20));
+                    // Long enough for a pool thread to wake on a loaded machine.
+                    std::thread::sleep(Duration::from_millis(100));
                 }
             })
             .collect();

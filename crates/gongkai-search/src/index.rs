@@ -10,7 +10,7 @@ use chrono::{Datelike, NaiveDate};
 use tantivy::collector::Collector;
 use tantivy::index::SegmentId;
 use tantivy::indexer::{LogMergePolicy, NoMergePolicy};
-use tantivy::query::{EnableScoring, Query};
+use tantivy::query::Query;
 use tantivy::schema::Schema;
 use tantivy::{
     Executor, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term,
@@ -203,11 +203,7 @@ impl SearchIndex {
         query: &dyn Query,
         collector: &C,
     ) -> tantivy::Result<C::Fruit> {
-        let scoring = if collector.requires_scoring() {
-            EnableScoring::enabled_from_searcher(searcher)
-        } else {
-            EnableScoring::disabled_from_searcher(searcher)
-        };
+        let scoring = crate::fan_out::scoring_of(searcher, collector.requires_scoring());
         searcher.search_with_executor(query, collector, &self.executor_for(searcher), scoring)
     }
 

@@ -287,8 +287,13 @@ impl SearchIndex {
                 // Scores only the matches that can still enter the candidates; every match is
                 // counted and, when asked, its facets too, in the same walk.
                 let executor = self.executor_for(searcher);
-                let (scored, walked, f) =
-                    top_by_score(searcher, &executor, query.as_ref(), window, &facets)?;
+                let (scored, walked, f) = top_by_score(
+                    searcher,
+                    &executor,
+                    query.as_ref(),
+                    window,
+                    Arc::new(facets),
+                )?;
                 let page = rerank(searcher, &self.columns, scored, day_number(req.today))?
                     .into_iter()
                     .skip(offset)
@@ -308,8 +313,8 @@ impl SearchIndex {
                     order,
                 };
                 let executor = self.executor_for(searcher);
-                let (docs, count, f) =
-                    fan_out::collect(searcher, &executor, &query, &(dated, Count, facets))?;
+                let page = Arc::new((dated, Count, facets));
+                let (docs, count, f) = fan_out::collect(searcher, &executor, &query, page)?;
                 let docs = docs.into_iter().map(|a| (0.0, a)).collect();
                 (docs, count as u64, f)
             }
@@ -490,7 +495,10 @@ impl SearchIndex {
                 required.push((Occur::Must, q));
                 interpretation.phrases.push(phrase.clone());
                 highlight.push(phrase.clone());
-                highlight.push(without_blanks_beside_han(phrase));
+                let joined = without_blanks_beside_han(phrase);
+                if joined != *phrase {
+                    highlight.push(joined);
+                }
             }
         }
         let mut words = analysis.segmenter.words(&rest);

@@ -12,7 +12,7 @@
 //! unscored, and only the documents a bonus holds are scored. The result is what tantivy's
 //! `TopDocs` gives ordered by score and then by the tie key: the same scores, best first, a tie to the newer item
 //! (its [`TIE_KEY`]), so that which items are kept never depends on how the index is split into
-//! segments, nor on the order the segments are walked in (side by side, on the search threads).
+//! segments, nor on the order the segments are walked in (side by side, see `fan_out`).
 
 use tantivy::collector::sort_key::{Comparator, NaturalComparator};
 use tantivy::collector::{Collector, SegmentCollector, TopNComputer};
@@ -131,11 +131,21 @@ fn ranks_before(a: &Keyed, b: &Keyed) -> bool {
 /// The `limit` best of lists each sorted best first, best first. Why not one [`TopScores`] for
 /// them all: its buffer is cut and sorted again, on the calling thread after every segment has
 /// been walked; that took a third of the time of a deep page (offset 4,990), which a merge of
-/// lists the segment threads have sorted does not.
+/// lists the walks have sorted does not.
 fn merge_best(lists: Vec<Vec<Keyed>>, limit: usize) -> Vec<Keyed> {
+    merge_lists(lists, limit, ranks_before)
+}
+
+/// The first `limit` of lists each sorted best first, best first; `before(x, y)` says whether
+/// `x` ranks before `y` (where neither does, the earlier list's comes first).
+pub(crate) fn merge_lists<T>(
+    lists: Vec<Vec<T>>,
+    limit: usize,
+    before: impl Fn(&T, &T) -> bool + Copy,
+) -> Vec<T> {
     lists
         .into_iter()
-        .reduce(|a, b| merge_two(a, b, limit))
+        .reduce(|a, b| merge_sorted(a, b, limit, before))
         .map(|mut only| {
             only.truncate(limit);
             only
@@ -143,18 +153,8 @@ fn merge_best(lists: Vec<Vec<Keyed>>, limit: usize) -> Vec<Keyed> {
         .unwrap_or_default()
 }
 
-fn merge_two(a: Vec<Keyed>, b: Vec<Keyed>, limit: usize) -> Vec<Keyed> {
-    merge_sorted(a, b, limit, ranks_before)
-}
-
-/// The first `limit` of two lists each sorted best first, best first; `before(x, y)` says
-/// whether `x` ranks before `y` (where neither does, `a`'s comes first).
-pub(crate) fn merge_sorted<T>(
-    a: Vec<T>,
-    b: Vec<T>,
-    limit: usize,
-    before: impl Fn(&T, &T) -> bool,
-) -> Vec<T> {
+/// The first `limit` of two lists each sorted best first, best first (see [`merge_lists`]).
+fn merge_sorted<T>(a: Vec<T>, b: Vec<T>, limit: usize, before: impl Fn(&T, &T) -> bool) -> Vec<T> {
     let mut merged = Vec::with_capacity(limit.min(a.len() + b.len()));
     let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
     while merged.len() < limit {
@@ -184,20 +184,16 @@ pub type TopByScore<F> = (Vec<(Score, DocAddress)>, Walked, F);
 /// The `limit` best documents of `query` by score (best first, a tie to the larger tie key) and
 /// the number of documents it matches. Every match, scored or only counted, is also handed to
 /// `tally`, a collector that needs no scores (the facet counts: they then cost no second walk,
-/// and the pruning still spares the scoring). The segments are walked at once on `executor`
-/// (the index's segment threads: one query then uses every core), each keeping its own best,
-/// which are merged at the end.
-pub fn top_by_score<T>(
+/// and the pruning still spares the scoring). The segments are walked at once by
+/// [`fan_out::run_all`] (the calling thread and `executor`'s pool: one query then uses every
+/// core), each keeping its own best, which are merged at the end.
+pub fn top_by_score<T: Collector + 'static>(
     searcher: &Searcher,
     executor: &Executor,
     query: &dyn Query,
     limit: usize,
-    tally: &T,
-) -> tantivy::Result<TopByScore<T::Fruit>>
-where
-    T: Collector,
-    T::Child: Send,
-{
+    tally: Arc<T>,
+) -> tantivy::Result<TopByScore<T::Fruit>> {
     debug_assert!(
         !tally.requires_scoring(),
         "counted matches are tallied unscored"
@@ -207,23 +203,25 @@ where
         .into();
     let query: Arc<dyn Query> = query.box_clone().into();
     // Each walk owns what it reads: it may run on a pool thread after this one has moved on.
-    let walks = searcher
+    // Its tally is made there too (a segment's first facet count builds its facet table).
+    let walks: Vec<_> = searcher
         .segment_readers()
         .iter()
         .enumerate()
         .map(|(ord, reader)| {
-            let segment = u32::try_from(ord).unwrap_or(u32::MAX);
-            let tally = tally.for_segment(segment, reader)?;
             let walk = Walk {
                 searcher: searcher.clone(),
                 query: Arc::clone(&query),
-                segment,
+                segment: u32::try_from(ord).unwrap_or(u32::MAX),
                 reader: reader.clone(),
             };
-            let weight = Arc::clone(&weight);
-            Ok(move || walk.run(weight.as_ref(), limit, tally))
+            let (weight, tally) = (Arc::clone(&weight), Arc::clone(&tally));
+            move || {
+                let segment_tally = tally.for_segment(walk.segment, &walk.reader)?;
+                walk.run(weight.as_ref(), limit, segment_tally)
+            }
         })
-        .collect::<tantivy::Result<Vec<_>>>()?;
+        .collect();
     let walks = fan_out::run_all(executor, walks)
         .into_iter()
         .collect::<tantivy::Result<Vec<_>>>()?;
@@ -417,7 +415,7 @@ mod tests {
                     searcher.index().search_executor(),
                     &q,
                     limit,
-                    &Count,
+                    Arc::new(Count),
                 )
                 .expect("walk");
                 assert_eq!(walked.matches, count as u64, "limit {limit}");
@@ -444,9 +442,14 @@ mod tests {
             let executor = searcher.index().search_executor();
             for limit in [1, 7, 10, 23] {
                 let (expected, _) = expected(&searcher, term(f, "a").as_ref(), limit);
-                let (got, walked, _) =
-                    top_by_score(&searcher, executor, term(f, "a").as_ref(), limit, &Count)
-                        .expect("walk");
+                let (got, walked, _) = top_by_score(
+                    &searcher,
+                    executor,
+                    term(f, "a").as_ref(),
+                    limit,
+                    Arc::new(Count),
+                )
+                .expect("walk");
                 assert_eq!(walked.matches, 50);
                 let addresses =
                     |v: &[(Score, DocAddress)]| v.iter().map(|d| d.1).collect::<Vec<_>>();
