@@ -9,11 +9,13 @@
 //! threads take the others as they wake; and whatever is still untaken when the caller is free
 //! it does itself. It waits only for segments a pool thread has already started.
 //!
-//! Only one caller at a time takes a share. Under load the pool already keeps every core busy:
-//! when each of 32 concurrent requests also walked on its own thread, the 1M benchmark's
-//! uncached search page held 411 MiB instead of 273 (a heap per walking thread) and its p99
-//! went from 95 to 166 ms; the other callers leave their segments to the pool and wait, as
-//! tantivy's executor has them do.
+//! A caller takes a share only while its search is the only one under way (see [`searching`]).
+//! Under load the pool already keeps every core busy: when each of 32 concurrent requests also
+//! walked on its own thread, the 1M benchmark's uncached search page held 411 MiB instead of
+//! 273 (a heap for every thread that walks) and its p99 went from 95 to 166 ms; letting one
+//! caller at a time walk, or a caller whose walk was the only one running, still held 300-370
+//! MiB (a search spends most of its time outside its walk). Concurrent callers leave their
+//! segments to the pool and wait, as tantivy's executor has them do: 203 MiB, p99 75 ms.
 
 use std::collections::VecDeque;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
@@ -104,37 +106,34 @@ fn collect_segment(
 /// The results of `jobs`, in their order: run on the calling thread and, when `executor` has
 /// a pool and there are several jobs, on its threads too. A job's panic is raised again here.
 pub fn run_all<R: Send + 'static>(executor: &Executor, jobs: Vec<impl SegmentJob<R>>) -> Vec<R> {
-    run_all_sharing(executor, &CALLERS_WALKING, jobs)
+    run_all_sharing(executor, &SEARCHES, jobs)
 }
 
-/// Callers of [`run_all`] walking a share of their own query now; at most [`MAX_CALLERS`].
-static CALLERS_WALKING: AtomicUsize = AtomicUsize::new(0);
-const MAX_CALLERS: usize = 1;
+/// Searches under way (see [`searching`]).
+static SEARCHES: AtomicUsize = AtomicUsize::new(0);
 
-/// A caller's leave to walk a share of its query, held while it does.
-struct Share<'a>(&'a AtomicUsize);
+/// A search under way, counted while this lives: hold one for the whole of a search, so that
+/// [`run_all`] knows whether it is alone.
+#[must_use]
+pub struct Searching(());
 
-impl<'a> Share<'a> {
-    fn take(walking: &'a AtomicUsize) -> Option<Self> {
-        walking
-            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
-                (n < MAX_CALLERS).then_some(n + 1)
-            })
-            .ok()
-            .map(|_| Share(walking))
-    }
+/// Counts a search in until the returned value is dropped.
+pub fn searching() -> Searching {
+    SEARCHES.fetch_add(1, Ordering::AcqRel);
+    Searching(())
 }
 
-impl Drop for Share<'_> {
+impl Drop for Searching {
     fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::AcqRel);
+        SEARCHES.fetch_sub(1, Ordering::AcqRel);
     }
 }
 
-/// [`run_all`] with the count of callers walking kept in `walking`.
+/// [`run_all`] with the searches under way counted in `running` (the caller's own among them
+/// when it counted itself in).
 fn run_all_sharing<R: Send + 'static>(
     executor: &Executor,
-    walking: &AtomicUsize,
+    running: &AtomicUsize,
     jobs: Vec<impl SegmentJob<R>>,
 ) -> Vec<R> {
     let pool = match executor {
@@ -146,9 +145,9 @@ fn run_all_sharing<R: Send + 'static>(
         jobs.into_iter().enumerate().collect::<VecDeque<_>>(),
     ));
     let (done, results) = mpsc::channel();
-    let share = Share::take(walking);
+    let alone = running.load(Ordering::Acquire) <= 1;
     // The caller's own first job, taken before any helper can take it.
-    let first = share.as_ref().and_then(|_| pop(&queue));
+    let first = if alone { pop(&queue) } else { None };
     // Every pool thread is asked to help, even for two jobs: the thread woken first may be
     // queued on the caller's own core (the kernel wakes a thread near its waker), where it
     // starts only once the caller is done; asking only one, 10 % of the two-segment deep
@@ -161,7 +160,6 @@ fn run_all_sharing<R: Send + 'static>(
         let _ = done.send((i, catch_unwind(AssertUnwindSafe(job))));
         take_until_empty(&queue, &done);
     }
-    drop(share);
     drop(done);
     let mut slots: Vec<Option<R>> = (0..n).map(|_| None).collect();
     // The helpers send the outcome of every job the caller did not do; a helper that wakes
@@ -247,7 +245,7 @@ mod tests {
             .collect();
         let walking = AtomicUsize::new(0);
         run_all_sharing(&pool(2), &walking, jobs);
-        assert_eq!(walking.load(Ordering::SeqCst), 0, "the share is given back");
+
         let mine = on_caller.load(Ordering::SeqCst);
         assert!((1..4).contains(&mine), "caller ran {mine} of 4");
     }
@@ -273,20 +271,15 @@ mod tests {
     }
 
     #[test]
-    fn a_caller_without_a_share_leaves_its_jobs_to_the_pool() {
-        // As if another request were walking its share already.
-        let walking = AtomicUsize::new(MAX_CALLERS);
+    fn a_caller_beside_another_leaves_its_jobs_to_the_pool() {
+        // As if another request's search were under way beside this one's.
+        let walking = AtomicUsize::new(2);
         let caller = std::thread::current().id();
         let jobs: Vec<_> = (0..4)
             .map(|i| move || (i, std::thread::current().id() != caller))
             .collect();
         let got = run_all_sharing(&pool(2), &walking, jobs);
         assert_eq!(got, (0..4).map(|i| (i, true)).collect::<Vec<_>>());
-        assert_eq!(
-            walking.load(Ordering::SeqCst),
-            MAX_CALLERS,
-            "no share taken"
-        );
     }
 
     #[test]

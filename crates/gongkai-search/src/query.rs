@@ -189,6 +189,7 @@ impl SearchIndex {
     /// Answers `req`. Errors only on index failures; a query that reads as nothing gives an
     /// empty result with suggestions.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
+        let _searching = fan_out::searching();
         let searcher = self.reader.searcher();
         let mut parsed = self.parse(&searcher, &req.q)?;
         if parsed.query.is_none() && !req.q.trim().is_empty() {
@@ -240,6 +241,7 @@ impl SearchIndex {
     /// answer the benchmark compares with the other engines' (the portal's page and the API
     /// also show facets, so they use [`SearchIndex::search`]).
     pub fn top_ids(&self, req: &SearchRequest) -> Result<(u64, Vec<i64>)> {
+        let _searching = fan_out::searching();
         let searcher = self.reader.searcher();
         let parsed = self.parse(&searcher, &req.q)?;
         let (addresses, total, _) = self.rank(&searcher, &parsed, req, false)?;
