@@ -154,11 +154,10 @@ fn run_all_sharing<R: Send + 'static>(
     // pages ran their segments one after the other, 2 % asking both.
     for _ in 0..pool.current_num_threads().min(n) {
         let (queue, done) = (Arc::clone(&queue), done.clone());
-        pool.spawn(move || take_until_empty(&queue, &done));
+        pool.spawn(move || take_until_empty(None, &queue, &done));
     }
-    if let Some((i, job)) = first {
-        let _ = done.send((i, catch_unwind(AssertUnwindSafe(job))));
-        take_until_empty(&queue, &done);
+    if first.is_some() {
+        take_until_empty(first, &queue, &done);
     }
     drop(done);
     let mut slots: Vec<Option<R>> = (0..n).map(|_| None).collect();
@@ -176,13 +175,14 @@ fn run_all_sharing<R: Send + 'static>(
         .collect()
 }
 
-/// Runs jobs from `queue` until it is empty, sending each outcome (a panic too, so that the
+/// Runs `first`, then jobs from `queue` until it is empty, sending each outcome (a panic too, so that the
 /// caller raises it and a pool thread never aborts the process).
 fn take_until_empty<R, J: SegmentJob<R>>(
+    first: Option<(usize, J)>,
     queue: &Mutex<VecDeque<(usize, J)>>,
     done: &mpsc::Sender<Outcome<R>>,
 ) {
-    while let Some((i, job)) = pop(queue) {
+    for (i, job) in first.into_iter().chain(std::iter::from_fn(|| pop(queue))) {
         let outcome = catch_unwind(AssertUnwindSafe(job));
         if done.send((i, outcome)).is_err() {
             return;
