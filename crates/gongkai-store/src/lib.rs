@@ -28,6 +28,12 @@ use std::time::Duration;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions};
 
+/// How long a pooled PostgreSQL connection may sit idle before it is pinged again when handed
+/// out. It was pinged when it came back, so a connection used within this time can only have
+/// died in the same moment as its server (the window every query in flight has anyway); under
+/// load no connection waits that long, and the round trip is saved on every query.
+pub const PG_IDLE_BEFORE_CHECK: Duration = Duration::from_secs(1);
+
 pub use sqlx::AnyConnection as Conn;
 pub use sqlx::Error as SqlxError;
 
@@ -141,11 +147,22 @@ impl Db {
                 Engine::Postgres => 16,
             })
             .acquire_timeout(Duration::from_secs(30))
-            // A pooled SQLite connection lives in this process and cannot go stale, so the ping
-            // sqlx sends before handing it out is one more round trip to its worker thread
-            // for nothing (an item page: 23 context switches a request with it, 17 without).
-            // A PostgreSQL connection can die with its server: it is still checked.
-            .test_before_acquire(engine == Engine::Postgres)
+            // sqlx pings every connection it hands out, and again when it takes one back. A
+            // pooled SQLite connection lives in this process and cannot go stale: the first
+            // ping is one more round trip to its worker thread for nothing (an item page: 23
+            // context switches a request with it, 17 without). A PostgreSQL connection can
+            // die with its server, but one just taken back was pinged then: only one idle
+            // for a while is checked again (see [`PG_IDLE_BEFORE_CHECK`]).
+            .test_before_acquire(false)
+            .before_acquire(move |conn, meta| {
+                Box::pin(async move {
+                    if engine == Engine::Postgres && meta.idle_for >= PG_IDLE_BEFORE_CHECK {
+                        use sqlx::Connection;
+                        conn.ping().await?;
+                    }
+                    Ok(true)
+                })
+            })
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if engine == Engine::Sqlite {
