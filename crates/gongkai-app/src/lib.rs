@@ -9,6 +9,7 @@ pub mod auth;
 pub mod calendar;
 pub mod error;
 pub mod extract;
+mod index_lag;
 pub mod items;
 pub mod notices;
 pub mod orgs;
@@ -123,8 +124,11 @@ struct Inner {
     search_permits: tokio::sync::Semaphore,
     /// Held by a rebuild of the index, so rebuilds run one after the other.
     search_rebuild: tokio::sync::Mutex<()>,
-    /// Held while outbox events are applied to the index (see `App::sync_search`).
+    /// Held while outbox events are applied to the index (see `App::sync_search`), and by a
+    /// rebuild.
     search_sync: tokio::sync::Mutex<()>,
+    /// Whether the index may lack a local change (see `App::search`).
+    index_lag: index_lag::IndexLag,
     /// Held while the search dictionary is saved.
     search_dictionary_save: tokio::sync::Mutex<()>,
     /// Grows whenever what the public sees may have changed (see [`App::content_generation`]).
@@ -199,6 +203,7 @@ impl App {
                 ),
                 search_rebuild: tokio::sync::Mutex::new(()),
                 search_sync: tokio::sync::Mutex::new(()),
+                index_lag: index_lag::IndexLag::default(),
                 search_dictionary_save: tokio::sync::Mutex::new(()),
                 content_generation: std::sync::atomic::AtomicU64::new(0),
             }),

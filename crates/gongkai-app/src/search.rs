@@ -110,11 +110,15 @@ impl App {
     /// Searches published items. Open to everyone; the index holds only published items.
     ///
     /// Searches run on blocking threads, a few at a time (a burst of public queries queues
-    /// rather than taking every thread). The page's items are checked against the database:
-    /// an item withdrawn a moment ago (perhaps for personal data) is never shown, even before
-    /// the follower has removed it from the index.
+    /// rather than taking every thread). While the index may lack a change committed here,
+    /// the page's items are checked against the database: an item withdrawn a moment ago
+    /// (perhaps for personal data) is never shown, even before the follower has removed it
+    /// from the index. Changes committed by another process arrive by the follower's poll, as
+    /// they reach the cached pages (see `index_lag`).
     pub async fn search(&self, mut req: SearchRequest) -> AppResult<SearchResults> {
         req.today = crate::today();
+        // Read before the searcher is taken: a pass done after this only makes it newer.
+        let may_lag = self.inner.index_lag.may_lag();
         let index = self.search_index();
         let mut results = {
             let _permit = self
@@ -125,7 +129,7 @@ impl App {
                 .map_err(|e| AppError::Internal(format!("search permits: {e}")))?;
             blocking(move || index.search(&req)).await?
         };
-        if !results.hits.is_empty() {
+        if may_lag && !results.hits.is_empty() {
             let ids: Vec<i64> = results.hits.iter().map(|h| h.id).collect();
             let published: BTreeSet<i64> = {
                 let mut c = self.db().read().await?;
@@ -152,6 +156,7 @@ impl App {
     /// after the first was dropped by the second for nothing.
     pub async fn sync_search(&self) -> AppResult<usize> {
         let _one = self.inner.search_sync.lock().await;
+        let began = self.inner.index_lag.pass_begins();
         let index = self.search_index();
         let mut applied = 0;
         loop {
@@ -164,6 +169,8 @@ impl App {
                 outbox::after(&mut c, cursor, BATCH).await?
             };
             let Some(last) = events.last().map(|e| e.id) else {
+                // Every event is applied, and each commit reloaded the searcher.
+                self.inner.index_lag.pass_done(began);
                 return Ok(applied);
             };
             let ids: BTreeSet<i64> = events
@@ -194,6 +201,11 @@ impl App {
     ) -> AppResult<u64> {
         // One rebuild at a time; a second waits here without holding a thread.
         let _one = self.inner.search_rebuild.lock().await;
+        // No follower pass meanwhile: one could find nothing new after the old index's cursor
+        // and call the index current just before the rebuilt one, with its older cursor,
+        // replaces it (the pass could not apply anything anyway: the rebuild has the writer).
+        let _no_pass = self.inner.search_sync.lock().await;
+        self.inner.index_lag.replaced();
         let (cursor, total) = {
             let mut c = self.db().read().await?;
             let total = store_items::published_count(&mut c).await?;
@@ -221,7 +233,8 @@ impl App {
             .await
             .map_err(|e| AppError::Internal(format!("search task: {e}")))??;
         read?;
-        self.public_changed();
+        // Catch up with the events after the rebuild's cursor at once.
+        self.wake_search();
         tracing::info!(items = n, "search index rebuilt");
         Ok(n)
     }
@@ -284,6 +297,7 @@ impl App {
 
     /// Tells the follower something was committed.
     pub(crate) fn wake_search(&self) {
+        self.inner.index_lag.changed();
         self.forget_counts();
         self.public_changed();
         self.inner.search_wake.notify_one();

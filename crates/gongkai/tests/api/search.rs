@@ -16,6 +16,7 @@ use crate::helpers::{A, B, TestApp, hidden_value, login_of};
 
 db_tests!(
     publish_is_searchable_within_a_second_and_withdraw_removes_it,
+    a_withdrawal_here_is_never_shown_before_the_index_has_it,
     rebuild_answers_the_same,
     a_commit_not_indexed_before_a_crash_is_indexed_at_restart,
     search_page_filters_and_bad_input,
@@ -89,6 +90,47 @@ async fn publish_is_searchable_within_a_second_and_withdraw_removes_it(t: TestAp
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     wait_for(&t, "防台风", |v| !hit_ids(v).contains(&id)).await;
+}
+
+/// A node whose index lags behind its own withdrawal (its follower never runs) still never shows
+/// the withdrawn item: while the index may lack a local change, hits are checked against the
+/// database. Once it has caught up, the index alone answers.
+async fn a_withdrawal_here_is_never_shown_before_the_index_has_it(t: TestApp) {
+    let data = tempfile::tempdir().expect("temp dir");
+    let node = App::open(&t.db_url, data.path().to_path_buf(), AppConfig::default())
+        .await
+        .expect("open");
+    let id = t.publish(A, "关于海州湾滩涂养殖证核发的公告").await["id"]
+        .as_i64()
+        .expect("id");
+    node.rebuild_search(|_, _| {}).await.expect("build");
+    let req = gongkai_search::SearchRequest {
+        q: "滩涂养殖".into(),
+        filters: Default::default(),
+        sort: Default::default(),
+        page: 1,
+        per_page: 10,
+        today: gongkai_app::today(),
+    };
+    let ids = |r: gongkai_search::SearchResults| r.hits.iter().map(|h| h.id).collect::<Vec<_>>();
+    node.sync_search().await.expect("caught up");
+    assert_eq!(ids(node.search(req.clone()).await.expect("search")), [id]);
+
+    let reviewer = node
+        .actor_for_login(&login_of(Role::Reviewer, A))
+        .await
+        .expect("reviewer");
+    node.withdraw(&reviewer, &Origin::cli(), id, "含个人信息，撤回")
+        .await
+        .expect("withdraw");
+    let lagging = node.search(req.clone()).await.expect("search");
+    assert!(
+        ids(lagging).is_empty(),
+        "withdrawn here, shown by the index"
+    );
+    node.sync_search().await.expect("caught up");
+    let current = node.search(req).await.expect("search");
+    assert_eq!(current.total, 0);
 }
 
 async fn rebuild_answers_the_same(t: TestApp) {
