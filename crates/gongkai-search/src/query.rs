@@ -485,14 +485,15 @@ impl SearchIndex {
             if numbered {
                 interpretation.document_number = Some(phrase.clone());
             }
-            let q: Option<Box<dyn Query>> = match (self.phrase_forms_query(phrase), numbered) {
-                (Some(q), true) => Some(Box::new(AnyOfQuery::new(vec![
-                    q,
-                    Box::new(BoostQuery::new(term_query(number), 50.0)),
-                ]))),
-                (None, true) => Some(term_query(number)),
-                (q, false) => q,
-            };
+            let q: Option<Box<dyn Query>> =
+                match (self.phrase_forms_query(searcher, phrase)?, numbered) {
+                    (Some(q), true) => Some(Box::new(AnyOfQuery::new(vec![
+                        q,
+                        Box::new(BoostQuery::new(term_query(number), 50.0)),
+                    ]))),
+                    (None, true) => Some(term_query(number)),
+                    (q, false) => q,
+                };
             if let Some(q) = q {
                 required.push((Occur::Must, q));
                 interpretation.phrases.push(phrase.clone());
@@ -573,7 +574,7 @@ impl SearchIndex {
         // Documents holding the words side by side (spaces dropped) rank higher.
         let joined: String = words.iter().map(|w| w.text.as_str()).collect();
         if words.len() > 1
-            && let Some(q) = self.phrase_query(&joined)
+            && let Some(q) = self.phrase_query(searcher, &joined)?
         {
             boosts.push(Box::new(BoostQuery::new(q, 2.0)));
         }
@@ -727,25 +728,31 @@ impl SearchIndex {
 
     /// A quoted phrase: as typed, or, when blanks were typed beside its Chinese characters,
     /// also without them (see [`without_blanks_beside_han`]).
-    fn phrase_forms_query(&self, phrase: &str) -> Option<Box<dyn Query>> {
-        let typed = self.phrase_query(phrase);
+    fn phrase_forms_query(
+        &self,
+        searcher: &Searcher,
+        phrase: &str,
+    ) -> Result<Option<Box<dyn Query>>> {
+        let typed = self.phrase_query(searcher, phrase)?;
         let joined = without_blanks_beside_han(phrase);
         if joined == phrase {
-            return typed;
+            return Ok(typed);
         }
-        match (typed, self.phrase_query(&joined)) {
+        Ok(match (typed, self.phrase_query(searcher, &joined)?) {
             (Some(typed), Some(joined)) => Some(Box::new(AnyOfQuery::new(vec![typed, joined]))),
             (typed, joined) => typed.or(joined),
-        }
+        })
     }
 
-    /// An exact phrase: the character bigrams of `phrase` at their offsets in the `ngram` field,
+    /// An exact phrase: character bigrams of `phrase` at their offsets in the `ngram` field,
     /// which matches wherever the string occurs; a single character falls back to the words.
-    fn phrase_query(&self, phrase: &str) -> Option<Box<dyn Query>> {
+    /// Only the bigrams that pin every character down are asked, the rarest first (see
+    /// [`covering`]), boosted to the score of the phrase of all of them.
+    fn phrase_query(&self, searcher: &Searcher, phrase: &str) -> Result<Option<Box<dyn Query>>> {
         let mut grams = Vec::new();
         bigrams(phrase, &mut grams);
         let field = self.fields.ngram;
-        match grams.as_slice() {
+        Ok(match grams.as_slice() {
             [] => None,
             [one] => Some(term_query(Term::from_field_text(
                 if one.text.chars().count() == 1 {
@@ -755,12 +762,34 @@ impl SearchIndex {
                 },
                 &one.text,
             ))),
-            many => Some(Box::new(PhraseQuery::new_with_offset(
-                many.iter()
-                    .map(|p| (p.position, Term::from_field_text(field, &p.text)))
-                    .collect(),
-            ))),
-        }
+            many => {
+                let terms: Vec<Term> = many
+                    .iter()
+                    .map(|p| Term::from_field_text(field, &p.text))
+                    .collect();
+                let idfs = terms
+                    .iter()
+                    .map(|t| scoring_idf(searcher, t))
+                    .collect::<tantivy::Result<Vec<f32>>>()?;
+                let mut kept = covering(many, &idfs);
+                if kept.len() < 2 {
+                    // A phrase query needs two terms (several tokens always need two to cover).
+                    kept = (0..many.len()).collect();
+                }
+                let kept_idf: f32 = kept.iter().map(|&i| idfs[i]).sum();
+                let all_idf: f32 = idfs.iter().sum();
+                let phrase: Box<dyn Query> = Box::new(PhraseQuery::new_with_offset(
+                    kept.iter()
+                        .map(|&i| (many[i].position, terms[i].clone()))
+                        .collect(),
+                ));
+                if kept.len() < many.len() && kept_idf > 0.0 {
+                    Some(Box::new(BoostQuery::new(phrase, all_idf / kept_idf)))
+                } else {
+                    Some(phrase)
+                }
+            }
+        })
     }
 
     fn suggest(
@@ -866,7 +895,7 @@ impl SearchIndex {
     }
 
     fn literal_count(&self, searcher: &Searcher, s: &str) -> Result<u64> {
-        Ok(match self.phrase_query(s) {
+        Ok(match self.phrase_query(searcher, s)? {
             Some(q) => searcher.search(&q, &Count)? as u64,
             None => 0,
         })
@@ -907,6 +936,40 @@ impl SearchIndex {
         *slot = Some((generation, Instant::now(), keys.clone()));
         Ok(keys)
     }
+}
+
+/// Which of a phrase's `pieces` (its tokens in the `ngram` field, at their character offsets)
+/// to ask for: a small set that still covers every character, taken rarest first (highest
+/// `idf`), in position order. Bigrams at offsets p, p+2, … fix every character of the
+/// string as the whole chain does, and each one left out is a list of positions not read in
+/// every candidate item; the rare ones stay, since they pick the candidates. Tokens other than
+/// Han bigrams (a Latin run, a lone Han character) are the only cover of their characters and
+/// always stay.
+fn covering(pieces: &[Piece], idf: &[f32]) -> Vec<usize> {
+    let span = |p: &Piece| p.position..p.position + p.text.chars().count();
+    let end = pieces.iter().map(|p| span(p).end).max().unwrap_or(0);
+    let mut covered = vec![false; end];
+    let mut order: Vec<usize> = (0..pieces.len()).collect();
+    order.sort_by(|&a, &b| idf[b].total_cmp(&idf[a]).then(a.cmp(&b)));
+    let mut kept = Vec::new();
+    // First the tokens whose characters are all still open (so that, of equally rare bigrams,
+    // every other one is asked, not each), then any that closes a character left open.
+    for all_open in [true, false] {
+        for &i in &order {
+            let chars = &mut covered[span(&pieces[i])];
+            let opens = if all_open {
+                chars.iter().all(|c| !c)
+            } else {
+                chars.iter().any(|c| !c)
+            };
+            if opens {
+                chars.fill(true);
+                kept.push(i);
+            }
+        }
+    }
+    kept.sort_unstable_by_key(|&i| (pieces[i].position, i));
+    kept
 }
 
 /// The distinct character bigrams of `word` as the `ngram` field holds them, which every item
@@ -1113,6 +1176,88 @@ fn recency(age_days: i64) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The tokens [`covering`] keeps of `phrase`, given each token's idf by its text.
+    fn kept(phrase: &str, idf: impl Fn(&str) -> f32) -> Vec<(usize, String)> {
+        let mut grams = Vec::new();
+        bigrams(phrase, &mut grams);
+        let idfs: Vec<f32> = grams.iter().map(|g| idf(&g.text)).collect();
+        covering(&grams, &idfs)
+            .into_iter()
+            .map(|i| (grams[i].position, grams[i].text.clone()))
+            .collect()
+    }
+
+    fn owned(list: &[(usize, &str)]) -> Vec<(usize, String)> {
+        list.iter().map(|(p, t)| (*p, (*t).to_owned())).collect()
+    }
+
+    #[test]
+    fn a_phrase_keeps_its_rarest_bigrams_that_cover_every_character() {
+        // 传教 is the rarest and stays, then 工作 (both its characters open), then what closes
+        // 宣 and 育: 育工 adds nothing.
+        let idf = |t: &str| match t {
+            "传教" => 9.0,
+            "教育" => 3.0,
+            "宣传" => 2.0,
+            "工作" => 1.0,
+            _ => 0.5,
+        };
+        assert_eq!(
+            kept("宣传教育工作", idf),
+            owned(&[(0, "宣传"), (1, "传教"), (2, "教育"), (4, "工作")])
+        );
+        // Equal idfs: the first ones in the phrase, then whatever covers the rest.
+        assert_eq!(
+            kept("宣传教育工作", |_| 1.0),
+            owned(&[(0, "宣传"), (2, "教育"), (4, "工作")])
+        );
+    }
+
+    #[test]
+    fn every_character_of_a_phrase_stays_covered() {
+        // Whatever the idfs, each character of each phrase is inside a kept bigram.
+        let phrases = [
+            "提高企业经济效益",
+            "改善宏观调控",
+            "交易制度",
+            "推广生态农业建设",
+        ];
+        let idfs: [fn(&str) -> f32; 3] = [
+            |_| 1.0,
+            |t| t.chars().map(|c| c as u32 % 7).sum::<u32>() as f32,
+            |t| -(t.chars().next().map_or(0, |c| c as u32) as f32),
+        ];
+        for phrase in phrases {
+            for idf in idfs {
+                let kept = kept(phrase, idf);
+                let chars = phrase.chars().count();
+                let mut covered = vec![false; chars];
+                for (p, t) in &kept {
+                    covered[*p..*p + t.chars().count()].fill(true);
+                }
+                assert!(covered.iter().all(|c| *c), "{phrase}: {kept:?}");
+                assert!(
+                    kept.len() < chars - 1,
+                    "{phrase}: nothing left out: {kept:?}"
+                );
+                assert!(
+                    kept.windows(2).all(|w| w[0].0 < w[1].0),
+                    "in order: {kept:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn latin_runs_and_lone_characters_always_stay() {
+        let idf = |t: &str| if t.is_ascii() { 0.1 } else { 5.0 };
+        assert_eq!(kept("gdp增长", idf), owned(&[(0, "gdp"), (3, "增长")]));
+        assert_eq!(
+            kept("第3号令", idf),
+            owned(&[(0, "第"), (1, "3"), (2, "号令")])
+        );
+    }
 
     #[test]
     fn blanks_beside_chinese_are_dropped_from_a_phrase_form() {

@@ -252,6 +252,52 @@ fn quoted_phrases_must_occur_as_written() {
     assert!(ids(&index, "\"学区 义务教育\"").is_empty());
 }
 
+/// Over texts of five characters, whose bigrams are frequent and rare in every mix, a quoted
+/// phrase finds exactly the items that hold it as a string (the phrase asks for only some of
+/// its bigrams: those must still pin every character down).
+#[test]
+fn a_quoted_phrase_finds_exactly_the_items_holding_the_string() {
+    const CHARS: [char; 5] = ['甲', '乙', '丙', '丁', '戊'];
+    let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+    let mut next = move |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    let mut text = |len: usize| (0..len).map(|_| CHARS[next(5)]).collect::<String>();
+    let bodies: Vec<String> = (0..40).map(|i| text(6 + i % 30)).collect();
+    let docs = bodies
+        .iter()
+        .enumerate()
+        .map(|(i, b)| doc(i as i64 + 1, "公告", b, "2026-01-05"))
+        .collect();
+    let index = index_with(docs);
+    let (mut some, mut none) = (0, 0);
+    for k in 0..60 {
+        let phrase = text(3 + k % 6);
+        let want: Vec<i64> = (1..=bodies.len() as i64)
+            .filter(|&id| bodies[id as usize - 1].contains(&phrase))
+            .collect();
+        let found = index
+            .search(&SearchRequest {
+                per_page: 100,
+                ..req(&format!("\"{phrase}\""))
+            })
+            .unwrap();
+        let mut got: Vec<i64> = found.hits.iter().map(|h| h.id).collect();
+        got.sort_unstable();
+        assert_eq!(got, want, "{phrase}");
+        assert_eq!(found.total, want.len() as u64, "{phrase}");
+        if want.is_empty() {
+            none += 1
+        } else {
+            some += 1
+        }
+    }
+    assert!(some >= 20 && none >= 10, "{some} phrases found, {none} not");
+}
+
 #[test]
 fn nothing_found_gives_corrections_or_broader_queries() {
     let index = index_with(corpus());
