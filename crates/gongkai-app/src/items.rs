@@ -313,6 +313,9 @@ impl App {
         note: Option<&str>,
     ) -> AppResult<()> {
         let now = now_ms();
+        // A withdrawal hides the item from search: searches check hits against the database
+        // from before it commits until the index has it (see `index_lag`).
+        let _changing = self.inner.index_lag.changing();
         let mut tx = self.db().begin().await?;
         let row = self.authorised(&mut tx, actor, id, action).await?;
         let to = check_transition(&row, &event)?;

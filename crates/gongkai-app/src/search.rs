@@ -7,7 +7,7 @@
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use gongkai_domain::item::ItemStatus;
@@ -117,17 +117,17 @@ impl App {
     /// they reach the cached pages (see `index_lag`).
     pub async fn search(&self, mut req: SearchRequest) -> AppResult<SearchResults> {
         req.today = crate::today();
-        // Read before the searcher is taken: a pass done after this only makes it newer.
-        let may_lag = self.inner.index_lag.may_lag();
         let index = self.search_index();
-        let mut results = {
+        let (mut results, may_lag) = {
             let _permit = self
                 .inner
                 .search_permits
                 .acquire()
                 .await
                 .map_err(|e| AppError::Internal(format!("search permits: {e}")))?;
-            blocking(move || index.search(&req)).await?
+            // Read before the searcher is taken: a pass done after this only makes it newer.
+            let may_lag = self.inner.index_lag.may_lag(Instant::now());
+            (blocking(move || index.search(&req)).await?, may_lag)
         };
         if may_lag && !results.hits.is_empty() {
             let ids: Vec<i64> = results.hits.iter().map(|h| h.id).collect();
@@ -170,7 +170,7 @@ impl App {
             };
             let Some(last) = events.last().map(|e| e.id) else {
                 // Every event is applied, and each commit reloaded the searcher.
-                self.inner.index_lag.pass_done(began);
+                self.inner.index_lag.pass_done(began, Instant::now());
                 return Ok(applied);
             };
             let ids: BTreeSet<i64> = events
@@ -205,7 +205,7 @@ impl App {
         // and call the index current just before the rebuilt one, with its older cursor,
         // replaces it (the pass could not apply anything anyway: the rebuild has the writer).
         let _no_pass = self.inner.search_sync.lock().await;
-        self.inner.index_lag.replaced();
+        self.inner.index_lag.changed();
         let (cursor, total) = {
             let mut c = self.db().read().await?;
             let total = store_items::published_count(&mut c).await?;
