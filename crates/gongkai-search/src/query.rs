@@ -762,33 +762,7 @@ impl SearchIndex {
                 },
                 &one.text,
             ))),
-            many => {
-                let terms: Vec<Term> = many
-                    .iter()
-                    .map(|p| Term::from_field_text(field, &p.text))
-                    .collect();
-                let idfs = terms
-                    .iter()
-                    .map(|t| scoring_idf(searcher, t))
-                    .collect::<tantivy::Result<Vec<f32>>>()?;
-                let mut kept = covering(many, &idfs);
-                if kept.len() < 2 {
-                    // A phrase query needs two terms (several tokens always need two to cover).
-                    kept = (0..many.len()).collect();
-                }
-                let kept_idf: f32 = kept.iter().map(|&i| idfs[i]).sum();
-                let all_idf: f32 = idfs.iter().sum();
-                let phrase: Box<dyn Query> = Box::new(PhraseQuery::new_with_offset(
-                    kept.iter()
-                        .map(|&i| (many[i].position, terms[i].clone()))
-                        .collect(),
-                ));
-                if kept.len() < many.len() && kept_idf > 0.0 {
-                    Some(Box::new(BoostQuery::new(phrase, all_idf / kept_idf)))
-                } else {
-                    Some(phrase)
-                }
-            }
+            many => Some(covering_phrase(searcher, field, many)?),
         })
     }
 
@@ -936,6 +910,37 @@ impl SearchIndex {
         *slot = Some((generation, Instant::now(), keys.clone()));
         Ok(keys)
     }
+}
+
+/// The phrase of `pieces` (two or more tokens of `field`) by the tokens [`covering`] keeps,
+/// boosted by the idf of those left out, so that it scores as the phrase of all of them
+/// (tantivy weighs a phrase by the sum of its terms' idf).
+fn covering_phrase(searcher: &Searcher, field: Field, pieces: &[Piece]) -> Result<Box<dyn Query>> {
+    let terms: Vec<Term> = pieces
+        .iter()
+        .map(|p| Term::from_field_text(field, &p.text))
+        .collect();
+    let idfs = terms
+        .iter()
+        .map(|t| scoring_idf(searcher, t))
+        .collect::<tantivy::Result<Vec<f32>>>()?;
+    let mut kept = covering(pieces, &idfs);
+    if kept.len() < 2 {
+        // A phrase query needs two terms (several tokens always need two to cover).
+        kept = (0..pieces.len()).collect();
+    }
+    let kept_idf: f32 = kept.iter().map(|&i| idfs[i]).sum();
+    let all_idf: f32 = idfs.iter().sum();
+    let phrase: Box<dyn Query> = Box::new(PhraseQuery::new_with_offset(
+        kept.iter()
+            .map(|&i| (pieces[i].position, terms[i].clone()))
+            .collect(),
+    ));
+    Ok(if kept.len() < pieces.len() && kept_idf > 0.0 {
+        Box::new(BoostQuery::new(phrase, all_idf / kept_idf))
+    } else {
+        phrase
+    })
 }
 
 /// Which of a phrase's `pieces` (its tokens in the `ngram` field, at their character offsets)
