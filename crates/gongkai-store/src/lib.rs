@@ -10,6 +10,7 @@ pub mod audit;
 pub mod blobs;
 pub mod bodies;
 pub mod calendar_years;
+pub mod connection_loss;
 pub mod counters;
 pub mod items;
 pub mod notices;
@@ -44,7 +45,7 @@ pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("database error: {0}")]
-    Db(#[from] sqlx::Error),
+    Db(sqlx::Error),
     #[error("migration error: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("blob store error: {0}")]
@@ -53,7 +54,24 @@ pub enum StoreError {
     Corrupt(String),
 }
 
+impl From<sqlx::Error> for StoreError {
+    /// Every database error of the store passes here, so a lost connection is noted wherever it
+    /// is found (see [`connection_loss`]).
+    fn from(e: sqlx::Error) -> Self {
+        if connection_loss::is_connection_lost(&e) {
+            connection_loss::note_loss();
+        }
+        StoreError::Db(e)
+    }
+}
+
 impl StoreError {
+    /// Whether the database connection was lost (see [`connection_loss`]): trying again may
+    /// succeed, on another connection.
+    pub fn connection_lost(&self) -> bool {
+        matches!(self, StoreError::Db(e) if connection_loss::is_connection_lost(e))
+    }
+
     /// The name of the unique/foreign-key constraint a write violated, if that is what failed.
     pub fn constraint(&self) -> Option<String> {
         match self {
@@ -152,11 +170,15 @@ impl Db {
             // ping is one more round trip to its worker thread for nothing (an item page: 23
             // context switches a request with it, 17 without). A PostgreSQL connection can
             // die with its server, but one just taken back was pinged then: only one idle
-            // for a while is checked again (see [`PG_IDLE_BEFORE_CHECK`]).
+            // for a while is checked again (see [`PG_IDLE_BEFORE_CHECK`]), and every one for
+            // a few seconds after a query found its connection gone (see [`connection_loss`]).
             .test_before_acquire(false)
             .before_acquire(move |conn, meta| {
                 Box::pin(async move {
-                    if engine == Engine::Postgres && meta.idle_for >= PG_IDLE_BEFORE_CHECK {
+                    if engine == Engine::Postgres
+                        && (meta.idle_for >= PG_IDLE_BEFORE_CHECK
+                            || connection_loss::checking_all())
+                    {
                         use sqlx::Connection;
                         conn.ping().await?;
                     }
@@ -209,17 +231,26 @@ impl Db {
     /// head row is locked first: every write appends to the one audit chain anyway, and taking
     /// that lock before anything else gives all writers one lock order (no deadlocks) and makes
     /// each transaction read the state its predecessor committed (no double transitions).
+    ///
+    /// A PostgreSQL transaction whose connection turns out to be gone (the server restarted) is
+    /// begun once more: by then the pool checks every connection it hands out (see
+    /// [`connection_loss`]), and nothing was written on the lost one.
     pub async fn begin(&self) -> Result<Tx> {
-        Ok(match self.engine {
-            Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Engine::Postgres => {
-                let mut tx = self.pool.begin().await?;
-                sqlx::query("SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE")
-                    .execute(&mut *tx)
-                    .await?;
-                tx
-            }
-        })
+        match self.engine {
+            Engine::Sqlite => Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?),
+            Engine::Postgres => match self.begin_postgres().await {
+                Err(e) if e.connection_lost() => self.begin_postgres().await,
+                begun => begun,
+            },
+        }
+    }
+
+    async fn begin_postgres(&self) -> Result<Tx> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE")
+            .execute(&mut *tx)
+            .await?;
+        Ok(tx)
     }
 
     /// Settles the database after a bulk change such as an import.

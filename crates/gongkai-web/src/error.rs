@@ -99,6 +99,11 @@ pub fn classify(e: &AppError) -> (StatusCode, &'static str, String) {
             "unsupported_type",
             "不支持的文件类型，或文件内容与扩展名不符（支持 PDF、Word、Excel、图片、文本）".into(),
         ),
+        AppError::Store(e) if e.connection_lost() => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "数据库连接暂时中断，请稍后再试".into(),
+        ),
         AppError::Store(_) | AppError::Internal(_) => (
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal",
@@ -124,6 +129,23 @@ fn log_if_internal(e: &AppError) {
     if matches!(e, AppError::Store(_) | AppError::Internal(_)) {
         tracing::error!(error = %e, "request failed");
     }
+}
+
+/// Marks the response of a request that failed because its database connection was lost
+/// (the server restarted): a read may be answered once more (see `retry`).
+#[derive(Debug, Clone, Copy)]
+pub struct ConnectionLost;
+
+/// `response` marked with [`ConnectionLost`] when `lost`.
+fn marked(mut response: Response, lost: bool) -> Response {
+    if lost {
+        response.extensions_mut().insert(ConnectionLost);
+    }
+    response
+}
+
+fn is_connection_lost(e: &AppError) -> bool {
+    matches!(e, AppError::Store(s) if s.connection_lost())
 }
 
 /// An API error (JSON envelope): an application error, or a request the server could not even
@@ -181,6 +203,7 @@ impl IntoResponse for ApiError {
                 .collect(),
             _ => vec![],
         };
+        let lost = is_connection_lost(&error);
         let hits = match error {
             AppError::PiiBlocked(h) => h,
             _ => vec![],
@@ -193,7 +216,7 @@ impl IntoResponse for ApiError {
                 hits,
             },
         };
-        let mut resp = (status, Json(body)).into_response();
+        let mut resp = marked((status, Json(body)).into_response(), lost);
         if status == StatusCode::UNAUTHORIZED {
             resp.headers_mut().insert(
                 axum::http::header::WWW_AUTHENTICATE,
@@ -224,6 +247,7 @@ impl IntoResponse for PageError {
         if status == StatusCode::UNAUTHORIZED {
             return axum::response::Redirect::to("/console/login").into_response();
         }
-        (status, crate::views::ErrorPage::new(status, message)).into_response()
+        let page = (status, crate::views::ErrorPage::new(status, message)).into_response();
+        marked(page, is_connection_lost(&self.0))
     }
 }

@@ -12,6 +12,7 @@ mod page_cache;
 mod plans;
 mod portal;
 mod query;
+mod retry;
 mod search;
 mod session;
 mod views;
@@ -117,6 +118,8 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api::router(upload_limit))
         .route("/display", axum::routing::get(display::choose))
         .fallback(portal::not_found);
+    // Inside the page cache: a page served from it needs no database.
+    let router = router.layer(axum::middleware::from_fn(retry::repeat_lost_reads));
     let router = if state.site.page_cache {
         router.layer(pages)
     } else {

@@ -5,7 +5,11 @@ use std::time::Duration;
 
 use sqlx::Connection;
 
-use crate::helpers::{self, Db, TestApp};
+use gongkai_app::domain::role::Role;
+use gongkai_store::StoreError;
+use reqwest::StatusCode;
+
+use crate::helpers::{self, A, Db, TestApp};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn connections_ended_by_a_restart_are_replaced() {
@@ -18,35 +22,7 @@ async fn connections_ended_by_a_restart_are_replaced() {
 /// background task of the app uses (and so clears) a dead connection first.
 async fn ended_connections_are_replaced(t: TestApp) {
     const POOLED: usize = 4;
-    let db = gongkai_store::Db::connect(&t.db_url).await.expect("pool");
-    let mut held = Vec::new();
-    let mut pids = Vec::new();
-    for _ in 0..POOLED {
-        let mut c = db.pool().acquire().await.expect("acquire");
-        let pid: i32 = sqlx::query_scalar("SELECT pg_backend_pid()")
-            .fetch_one(&mut *c)
-            .await
-            .expect("pid");
-        pids.push(pid);
-        held.push(c);
-    }
-    drop(held);
-    // Back in the pool (each is pinged on its way back, in a task of its own) before it ends.
-    while db.pool().num_idle() < POOLED {
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-
-    let mut admin = sqlx::PgConnection::connect(&t.db_url)
-        .await
-        .expect("connect");
-    for pid in pids {
-        let ended: bool = sqlx::query_scalar("SELECT pg_terminate_backend($1)")
-            .bind(pid)
-            .fetch_one(&mut admin)
-            .await
-            .expect("terminate");
-        assert!(ended, "connection {pid} not ended");
-    }
+    let db = pool_of_ended_connections(&t, POOLED).await;
     tokio::time::sleep(gongkai_store::PG_IDLE_BEFORE_CHECK + Duration::from_millis(300)).await;
 
     // One query after another, more than there were connections: each may draw a dead one.
@@ -56,5 +32,132 @@ async fn ended_connections_are_replaced(t: TestApp) {
             .await
             .unwrap_or_else(|e| panic!("query {n} after the restart: {e}"));
         assert_eq!(one, 1);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_one_lost_connection_every_pooled_one_is_checked() {
+    helpers::run(Db::Postgres, lost_connection_checks_the_rest).await
+}
+
+/// Every pooled connection ended by the server and no pause after it: the first query may draw
+/// a dead connection and fail (as a lost connection), but it makes the pool check each one it
+/// hands out, so every later query is answered.
+async fn lost_connection_checks_the_rest(t: TestApp) {
+    const POOLED: usize = 4;
+    let db = pool_of_ended_connections(&t, POOLED).await;
+    if let Err(e) = sqlx::query_scalar::<_, i32>("SELECT 1")
+        .fetch_one(db.pool())
+        .await
+    {
+        // What the store's own queries do with every error.
+        let e = StoreError::from(e);
+        assert!(e.connection_lost(), "not told as a lost connection: {e}");
+    }
+    for n in 0..POOLED {
+        let one: i32 = sqlx::query_scalar("SELECT 1")
+            .fetch_one(db.pool())
+            .await
+            .unwrap_or_else(|e| panic!("query {n} after the first: {e}"));
+        assert_eq!(one, 1);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_begun_on_a_lost_connection_is_begun_again() {
+    helpers::run(Db::Postgres, write_on_lost_connection).await
+}
+
+async fn write_on_lost_connection(t: TestApp) {
+    let db = pool_of_ended_connections(&t, 4).await;
+    let tx = db
+        .begin()
+        .await
+        .expect("a transaction on a live connection");
+    tx.commit().await.expect("commit");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reads_are_answered_through_a_restart() {
+    helpers::run(Db::Postgres, reads_through_restart).await
+}
+
+/// The server's own pool, every connection ended at once (as by a restart), then reads at once:
+/// each is answered, the ones that drew a dead connection by being run again.
+async fn reads_through_restart(t: TestApp) {
+    let officer = t.token(Role::Officer, A);
+    t.publish(A, "关于重启期间仍可查询的通知").await;
+    for _ in 0..8 {
+        let (status, _) = t.get("/api/v1/items", Some(&officer)).await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    let mut admin = sqlx::PgConnection::connect(&t.db_url)
+        .await
+        .expect("connect");
+    let pids: Vec<i32> = sqlx::query_scalar(
+        "SELECT pid FROM pg_stat_activity \
+         WHERE datname = current_database() AND pid <> pg_backend_pid()",
+    )
+    .fetch_all(&mut admin)
+    .await
+    .expect("pids");
+    assert!(!pids.is_empty(), "the server holds no connection");
+    end_connections(&mut admin, &pids).await;
+    for n in 0..8 {
+        let (status, body) = t.get("/api/v1/items", Some(&officer)).await;
+        assert_eq!(status, StatusCode::OK, "read {n} after the restart: {body}");
+        assert_eq!(
+            body["items"][0]["title"], "关于重启期间仍可查询的通知",
+            "{body}"
+        );
+    }
+}
+
+/// A pool of its own (so that no background task of the app uses, and so clears, a dead
+/// connection first) whose `pooled` idle connections the server has ended.
+async fn pool_of_ended_connections(t: &TestApp, pooled: usize) -> gongkai_store::Db {
+    let db = gongkai_store::Db::connect(&t.db_url).await.expect("pool");
+    let mut held = Vec::new();
+    let mut pids = Vec::new();
+    for _ in 0..pooled {
+        let mut c = db.pool().acquire().await.expect("acquire");
+        let pid: i32 = sqlx::query_scalar("SELECT pg_backend_pid()")
+            .fetch_one(&mut *c)
+            .await
+            .expect("pid");
+        pids.push(pid);
+        held.push(c);
+    }
+    drop(held);
+    while db.pool().num_idle() < pooled {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let mut admin = sqlx::PgConnection::connect(&t.db_url)
+        .await
+        .expect("connect");
+    end_connections(&mut admin, &pids).await;
+    db
+}
+
+/// Ends the server processes `pids` and waits until they are gone.
+async fn end_connections(admin: &mut sqlx::PgConnection, pids: &[i32]) {
+    for &pid in pids {
+        let _: bool = sqlx::query_scalar("SELECT pg_terminate_backend($1)")
+            .bind(pid)
+            .fetch_one(&mut *admin)
+            .await
+            .expect("terminate");
+    }
+    loop {
+        let left: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY($1)")
+                .bind(pids)
+                .fetch_one(&mut *admin)
+                .await
+                .expect("count");
+        if left == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
     }
 }
