@@ -83,14 +83,7 @@ fn choices<T: Copy + PartialEq>(
 }
 
 fn too_many() -> Response {
-    (
-        StatusCode::TOO_MANY_REQUESTS,
-        crate::views::ErrorPage::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "提交过于频繁，请稍后再试".into(),
-        ),
-    )
-        .into_response()
+    crate::error_pages::page(StatusCode::TOO_MANY_REQUESTS, "提交过于频繁，请稍后再试")
 }
 
 // ---- the public form ----

@@ -241,13 +241,10 @@ impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         log_if_internal(&self.0);
         let (status, _, message) = classify(&self.0);
-        if status == StatusCode::NOT_FOUND {
-            return crate::portal::not_found_page(&message).into_response();
-        }
         if status == StatusCode::UNAUTHORIZED {
             return axum::response::Redirect::to("/console/login").into_response();
         }
-        let page = (status, crate::views::ErrorPage::new(status, message)).into_response();
+        let page = crate::error_pages::page(status, message);
         marked(page, is_connection_lost(&self.0))
     }
 }

@@ -7,6 +7,7 @@ mod applications;
 mod console;
 mod display;
 mod error;
+mod error_pages;
 mod feeds;
 mod page_cache;
 mod plans;
@@ -126,6 +127,11 @@ pub fn router(state: AppState) -> Router {
     } else {
         router
     };
+    // Inside the page cache too: it keeps no error page.
+    let router = router.layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        error_pages::with_site_name,
+    ));
     let router = if state.site.page_cache {
         router.layer(pages)
     } else {

@@ -390,7 +390,10 @@ async fn item_page(
 ) -> Result<Response, PageError> {
     let app = &state.app;
     let Ok(id) = id.parse::<i64>() else {
-        return Ok(not_found_page("未找到该信息").into_response());
+        return Ok(crate::error_pages::page(
+            StatusCode::NOT_FOUND,
+            "未找到该信息",
+        ));
     };
     let actor = staff.0.as_ref().map(|s| &s.actor);
     let item = match app.item(actor, id).await? {
@@ -501,37 +504,12 @@ async fn notice(
     })
 }
 
-#[derive(Template, WebTemplate)]
-#[template(path = "not_found.html")]
-pub struct NotFoundPage {
-    chrome: Chrome,
-    message: String,
-}
-
-pub fn not_found_page(message: &str) -> Response {
-    let page = NotFoundPage {
-        chrome: Chrome {
-            site_name: "政府信息公开".into(),
-            ..Chrome::default()
-        },
-        message: message.to_owned(),
-    };
-    (StatusCode::NOT_FOUND, page).into_response()
-}
-
-pub async fn not_found(State(state): State<AppState>, uri: axum::http::Uri) -> Response {
+pub async fn not_found(uri: axum::http::Uri) -> Response {
     if uri.path().starts_with("/api/") {
         return crate::error::ApiError::App(gongkai_app::AppError::NotFound("resource"))
             .into_response();
     }
-    let page = NotFoundPage {
-        chrome: Chrome {
-            site_name: state.site.name.clone(),
-            ..Chrome::default()
-        },
-        message: "您访问的页面不存在或已被移除".to_owned(),
-    };
-    (StatusCode::NOT_FOUND, page).into_response()
+    crate::error_pages::page(StatusCode::NOT_FOUND, "您访问的页面不存在或已被移除")
 }
 
 #[cfg(test)]

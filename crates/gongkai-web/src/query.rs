@@ -9,11 +9,10 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{FromRequestParts, Query};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
-use crate::views::ErrorPage;
 
 /// The query string of a page; a bad parameter is a 400 page that names it.
 pub struct PageQuery<T>(pub T);
@@ -24,7 +23,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for PageQuery<T> {
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Response> {
         read(parts).map(PageQuery).map_err(|(_, message)| {
             let status = StatusCode::BAD_REQUEST;
-            (status, ErrorPage::new(status, message)).into_response()
+            crate::error_pages::page(status, message)
         })
     }
 }

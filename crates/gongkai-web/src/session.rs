@@ -162,14 +162,10 @@ pub struct CsrfRejected;
 
 impl IntoResponse for CsrfRejected {
     fn into_response(self) -> Response {
-        (
+        crate::error_pages::page(
             StatusCode::FORBIDDEN,
-            crate::views::ErrorPage::new(
-                StatusCode::FORBIDDEN,
-                "表单已失效（安全校验未通过），请返回上一页刷新后重新提交".into(),
-            ),
+            "表单已失效（安全校验未通过），请返回上一页刷新后重新提交",
         )
-            .into_response()
     }
 }
 

@@ -3,9 +3,6 @@
 
 use std::collections::HashMap;
 
-use askama::Template;
-use askama_web::WebTemplate;
-use axum::http::StatusCode;
 use gongkai_app::domain::item::{ItemStatus, Validity};
 use gongkai_app::items::ListedItem;
 use gongkai_app::orgs::Body;
@@ -128,27 +125,6 @@ impl Pager {
             prev: (page > 1).then(|| link(page - 1)),
             next: (page < pages).then(|| link(page + 1)),
             numbers: (lo..=hi).map(|p| (p, link(p), p == page)).collect(),
-        }
-    }
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "error.html")]
-pub struct ErrorPage {
-    pub chrome: Chrome,
-    pub status: u16,
-    pub message: String,
-}
-
-impl ErrorPage {
-    pub fn new(status: StatusCode, message: String) -> ErrorPage {
-        ErrorPage {
-            chrome: Chrome {
-                site_name: "政府信息公开".into(),
-                ..Chrome::default()
-            },
-            status: status.as_u16(),
-            message,
         }
     }
 }

@@ -14,8 +14,40 @@ db_tests!(
     a_top_topic_merges_its_sub_topics_newest_first,
     feeds_sitemap_and_404,
     bodies_and_health,
-    anonymous_pages_are_cached_until_content_changes
+    anonymous_pages_are_cached_until_content_changes,
+    error_pages_bear_the_site_name
 );
+
+/// Every error page is in the site's chrome, under its name, whichever part of the server
+/// answered it: the router's fallback, a handler, a page's own error, a query string that
+/// cannot be read, a form whose CSRF token is forged.
+async fn error_pages_bear_the_site_name(t: TestApp) {
+    let site = "测试市政府信息公开";
+    for (path, status) in [
+        ("/no/such/page", StatusCode::NOT_FOUND),
+        ("/items/abc", StatusCode::NOT_FOUND),
+        ("/items/999999", StatusCode::NOT_FOUND),
+        ("/catalog?page=abc", StatusCode::BAD_REQUEST),
+    ] {
+        let (s, html) = t.page(path).await;
+        assert_eq!(s, status, "{path}");
+        assert!(html.contains(site), "{path}: {html}");
+    }
+    let resp = t
+        .http
+        .post(t.url("/console/login"))
+        .form(&[
+            ("login", "officer_a"),
+            ("password", "x"),
+            ("csrf", "forged"),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    let html = resp.text().await.expect("body");
+    assert!(html.contains(site) && html.contains("表单已失效"), "{html}");
+}
 
 /// The `x-cache` header of an anonymous GET, and the page.
 async fn cached_get(t: &TestApp, path: &str) -> (Option<String>, String) {
