@@ -20,15 +20,17 @@ pub const CHECK_ALL_FOR: Duration = Duration::from_secs(5);
 /// the error that tells of the loss does not know its pool, and a server has one pool anyway.
 static CHECK_ALL_UNTIL_MS: AtomicI64 = AtomicI64::new(0);
 
-/// Whether `e` says the connection itself is gone (its server ended it or the socket broke),
-/// not that a statement failed: SQLSTATE class 08 (connection exception), 57P01–57P03 (the
-/// server is shutting down or starting up), or an I/O error.
+/// Whether `e` says the connection itself is gone, not that a statement failed: the socket
+/// broke (an I/O error), or PostgreSQL ended the session, which it reports with severity FATAL
+/// or PANIC (a shutdown or restart, 57P01–57P03; an administrator's `pg_terminate_backend`; an
+/// idle-session timeout). An ERROR, whatever its code, leaves the session open.
 pub fn is_connection_lost(e: &sqlx::Error) -> bool {
+    use sqlx::postgres::{PgDatabaseError, PgSeverity};
     match e {
         sqlx::Error::Io(_) => true,
-        sqlx::Error::Database(db) => db.code().is_some_and(|code| {
-            code.starts_with("08") || matches!(&*code, "57P01" | "57P02" | "57P03")
-        }),
+        sqlx::Error::Database(db) => db
+            .try_downcast_ref::<PgDatabaseError>()
+            .is_some_and(|pg| matches!(pg.severity(), PgSeverity::Fatal | PgSeverity::Panic)),
         _ => false,
     }
 }
@@ -42,8 +44,8 @@ pub(crate) fn note_loss() {
 }
 
 /// Whether a connection was found lost a moment ago, so that every connection handed out is
-/// to be checked.
-pub(crate) fn checking_all() -> bool {
+/// checked.
+pub fn checking_all() -> bool {
     now_ms() < CHECK_ALL_UNTIL_MS.load(Ordering::Relaxed)
 }
 

@@ -72,6 +72,12 @@ impl StoreError {
         matches!(self, StoreError::Db(e) if connection_loss::is_connection_lost(e))
     }
 
+    /// Whether the database could not be reached at all: a lost connection, or none to be had
+    /// within the pool's wait (the server is down, or every connection is busy).
+    pub fn unavailable(&self) -> bool {
+        self.connection_lost() || matches!(self, StoreError::Db(sqlx::Error::PoolTimedOut))
+    }
+
     /// The name of the unique/foreign-key constraint a write violated, if that is what failed.
     pub fn constraint(&self) -> Option<String> {
         match self {

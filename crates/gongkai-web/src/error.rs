@@ -1,5 +1,7 @@
 //! Errors at the HTTP boundary: one JSON envelope for the API, one HTML page for the portal and
-//! console. Store and internal errors become an opaque 500 whose cause is logged, never sent.
+//! console. Store and internal errors become an opaque 500 whose cause is logged, never sent; a
+//! database that cannot be reached, a 503 (marked [`ConnectionLost`] when a connection was lost,
+//! so that a read is run again).
 
 use axum::Json;
 use axum::http::StatusCode;
@@ -99,10 +101,10 @@ pub fn classify(e: &AppError) -> (StatusCode, &'static str, String) {
             "unsupported_type",
             "不支持的文件类型，或文件内容与扩展名不符（支持 PDF、Word、Excel、图片、文本）".into(),
         ),
-        AppError::Store(e) if e.connection_lost() => (
+        AppError::Store(e) if e.unavailable() => (
             StatusCode::SERVICE_UNAVAILABLE,
             "unavailable",
-            "数据库连接暂时中断，请稍后再试".into(),
+            "数据库暂时无法连接，请稍后再试；如刚提交过内容，请先确认是否已经保存".into(),
         ),
         AppError::Store(_) | AppError::Internal(_) => (
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -126,8 +128,15 @@ fn what_zh(what: &str) -> &'static str {
 }
 
 fn log_if_internal(e: &AppError) {
-    if matches!(e, AppError::Store(_) | AppError::Internal(_)) {
-        tracing::error!(error = %e, "request failed");
+    match e {
+        // A restart of the database: expected now and then, and mostly answered by a retry.
+        AppError::Store(s) if s.unavailable() => {
+            tracing::warn!(error = %e, "request failed: database unavailable");
+        }
+        AppError::Store(_) | AppError::Internal(_) => {
+            tracing::error!(error = %e, "request failed");
+        }
+        _ => {}
     }
 }
 
@@ -246,5 +255,52 @@ impl IntoResponse for PageError {
         }
         let page = crate::error_pages::page(status, message);
         marked(page, is_connection_lost(&self.0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use gongkai_store::{SqlxError, StoreError};
+
+    fn store(e: SqlxError) -> AppError {
+        AppError::Store(StoreError::Db(e))
+    }
+
+    fn lost() -> AppError {
+        store(SqlxError::Io(std::io::Error::from(
+            std::io::ErrorKind::ConnectionReset,
+        )))
+    }
+
+    #[test]
+    fn an_unreachable_database_is_a_503_and_only_a_lost_connection_is_marked() {
+        for (e, marked) in [(lost(), true), (store(SqlxError::PoolTimedOut), false)] {
+            let (status, code, message) = classify(&e);
+            assert_eq!(
+                (status, code),
+                (StatusCode::SERVICE_UNAVAILABLE, "unavailable")
+            );
+            assert!(
+                !message.contains("Io") && !message.contains("pool"),
+                "{message}"
+            );
+            let response = ApiError::App(e).into_response();
+            assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+            assert_eq!(
+                response.extensions().get::<ConnectionLost>().is_some(),
+                marked
+            );
+        }
+        let page = PageError(lost()).into_response();
+        assert!(page.extensions().get::<ConnectionLost>().is_some());
+    }
+
+    #[test]
+    fn other_store_errors_stay_an_opaque_500() {
+        let e = store(SqlxError::RowNotFound);
+        assert_eq!(classify(&e).0, StatusCode::INTERNAL_SERVER_ERROR);
+        let response = ApiError::App(e).into_response();
+        assert!(response.extensions().get::<ConnectionLost>().is_none());
     }
 }

@@ -7,6 +7,7 @@ use sqlx::Connection;
 
 use gongkai_app::domain::role::Role;
 use gongkai_store::StoreError;
+use gongkai_store::connection_loss::checking_all;
 use reqwest::StatusCode;
 
 use crate::helpers::{self, A, Db, TestApp};
@@ -22,6 +23,7 @@ async fn connections_ended_by_a_restart_are_replaced() {
 /// background task of the app uses (and so clears) a dead connection first.
 async fn ended_connections_are_replaced(t: TestApp) {
     const POOLED: usize = 4;
+    let _alone = alone().await;
     let db = pool_of_ended_connections(&t, POOLED).await;
     tokio::time::sleep(gongkai_store::PG_IDLE_BEFORE_CHECK + Duration::from_millis(300)).await;
 
@@ -33,6 +35,7 @@ async fn ended_connections_are_replaced(t: TestApp) {
             .unwrap_or_else(|e| panic!("query {n} after the restart: {e}"));
         assert_eq!(one, 1);
     }
+    assert!(!checking_all(), "a query drew a dead connection");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -40,20 +43,24 @@ async fn after_one_lost_connection_every_pooled_one_is_checked() {
     helpers::run(Db::Postgres, lost_connection_checks_the_rest).await
 }
 
-/// Every pooled connection ended by the server and no pause after it: the first query may draw
-/// a dead connection and fail (as a lost connection), but it makes the pool check each one it
+/// Every pooled connection ended by the server and no pause after it: the first query draws a
+/// dead connection and fails, as a lost connection, which makes the pool check each one it
 /// hands out, so every later query is answered.
 async fn lost_connection_checks_the_rest(t: TestApp) {
     const POOLED: usize = 4;
+    let _alone = alone().await;
     let db = pool_of_ended_connections(&t, POOLED).await;
-    if let Err(e) = sqlx::query_scalar::<_, i32>("SELECT 1")
+    let first = sqlx::query_scalar::<_, i32>("SELECT 1")
         .fetch_one(db.pool())
         .await
-    {
-        // What the store's own queries do with every error.
-        let e = StoreError::from(e);
-        assert!(e.connection_lost(), "not told as a lost connection: {e}");
-    }
+        .expect_err("a connection used a moment ago is handed out unchecked");
+    // What the store's own queries do with every error.
+    let first = StoreError::from(first);
+    assert!(
+        first.connection_lost(),
+        "not told as a lost connection: {first}"
+    );
+    assert!(checking_all());
     for n in 0..POOLED {
         let one: i32 = sqlx::query_scalar("SELECT 1")
             .fetch_one(db.pool())
@@ -69,11 +76,16 @@ async fn a_write_begun_on_a_lost_connection_is_begun_again() {
 }
 
 async fn write_on_lost_connection(t: TestApp) {
+    let _alone = alone().await;
     let db = pool_of_ended_connections(&t, 4).await;
     let tx = db
         .begin()
         .await
         .expect("a transaction on a live connection");
+    assert!(
+        checking_all(),
+        "the first connection drawn was not a dead one"
+    );
     tx.commit().await.expect("commit");
 }
 
@@ -85,6 +97,7 @@ async fn reads_are_answered_through_a_restart() {
 /// The server's own pool, every connection ended at once (as by a restart), then reads at once:
 /// each is answered, the ones that drew a dead connection by being run again.
 async fn reads_through_restart(t: TestApp) {
+    let _alone = alone().await;
     let officer = t.token(Role::Officer, A);
     t.publish(A, "关于重启期间仍可查询的通知").await;
     for _ in 0..8 {
@@ -111,6 +124,20 @@ async fn reads_through_restart(t: TestApp) {
             "{body}"
         );
     }
+    assert!(checking_all(), "no request drew a dead connection");
+}
+
+/// Held by each test here while it ends connections and looks at what follows: the pools'
+/// check after a loss is process-wide, and one test's loss would change what another sees.
+static ENDING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// [`ENDING`], once no loss noted by an earlier test is still being checked for.
+async fn alone() -> tokio::sync::MutexGuard<'static, ()> {
+    let guard = ENDING.lock().await;
+    while checking_all() {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    guard
 }
 
 /// A pool of its own (so that no background task of the app uses, and so clears, a dead
