@@ -145,10 +145,17 @@ fn log_if_internal(e: &AppError) {
 #[derive(Debug, Clone, Copy)]
 pub struct ConnectionLost;
 
-/// `response` marked with [`ConnectionLost`] when `lost`.
+/// `response` marked with [`ConnectionLost`] when `lost`; a 503 says when to come back (a
+/// restart of the database takes seconds).
 fn marked(mut response: Response, lost: bool) -> Response {
     if lost {
         response.extensions_mut().insert(ConnectionLost);
+    }
+    if response.status() == StatusCode::SERVICE_UNAVAILABLE {
+        response.headers_mut().insert(
+            axum::http::header::RETRY_AFTER,
+            axum::http::HeaderValue::from_static("5"),
+        );
     }
     response
 }
@@ -291,9 +298,11 @@ mod tests {
                 response.extensions().get::<ConnectionLost>().is_some(),
                 marked
             );
+            assert_eq!(response.headers()["retry-after"], "5");
         }
         let page = PageError(lost()).into_response();
         assert!(page.extensions().get::<ConnectionLost>().is_some());
+        assert_eq!(page.headers()["retry-after"], "5");
     }
 
     #[test]
@@ -302,5 +311,6 @@ mod tests {
         assert_eq!(classify(&e).0, StatusCode::INTERNAL_SERVER_ERROR);
         let response = ApiError::App(e).into_response();
         assert!(response.extensions().get::<ConnectionLost>().is_none());
+        assert!(!response.headers().contains_key("retry-after"));
     }
 }
