@@ -195,13 +195,22 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let follower = state.app.start_search_follower();
-    let result = axum::serve(
+    // Stopped with the server, also when this future is dropped (a task aborted): left running,
+    // it went on querying a database that may be gone.
+    let _follower = AbortOnDrop(state.app.start_search_follower());
+    axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
-    .await;
-    follower.abort();
-    result
+    .await
+}
+
+/// A task that ends when this is dropped (a `JoinHandle` dropped lets its task run on).
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }

@@ -14,6 +14,7 @@ use crate::helpers::{self, A, Db, TestApp};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn connections_ended_by_a_restart_are_replaced() {
+    let _alone = alone().await;
     helpers::run(Db::Postgres, ended_connections_are_replaced).await
 }
 
@@ -23,7 +24,6 @@ async fn connections_ended_by_a_restart_are_replaced() {
 /// background task of the app uses (and so clears) a dead connection first.
 async fn ended_connections_are_replaced(t: TestApp) {
     const POOLED: usize = 4;
-    let _alone = alone().await;
     let db = pool_of_ended_connections(&t, POOLED).await;
     tokio::time::sleep(gongkai_store::PG_IDLE_BEFORE_CHECK + Duration::from_millis(300)).await;
 
@@ -40,6 +40,7 @@ async fn ended_connections_are_replaced(t: TestApp) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn after_one_lost_connection_every_pooled_one_is_checked() {
+    let _alone = alone().await;
     helpers::run(Db::Postgres, lost_connection_checks_the_rest).await
 }
 
@@ -48,7 +49,6 @@ async fn after_one_lost_connection_every_pooled_one_is_checked() {
 /// hands out, so every later query is answered.
 async fn lost_connection_checks_the_rest(t: TestApp) {
     const POOLED: usize = 4;
-    let _alone = alone().await;
     let db = pool_of_ended_connections(&t, POOLED).await;
     let first = sqlx::query_scalar::<_, i32>("SELECT 1")
         .fetch_one(db.pool())
@@ -72,11 +72,11 @@ async fn lost_connection_checks_the_rest(t: TestApp) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_write_begun_on_a_lost_connection_is_begun_again() {
+    let _alone = alone().await;
     helpers::run(Db::Postgres, write_on_lost_connection).await
 }
 
 async fn write_on_lost_connection(t: TestApp) {
-    let _alone = alone().await;
     let db = pool_of_ended_connections(&t, 4).await;
     let tx = db
         .begin()
@@ -91,13 +91,13 @@ async fn write_on_lost_connection(t: TestApp) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reads_are_answered_through_a_restart() {
+    let _alone = alone().await;
     helpers::run(Db::Postgres, reads_through_restart).await
 }
 
 /// The server's own pool, every connection ended at once (as by a restart), then reads at once:
 /// each is answered, the ones that drew a dead connection by being run again.
 async fn reads_through_restart(t: TestApp) {
-    let _alone = alone().await;
     let officer = t.token(Role::Officer, A);
     t.publish(A, "关于重启期间仍可查询的通知").await;
     for _ in 0..8 {
@@ -127,8 +127,9 @@ async fn reads_through_restart(t: TestApp) {
     assert!(checking_all(), "no request drew a dead connection");
 }
 
-/// Held by each test here while it ends connections and looks at what follows: the pools'
-/// check after a loss is process-wide, and one test's loss would change what another sees.
+/// Held by each test here, from before its app starts until after its database is dropped,
+/// while it ends connections and looks at what follows: the pools' check after a loss is
+/// process-wide, and one test's loss would change what another sees.
 static ENDING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// [`ENDING`], once no loss noted by an earlier test is still being checked for.
@@ -143,6 +144,11 @@ async fn alone() -> tokio::sync::MutexGuard<'static, ()> {
 /// A pool of its own (so that no background task of the app uses, and so clears, a dead
 /// connection first) whose `pooled` idle connections the server has ended.
 async fn pool_of_ended_connections(t: &TestApp, pooled: usize) -> gongkai_store::Db {
+    // Connected first: the connections must still count as just used (idle under
+    // `PG_IDLE_BEFORE_CHECK`) when the test draws them.
+    let mut admin = sqlx::PgConnection::connect(&t.db_url)
+        .await
+        .expect("connect");
     let db = gongkai_store::Db::connect(&t.db_url).await.expect("pool");
     let mut held = Vec::new();
     let mut pids = Vec::new();
@@ -159,9 +165,6 @@ async fn pool_of_ended_connections(t: &TestApp, pooled: usize) -> gongkai_store:
     while db.pool().num_idle() < pooled {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    let mut admin = sqlx::PgConnection::connect(&t.db_url)
-        .await
-        .expect("connect");
     end_connections(&mut admin, &pids).await;
     db
 }
