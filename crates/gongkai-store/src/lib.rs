@@ -165,6 +165,17 @@ impl Db {
             _ => url.to_owned(),
         };
         let options = AnyConnectOptions::from_str(&url)?.disable_statement_logging();
+        // One connection first, on its own: the pool retries a failed connect until its
+        // acquire timeout and then reports only that it timed out, so a server that is down, a
+        // wrong password or a missing database took 30 s to say "pool timed out". This says
+        // what is wrong at once.
+        {
+            use sqlx::Connection;
+            sqlx::AnyConnection::connect_with(&options)
+                .await?
+                .close()
+                .await?;
+        }
         let pool = AnyPoolOptions::new()
             .max_connections(match engine {
                 Engine::Sqlite => 8,

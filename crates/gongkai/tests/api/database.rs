@@ -12,6 +12,20 @@ use reqwest::StatusCode;
 
 use crate::helpers::{self, A, Db, TestApp};
 
+/// A database server that cannot be reached is reported at once, and as what it is, not after
+/// the pool's 30 s wait as a pool that timed out. Nothing listens on port 1.
+#[tokio::test]
+async fn an_unreachable_server_is_reported_at_once() {
+    let opened = tokio::time::timeout(
+        Duration::from_secs(10),
+        gongkai_store::Db::connect("postgres://postgres@127.0.0.1:1/gongkai"),
+    )
+    .await
+    .expect("an answer before the pool's wait is over");
+    let e = opened.expect_err("nothing listens there").to_string();
+    assert!(e.contains("refused"), "{e}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn connections_ended_by_a_restart_are_replaced() {
     let _alone = alone().await;
