@@ -29,3 +29,78 @@ pub async fn repeat_lost_reads(req: Request, next: Next) -> Response {
     tracing::warn!(path = %again.uri().path(), "database connection lost; the read is run again");
     next.run(again).await
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use axum::Router;
+    use axum::http::StatusCode;
+    use axum::response::IntoResponse;
+    use axum::routing::any;
+    use tower::ServiceExt;
+
+    use super::*;
+
+    /// A route that counts its runs; the first answers a lost connection when `lose_first`.
+    fn counting(lose_first: bool) -> (Router, Arc<AtomicUsize>) {
+        let runs = Arc::new(AtomicUsize::new(0));
+        let seen = Arc::clone(&runs);
+        let route = any(move || {
+            let seen = Arc::clone(&seen);
+            async move {
+                let run = seen.fetch_add(1, Ordering::SeqCst);
+                let mut response = StatusCode::OK.into_response();
+                if lose_first && run == 0 {
+                    response = StatusCode::SERVICE_UNAVAILABLE.into_response();
+                    response.extensions_mut().insert(ConnectionLost);
+                }
+                response
+            }
+        });
+        let router = Router::new()
+            .route("/", route)
+            .layer(axum::middleware::from_fn(repeat_lost_reads));
+        (router, runs)
+    }
+
+    async fn send(router: Router, method: Method) -> StatusCode {
+        let request = Request::builder()
+            .method(method)
+            .uri("/")
+            .body(Body::empty())
+            .expect("request");
+        router.oneshot(request).await.expect("response").status()
+    }
+
+    #[tokio::test]
+    async fn a_read_that_lost_its_connection_is_run_once_more() {
+        for method in [Method::GET, Method::HEAD] {
+            let (router, runs) = counting(true);
+            assert_eq!(
+                send(router, method.clone()).await,
+                StatusCode::OK,
+                "{method}"
+            );
+            assert_eq!(runs.load(Ordering::SeqCst), 2, "{method}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_write_is_never_run_twice() {
+        for method in [Method::POST, Method::PUT, Method::DELETE] {
+            let (router, runs) = counting(true);
+            let status = send(router, method.clone()).await;
+            assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{method}");
+            assert_eq!(runs.load(Ordering::SeqCst), 1, "{method}");
+        }
+    }
+
+    #[tokio::test]
+    async fn an_answered_read_runs_once() {
+        let (router, runs) = counting(false);
+        assert_eq!(send(router, Method::GET).await, StatusCode::OK);
+        assert_eq!(runs.load(Ordering::SeqCst), 1);
+    }
+}
