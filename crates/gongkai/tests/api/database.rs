@@ -42,13 +42,7 @@ async fn ended_connections_are_replaced(t: TestApp) {
     tokio::time::sleep(gongkai_store::PG_IDLE_BEFORE_CHECK + Duration::from_millis(300)).await;
 
     // One query after another, more than there were connections: each may draw a dead one.
-    for n in 0..=POOLED {
-        let one: i32 = sqlx::query_scalar("SELECT 1")
-            .fetch_one(db.pool())
-            .await
-            .unwrap_or_else(|e| panic!("query {n} after the restart: {e}"));
-        assert_eq!(one, 1);
-    }
+    all_answered(&db, POOLED + 1, "after the restart").await;
     assert!(!checking_all(), "a query drew a dead connection");
 }
 
@@ -75,13 +69,7 @@ async fn lost_connection_checks_the_rest(t: TestApp) {
         "not told as a lost connection: {first}"
     );
     assert!(checking_all());
-    for n in 0..POOLED {
-        let one: i32 = sqlx::query_scalar("SELECT 1")
-            .fetch_one(db.pool())
-            .await
-            .unwrap_or_else(|e| panic!("query {n} after the first: {e}"));
-        assert_eq!(one, 1);
-    }
+    all_answered(&db, POOLED, "after the first").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -139,6 +127,17 @@ async fn reads_through_restart(t: TestApp) {
         );
     }
     assert!(checking_all(), "no request drew a dead connection");
+}
+
+/// `n` queries one after another, each of which must be answered.
+async fn all_answered(db: &gongkai_store::Db, n: usize, when: &str) {
+    for k in 0..n {
+        let one: i32 = sqlx::query_scalar("SELECT 1")
+            .fetch_one(db.pool())
+            .await
+            .unwrap_or_else(|e| panic!("query {k} {when}: {e}"));
+        assert_eq!(one, 1);
+    }
 }
 
 /// Held by each test here, from before its app starts until after its database is dropped,
