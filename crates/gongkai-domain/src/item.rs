@@ -10,11 +10,11 @@ use crate::taxonomy;
 str_enum! {
     /// Workflow state of an item (信息状态).
     pub enum ItemStatus {
-        Draft => "draft", "草稿";
-        InReview => "in_review", "待审核";
-        Scheduled => "scheduled", "待发布";
-        Published => "published", "已发布";
-        Withdrawn => "withdrawn", "已撤回";
+        Draft => "draft", "草稿", "Draft";
+        InReview => "in_review", "待审核", "In review";
+        Scheduled => "scheduled", "待发布", "Scheduled";
+        Published => "published", "已发布", "Published";
+        Withdrawn => "withdrawn", "已撤回", "Withdrawn";
     }
 }
 
@@ -120,10 +120,10 @@ str_enum! {
     #[derive(Default)]
     pub enum Validity {
         #[default]
-        Effective => "effective", "有效";
-        Expired => "expired", "失效";
-        Repealed => "repealed", "废止";
-        Revised => "revised", "已修订";
+        Effective => "effective", "有效", "In force";
+        Expired => "expired", "失效", "Expired";
+        Repealed => "repealed", "废止", "Repealed";
+        Revised => "revised", "已修订", "Revised";
     }
 }
 
@@ -132,9 +132,9 @@ str_enum! {
     #[derive(Default)]
     pub enum DisclosureAttr {
         #[default]
-        Proactive => "proactive", "主动公开";
-        OnApplication => "on_application", "依申请公开";
-        NotDisclosed => "not_disclosed", "不予公开";
+        Proactive => "proactive", "主动公开", "Proactive disclosure";
+        OnApplication => "on_application", "依申请公开", "Disclosed on application";
+        NotDisclosed => "not_disclosed", "不予公开", "Not disclosed";
     }
 }
 
@@ -143,8 +143,8 @@ str_enum! {
     #[derive(Default)]
     pub enum TimeLimit {
         #[default]
-        LongTerm => "long_term", "长期公开";
-        Limited => "limited", "限时公开";
+        LongTerm => "long_term", "长期公开", "Long-term";
+        Limited => "limited", "限时公开", "For a limited time";
     }
 }
 
@@ -153,8 +153,8 @@ str_enum! {
     #[derive(Default)]
     pub enum Scope {
         #[default]
-        Public => "public", "面向社会";
-        Applicant => "applicant", "面向申请人";
+        Public => "public", "面向社会", "The public";
+        Applicant => "applicant", "面向申请人", "The applicant";
     }
 }
 
@@ -404,6 +404,28 @@ mod tests {
         );
         assert!(Published.is_public());
         assert!(!Scheduled.is_public());
+    }
+
+    /// Every label the public item page shows has its own English wording.
+    fn assert_english(labels: &[(&str, &str)]) {
+        for (zh, en) in labels {
+            assert!(
+                !en.is_empty() && en.is_ascii(),
+                "{zh} has no English label: {en}"
+            );
+        }
+    }
+
+    #[test]
+    fn item_labels_have_english() {
+        assert_english(&ItemStatus::ALL.map(|v| (v.label_zh(), v.label_en())));
+        assert_english(&Validity::ALL.map(|v| (v.label_zh(), v.label_en())));
+        assert_english(&DisclosureAttr::ALL.map(|v| (v.label_zh(), v.label_en())));
+        assert_english(&TimeLimit::ALL.map(|v| (v.label_zh(), v.label_en())));
+        assert_english(&Scope::ALL.map(|v| (v.label_zh(), v.label_en())));
+        assert_eq!(Validity::Effective.label_en(), "In force");
+        // English labels are for display only: parsing stays with the name and Chinese label.
+        assert_eq!(Validity::parse("In force"), None);
     }
 
     fn valid() -> ItemFields {

@@ -4,15 +4,19 @@
 //! (`catalog.md`, `personal-data.md`, `applications.md`, `calendar/*.toml`).
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
-/// Declares a fieldless enum with a stable ASCII name (`as_str`, also its serde name)
-/// and a Simplified Chinese label (`label_zh`); `parse` accepts either.
+/// Declares a fieldless enum with a stable ASCII name (`as_str`, also its serde name),
+/// a Simplified Chinese label (`label_zh`) and, for what the public portal shows, an English
+/// label (`label_en`, the Chinese one where none is given); `parse` accepts the name or the
+/// Chinese label.
 macro_rules! str_enum {
+    (@en $zh:literal) => { $zh };
+    (@en $zh:literal, $en:literal) => { $en };
     (
         $(#[$meta:meta])*
         pub enum $name:ident {
             $(
                 $(#[$vmeta:meta])*
-                $variant:ident => $s:literal, $zh:literal;
+                $variant:ident => $s:literal, $zh:literal $(, $en:literal)?;
             )+
         }
     ) => {
@@ -44,6 +48,13 @@ macro_rules! str_enum {
             pub const fn label_zh(self) -> &'static str {
                 match self {
                     $($name::$variant => $zh,)+
+                }
+            }
+
+            /// English label shown to readers who chose English.
+            pub const fn label_en(self) -> &'static str {
+                match self {
+                    $($name::$variant => str_enum!(@en $zh $(, $en)?),)+
                 }
             }
 

@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::AppState;
 use crate::error::PageError;
+use crate::locale::Locale;
 use crate::query::PageQuery;
 use crate::session::{ANON_CSRF_COOKIE, ClientOrigin, MaybeStaff, Staff, anon_csrf, check_csrf};
 use crate::views::{Chrome, field_errors};
@@ -57,17 +58,9 @@ pub fn router() -> Router<AppState> {
         )
 }
 
-fn public_chrome(state: &AppState, staff: &MaybeStaff) -> Chrome {
-    crate::portal::chrome(state, staff)
-}
+use crate::portal::chrome as public_chrome;
 
-fn staff_chrome(state: &AppState, s: &SessionActor) -> Chrome {
-    Chrome {
-        site_name: state.site.name.clone(),
-        staff_name: Some(s.display_name.clone()),
-        csrf: s.csrf.clone(),
-    }
-}
+use crate::console::chrome_of as staff_chrome;
 
 type Choice = (&'static str, &'static str, bool);
 
@@ -82,8 +75,9 @@ fn choices<T: Copy + PartialEq>(
         .collect()
 }
 
-fn too_many() -> Response {
-    crate::error_pages::page(StatusCode::TOO_MANY_REQUESTS, "提交过于频繁，请稍后再试")
+fn too_many(locale: Locale) -> Response {
+    let message = locale.texts().apply.too_often;
+    crate::error_pages::page(StatusCode::TOO_MANY_REQUESTS, message)
 }
 
 // ---- the public form ----
@@ -109,6 +103,7 @@ impl ApplyPage {
 async fn apply_page(
     state: &AppState,
     staff: &MaybeStaff,
+    locale: Locale,
     csrf: String,
     input: ApplicationInput,
     errors: HashMap<&'static str, String>,
@@ -124,19 +119,25 @@ async fn apply_page(
         })
         .collect();
     Ok(ApplyPage {
-        chrome: public_chrome(state, staff),
+        chrome: public_chrome(state, staff, locale),
         csrf,
         requester_types: choices(
             &RequesterType::ALL,
             RequesterType::parse(&input.requester_type),
             RequesterType::as_str,
-            RequesterType::label_zh,
+            match locale {
+                Locale::Zh => RequesterType::label_zh,
+                Locale::En => RequesterType::label_en,
+            },
         ),
         deliveries: choices(
             &DeliveryForm::ALL,
             DeliveryForm::parse(&input.delivery),
             DeliveryForm::as_str,
-            DeliveryForm::label_zh,
+            match locale {
+                Locale::Zh => DeliveryForm::label_zh,
+                Locale::En => DeliveryForm::label_en,
+            },
         ),
         input,
         bodies,
@@ -152,6 +153,7 @@ struct BodyQuery {
 async fn apply_form(
     State(state): State<AppState>,
     staff: MaybeStaff,
+    locale: Locale,
     jar: CookieJar,
     PageQuery(q): PageQuery<BodyQuery>,
 ) -> Response {
@@ -160,7 +162,7 @@ async fn apply_form(
         body_code: q.body.unwrap_or_default(),
         ..ApplicationInput::default()
     };
-    match apply_page(&state, &staff, csrf, input, HashMap::new()).await {
+    match apply_page(&state, &staff, locale, csrf, input, HashMap::new()).await {
         Ok(p) => (jar, p).into_response(),
         Err(e) => e.into_response(),
     }
@@ -228,6 +230,7 @@ struct ApplyDonePage {
 async fn apply(
     State(state): State<AppState>,
     staff: MaybeStaff,
+    locale: Locale,
     ClientOrigin(origin): ClientOrigin,
     jar: CookieJar,
     mut form: Multipart,
@@ -238,7 +241,7 @@ async fn apply(
         .unwrap_or_default();
     // The rate limit before reading anything: a flood must not be buffered first.
     if !state.public_limit.allow(&origin.ip) {
-        return too_many();
+        return too_many(locale);
     }
     // Text fields by name, files in order.
     let mut fields: HashMap<String, String> = HashMap::new();
@@ -285,7 +288,7 @@ async fn apply(
         .await
     {
         Ok(receipt) => ApplyDonePage {
-            chrome: public_chrome(&state, &staff),
+            chrome: public_chrome(&state, &staff, locale),
             tracking: receipt.tracking_number,
             secret: receipt.secret_code,
             due: receipt
@@ -303,10 +306,12 @@ async fn apply(
                 other => field_errors(other),
             };
             match errors {
-                Some(errors) => match apply_page(&state, &staff, expected, input, errors).await {
-                    Ok(p) => (StatusCode::UNPROCESSABLE_ENTITY, p).into_response(),
-                    Err(e) => e.into_response(),
-                },
+                Some(errors) => {
+                    match apply_page(&state, &staff, locale, expected, input, errors).await {
+                        Ok(p) => (StatusCode::UNPROCESSABLE_ENTITY, p).into_response(),
+                        Err(e) => e.into_response(),
+                    }
+                }
                 None => PageError(e).into_response(),
             }
         }
@@ -342,11 +347,12 @@ struct FileView {
     letters: Vec<(i64, String, String, Vec<String>)>,
 }
 
-fn event_label(kind: &str) -> String {
+fn event_label(kind: &str, locale: Locale) -> &'static str {
+    use gongkai_app::domain::application::process::{event_label_en, event_label_zh};
     match kind {
-        "received" => "收到申请".to_owned(),
-        "record_case" => "记录复议/诉讼".to_owned(),
-        k => gongkai_app::domain::application::process::event_label_zh(k).to_owned(),
+        "received" => locale.pick("收到申请", "Request received"),
+        "record_case" => locale.pick("记录复议/诉讼", "Review or lawsuit recorded"),
+        k => locale.pick(event_label_zh(k), event_label_en(k)),
     }
 }
 
@@ -355,43 +361,60 @@ fn urgency_class(a: &Application) -> &'static str {
 }
 
 /// The deadline as the applicant and the officer read it.
-fn due_text(a: &Application) -> String {
+fn due_text(a: &Application, locale: Locale) -> String {
+    let en = locale == Locale::En;
     if !a.status.is_open() {
-        return format!("已办结（{}）", a.row.closed_on.clone().unwrap_or_default());
+        let on = a.row.closed_on.clone().unwrap_or_default();
+        return if en {
+            format!("Closed ({on})")
+        } else {
+            format!("已办结（{on}）")
+        };
     }
     if let Some(d) = a.clock.reply_due_on(gongkai_app::today()) {
         return d.to_string();
     }
-    if let Some(d) = a.clock.supplement_due {
-        return format!("等待补正，补正期限 {d}");
-    }
-    match a.clock.stop_due {
-        Some(d) => format!("暂停计时（征求意见期限 {d}）"),
-        None => "暂停计时".into(),
+    match (a.clock.supplement_due, a.clock.stop_due, en) {
+        (Some(d), _, false) => format!("等待补正，补正期限 {d}"),
+        (Some(d), _, true) => format!("Waiting for your supplement, due {d}"),
+        (None, Some(d), false) => format!("暂停计时（征求意见期限 {d}）"),
+        (None, Some(d), true) => format!("Clock stopped (consultation due {d})"),
+        (None, None, _) => locale.pick("暂停计时", "Clock stopped").to_owned(),
     }
 }
 
-fn view(file: &ApplicationFile, body_name: String, code: String) -> FileView {
+fn view(file: &ApplicationFile, body_name: String, code: String, locale: Locale) -> FileView {
     let a = &file.application;
     FileView {
         tracking: a.row.tracking_number.clone(),
         code,
-        status: a.status.label_zh().to_owned(),
+        status: locale
+            .pick(a.status.label_zh(), a.status.label_en())
+            .to_owned(),
         received_on: a.row.received_on.clone(),
         body_name,
-        due: due_text(a),
-        urgency: a.urgency.message_zh(),
+        due: due_text(a, locale),
+        urgency: match locale {
+            Locale::Zh => a.urgency.message_zh(),
+            Locale::En => a.urgency.message_en(),
+        },
         urgency_class: urgency_class(a),
         // A drafted outcome is not a decision until the reply goes out.
         outcome: a
             .outcome
             .filter(|_| !a.status.is_open())
-            .map(|o| format!("{}：{}", o.group_zh(), o.label_zh()))
+            .map(|o| match locale {
+                Locale::Zh => format!("{}：{}", o.group_zh(), o.label_zh()),
+                Locale::En => format!("{}: {}", o.group().label_en(), o.label_en()),
+            })
             .unwrap_or_default(),
         events: file
             .events
             .iter()
-            .map(|e| (e.on_date.clone(), event_label(&e.kind), e.note.clone()))
+            .map(|e| {
+                let label = event_label(&e.kind, locale).to_owned();
+                (e.on_date.clone(), label, e.note.clone())
+            })
             .collect(),
         letters: file
             .letters
@@ -408,10 +431,15 @@ fn view(file: &ApplicationFile, body_name: String, code: String) -> FileView {
     }
 }
 
-async fn track_form(State(state): State<AppState>, staff: MaybeStaff, jar: CookieJar) -> Response {
+async fn track_form(
+    State(state): State<AppState>,
+    staff: MaybeStaff,
+    locale: Locale,
+    jar: CookieJar,
+) -> Response {
     let (jar, csrf) = anon_csrf(jar, state.site.secure_cookies);
     let page = TrackPage {
-        chrome: public_chrome(&state, &staff),
+        chrome: public_chrome(&state, &staff, locale),
         csrf,
         tracking: String::new(),
         error: None,
@@ -432,6 +460,7 @@ struct TrackForm {
 async fn track(
     State(state): State<AppState>,
     staff: MaybeStaff,
+    locale: Locale,
     ClientOrigin(origin): ClientOrigin,
     jar: CookieJar,
     Form(f): Form<TrackForm>,
@@ -444,10 +473,10 @@ async fn track(
         return r.into_response();
     }
     if !state.public_limit.allow(&origin.ip) {
-        return too_many();
+        return too_many(locale);
     }
     let mut page = TrackPage {
-        chrome: public_chrome(&state, &staff),
+        chrome: public_chrome(&state, &staff, locale),
         csrf: expected,
         tracking: f.tracking.clone(),
         error: None,
@@ -465,11 +494,11 @@ async fn track(
                 .await
                 .map(|b| b.name)
                 .unwrap_or_default();
-            page.file = Some(view(&file, body, f.code.clone()));
+            page.file = Some(view(&file, body, f.code.clone(), locale));
             page.into_response()
         }
         Err(AppError::NotFound(_)) => {
-            page.error = Some("申请编号或查询码不正确，请核对后重试".into());
+            page.error = Some(locale.texts().track.not_found.to_owned());
             (StatusCode::NOT_FOUND, page).into_response()
         }
         Err(e) => PageError(e).into_response(),
@@ -504,6 +533,7 @@ pub(crate) fn docx_response(title: &str, body: &str) -> Response {
 async fn track_letter_docx(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
+    locale: Locale,
     jar: CookieJar,
     Form(f): Form<TrackForm>,
 ) -> Response {
@@ -515,7 +545,7 @@ async fn track_letter_docx(
         return r.into_response();
     }
     if !state.public_limit.allow(&origin.ip) {
-        return too_many();
+        return too_many(locale);
     }
     let letter = match state
         .app
@@ -926,7 +956,7 @@ async fn detail_page(
             .iter()
             .map(|f| (f.id, f.filename.clone()))
             .collect(),
-        file: view(&file, body.name, String::new()),
+        file: view(&file, body.name, String::new(), Locale::Zh),
         new_code,
         message,
         error,

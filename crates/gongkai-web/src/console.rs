@@ -24,6 +24,7 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::error::PageError;
+use crate::locale::Locale;
 use crate::query::PageQuery;
 use crate::session::{ClientOrigin, SESSION_COOKIE, Staff, anon_csrf, check_csrf, session_cookie};
 use crate::views::{Chrome, ItemLine, Pager, body_map, field_errors, paragraphs, status_class};
@@ -64,11 +65,13 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .route("/audit", get(audit))
 }
 
-fn chrome_of(state: &AppState, s: &SessionActor) -> Chrome {
+/// The chrome of a console page: Chinese only, no language switch.
+pub(crate) fn chrome_of(state: &AppState, s: &SessionActor) -> Chrome {
     Chrome {
         site_name: state.site.name.clone(),
         staff_name: Some(s.display_name.clone()),
         csrf: s.csrf.clone(),
+        ..Chrome::default()
     }
 }
 
@@ -258,8 +261,14 @@ async fn dashboard(
         unread,
         chrome: chrome_of(&state, &s),
         roles,
-        drafts: drafts.iter().map(|i| ItemLine::new(i, &bodies)).collect(),
-        queue: queue.iter().map(|i| ItemLine::new(i, &bodies)).collect(),
+        drafts: drafts
+            .iter()
+            .map(|i| ItemLine::new(i, &bodies, Locale::Zh))
+            .collect(),
+        queue: queue
+            .iter()
+            .map(|i| ItemLine::new(i, &bodies, Locale::Zh))
+            .collect(),
         queue_total,
         can_create,
         can_review,
@@ -320,7 +329,7 @@ async fn items(
         items: page
             .items
             .iter()
-            .map(|i| ItemLine::new(i, &bodies))
+            .map(|i| ItemLine::new(i, &bodies, Locale::Zh))
             .collect(),
         pager: Pager::new(&base, page.page, page.pages, page.total),
         statuses,
@@ -343,7 +352,7 @@ async fn review_queue(
         items: page
             .items
             .iter()
-            .map(|i| ItemLine::new(i, &bodies))
+            .map(|i| ItemLine::new(i, &bodies, Locale::Zh))
             .collect(),
         pager: Pager::new("/console/review", page.page, page.pages, page.total),
         statuses: vec![],

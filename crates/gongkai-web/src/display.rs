@@ -22,7 +22,7 @@ pub struct DisplayQuery {
 }
 
 /// The page the reader came from, if it is one of ours (no open redirect).
-fn back(headers: &HeaderMap) -> String {
+pub(crate) fn back(headers: &HeaderMap) -> String {
     headers
         .get(header::REFERER)
         .and_then(|r| r.to_str().ok())
@@ -66,11 +66,8 @@ pub async fn apply(request: Request, next: Next) -> Response {
     let Ok(bytes) = to_bytes(body, MAX_PAGE).await else {
         return (parts.status, "页面过大").into_response();
     };
-    let page = String::from_utf8_lossy(&bytes).replacen(
-        "<html lang=\"zh-CN\">",
-        "<html lang=\"zh-CN\" class=\"large\">",
-        1,
-    );
+    // Every page starts `<html lang="…">`, whatever its language.
+    let page = String::from_utf8_lossy(&bytes).replacen("<html ", "<html class=\"large\" ", 1);
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, Body::from(page))
 }

@@ -14,6 +14,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::AppState;
+use crate::locale::Locale;
 use crate::views::Chrome;
 
 /// The name shown until [`with_site_name`] puts in the site's own.
@@ -42,14 +43,21 @@ pub struct ErrorPageContent {
 }
 
 impl ErrorPageContent {
-    /// The page, under `site_name`, carrying this content.
-    fn render(self, site_name: &str) -> Response {
+    /// The page, under `site_name` and in `locale`, carrying this content.
+    fn render(self, site_name: &str, locale: Locale) -> Response {
         let chrome = Chrome {
             site_name: site_name.to_owned(),
+            t: locale.texts(),
+            switch_language: true,
             ..Chrome::default()
         };
-        let (status, message) = (self.status, self.message.clone());
+        let (status, mut message) = (self.status, self.message.clone());
         let mut response = if status == StatusCode::NOT_FOUND {
+            // What was not found is said in Chinese by the layers below; the English page says
+            // it in general.
+            if locale == Locale::En {
+                chrome.t.error.not_found_page.clone_into(&mut message);
+            }
             (status, NotFoundPage { chrome, message }).into_response()
         } else {
             let status_code = status.as_u16();
@@ -71,18 +79,19 @@ pub fn page(status: StatusCode, message: impl Into<String>) -> Response {
         status,
         message: message.into(),
     };
-    content.render(PLACEHOLDER_NAME)
+    content.render(PLACEHOLDER_NAME, Locale::Zh)
 }
 
-/// Renders an error page again under the site's name, keeping the status, the headers (but the
-/// body's length) and the marks of the response.
+/// Renders an error page again under the site's name and in the reader's language, keeping the
+/// status, the headers (but the body's length) and the marks of the response.
 pub async fn with_site_name(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let locale = Locale::of(req.headers());
     let response = next.run(req).await;
     let Some(content) = response.extensions().get::<ErrorPageContent>().cloned() else {
         return response;
     };
     let (mut parts, _) = response.into_parts();
-    let (_, body) = content.render(&state.site.name).into_parts();
+    let (_, body) = content.render(&state.site.name, locale).into_parts();
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, body)
 }

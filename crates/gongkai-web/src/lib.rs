@@ -9,6 +9,7 @@ mod display;
 mod error;
 mod error_pages;
 mod feeds;
+mod locale;
 mod page_cache;
 mod plans;
 mod portal;
@@ -16,6 +17,7 @@ mod query;
 mod retry;
 mod search;
 mod session;
+mod texts;
 mod views;
 
 use std::net::SocketAddr;
@@ -118,6 +120,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/console", console::router(upload_limit))
         .nest("/api/v1", api::router(upload_limit))
         .route("/display", axum::routing::get(display::choose))
+        .route("/lang", axum::routing::get(locale::choose))
         .fallback(portal::not_found);
     // Only PostgreSQL connections can be lost (a SQLite one lives in this process), and copying
     // each request for a second run costs an uncached page 5 % of its instructions. Inside the

@@ -14,7 +14,8 @@
 //! benchmark. A changed generation is never served stale, and a page the refresh finds gone
 //! (404) is dropped at once.
 //!
-//! Staff (a session cookie) always get a fresh page: they see drafts and their own chrome.
+//! Staff (a session cookie) always get a fresh page: they see drafts and their own chrome. A page
+//! is kept once per language ([`crate::locale::cache_key`]).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -204,7 +205,7 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
     if !cacheable {
         return next.run(request).await;
     }
-    let key = request.uri().to_string();
+    let key = crate::locale::cache_key(request.headers(), request.uri());
     let generation = state.app.content_generation();
     if let Lookup::Page(headers, body) = state.pages.get(&key, generation, Instant::now()) {
         let mut response = Response::new(Body::from(body));

@@ -62,13 +62,7 @@ pub fn router() -> Router<AppState> {
         .route("/console/plan-tasks/{task}", get(task_by_id))
 }
 
-fn chrome(state: &AppState, s: &SessionActor) -> Chrome {
-    Chrome {
-        site_name: state.site.name.clone(),
-        staff_name: Some(s.display_name.clone()),
-        csrf: s.csrf.clone(),
-    }
-}
+use crate::console::chrome_of as chrome;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "console/plans.html")]

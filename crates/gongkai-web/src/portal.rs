@@ -16,6 +16,7 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::error::PageError;
+use crate::locale::Locale;
 use crate::query::PageQuery;
 use crate::session::MaybeStaff;
 use crate::views::{Chrome, ItemLine, Pager, body_map, paragraphs, validity_class};
@@ -32,11 +33,14 @@ pub fn router() -> Router<AppState> {
         .route("/static/style.css", get(stylesheet))
 }
 
-pub fn chrome(state: &AppState, staff: &MaybeStaff) -> Chrome {
+/// The chrome of a public page, in the reader's language.
+pub fn chrome(state: &AppState, staff: &MaybeStaff, locale: Locale) -> Chrome {
     Chrome {
         site_name: state.site.name.clone(),
         staff_name: staff.0.as_ref().map(|s| s.display_name.clone()),
         csrf: staff.0.as_ref().map(|s| s.csrf.clone()).unwrap_or_default(),
+        t: locale.texts(),
+        switch_language: true,
     }
 }
 
@@ -70,7 +74,11 @@ struct HomePage {
     total: i64,
 }
 
-async fn home(State(state): State<AppState>, staff: MaybeStaff) -> Result<HomePage, PageError> {
+async fn home(
+    State(state): State<AppState>,
+    staff: MaybeStaff,
+    locale: Locale,
+) -> Result<HomePage, PageError> {
     let app = &state.app;
     let bodies = body_map(app.bodies().await?);
     let page = app
@@ -88,11 +96,11 @@ async fn home(State(state): State<AppState>, staff: MaybeStaff) -> Result<HomePa
         .collect();
     topics.sort_by_key(|t| std::cmp::Reverse(t.1));
     Ok(HomePage {
-        chrome: chrome(&state, &staff),
+        chrome: chrome(&state, &staff, locale),
         items: page
             .items
             .iter()
-            .map(|i| ItemLine::new(i, &bodies))
+            .map(|i| ItemLine::new(i, &bodies, locale))
             .collect(),
         notices: app
             .latest_notices(6)
@@ -215,9 +223,11 @@ pub fn encode(s: &str) -> String {
 async fn catalog(
     State(state): State<AppState>,
     staff: MaybeStaff,
+    locale: Locale,
     PageQuery(q): PageQuery<CatalogQuery>,
 ) -> Result<CatalogPage, PageError> {
     let app = &state.app;
+    let t = locale.texts();
     let bodies = app.bodies().await?;
     let body = non_empty(&q.body).and_then(|code| bodies.iter().find(|b| b.code == code).cloned());
     let validity = non_empty(&q.validity).and_then(|v| Validity::parse(&v));
@@ -294,7 +304,7 @@ async fn catalog(
         facets
             .years
             .iter()
-            .map(|(y, n)| (y.clone(), format!("{y}年"), *n))
+            .map(|(y, n)| (y.clone(), t.year(y), *n))
             .collect(),
         &q.year,
     );
@@ -307,53 +317,53 @@ async fn catalog(
             Validity::Revised,
         ]
         .iter()
-        .map(|v| (v.as_str().to_owned(), v.label_zh().to_owned(), 0))
+        .map(|v| {
+            let label = locale.pick(v.label_zh(), v.label_en());
+            (v.as_str().to_owned(), label.to_owned(), 0)
+        })
         .collect(),
         &q.validity,
     );
+    let c = &t.catalog;
     let mut active_filters = Vec::new();
     if let Some(b) = &body {
-        active_filters.push((
-            format!("机构：{}", b.name),
-            query_string(&q, Some(("body", ""))),
-        ));
+        let label = t.filter(c.body, &b.name);
+        active_filters.push((label, query_string(&q, Some(("body", "")))));
     }
     for (key, label, value) in [
-        ("topic", "主题", non_empty(&q.topic)),
-        ("key_area", "重点领域", non_empty(&q.key_area)),
-        ("genre", "体裁", non_empty(&q.genre)),
-        ("year", "年份", non_empty(&q.year)),
+        ("topic", c.topic, non_empty(&q.topic)),
+        ("key_area", c.key_area, non_empty(&q.key_area)),
+        ("genre", c.genre, non_empty(&q.genre)),
+        ("year", c.year, non_empty(&q.year)),
     ] {
         if let Some(v) = value {
-            active_filters.push((format!("{label}：{v}"), query_string(&q, Some((key, "")))));
+            active_filters.push((t.filter(label, &v), query_string(&q, Some((key, "")))));
         }
     }
     if let Some(v) = validity {
-        active_filters.push((
-            format!("有效性：{}", v.label_zh()),
-            query_string(&q, Some(("validity", ""))),
-        ));
+        let label = t.filter(c.validity, locale.pick(v.label_zh(), v.label_en()));
+        active_filters.push((label, query_string(&q, Some(("validity", "")))));
     }
     let heading = body
         .as_ref()
-        .map_or_else(|| "政府信息公开目录".to_owned(), |b| b.name.clone());
+        .map_or_else(|| c.heading.to_owned(), |b| b.name.clone());
     let bodies = crate::views::body_map(bodies);
     Ok(CatalogPage {
-        chrome: chrome(&state, &staff),
+        chrome: chrome(&state, &staff, locale),
         heading,
         items: page
             .items
             .iter()
-            .map(|i| ItemLine::new(i, &bodies))
+            .map(|i| ItemLine::new(i, &bodies, locale))
             .collect(),
         pager: Pager::new(&query_string(&q, None), page.page, page.pages, page.total),
         navs: vec![
-            ("主题分类", topics_nav),
-            ("重点领域", areas_nav),
-            ("发布机构", bodies_nav),
-            ("体裁", genres_nav),
-            ("年份", years_nav),
-            ("有效性", validity_nav),
+            (c.topic, topics_nav),
+            (c.key_area, areas_nav),
+            (c.body, bodies_nav),
+            (c.genre, genres_nav),
+            (c.year, years_nav),
+            (c.validity, validity_nav),
         ],
         active_filters,
     })
@@ -372,6 +382,8 @@ struct ItemPage {
     predecessors: Vec<(i64, String)>,
     validity_class: &'static str,
     validity_banner: &'static str,
+    /// The item's status, in the reader's language (for the banner of an unpublished item).
+    status_label: &'static str,
     is_draft: bool,
 }
 
@@ -386,14 +398,14 @@ struct WithdrawnPage {
 async fn item_page(
     State(state): State<AppState>,
     staff: MaybeStaff,
+    locale: Locale,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let app = &state.app;
+    let t = locale.texts();
     let Ok(id) = id.parse::<i64>() else {
-        return Ok(crate::error_pages::page(
-            StatusCode::NOT_FOUND,
-            "未找到该信息",
-        ));
+        let message = t.error.not_found_item;
+        return Ok(crate::error_pages::page(StatusCode::NOT_FOUND, message));
     };
     let actor = staff.0.as_ref().map(|s| &s.actor);
     let item = match app.item(actor, id).await? {
@@ -403,7 +415,7 @@ async fn item_page(
             index_number,
         } => {
             let page = WithdrawnPage {
-                chrome: chrome(&state, &staff),
+                chrome: chrome(&state, &staff, locale),
                 title,
                 index_number: index_number.unwrap_or_default(),
             };
@@ -416,7 +428,7 @@ async fn item_page(
         None => None,
     };
     let page = ItemPage {
-        chrome: chrome(&state, &staff),
+        chrome: chrome(&state, &staff, locale),
         paragraphs: paragraphs(&item.fields.body),
         attachments: app.attachments(actor, id).await?,
         predecessors: app.predecessors(id).await?,
@@ -424,10 +436,11 @@ async fn item_page(
         validity_class: validity_class(item.fields.validity),
         validity_banner: match item.fields.validity {
             Validity::Effective => "",
-            Validity::Expired => "本文件已失效",
-            Validity::Repealed => "本文件已废止",
-            Validity::Revised => "本文件已被修订",
+            Validity::Expired => t.item.expired,
+            Validity::Repealed => t.item.repealed,
+            Validity::Revised => t.item.revised,
         },
+        status_label: locale.pick(item.status.label_zh(), item.status.label_en()),
         is_draft: item.status != gongkai_app::domain::item::ItemStatus::Published,
         body_name: body.name,
         body_code: body.code,
@@ -493,23 +506,24 @@ struct NoticePage {
 async fn notice(
     State(state): State<AppState>,
     staff: MaybeStaff,
+    locale: Locale,
     Path(id): Path<i64>,
 ) -> Result<NoticePage, PageError> {
     let n = state.app.notice(id).await?;
     Ok(NoticePage {
-        chrome: chrome(&state, &staff),
+        chrome: chrome(&state, &staff, locale),
         title: n.title,
         date: n.notice_date,
         paragraphs: paragraphs(&n.body),
     })
 }
 
-pub async fn not_found(uri: axum::http::Uri) -> Response {
+pub async fn not_found(uri: axum::http::Uri, locale: Locale) -> Response {
     if uri.path().starts_with("/api/") {
         return crate::error::ApiError::App(gongkai_app::AppError::NotFound("resource"))
             .into_response();
     }
-    crate::error_pages::page(StatusCode::NOT_FOUND, "您访问的页面不存在或已被移除")
+    crate::error_pages::page(StatusCode::NOT_FOUND, locale.texts().error.not_found_page)
 }
 
 #[cfg(test)]

@@ -7,15 +7,18 @@ use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
+use gongkai_app::domain::item::Validity;
 use gongkai_app::orgs::Body;
 use gongkai_search::{Filters, SearchRequest, SearchResults, SortOrder, SuggestionKind};
 use serde::Deserialize;
 
 use crate::AppState;
 use crate::error::PageError;
+use crate::locale::Locale;
 use crate::portal::{chrome, encode, non_empty, push_param};
 use crate::query::PageQuery;
 use crate::session::MaybeStaff;
+use crate::texts::Texts;
 use crate::views::{Chrome, Pager};
 
 pub fn router() -> Router<AppState> {
@@ -131,6 +134,8 @@ struct ResultLine {
     doc_number: Option<String>,
     index_number: String,
     validity: String,
+    /// No longer in force (the validity is shown).
+    void: bool,
     genre: String,
 }
 
@@ -157,9 +162,11 @@ struct SearchPage {
 async fn search_page(
     State(state): State<AppState>,
     staff: MaybeStaff,
+    locale: Locale,
     PageQuery(p): PageQuery<SearchParams>,
 ) -> Result<SearchPage, PageError> {
     let app = &state.app;
+    let t = locale.texts();
     let bodies = app.registry().await?;
     let req = p.request(&bodies);
     let searched = !req.q.trim().is_empty() || !req.filters.is_empty();
@@ -176,27 +183,27 @@ async fn search_page(
             .unwrap_or(1);
     let base = p.link("page", "");
     Ok(SearchPage {
-        chrome: chrome(&state, &staff),
+        chrome: chrome(&state, &staff, locale),
         sort: p.sort.clone().unwrap_or_else(|| "relevance".to_owned()),
         searched,
         first_rank: (req.page - 1) * req.per_page + 1,
         total: results.total,
-        results: results.hits.iter().map(result_line).collect(),
+        results: results.hits.iter().map(|h| result_line(h, t)).collect(),
         pager: Pager::new(
             &base,
             u32::try_from(req.page).unwrap_or(1),
             pages,
             i64::try_from(results.total).unwrap_or(0),
         ),
-        facets: facet_links(&p, &results, &bodies),
-        active_filters: active_filters(&p, &bodies),
-        notes: notes(&results),
-        suggestions: suggestions(&p, &results),
+        facets: facet_links(&p, &results, &bodies, t),
+        active_filters: active_filters(&p, &bodies, t),
+        notes: notes(&results, t),
+        suggestions: suggestions(&p, &results, t),
         q,
     })
 }
 
-fn result_line(h: &gongkai_search::Hit) -> ResultLine {
+fn result_line(h: &gongkai_search::Hit, t: &Texts) -> ResultLine {
     ResultLine {
         href: format!("/items/{}", h.id),
         title_html: h.title_html.clone(),
@@ -206,7 +213,8 @@ fn result_line(h: &gongkai_search::Hit) -> ResultLine {
         published_on: h.published_on.to_string(),
         doc_number: h.doc_number.clone(),
         index_number: h.index_number.clone(),
-        validity: validity_label(&h.validity),
+        validity: validity_label(&h.validity, t),
+        void: Validity::parse(&h.validity) != Some(Validity::Effective),
         genre: h.genre.clone(),
     }
 }
@@ -215,6 +223,7 @@ fn facet_links(
     p: &SearchParams,
     r: &SearchResults,
     bodies: &[Body],
+    t: &Texts,
 ) -> Vec<(&'static str, Vec<FacetLink>)> {
     let strings = |key: &str, list: &[(String, u64)], current: &Option<String>| {
         list.iter()
@@ -247,7 +256,7 @@ fn facet_links(
         .years
         .iter()
         .map(|(y, n)| FacetLink {
-            label: format!("{y}年"),
+            label: t.year(&y.to_string()),
             href: SearchParams {
                 from: Some(*y),
                 to: Some(*y),
@@ -265,19 +274,20 @@ fn facet_links(
         .filter(|(t, _)| !t.contains('/'))
         .cloned()
         .collect();
+    let c = &t.catalog;
     vec![
-        ("发布机构", body_links),
-        ("主题分类", strings("topic", &top_topics, &p.topic)),
+        (c.body, body_links),
+        (c.topic, strings("topic", &top_topics, &p.topic)),
         (
-            "重点领域",
+            c.key_area,
             strings("key_area", &r.facets.key_areas, &p.key_area),
         ),
-        ("体裁", strings("genre", &r.facets.genres, &p.genre)),
-        ("年份", year_links),
-        ("有效性", {
+        (c.genre, strings("genre", &r.facets.genres, &p.genre)),
+        (c.year, year_links),
+        (c.validity, {
             let mut links = strings("validity", &r.facets.validity, &p.validity);
             for l in &mut links {
-                l.label = validity_label(&l.label);
+                l.label = validity_label(&l.label, t);
             }
             links
         }),
@@ -287,45 +297,49 @@ fn facet_links(
     .collect()
 }
 
-/// The Chinese label of a stored validity code (有效, 失效, 废止, 已修订).
-fn validity_label(code: &str) -> String {
-    gongkai_app::domain::item::Validity::parse(code)
-        .map_or_else(|| code.to_owned(), |v| v.label_zh().to_owned())
+/// The label of a stored validity code (有效, 失效, 废止, 已修订) in the reader's language.
+fn validity_label(code: &str, t: &Texts) -> String {
+    Validity::parse(code).map_or_else(
+        || code.to_owned(),
+        |v| t.locale.pick(v.label_zh(), v.label_en()).to_owned(),
+    )
 }
 
-fn active_filters(p: &SearchParams, bodies: &[Body]) -> Vec<(String, String)> {
+fn active_filters(p: &SearchParams, bodies: &[Body], t: &Texts) -> Vec<(String, String)> {
+    let c = &t.catalog;
     let mut out = Vec::new();
     if let Some(code) = non_empty(&p.body) {
         let name = bodies
             .iter()
             .find(|b| b.code == code)
             .map_or(code.clone(), |b| b.name.clone());
-        out.push((format!("机构：{name}"), p.link("body", "")));
+        out.push((t.filter(c.body, &name), p.link("body", "")));
     }
     for (key, label, value) in [
-        ("topic", "主题", &p.topic),
-        ("key_area", "重点领域", &p.key_area),
-        ("genre", "体裁", &p.genre),
-        ("validity", "有效性", &p.validity),
+        ("topic", c.topic, &p.topic),
+        ("key_area", c.key_area, &p.key_area),
+        ("genre", c.genre, &p.genre),
+        ("validity", c.validity, &p.validity),
     ] {
         if let Some(v) = non_empty(value) {
             let v = if key == "validity" {
-                validity_label(&v)
+                validity_label(&v, t)
             } else {
                 v
             };
-            out.push((format!("{label}：{v}"), p.link(key, "")));
+            out.push((t.filter(label, &v), p.link(key, "")));
         }
     }
     if p.from.is_some() || p.to.is_some() {
-        let label = match (p.from, p.to) {
-            (Some(a), Some(b)) if a == b => format!("年份：{a}年"),
+        let years = match (p.from, p.to) {
+            (Some(a), Some(b)) if a == b => t.year(&a.to_string()),
             (a, b) => format!(
-                "年份：{}—{}",
+                "{}—{}",
                 a.map_or(String::new(), |y| y.to_string()),
                 b.map_or(String::new(), |y| y.to_string())
             ),
         };
+        let label = t.filter(c.year, &years);
         let without_from = SearchParams {
             from: None,
             ..p.clone()
@@ -335,39 +349,33 @@ fn active_filters(p: &SearchParams, bodies: &[Body]) -> Vec<(String, String)> {
     out
 }
 
-fn notes(r: &SearchResults) -> Vec<String> {
+fn notes(r: &SearchResults, t: &Texts) -> Vec<String> {
     let i = &r.interpretation;
     let mut out = Vec::new();
     if let Some(original) = &i.corrected_from {
-        out.push(format!(
-            "“{original}”没有找到结果，已为您显示更正后的结果。"
-        ));
+        out.push(t.corrected(original));
     }
     if let Some(num) = &i.document_number {
-        out.push(format!("已按文号/索引号“{num}”查找，对应文件排在最前。"));
+        out.push(t.by_number(num));
     }
     for (word, synonyms) in &i.synonyms {
-        out.push(format!("“{word}”已包含同义词：{}", synonyms.join("、")));
+        out.push(t.with_synonyms(word, synonyms));
     }
     for (latin, words) in &i.pinyin {
-        out.push(format!("已按拼音“{latin}”查找：{}", words.join("、")));
+        out.push(t.by_pinyin(latin, words));
     }
     out
 }
 
-fn suggestions(p: &SearchParams, r: &SearchResults) -> Vec<(String, String)> {
+fn suggestions(p: &SearchParams, r: &SearchResults, t: &Texts) -> Vec<(String, String)> {
     r.suggestions
         .iter()
         .map(|s| {
             let text = match s.kind {
-                SuggestionKind::Correction => {
-                    format!("您是不是要找：{}（{} 条）", s.query, s.total)
-                }
-                SuggestionKind::Broader => format!("减少关键词：{}（{} 条）", s.query, s.total),
-                SuggestionKind::WithoutFilters => format!("取消筛选条件（{} 条）", s.total),
-                SuggestionKind::Substring => {
-                    format!("按原文字面查找 {}（{} 条）", s.query, s.total)
-                }
+                SuggestionKind::Correction => t.did_you_mean(&s.query, s.total),
+                SuggestionKind::Broader => t.fewer_words(&s.query, s.total),
+                SuggestionKind::WithoutFilters => t.without_filters(s.total),
+                SuggestionKind::Substring => t.as_written(&s.query, s.total),
             };
             let href = match s.kind {
                 SuggestionKind::WithoutFilters => format!("/search?q={}", encode(&s.query)),

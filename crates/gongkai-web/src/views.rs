@@ -7,6 +7,9 @@ use gongkai_app::domain::item::{ItemStatus, Validity};
 use gongkai_app::items::ListedItem;
 use gongkai_app::orgs::Body;
 
+use crate::locale::Locale;
+use crate::texts::Texts;
+
 /// The field errors of a validation failure, keyed by field, to show next to the inputs of a
 /// re-rendered form; `None` for any other error.
 pub fn field_errors(e: &gongkai_app::AppError) -> Option<HashMap<&'static str, String>> {
@@ -18,12 +21,28 @@ pub fn field_errors(e: &gongkai_app::AppError) -> Option<HashMap<&'static str, S
     }
 }
 
-/// The logged-in staff member shown in the header.
-#[derive(Debug, Clone, Default)]
+/// What the header and footer of every page show: the site, the logged-in staff member, and the
+/// words of the page's language.
+#[derive(Clone)]
 pub struct Chrome {
     pub site_name: String,
     pub staff_name: Option<String>,
     pub csrf: String,
+    pub t: &'static Texts,
+    /// Offer the other language (the public pages; the console is Chinese only).
+    pub switch_language: bool,
+}
+
+impl Default for Chrome {
+    fn default() -> Self {
+        Chrome {
+            site_name: String::new(),
+            staff_name: None,
+            csrf: String::new(),
+            t: &crate::texts::ZH,
+            switch_language: false,
+        }
+    }
 }
 
 /// Paragraphs of an item's text (blank-line or line separated).
@@ -71,7 +90,7 @@ pub struct ItemLine {
 }
 
 impl ItemLine {
-    pub fn new(item: &ListedItem, bodies: &HashMap<i64, Body>) -> ItemLine {
+    pub fn new(item: &ListedItem, bodies: &HashMap<i64, Body>, locale: Locale) -> ItemLine {
         let date = item
             .published_on
             .or(item.written_on)
@@ -88,7 +107,9 @@ impl ItemLine {
             doc_number: item.doc_number.clone().unwrap_or_default(),
             index_number: item.index_number.clone().unwrap_or_default(),
             genre: item.genre.clone(),
-            validity: item.validity.label_zh().to_owned(),
+            validity: locale
+                .pick(item.validity.label_zh(), item.validity.label_en())
+                .to_owned(),
             validity_class: validity_class(item.validity),
             status: item.status.label_zh().to_owned(),
             status_class: status_class(item.status),

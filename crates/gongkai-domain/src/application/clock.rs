@@ -551,6 +551,28 @@ impl Urgency {
         }
     }
 
+    /// English message with the count, as [`Urgency::message_zh`].
+    pub fn message_en(&self) -> String {
+        let days = |n: i64| {
+            if n == 1 {
+                "1 working day".to_owned()
+            } else {
+                format!("{n} working days")
+            }
+        };
+        match *self {
+            Urgency::Overdue { working_days: 0 } => "Overdue".to_owned(),
+            Urgency::Overdue { working_days } => format!("Overdue by {}", days(working_days)),
+            Urgency::DueSoon {
+                working_days_left: 0,
+            } => "Due today".to_owned(),
+            Urgency::DueSoon { working_days_left } | Urgency::OnTrack { working_days_left } => {
+                format!("{} left", days(working_days_left))
+            }
+            Urgency::Paused => "Clock stopped".to_owned(),
+        }
+    }
+
     /// Whether the deadline needs attention (overdue or due soon).
     pub const fn is_alert(&self) -> bool {
         matches!(self, Urgency::Overdue { .. } | Urgency::DueSoon { .. })
@@ -1073,6 +1095,35 @@ mod tests {
         let got = urgency(&builtin(), d(today), due.map(d));
         assert_eq!(got, expected, "{today} / {due:?}");
         assert_eq!(got.message_zh(), message);
+    }
+
+    #[test]
+    fn urgency_in_english_counts_days() {
+        let en = |u: Urgency| u.message_en();
+        assert_eq!(en(Urgency::Overdue { working_days: 0 }), "Overdue");
+        assert_eq!(
+            en(Urgency::Overdue { working_days: 2 }),
+            "Overdue by 2 working days"
+        );
+        assert_eq!(
+            en(Urgency::DueSoon {
+                working_days_left: 1
+            }),
+            "1 working day left"
+        );
+        assert_eq!(
+            en(Urgency::DueSoon {
+                working_days_left: 0
+            }),
+            "Due today"
+        );
+        assert_eq!(
+            en(Urgency::OnTrack {
+                working_days_left: 20
+            }),
+            "20 working days left"
+        );
+        assert_eq!(en(Urgency::Paused), "Clock stopped");
     }
 
     #[test]

@@ -11,12 +11,12 @@ pub const REMEDIES_ZH: &str = "申请人如对本答复不服，可以依法申�
 str_enum! {
     /// Group of reply outcomes (办理结果类别), the numbered rows （一）…（六） of table 三.
     pub enum OutcomeGroup {
-        Disclosed => "disclosed", "予以公开";
-        PartlyDisclosed => "partly_disclosed", "部分公开";
-        Refused => "refused", "不予公开";
-        Unavailable => "unavailable", "无法提供";
-        NotProcessed => "not_processed", "不予处理";
-        Other => "other", "其他处理";
+        Disclosed => "disclosed", "予以公开", "Disclosed";
+        PartlyDisclosed => "partly_disclosed", "部分公开", "Partly disclosed";
+        Refused => "refused", "不予公开", "Not disclosed";
+        Unavailable => "unavailable", "无法提供", "Cannot be provided";
+        NotProcessed => "not_processed", "不予处理", "Not processed";
+        Other => "other", "其他处理", "Otherwise handled";
     }
 }
 
@@ -68,31 +68,31 @@ str_enum! {
     /// The outcome of an application (办理结果): one leaf row of table 三. The ASCII
     /// name ([`ReplyOutcome::code`]) is `group.case`; the label is the row text.
     pub enum ReplyOutcome {
-        Disclosed => "disclosed", "予以公开";
+        Disclosed => "disclosed", "予以公开", "Disclosed";
         /// Information separated, part disclosed (第三十七条); counted only here.
-        PartlyDisclosed => "partly_disclosed", "部分公开";
-        RefusedStateSecret => "refused.state_secret", "属于国家秘密";
-        RefusedProhibitedByLaw => "refused.prohibited_by_law", "其他法律行政法规禁止公开";
-        RefusedSecurityStability => "refused.security_stability", "危及“三安全一稳定”";
-        RefusedThirdPartyRights => "refused.third_party", "保护第三方合法权益";
-        RefusedInternalAffairs => "refused.internal_affairs", "属于三类内部事务信息";
-        RefusedProcessInformation => "refused.process_info", "属于四类过程性信息";
-        RefusedEnforcementFile => "refused.enforcement_file", "属于行政执法案卷";
-        RefusedInquiry => "refused.inquiry", "属于行政查询事项";
-        UnavailableNotHeld => "unavailable.not_held", "本机关不掌握相关政府信息";
-        UnavailableNeedsCreation => "unavailable.needs_creation", "没有现成信息需要另行制作";
-        UnavailableUnclearAfterSupplement => "unavailable.unclear_after_supplement", "补正后申请内容仍不明确";
-        NotProcessedPetition => "not_processed.petition", "信访举报投诉类申请";
-        NotProcessedRepeated => "not_processed.repeated", "重复申请";
-        NotProcessedPublication => "not_processed.publication", "要求提供公开出版物";
-        NotProcessedExcessive => "not_processed.excessive", "无正当理由大量反复申请";
-        NotProcessedConfirmation => "not_processed.confirmation", "要求行政机关确认或重新出具已获取信息";
+        PartlyDisclosed => "partly_disclosed", "部分公开", "Partly disclosed";
+        RefusedStateSecret => "refused.state_secret", "属于国家秘密", "A state secret";
+        RefusedProhibitedByLaw => "refused.prohibited_by_law", "其他法律行政法规禁止公开", "Disclosure prohibited by other laws or regulations";
+        RefusedSecurityStability => "refused.security_stability", "危及“三安全一稳定”", "Would endanger national, public, economic security or social stability";
+        RefusedThirdPartyRights => "refused.third_party", "保护第三方合法权益", "Protects the lawful rights of a third party";
+        RefusedInternalAffairs => "refused.internal_affairs", "属于三类内部事务信息", "Internal affairs information";
+        RefusedProcessInformation => "refused.process_info", "属于四类过程性信息", "Process information";
+        RefusedEnforcementFile => "refused.enforcement_file", "属于行政执法案卷", "An administrative enforcement file";
+        RefusedInquiry => "refused.inquiry", "属于行政查询事项", "A matter for administrative inquiry";
+        UnavailableNotHeld => "unavailable.not_held", "本机关不掌握相关政府信息", "This authority does not hold the information";
+        UnavailableNeedsCreation => "unavailable.needs_creation", "没有现成信息需要另行制作", "The information does not exist and would have to be created";
+        UnavailableUnclearAfterSupplement => "unavailable.unclear_after_supplement", "补正后申请内容仍不明确", "The request remained unclear after supplementing";
+        NotProcessedPetition => "not_processed.petition", "信访举报投诉类申请", "A petition, report or complaint";
+        NotProcessedRepeated => "not_processed.repeated", "重复申请", "A repeated request";
+        NotProcessedPublication => "not_processed.publication", "要求提供公开出版物", "A request for a public publication";
+        NotProcessedExcessive => "not_processed.excessive", "无正当理由大量反复申请", "Numerous repeated requests without good reason";
+        NotProcessedConfirmation => "not_processed.confirmation", "要求行政机关确认或重新出具已获取信息", "A request to confirm or reissue information already obtained";
         /// Closed automatically when the supplement deadline passes (第三十条).
-        OtherSupplementOverdue => "other.supplement_overdue", "申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请";
+        OtherSupplementOverdue => "other.supplement_overdue", "申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "Not supplemented in time; the request is no longer handled";
         /// Closed automatically when the fee is not paid in time.
-        OtherFeeUnpaid => "other.fee_unpaid", "申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请";
+        OtherFeeUnpaid => "other.fee_unpaid", "申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "The fee was not paid in time; the request is no longer handled";
         /// Anything else, including an application withdrawn by the applicant.
-        OtherOther => "other.other", "其他";
+        OtherOther => "other.other", "其他", "Other";
     }
 }
 

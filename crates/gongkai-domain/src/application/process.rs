@@ -20,27 +20,27 @@ str_enum! {
     /// Status of an application (办理状态).
     pub enum ApplicationStatus {
         /// 已登记: received and registered, completeness not yet decided.
-        Registered => "registered", "已登记";
+        Registered => "registered", "已登记", "Registered";
         /// 待补正: the one supplement notice went out; the applicant is supplementing.
-        SupplementRequested => "supplement_requested", "待补正";
+        SupplementRequested => "supplement_requested", "待补正", "Waiting for your supplement";
         /// 已补正: the supplemented application was received; the clock restarted.
-        Supplemented => "supplemented", "已补正";
+        Supplemented => "supplemented", "已补正", "Supplemented";
         /// 已分办: assigned to a body and officer, not yet taken up.
-        Assigned => "assigned", "已分办";
-        InProgress => "in_progress", "办理中";
+        Assigned => "assigned", "已分办", "Assigned";
+        InProgress => "in_progress", "办理中", "In progress";
         /// Clock stopped (第三十二条).
-        ConsultingThirdParty => "consulting_third_party", "征求第三方意见中";
+        ConsultingThirdParty => "consulting_third_party", "征求第三方意见中", "Consulting a third party";
         /// Clock stopped (第三十四条).
-        ConsultingBodies => "consulting_bodies", "征求其他机关意见中";
+        ConsultingBodies => "consulting_bodies", "征求其他机关意见中", "Consulting other authorities";
         /// Fee notice sent, not yet paid.
-        AwaitingFee => "awaiting_fee", "待缴费";
+        AwaitingFee => "awaiting_fee", "待缴费", "Awaiting fee";
         /// The draft reply (with its outcome) waits for review.
-        InReview => "in_review", "待审核";
+        InReview => "in_review", "待审核", "Reply under review";
         /// 已答复: the reply letter was sent.
-        Replied => "replied", "已答复";
+        Replied => "replied", "已答复", "Replied";
         /// 已终止: closed without a reply (supplement or fee deadline missed, withdrawn).
-        Closed => "closed", "已终止";
-        Archived => "archived", "已归档";
+        Closed => "closed", "已终止", "Closed";
+        Archived => "archived", "已归档", "Archived";
     }
 }
 
@@ -195,6 +195,30 @@ pub const fn event_label_zh(name: &str) -> &'static str {
         b"withdraw" => "撤回申请",
         b"archive" => "归档",
         _ => "其他办理事项",
+    }
+}
+
+/// English label of an event, as [`event_label_zh`] (shown to applicants who chose English).
+pub const fn event_label_en(name: &str) -> &'static str {
+    match name.as_bytes() {
+        b"request_supplement" => "Supplement requested",
+        b"receive_supplement" => "Supplement received",
+        b"supplement_overdue" => "Not supplemented in time",
+        b"assign" => "Assigned",
+        b"accept" => "Handling started",
+        b"consult_third_party" => "Third party consulted",
+        b"consult_bodies" => "Other authorities consulted",
+        b"end_consultation" => "Opinions received",
+        b"send_fee_notice" => "Fee notice sent",
+        b"pay_fee" => "Fee paid",
+        b"fee_overdue" => "Fee not paid in time",
+        b"extend" => "Reply period extended",
+        b"submit_draft" => "Draft reply submitted",
+        b"approve" => "Reply approved",
+        b"reject" => "Draft reply returned",
+        b"withdraw" => "Request withdrawn",
+        b"archive" => "Archived",
+        _ => "Other step",
     }
 }
 
@@ -539,8 +563,14 @@ mod tests {
         );
         for e in EVENTS {
             assert_ne!(e.label_zh(), "其他办理事项", "{e:?} has no label");
+            assert_ne!(
+                event_label_en(e.name()),
+                "Other step",
+                "{e:?} has no English label"
+            );
         }
         assert_eq!(event_label_zh("unknown"), "其他办理事项");
+        assert_eq!(event_label_en("unknown"), "Other step");
         assert_eq!(EXTEND.label_zh(), "延长答复期限");
     }
 

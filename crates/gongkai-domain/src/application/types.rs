@@ -5,12 +5,12 @@ str_enum! {
     /// Type of applicant (申请人类型), the columns of the annual report's table 三:
     /// 自然人, then 法人或其他组织 split into five kinds.
     pub enum RequesterType {
-        NaturalPerson => "natural_person", "自然人";
-        Commercial => "commercial", "商业企业";
-        Research => "research", "科研机构";
-        PublicInterest => "public_interest", "社会公益组织";
-        LegalService => "legal_service", "法律服务机构";
-        OtherOrg => "other", "其他";
+        NaturalPerson => "natural_person", "自然人", "Individual";
+        Commercial => "commercial", "商业企业", "Business";
+        Research => "research", "科研机构", "Research institution";
+        PublicInterest => "public_interest", "社会公益组织", "Non-profit organisation";
+        LegalService => "legal_service", "法律服务机构", "Legal services firm";
+        OtherOrg => "other", "其他", "Other";
     }
 }
 
@@ -71,13 +71,13 @@ str_enum! {
     /// How the applicant wants the information (获取信息方式).
     pub enum DeliveryForm {
         /// 纸质文本.
-        Paper => "paper", "纸质文本";
-        Email => "email", "电子邮件";
+        Paper => "paper", "纸质文本", "Paper copy";
+        Email => "email", "电子邮件", "E-mail";
         /// Copied electronic data: CD and similar media.
-        Electronic => "electronic", "光盘等电子介质";
+        Electronic => "electronic", "光盘等电子介质", "CD or other electronic media";
         /// Collected in person.
-        Pickup => "pickup", "当场领取";
-        Post => "post", "邮寄";
+        Pickup => "pickup", "当场领取", "Collect in person";
+        Post => "post", "邮寄", "By post";
     }
 }
 
@@ -91,6 +91,14 @@ mod tests {
         expected: Option<T>,
     ) {
         assert_eq!(parse(raw), expected, "{raw:?}");
+    }
+
+    #[test]
+    fn labels_fall_back_to_chinese_without_english() {
+        assert_eq!(RequesterType::Research.label_en(), "Research institution");
+        assert_eq!(DeliveryForm::Pickup.label_en(), "Collect in person");
+        // Only staff choose a channel: it has no English label.
+        assert_eq!(Channel::Fax.label_en(), Channel::Fax.label_zh());
     }
 
     #[test]

@@ -19,6 +19,7 @@ db_tests!(
     bad_applications_are_refused_clearly,
     annual_figures_match_hand_count,
     calendar_change_recomputes_deadlines,
+    an_applicant_follows_a_request_in_english,
 );
 
 fn application(body: &str) -> Value {
@@ -202,18 +203,7 @@ async fn public_applies_and_follows_with_code(t: TestApp) {
         .expect("post");
     assert_eq!(resp.status(), StatusCode::OK);
     let html = resp.text().await.expect("html");
-    let tracking2 = html
-        .split("id=\"tracking\">")
-        .nth(1)
-        .and_then(|s| s.split('<').next())
-        .expect("tracking shown")
-        .to_owned();
-    let code2 = html
-        .split("id=\"secret\">")
-        .nth(1)
-        .and_then(|s| s.split('<').next())
-        .expect("code shown")
-        .to_owned();
+    let (tracking2, code2) = (shown(&html, "tracking"), shown(&html, "secret"));
     let resp = client
         .post(t.url("/track"))
         .form(&[
@@ -1201,4 +1191,82 @@ async fn fees_other_bodies_and_withdrawal(t: TestApp) {
     .await;
     assert_eq!(v["status"], "closed");
     assert_eq!(v["outcome"], "other.fee_unpaid");
+}
+
+/// The value of the element with `id` in a page (`<strong id="tracking">…</strong>`).
+fn shown(html: &str, id: &str) -> String {
+    html.split(&format!("id=\"{id}\">"))
+        .nth(1)
+        .and_then(|s| s.split('<').next())
+        .unwrap_or_else(|| panic!("{id} not shown: {html}"))
+        .to_owned()
+}
+
+/// An applicant who chose English applies and follows the request in English; what the body
+/// wrote (the receipt letter) stays as written.
+async fn an_applicant_follows_a_request_in_english(t: TestApp) {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("client");
+    client.get(t.url("/lang?to=en")).send().await.expect("lang");
+    let form = client.get(t.url("/apply")).send().await.expect("form");
+    let html = form.text().await.expect("html");
+    assert!(html.contains("Request government information") && html.contains(">By post<"));
+    let csrf = crate::helpers::hidden_value(&html, "csrf").expect("csrf");
+    let resp = client
+        .post(t.url("/apply"))
+        .multipart(apply_form(&csrf))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(resp.status(), StatusCode::OK);
+    let html = resp.text().await.expect("html");
+    assert!(html.contains("Request submitted") && html.contains("The law requires a reply by"));
+    let (tracking, code) = (shown(&html, "tracking"), shown(&html, "secret"));
+    let resp = client
+        .post(t.url("/track"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("tracking", tracking.as_str()),
+            ("code", code.as_str()),
+        ])
+        .send()
+        .await
+        .expect("track");
+    assert_eq!(resp.status(), StatusCode::OK);
+    let html = resp.text().await.expect("html");
+    for phrase in [
+        "Request received",
+        "Registered",
+        "working days left",
+        "History",
+    ] {
+        assert!(
+            html.contains(phrase),
+            "the English status page lacks {phrase}: {html}"
+        );
+    }
+    assert!(!html.contains("收到申请") && !html.contains("办理过程"));
+    assert!(
+        html.contains("政府信息公开申请登记回执"),
+        "the letter stays as written"
+    );
+    let resp = client
+        .post(t.url("/track"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("tracking", tracking.as_str()),
+            ("code", "WRONG"),
+        ])
+        .send()
+        .await
+        .expect("track");
+    assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+    assert!(
+        resp.text()
+            .await
+            .expect("html")
+            .contains("access code is wrong")
+    );
 }

@@ -15,7 +15,8 @@ db_tests!(
     feeds_sitemap_and_404,
     bodies_and_health,
     anonymous_pages_are_cached_until_content_changes,
-    error_pages_bear_the_site_name
+    error_pages_bear_the_site_name,
+    english_is_a_second_language
 );
 
 /// Every error page is in the site's chrome, under its name, whichever part of the server
@@ -379,7 +380,7 @@ async fn large_text_mode_is_remembered(t: TestApp) {
         .await
         .expect("html");
     assert!(
-        html.contains("<html lang=\"zh-CN\" class=\"large\">"),
+        html.contains("<html class=\"large\" lang=\"zh-CN\">"),
         "large mode applied"
     );
     // A foreign referer never becomes the redirect target.
@@ -399,4 +400,114 @@ async fn large_text_mode_is_remembered(t: TestApp) {
         .await
         .expect("html");
     assert!(html.contains("<html lang=\"zh-CN\">"));
+}
+
+/// A client that keeps cookies and does not follow redirects.
+fn reader() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+async fn text_of(client: &reqwest::Client, url: String) -> (StatusCode, String) {
+    let r = client.get(url).send().await.expect("get");
+    (r.status(), r.text().await.expect("body"))
+}
+
+/// A reader can switch the portal to English and back: the portal's own words change, what was
+/// published stays as published, and the page cache never hands one language's page to a
+/// reader of the other.
+async fn english_is_a_second_language(t: TestApp) {
+    let v = t.publish(A, "关于英文界面测试的通知").await;
+    let id = v["id"].as_i64().expect("id");
+    let english = reader();
+    let r = english
+        .get(t.url("/lang?to=en"))
+        .header("referer", t.url("/catalog?page=1"))
+        .send()
+        .await
+        .expect("choose");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], "/catalog?page=1");
+    // The index follows publication within a second.
+    let mut search = String::new();
+    for _ in 0..100 {
+        search = text_of(&english, t.url("/search?q=英文界面")).await.1;
+        if search.contains("1 result") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        search.contains("Most relevant") && search.contains("1 result"),
+        "{search}"
+    );
+    // Chinese first into the cache, then English, then Chinese again: each gets its own page
+    // (the index has applied the publication: the content generation stays as it is).
+    let (_, zh) = cached_get(&t, "/").await;
+    let (cache, _) = cached_get(&t, "/").await;
+    assert_eq!(cache.as_deref(), Some("hit"));
+    let (s, en) = text_of(&english, t.url("/")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(en.contains("<html lang=\"en\">"), "{en}");
+    for phrase in [
+        "Disclosure catalog",
+        "Latest",
+        "Key areas",
+        "Skip to content",
+    ] {
+        assert!(en.contains(phrase), "the English home page lacks {phrase}");
+    }
+    for phrase in ["信息公开目录", "最新公开", "跳到正文"] {
+        assert!(!en.contains(phrase), "the English home page says {phrase}");
+    }
+    assert!(
+        en.contains("关于英文界面测试的通知"),
+        "content stays as published"
+    );
+    assert!(
+        en.contains("href=\"/lang?to=zh\""),
+        "the way back to Chinese"
+    );
+    assert!(zh.contains("<html lang=\"zh-CN\">") && zh.contains("最新公开"));
+    assert!(zh.contains("href=\"/lang?to=en\""));
+    let (_, zh_again) = cached_get(&t, "/").await;
+    assert!(zh_again.contains("最新公开") && !zh_again.contains("Skip to content"));
+    let (_, en_again) = text_of(&english, t.url("/")).await;
+    assert!(en_again.contains("<html lang=\"en\">"));
+
+    let (_, item) = text_of(&english, t.url(&format!("/items/{id}"))).await;
+    for phrase in [
+        "Index number",
+        "Publisher",
+        "Date published",
+        "In force",
+        "Proactive",
+    ] {
+        assert!(
+            item.contains(phrase),
+            "the English item page lacks {phrase}"
+        );
+    }
+    assert!(!item.contains("索引号") && item.contains("测发改发〔2026〕7号"));
+    let (_, catalog) = text_of(&english, t.url("/catalog?validity=effective")).await;
+    assert!(catalog.contains("Validity: In force") && catalog.contains("Browse by"));
+    let (s, missing) = text_of(&english, t.url("/no/such/page")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert!(missing.contains("Page not found (404)") && missing.contains("测试市政府信息公开"));
+    let (s, bad) = text_of(&english, t.url("/catalog?page=abc")).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(bad.contains("could not be understood"), "{bad}");
+    let (_, apply) = text_of(&english, t.url("/apply")).await;
+    assert!(apply.contains("Request government information") && apply.contains(">Individual<"));
+
+    english
+        .get(t.url("/lang?to=zh"))
+        .send()
+        .await
+        .expect("back to Chinese");
+    let (_, back) = text_of(&english, t.url("/")).await;
+    assert!(back.contains("<html lang=\"zh-CN\">") && back.contains("最新公开"));
 }

@@ -1,0 +1,90 @@
+//! The reader's language (界面语言): Simplified Chinese first, English second. The choice is a
+//! link in the header, kept in a cookie, and works without JavaScript. Only the portal's own
+//! words change: what a government body published (titles, bodies, names, catalog terms) is
+//! shown as published. The staff console stays in Chinese.
+
+use axum::extract::FromRequestParts;
+use axum::http::HeaderMap;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::CookieJar;
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use serde::Deserialize;
+
+use crate::query::PageQuery;
+use crate::texts::{EN, Texts, ZH};
+
+const COOKIE: &str = "gk_lang";
+
+/// A language of the portal's interface.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Locale {
+    #[default]
+    Zh,
+    En,
+}
+
+impl Locale {
+    /// The words of the interface in this language.
+    pub fn texts(self) -> &'static Texts {
+        match self {
+            Locale::Zh => &ZH,
+            Locale::En => &EN,
+        }
+    }
+
+    /// The reader's choice in the request's cookies; Chinese when there is none.
+    pub fn of(headers: &HeaderMap) -> Locale {
+        match CookieJar::from_headers(headers).get(COOKIE) {
+            Some(c) if c.value() == "en" => Locale::En,
+            _ => Locale::Zh,
+        }
+    }
+
+    /// A label in this language, from its Chinese and English forms.
+    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Locale::Zh => zh,
+            Locale::En => en,
+        }
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Locale {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Locale::of(&parts.headers))
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct LanguageQuery {
+    to: Option<String>,
+}
+
+/// `GET /lang?to=en|zh`: remembers the choice and returns to the page the reader was on.
+pub async fn choose(
+    jar: CookieJar,
+    headers: HeaderMap,
+    PageQuery(q): PageQuery<LanguageQuery>,
+) -> Response {
+    let english = q.to.as_deref() == Some("en");
+    let cookie = Cookie::build((COOKIE, if english { "en" } else { "zh" }))
+        .path("/")
+        .same_site(SameSite::Lax)
+        .http_only(true)
+        .permanent()
+        .build();
+    let back = crate::display::back(&headers);
+    (jar.add(cookie), Redirect::to(&back)).into_response()
+}
+
+/// The key under which the page cache keeps a page in the request's language: pages differ by
+/// language, and the Chinese key stays the bare address.
+pub fn cache_key(headers: &HeaderMap, uri: &axum::http::Uri) -> String {
+    match Locale::of(headers) {
+        Locale::Zh => uri.to_string(),
+        Locale::En => format!("en {uri}"),
+    }
+}
