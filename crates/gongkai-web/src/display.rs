@@ -22,7 +22,7 @@ pub struct DisplayQuery {
 }
 
 /// The page the reader came from, if it is one of ours (no open redirect).
-pub(crate) fn back(headers: &HeaderMap) -> String {
+fn back(headers: &HeaderMap) -> String {
     headers
         .get(header::REFERER)
         .and_then(|r| r.to_str().ok())
@@ -39,13 +39,28 @@ pub async fn choose(
     PageQuery(q): PageQuery<DisplayQuery>,
 ) -> Response {
     let large = q.mode.as_deref() == Some("large");
-    let cookie = Cookie::build((COOKIE, if large { "large" } else { "normal" }))
+    remember(
+        jar,
+        &headers,
+        COOKIE,
+        if large { "large" } else { "normal" },
+    )
+}
+
+/// Keeps a reader's preference (`name=value`) for good and sends the reader back to the page.
+pub(crate) fn remember(
+    jar: CookieJar,
+    headers: &HeaderMap,
+    name: &'static str,
+    value: &'static str,
+) -> Response {
+    let cookie = Cookie::build((name, value))
         .path("/")
         .same_site(SameSite::Lax)
         .http_only(true)
         .permanent()
         .build();
-    (jar.add(cookie), Redirect::to(&back(&headers))).into_response()
+    (jar.add(cookie), Redirect::to(&back(headers))).into_response()
 }
 
 /// Marks HTML pages for readers who chose large text.

@@ -6,9 +6,8 @@
 use axum::extract::FromRequestParts;
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum_extra::extract::CookieJar;
-use axum_extra::extract::cookie::{Cookie, SameSite};
 use serde::Deserialize;
 
 use crate::query::PageQuery;
@@ -70,14 +69,7 @@ pub async fn choose(
     PageQuery(q): PageQuery<LanguageQuery>,
 ) -> Response {
     let english = q.to.as_deref() == Some("en");
-    let cookie = Cookie::build((COOKIE, if english { "en" } else { "zh" }))
-        .path("/")
-        .same_site(SameSite::Lax)
-        .http_only(true)
-        .permanent()
-        .build();
-    let back = crate::display::back(&headers);
-    (jar.add(cookie), Redirect::to(&back)).into_response()
+    crate::display::remember(jar, &headers, COOKIE, if english { "en" } else { "zh" })
 }
 
 /// The key under which the page cache keeps a page in the request's language: pages differ by

@@ -356,11 +356,7 @@ async fn bodies_and_health(t: TestApp) {
 }
 
 async fn large_text_mode_is_remembered(t: TestApp) {
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client");
+    let client = reader();
     let (_, html) = t.page("/catalog").await;
     assert!(html.contains("<html lang=\"zh-CN\">") && html.contains("大字版"));
     let resp = client
