@@ -40,10 +40,7 @@ pub enum AppError {
 
 impl AppError {
     pub fn field(field: &'static str, message_zh: impl Into<String>) -> AppError {
-        AppError::Validation(vec![FieldError {
-            field,
-            message_zh: message_zh.into(),
-        }])
+        AppError::Validation(vec![FieldError::new(field, message_zh)])
     }
 }
 

@@ -123,16 +123,13 @@ impl App {
         }
         let mut errors = Vec::new();
         if !valid_body_code(&b.code) {
-            errors.push(gongkai_domain::FieldError {
-                field: "code",
-                message_zh: "机构代码应为 3–18 位数字或大写字母".into(),
-            });
+            errors.push(gongkai_domain::FieldError::new(
+                "code",
+                "机构代码应为 3–18 位数字或大写字母",
+            ));
         }
         if b.name.trim().is_empty() {
-            errors.push(gongkai_domain::FieldError {
-                field: "name",
-                message_zh: "机构名称不能为空".into(),
-            });
+            errors.push(gongkai_domain::FieldError::new("name", "机构名称不能为空"));
         }
         if !errors.is_empty() {
             return Err(AppError::Validation(errors));

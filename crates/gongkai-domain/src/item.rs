@@ -143,7 +143,7 @@ str_enum! {
     #[derive(Default)]
     pub enum TimeLimit {
         #[default]
-        LongTerm => "long_term", "长期公开", "Long-term";
+        LongTerm => "long_term", "长期公开", "Permanent";
         Limited => "limited", "限时公开", "For a limited time";
     }
 }
@@ -153,8 +153,8 @@ str_enum! {
     #[derive(Default)]
     pub enum Scope {
         #[default]
-        Public => "public", "面向社会", "The public";
-        Applicant => "applicant", "面向申请人", "The applicant";
+        Public => "public", "面向社会", "General public";
+        Applicant => "applicant", "面向申请人", "Applicant only";
     }
 }
 

@@ -22,8 +22,10 @@ use gongkai_app::domain::role::Action;
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
+use crate::console::chrome_of as staff_chrome;
 use crate::error::PageError;
 use crate::locale::Locale;
+use crate::portal::chrome as public_chrome;
 use crate::query::PageQuery;
 use crate::session::{ANON_CSRF_COOKIE, ClientOrigin, MaybeStaff, Staff, anon_csrf, check_csrf};
 use crate::views::{Chrome, field_errors};
@@ -58,10 +60,6 @@ pub fn router() -> Router<AppState> {
         )
 }
 
-use crate::portal::chrome as public_chrome;
-
-use crate::console::chrome_of as staff_chrome;
-
 type Choice = (&'static str, &'static str, bool);
 
 fn choices<T: Copy + PartialEq>(
@@ -75,9 +73,8 @@ fn choices<T: Copy + PartialEq>(
         .collect()
 }
 
-fn too_many(locale: Locale) -> Response {
-    let message = locale.texts().apply.too_often;
-    crate::error_pages::page(StatusCode::TOO_MANY_REQUESTS, message)
+fn too_many() -> Response {
+    crate::error_pages::page(StatusCode::TOO_MANY_REQUESTS, "提交过于频繁，请稍后再试")
 }
 
 // ---- the public form ----
@@ -241,7 +238,7 @@ async fn apply(
         .unwrap_or_default();
     // The rate limit before reading anything: a flood must not be buffered first.
     if !state.public_limit.allow(&origin.ip) {
-        return too_many(locale);
+        return too_many();
     }
     // Text fields by name, files in order.
     let mut fields: HashMap<String, String> = HashMap::new();
@@ -300,10 +297,14 @@ async fn apply(
         Err(e) => {
             let errors = match &e {
                 AppError::TooLarge { .. } | AppError::UnsupportedType => {
-                    let (_, _, message) = crate::error::classify(&e);
+                    let (status, _, message) = crate::error::classify(&e);
+                    let message = match locale.texts().error_meaning(status.as_u16()) {
+                        Some(en) => en.to_owned(),
+                        None => message,
+                    };
                     Some(HashMap::from([("file", message)]))
                 }
-                other => field_errors(other),
+                other => field_errors(other, locale),
             };
             match errors {
                 Some(errors) => {
@@ -366,7 +367,7 @@ fn due_text(a: &Application, locale: Locale) -> String {
     if !a.status.is_open() {
         let on = a.row.closed_on.clone().unwrap_or_default();
         return if en {
-            format!("Closed ({on})")
+            format!("Completed ({on})")
         } else {
             format!("已办结（{on}）")
         };
@@ -376,10 +377,10 @@ fn due_text(a: &Application, locale: Locale) -> String {
     }
     match (a.clock.supplement_due, a.clock.stop_due, en) {
         (Some(d), _, false) => format!("等待补正，补正期限 {d}"),
-        (Some(d), _, true) => format!("Waiting for your supplement, due {d}"),
+        (Some(d), _, true) => format!("Waiting for more information from you, due {d}"),
         (None, Some(d), false) => format!("暂停计时（征求意见期限 {d}）"),
-        (None, Some(d), true) => format!("Clock stopped (consultation due {d})"),
-        (None, None, _) => locale.pick("暂停计时", "Clock stopped").to_owned(),
+        (None, Some(d), true) => format!("On hold (consultation due {d})"),
+        (None, None, _) => locale.pick("暂停计时", "On hold").to_owned(),
     }
 }
 
@@ -473,7 +474,7 @@ async fn track(
         return r.into_response();
     }
     if !state.public_limit.allow(&origin.ip) {
-        return too_many(locale);
+        return too_many();
     }
     let mut page = TrackPage {
         chrome: public_chrome(&state, &staff, locale),
@@ -533,7 +534,6 @@ pub(crate) fn docx_response(title: &str, body: &str) -> Response {
 async fn track_letter_docx(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
-    locale: Locale,
     jar: CookieJar,
     Form(f): Form<TrackForm>,
 ) -> Response {
@@ -545,7 +545,7 @@ async fn track_letter_docx(
         return r.into_response();
     }
     if !state.public_limit.allow(&origin.ip) {
-        return too_many(locale);
+        return too_many();
     }
     let letter = match state
         .app
@@ -818,7 +818,7 @@ async fn register(
             Ok(p) => p.into_response(),
             Err(e) => e.into_response(),
         },
-        Err(e) => match field_errors(&e) {
+        Err(e) => match field_errors(&e, Locale::Zh) {
             Some(errors) => match register_page(&state, &s, input, errors).await {
                 Ok(p) => (StatusCode::UNPROCESSABLE_ENTITY, p).into_response(),
                 Err(e) => e.into_response(),

@@ -553,7 +553,7 @@ async fn create(
         .await
     {
         Ok(id) => Redirect::to(&format!("/console/items/{id}")).into_response(),
-        Err(e) => match field_errors(&e) {
+        Err(e) => match field_errors(&e, Locale::Zh) {
             // Re-show the form with everything typed and the errors next to their fields.
             Some(errors) => render(
                 editor(
@@ -640,7 +640,7 @@ async fn edit(
     let input = f.input();
     match state.app.update_draft(&s.actor, &origin, id, &input).await {
         Ok(_) => Redirect::to(&format!("/console/items/{id}")).into_response(),
-        Err(e) => match field_errors(&e) {
+        Err(e) => match field_errors(&e, Locale::Zh) {
             Some(errors) => render(
                 editor(
                     &state,

@@ -43,12 +43,15 @@ pub struct ErrorPageContent {
 }
 
 impl ErrorPageContent {
-    /// The page, under `site_name` and in `locale`, carrying this content.
-    fn render(self, site_name: &str, locale: Locale) -> Response {
+    /// The page, under `site_name` and in `locale` (`None`: a console page, Chinese only),
+    /// carrying this content.
+    fn render(self, site_name: &str, locale: Option<Locale>) -> Response {
+        let public = locale.is_some();
+        let locale = locale.unwrap_or_default();
         let chrome = Chrome {
             site_name: site_name.to_owned(),
             t: locale.texts(),
-            switch_language: true,
+            switch_language: public,
             ..Chrome::default()
         };
         let (status, mut message) = (self.status, self.message.clone());
@@ -79,13 +82,14 @@ pub fn page(status: StatusCode, message: impl Into<String>) -> Response {
         status,
         message: message.into(),
     };
-    content.render(PLACEHOLDER_NAME, Locale::Zh)
+    content.render(PLACEHOLDER_NAME, None)
 }
 
 /// Renders an error page again under the site's name and in the reader's language, keeping the
 /// status, the headers (but the body's length) and the marks of the response.
 pub async fn with_site_name(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let locale = Locale::of(req.headers());
+    // The console is Chinese only, its errors too.
+    let locale = (!req.uri().path().starts_with("/console")).then(|| Locale::of(req.headers()));
     let response = next.run(req).await;
     let Some(content) = response.extensions().get::<ErrorPageContent>().cloned() else {
         return response;

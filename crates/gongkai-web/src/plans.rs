@@ -19,6 +19,7 @@ use gongkai_app::plans::{Board, Completion, ImportPreview, ReportDecision, TaskF
 use serde::Deserialize;
 
 use crate::AppState;
+use crate::console::chrome_of as chrome;
 use crate::error::PageError;
 use crate::query::PageQuery;
 use crate::session::{ClientOrigin, Staff, check_csrf};
@@ -61,8 +62,6 @@ pub fn router() -> Router<AppState> {
         .route("/console/plan-files/{file}", get(evidence_file))
         .route("/console/plan-tasks/{task}", get(task_by_id))
 }
-
-use crate::console::chrome_of as chrome;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "console/plans.html")]

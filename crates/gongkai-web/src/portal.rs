@@ -404,7 +404,7 @@ async fn item_page(
     let app = &state.app;
     let t = locale.texts();
     let Ok(id) = id.parse::<i64>() else {
-        let message = t.error.not_found_item;
+        let message = "未找到该信息";
         return Ok(crate::error_pages::page(StatusCode::NOT_FOUND, message));
     };
     let actor = staff.0.as_ref().map(|s| &s.actor);
@@ -518,12 +518,12 @@ async fn notice(
     })
 }
 
-pub async fn not_found(uri: axum::http::Uri, locale: Locale) -> Response {
+pub async fn not_found(uri: axum::http::Uri) -> Response {
     if uri.path().starts_with("/api/") {
         return crate::error::ApiError::App(gongkai_app::AppError::NotFound("resource"))
             .into_response();
     }
-    crate::error_pages::page(StatusCode::NOT_FOUND, locale.texts().error.not_found_page)
+    crate::error_pages::page(StatusCode::NOT_FOUND, "您访问的页面不存在或已被移除")
 }
 
 #[cfg(test)]

@@ -170,7 +170,6 @@ pub struct ApplyTexts {
     pub keep_before: &'static str,
     pub keep_link: &'static str,
     pub keep_after: &'static str,
-    pub too_often: &'static str,
 }
 
 pub struct TrackTexts {
@@ -197,7 +196,6 @@ pub struct ErrorTexts {
     pub not_found_title: &'static str,
     pub not_found_heading: &'static str,
     pub not_found_page: &'static str,
-    pub not_found_item: &'static str,
     pub check_before: &'static str,
     pub check_link: &'static str,
     pub check_after: &'static str,
@@ -349,7 +347,6 @@ pub static ZH: Texts = Texts {
         keep_before: "请妥善保存申请编号和查询码，凭此",
         keep_link: "查询办理进度",
         keep_after: "和答复文书。查询码只显示这一次。",
-        too_often: "提交过于频繁，请稍后再试",
     },
     track: TrackTexts {
         heading: "申请查询",
@@ -374,7 +371,6 @@ pub static ZH: Texts = Texts {
         not_found_title: "页面不存在",
         not_found_heading: "页面不存在（404）",
         not_found_page: "您访问的页面不存在或已被移除",
-        not_found_item: "未找到该信息",
         check_before: "检查网址是否输入正确；文件可能已更新，请到",
         check_link: "信息公开目录",
         check_after: "按机构、主题或年份查找；",
@@ -417,7 +413,7 @@ pub static EN: Texts = Texts {
         list_separator: ", ",
     },
     home: Home {
-        browse_hint: "Browse by authority, topic, key area, genre or year.",
+        browse_hint: "Browse by publisher, topic, key area, document type or year.",
         open_catalog: "Open the disclosure catalog",
         latest: "Latest",
         see_all: "See all →",
@@ -427,7 +423,7 @@ pub static EN: Texts = Texts {
         key_areas: "Key areas",
     },
     catalog: Catalog {
-        heading: "Government information catalog",
+        heading: "Disclosure catalog",
         clear_all: "Clear all",
         item_list: "Items",
         nothing_matches: "No information matches these filters.",
@@ -439,7 +435,7 @@ pub static EN: Texts = Texts {
         topic: "Topic",
         key_area: "Key area",
         body: "Publisher",
-        genre: "Genre",
+        genre: "Document type",
         year: "Year",
         validity: "Validity",
     },
@@ -448,18 +444,18 @@ pub static EN: Texts = Texts {
         index_number: "Index number",
         topic: "Topic",
         publisher: "Publisher",
-        written_on: "Date written",
+        written_on: "Date of issue",
         doc_number: "Document number",
         published_on: "Date published",
         title: "Title",
         keywords: "Keywords",
-        genre: "Genre",
+        genre: "Document type",
         validity: "Validity",
         key_areas: "Key areas",
         disclosure: "Disclosure",
         channel: "Published through",
-        time_limit: "Time limit",
-        scope: "Scope",
+        time_limit: "Disclosure period",
+        scope: "Audience",
         summary: "Summary",
         attachments: "Attachments",
         replaces: "Documents this one replaces",
@@ -503,21 +499,21 @@ pub static EN: Texts = Texts {
                        (extendable by 20 working days). Please look first in the ",
         intro_link: "disclosure catalog",
         intro_after: " for information already published.",
-        track_link: "Already applied? Check your request →",
-        requester_type: "Applicant",
+        track_link: "Already applied? Follow your request →",
+        requester_type: "Type of applicant",
         choose: "Please choose",
-        organisation_prefix: "Organisation: ",
-        name: "Name or organisation",
+        organisation_prefix: "Organization: ",
+        name: "Name or organization",
         id_document: "ID document number",
         for_individuals: "for individuals",
         org_code: "Unified social credit code",
-        for_organisations: "for organisations",
+        for_organisations: "for organizations",
         contact_person: "Contact person",
         phone: "Telephone",
         email: "E-mail",
         address: "Postal address",
         for_post: "for delivery by post",
-        body: "Authority asked",
+        body: "Authority",
         delivery: "How you want the information",
         description: "The information you ask for",
         description_hint: "its title, document number or anything else that helps find it",
@@ -533,11 +529,10 @@ pub static EN: Texts = Texts {
         keep_before: "Keep the request number and access code: with them you can ",
         keep_link: "follow your request",
         keep_after: " and read the replies. The access code is shown only this once.",
-        too_often: "Too many submissions; please wait a moment and try again",
     },
     track: TrackTexts {
         heading: "Follow a request",
-        letters: "Letters",
+        letters: "Correspondence",
         download_word: "Download as Word",
         tracking_number: "Request number",
         secret_code: "Access code",
@@ -558,15 +553,14 @@ pub static EN: Texts = Texts {
         not_found_title: "Page not found",
         not_found_heading: "Page not found (404)",
         not_found_page: "The page you asked for does not exist or has been removed",
-        not_found_item: "No such information",
-        check_before: "Check the address; the document may have been updated, so look for it in \
-                       the ",
+        check_before: "Check the address. The document may have been updated: look for it in the ",
         check_link: "disclosure catalog",
-        check_after: " by publisher, topic or year;",
-        home_before: "go to the ",
+        check_after: " by publisher, topic or year.",
+        home_before: "Go to the ",
         home_link: "home page",
-        home_after: " for the latest information;",
-        apply_hint: "information that is not yet public can be requested under the Regulations.",
+        home_after: " for the latest information.",
+        apply_hint: "Information that is not yet public can be requested under the Regulations \
+                     on Open Government Information.",
     },
 };
 
@@ -591,23 +585,33 @@ impl Texts {
     pub fn published_count(&self, n: i64) -> String {
         match self.locale {
             Locale::Zh => format!("已主动公开政府信息 {n} 条。"),
+            Locale::En if n == 1 => "1 item of government information published.".to_owned(),
             Locale::En => format!("{n} items of government information published."),
         }
     }
 
     /// A count of items ("共 12 条").
-    pub fn total(&self, n: impl Display) -> String {
+    pub fn total(&self, n: &i64) -> String {
         match self.locale {
             Locale::Zh => format!("共 {n} 条"),
-            Locale::En => format!("{n} items"),
+            Locale::En => self.items(n),
         }
     }
 
     /// The count on a tile or facet ("12 条").
-    pub fn items(&self, n: impl Display) -> String {
+    pub fn items(&self, n: &i64) -> String {
+        match (self.locale, *n) {
+            (Locale::Zh, n) => format!("{n} 条"),
+            (Locale::En, 1) => "1 item".to_owned(),
+            (Locale::En, n) => format!("{n} items"),
+        }
+    }
+
+    /// A letter's title with the day it was issued.
+    pub fn dated(&self, title: &str, on: &str) -> String {
         match self.locale {
-            Locale::Zh => format!("{n} 条"),
-            Locale::En => format!("{n} items"),
+            Locale::Zh => format!("{title}（{on}）"),
+            Locale::En => format!("{title} ({on})"),
         }
     }
 
@@ -759,8 +763,12 @@ impl Texts {
             Locale::Zh => {
                 format!("申请有 {n} 处需要修改，请查看标红的字段。已填写的内容没有丢失。")
             }
+            Locale::En if n == 1 => "One field needs changing: see the message next to it. \
+                                     Nothing you entered was lost."
+                .to_owned(),
             Locale::En => format!(
-                "{n} field(s) need changing: see the messages in red. Nothing you entered was lost."
+                "{n} fields need changing: see the messages next to them. Nothing you entered \
+                 was lost."
             ),
         }
     }
@@ -802,8 +810,10 @@ impl Texts {
         Some(match status {
             400 => "The address or the form could not be understood.",
             401 => "Please sign in first.",
-            403 => "You are not allowed to do this.",
-            409 | 422 => "What was sent could not be accepted.",
+            403 => {
+                "This action is not allowed, or the form has expired: reload the page and try again."
+            }
+            409 | 422 => "Your request could not be accepted.",
             413 => "The file is too large.",
             415 => "This type of file is not accepted.",
             429 => "Too many requests from your address; please wait a moment and try again.",
@@ -830,8 +840,16 @@ mod tests {
 
     #[test]
     fn sentences_follow_each_language() {
-        assert_eq!(ZH.total(12), "共 12 条");
-        assert_eq!(EN.total(12), "12 items");
+        assert_eq!(ZH.total(&12), "共 12 条");
+        assert_eq!(EN.total(&12), "12 items");
+        assert_eq!(EN.items(&1), "1 item");
+        assert_eq!(
+            EN.published_count(1),
+            "1 item of government information published."
+        );
+        assert!(EN.form_errors(1).starts_with("One field needs"));
+        assert!(EN.form_errors(3).starts_with("3 fields need"));
+        assert_eq!(EN.dated("Receipt", "2026-12-01"), "Receipt (2026-12-01)");
         assert_eq!(EN.found(1), "1 result");
         assert_eq!(EN.found(3), "3 results");
         assert_eq!(ZH.page_of(2, 9), "第 2 / 9 页");
@@ -848,8 +866,20 @@ mod tests {
     /// The English pages carry no Chinese of their own (example queries aside).
     #[test]
     fn english_phrases_are_english() {
+        let chinese = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
         let c = &EN.common;
         for s in [
+            c.search_placeholder,
+            c.main_nav,
+            c.interpretations,
+            EN.catalog.empty_after,
+            EN.item.in_force_now,
+            EN.item.channel,
+            EN.search.empty_before,
+            EN.apply.intro_before,
+            EN.apply.keep_after,
+            EN.track.not_found,
+            EN.error.check_before,
             c.skip_to_content,
             c.home,
             c.catalog,
@@ -865,7 +895,8 @@ mod tests {
             EN.error.not_found_page,
             EN.error.apply_hint,
         ] {
-            assert!(s.is_ascii() || s.contains('→'), "{s}");
+            assert!(!chinese(s), "{s}");
+            assert!(chinese(ZH.common.home) && chinese(ZH.track.heading));
         }
     }
 }

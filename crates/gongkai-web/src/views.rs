@@ -11,11 +11,19 @@ use crate::locale::Locale;
 use crate::texts::Texts;
 
 /// The field errors of a validation failure, keyed by field, to show next to the inputs of a
-/// re-rendered form; `None` for any other error.
-pub fn field_errors(e: &gongkai_app::AppError) -> Option<HashMap<&'static str, String>> {
+/// re-rendered form (in English where the error has it and the reader chose English); `None`
+/// for any other error.
+pub fn field_errors(
+    e: &gongkai_app::AppError,
+    locale: Locale,
+) -> Option<HashMap<&'static str, String>> {
+    let message = |f: &gongkai_app::domain::FieldError| match (locale, &f.message_en) {
+        (Locale::En, Some(en)) => en.clone(),
+        _ => f.message_zh.clone(),
+    };
     match e {
         gongkai_app::AppError::Validation(fs) => {
-            Some(fs.iter().map(|f| (f.field, f.message_zh.clone())).collect())
+            Some(fs.iter().map(|f| (f.field, message(f))).collect())
         }
         _ => None,
     }

@@ -85,11 +85,9 @@ pub(crate) fn normalise_secret(s: &str) -> String {
     }
 }
 
-fn err(field: &'static str, message: &str) -> FieldError {
-    FieldError {
-        field,
-        message_zh: message.to_owned(),
-    }
+/// An error of the public form, which readers of the English portal fill in too.
+fn err(field: &'static str, zh: &str, en: &str) -> FieldError {
+    FieldError::new(field, zh).with_en(en)
 }
 
 fn looks_like_email(s: &str) -> bool {
@@ -138,12 +136,21 @@ impl ApplicationInput {
             errors.push(err(
                 "requester_type",
                 "请选择申请人类型（自然人或法人/其他组织的类别）",
+                "Choose the type of applicant (an individual or a kind of organization)",
             ));
         }
         if self.name.is_empty() {
-            errors.push(err("name", "请填写申请人姓名或单位名称"));
+            errors.push(err(
+                "name",
+                "请填写申请人姓名或单位名称",
+                "Enter your name or your organization's name",
+            ));
         } else if self.name.chars().count() > 100 {
-            errors.push(err("name", "姓名或单位名称不超过100个字"));
+            errors.push(err(
+                "name",
+                "姓名或单位名称不超过100个字",
+                "The name must be at most 100 characters",
+            ));
         }
         // An 18-character resident ID number must carry a valid check digit (GB 11643); other
         // documents (passports, permits) are taken as written.
@@ -157,7 +164,11 @@ impl ApplicationInput {
                     .unwrap_or(0);
             }
             if !gongkai_domain::pii::id18_valid(&digits, id[17].to_ascii_uppercase()) {
-                errors.push(err("id_document", "身份证号码校验不通过，请核对"));
+                errors.push(err(
+                    "id_document",
+                    "身份证号码校验不通过，请核对",
+                    "This resident ID number fails its check digit; please check it",
+                ));
             }
         }
         match requester {
@@ -165,10 +176,16 @@ impl ApplicationInput {
                 errors.push(err(
                     "id_document",
                     "请填写身份证件号码（《条例》第二十九条要求提供身份证明）",
+                    "Enter the number of your ID document (Article 29 of the Regulations requires \
+                     proof of identity)",
                 ));
             }
             Some(r) if r.is_organisation() && self.org_code.is_empty() => {
-                errors.push(err("org_code", "请填写统一社会信用代码等组织机构证明"));
+                errors.push(err(
+                    "org_code",
+                    "请填写统一社会信用代码等组织机构证明",
+                    "Enter the unified social credit code or other proof of the organization",
+                ));
             }
             _ => {}
         }
@@ -181,32 +198,62 @@ impl ApplicationInput {
             }
         }
         if phone.is_empty() && email.is_empty() {
-            errors.push(err("contact", "请至少填写联系电话或电子邮箱之一"));
+            errors.push(err(
+                "contact",
+                "请至少填写联系电话或电子邮箱之一",
+                "Enter a telephone number or an e-mail address",
+            ));
         }
         if !phone.is_empty() && !looks_like_phone(&phone) {
-            errors.push(err("phone", "联系电话格式不正确"));
+            errors.push(err(
+                "phone",
+                "联系电话格式不正确",
+                "This is not a valid telephone number",
+            ));
         }
         if !email.is_empty() && !looks_like_email(&email) {
-            errors.push(err("email", "电子邮箱格式不正确"));
+            errors.push(err(
+                "email",
+                "电子邮箱格式不正确",
+                "This is not a valid e-mail address",
+            ));
         }
         let chars = self.description.chars().count();
         if chars < 5 {
             errors.push(err(
                 "description",
                 "请描述所需政府信息的名称、文号或其他特征（至少5个字）",
+                "Describe the information: its title, document number or other features (at \
+                 least 5 characters)",
             ));
         } else if chars > 5000 {
-            errors.push(err("description", "所需信息描述不超过5000字"));
+            errors.push(err(
+                "description",
+                "所需信息描述不超过5000字",
+                "The description must be at most 5,000 characters",
+            ));
         }
         if self.purpose.chars().count() > 1000 {
-            errors.push(err("purpose", "用途说明不超过1000字"));
+            errors.push(err(
+                "purpose",
+                "用途说明不超过1000字",
+                "The purpose must be at most 1,000 characters",
+            ));
         }
         let delivery = DeliveryForm::parse(self.delivery.trim());
         if delivery.is_none() {
-            errors.push(err("delivery", "请选择获取信息的方式"));
+            errors.push(err(
+                "delivery",
+                "请选择获取信息的方式",
+                "Choose how you want to receive the information",
+            ));
         }
         if self.body_code.is_empty() {
-            errors.push(err("body_code", "请选择受理机关"));
+            errors.push(err(
+                "body_code",
+                "请选择受理机关",
+                "Choose the authority you are asking",
+            ));
         }
         match (requester, delivery) {
             (Some(requester), Some(delivery)) if errors.is_empty() => Ok(Checked {
@@ -233,7 +280,9 @@ impl App {
     ) -> AppResult<Receipt> {
         let checked = input.check().map_err(AppError::Validation)?;
         if files.len() > MAX_FILES {
-            return Err(AppError::field("file", format!("附件最多{MAX_FILES}个")));
+            let error = FieldError::new("file", format!("附件最多{MAX_FILES}个"))
+                .with_en(format!("Attach at most {MAX_FILES} files"));
+            return Err(AppError::Validation(vec![error]));
         }
         let body = self.body_by_code(&input.body_code).await?;
         let (channel, received_on) = match actor {

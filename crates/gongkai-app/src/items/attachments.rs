@@ -1,5 +1,6 @@
 //! Attachments (附件): bounded in size, typed by their content (not their name), stored by hash.
 
+use gongkai_domain::FieldError;
 use gongkai_domain::item::ItemStatus;
 use gongkai_domain::role::{Action, Actor};
 use gongkai_store::attachments::{self as store_att, AttachmentRow, NewAttachment};
@@ -217,10 +218,13 @@ impl App {
         }
         let filename = clean_filename(filename);
         if filename.is_empty() || !filename.contains('.') {
-            return Err(AppError::field("file", "请选择带扩展名的文件"));
+            let error = FieldError::new("file", "请选择带扩展名的文件")
+                .with_en("Choose a file whose name has an extension (such as .pdf)");
+            return Err(AppError::Validation(vec![error]));
         }
         if bytes.is_empty() {
-            return Err(AppError::field("file", "文件为空"));
+            let error = FieldError::new("file", "文件为空").with_en("The file is empty");
+            return Err(AppError::Validation(vec![error]));
         }
         let content_type = check_type(&filename, bytes).ok_or(AppError::UnsupportedType)?;
         let extracted_text = {

@@ -48,10 +48,7 @@ where
         Some(s) => {
             let v = parse(s);
             if v.is_none() {
-                errors.push(FieldError {
-                    field,
-                    message_zh: format!("{label}的取值“{s}”无效"),
-                });
+                errors.push(FieldError::new(field, format!("{label}的取值“{s}”无效")));
             }
             v
         }
@@ -90,10 +87,7 @@ impl ItemInput {
             Some(s) => match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
                 Ok(d) => Some(d),
                 Err(_) => {
-                    errors.push(FieldError {
-                        field: "written_on",
-                        message_zh: "成文日期格式应为 YYYY-MM-DD".into(),
-                    });
+                    errors.push(FieldError::new("written_on", "成文日期格式应为 YYYY-MM-DD"));
                     None
                 }
             },

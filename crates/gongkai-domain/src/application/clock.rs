@@ -569,7 +569,7 @@ impl Urgency {
             Urgency::DueSoon { working_days_left } | Urgency::OnTrack { working_days_left } => {
                 format!("{} left", days(working_days_left))
             }
-            Urgency::Paused => "Clock stopped".to_owned(),
+            Urgency::Paused => "On hold".to_owned(),
         }
     }
 
@@ -1123,7 +1123,7 @@ mod tests {
             }),
             "20 working days left"
         );
-        assert_eq!(en(Urgency::Paused), "Clock stopped");
+        assert_eq!(en(Urgency::Paused), "On hold");
     }
 
     #[test]

@@ -16,7 +16,7 @@ str_enum! {
         Refused => "refused", "不予公开", "Not disclosed";
         Unavailable => "unavailable", "无法提供", "Cannot be provided";
         NotProcessed => "not_processed", "不予处理", "Not processed";
-        Other => "other", "其他处理", "Otherwise handled";
+        Other => "other", "其他处理", "Other";
     }
 }
 
@@ -84,11 +84,11 @@ str_enum! {
         UnavailableUnclearAfterSupplement => "unavailable.unclear_after_supplement", "补正后申请内容仍不明确", "The request remained unclear after supplementing";
         NotProcessedPetition => "not_processed.petition", "信访举报投诉类申请", "A petition, report or complaint";
         NotProcessedRepeated => "not_processed.repeated", "重复申请", "A repeated request";
-        NotProcessedPublication => "not_processed.publication", "要求提供公开出版物", "A request for a public publication";
+        NotProcessedPublication => "not_processed.publication", "要求提供公开出版物", "A request for published material";
         NotProcessedExcessive => "not_processed.excessive", "无正当理由大量反复申请", "Numerous repeated requests without good reason";
         NotProcessedConfirmation => "not_processed.confirmation", "要求行政机关确认或重新出具已获取信息", "A request to confirm or reissue information already obtained";
         /// Closed automatically when the supplement deadline passes (第三十条).
-        OtherSupplementOverdue => "other.supplement_overdue", "申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "Not supplemented in time; the request is no longer handled";
+        OtherSupplementOverdue => "other.supplement_overdue", "申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "More information was not given in time; the request is no longer handled";
         /// Closed automatically when the fee is not paid in time.
         OtherFeeUnpaid => "other.fee_unpaid", "申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "The fee was not paid in time; the request is no longer handled";
         /// Anything else, including an application withdrawn by the applicant.

@@ -22,9 +22,9 @@ str_enum! {
         /// 已登记: received and registered, completeness not yet decided.
         Registered => "registered", "已登记", "Registered";
         /// 待补正: the one supplement notice went out; the applicant is supplementing.
-        SupplementRequested => "supplement_requested", "待补正", "Waiting for your supplement";
+        SupplementRequested => "supplement_requested", "待补正", "Waiting for more information from you";
         /// 已补正: the supplemented application was received; the clock restarted.
-        Supplemented => "supplemented", "已补正", "Supplemented";
+        Supplemented => "supplemented", "已补正", "Additional information received";
         /// 已分办: assigned to a body and officer, not yet taken up.
         Assigned => "assigned", "已分办", "Assigned";
         InProgress => "in_progress", "办理中", "In progress";
@@ -39,7 +39,7 @@ str_enum! {
         /// 已答复: the reply letter was sent.
         Replied => "replied", "已答复", "Replied";
         /// 已终止: closed without a reply (supplement or fee deadline missed, withdrawn).
-        Closed => "closed", "已终止", "Closed";
+        Closed => "closed", "已终止", "Closed without a reply";
         Archived => "archived", "已归档", "Archived";
     }
 }
@@ -201,9 +201,9 @@ pub const fn event_label_zh(name: &str) -> &'static str {
 /// English label of an event, as [`event_label_zh`] (shown to applicants who chose English).
 pub const fn event_label_en(name: &str) -> &'static str {
     match name.as_bytes() {
-        b"request_supplement" => "Supplement requested",
-        b"receive_supplement" => "Supplement received",
-        b"supplement_overdue" => "Not supplemented in time",
+        b"request_supplement" => "More information requested",
+        b"receive_supplement" => "Additional information received",
+        b"supplement_overdue" => "More information not given in time",
         b"assign" => "Assigned",
         b"accept" => "Handling started",
         b"consult_third_party" => "Third party consulted",
@@ -571,6 +571,24 @@ mod tests {
         }
         assert_eq!(event_label_zh("unknown"), "其他办理事项");
         assert_eq!(event_label_en("unknown"), "Other step");
+    }
+
+    /// What an applicant reads on the English status page has its own English wording.
+    #[test]
+    fn public_application_labels_have_english() {
+        use super::super::outcome::OutcomeGroup;
+        let english = |zh: &str, en: &str| {
+            assert!(!en.is_empty() && en.is_ascii() && en != zh, "{zh}: {en}");
+        };
+        for s in ApplicationStatus::ALL {
+            english(s.label_zh(), s.label_en());
+        }
+        for o in ReplyOutcome::ALL {
+            english(o.label_zh(), o.label_en());
+        }
+        for g in OutcomeGroup::ALL {
+            english(g.label_zh(), g.label_en());
+        }
         assert_eq!(EXTEND.label_zh(), "延长答复期限");
     }
 

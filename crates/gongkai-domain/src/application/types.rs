@@ -8,7 +8,7 @@ str_enum! {
         NaturalPerson => "natural_person", "自然人", "Individual";
         Commercial => "commercial", "商业企业", "Business";
         Research => "research", "科研机构", "Research institution";
-        PublicInterest => "public_interest", "社会公益组织", "Non-profit organisation";
+        PublicInterest => "public_interest", "社会公益组织", "Non-profit organization";
         LegalService => "legal_service", "法律服务机构", "Legal services firm";
         OtherOrg => "other", "其他", "Other";
     }
@@ -97,6 +97,12 @@ mod tests {
     fn labels_fall_back_to_chinese_without_english() {
         assert_eq!(RequesterType::Research.label_en(), "Research institution");
         assert_eq!(DeliveryForm::Pickup.label_en(), "Collect in person");
+        for r in RequesterType::ALL {
+            assert!(r.label_en().is_ascii(), "{r:?}");
+        }
+        for d in DeliveryForm::ALL {
+            assert!(d.label_en().is_ascii(), "{d:?}");
+        }
         // Only staff choose a channel: it has no English label.
         assert_eq!(Channel::Fax.label_en(), Channel::Fax.label_zh());
     }

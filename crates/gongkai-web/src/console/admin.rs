@@ -18,6 +18,7 @@ use serde::Deserialize;
 use super::chrome_of;
 use crate::AppState;
 use crate::error::PageError;
+use crate::locale::Locale;
 use crate::query::PageQuery;
 use crate::session::{ClientOrigin, Staff, check_csrf};
 use crate::views::Chrome;
@@ -143,7 +144,7 @@ pub(super) async fn add_user(
 }
 
 async fn render_users(state: &AppState, s: &SessionActor, e: AppError) -> Response {
-    let Some(errors) = crate::views::field_errors(&e) else {
+    let Some(errors) = crate::views::field_errors(&e, Locale::Zh) else {
         return PageError(e).into_response();
     };
     match users_page(state, s, errors, false).await {

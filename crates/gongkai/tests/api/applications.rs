@@ -1214,6 +1214,30 @@ async fn an_applicant_follows_a_request_in_english(t: TestApp) {
     let html = form.text().await.expect("html");
     assert!(html.contains("Request government information") && html.contains(">By post<"));
     let csrf = crate::helpers::hidden_value(&html, "csrf").expect("csrf");
+    // Mistakes are explained in English, each at its field.
+    let empty = reqwest::multipart::Form::new()
+        .text("csrf", csrf.clone())
+        .text("requester_type", "natural_person");
+    let resp = client
+        .post(t.url("/apply"))
+        .multipart(empty)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = resp.text().await.expect("html");
+    for phrase in [
+        "need changing",
+        "Enter your name or your organization&#39;s name",
+        "Article 29 of the Regulations",
+        "Choose the authority you are asking",
+    ] {
+        assert!(
+            html.contains(phrase),
+            "the English form lacks {phrase}: {html}"
+        );
+    }
+    assert!(!html.contains("请填写"), "{html}");
     let resp = client
         .post(t.url("/apply"))
         .multipart(apply_form(&csrf))

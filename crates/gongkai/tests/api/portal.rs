@@ -34,8 +34,13 @@ async fn error_pages_bear_the_site_name(t: TestApp) {
         assert_eq!(s, status, "{path}");
         assert!(html.contains(site), "{path}: {html}");
     }
-    let resp = t
-        .http
+    let html = forged_login(&t, &t.http).await;
+    assert!(html.contains(site) && html.contains("表单已失效"), "{html}");
+}
+
+/// The page answering a console login whose CSRF token is forged (a 403).
+async fn forged_login(t: &TestApp, client: &reqwest::Client) -> String {
+    let resp = client
         .post(t.url("/console/login"))
         .form(&[
             ("login", "officer_a"),
@@ -46,8 +51,7 @@ async fn error_pages_bear_the_site_name(t: TestApp) {
         .await
         .expect("post");
     assert_eq!(resp.status(), StatusCode::FORBIDDEN);
-    let html = resp.text().await.expect("body");
-    assert!(html.contains(site) && html.contains("表单已失效"), "{html}");
+    resp.text().await.expect("body")
 }
 
 /// The `x-cache` header of an anonymous GET, and the page.
@@ -449,9 +453,9 @@ async fn english_is_a_second_language(t: TestApp) {
     assert_eq!(s, StatusCode::OK);
     assert!(en.contains("<html lang=\"en\">"), "{en}");
     for phrase in [
-        "Disclosure catalog",
-        "Latest",
-        "Key areas",
+        ">Disclosure catalog<",
+        ">Latest<",
+        ">Key areas<",
         "Skip to content",
     ] {
         assert!(en.contains(phrase), "the English home page lacks {phrase}");
@@ -471,8 +475,38 @@ async fn english_is_a_second_language(t: TestApp) {
     assert!(zh.contains("href=\"/lang?to=en\""));
     let (_, zh_again) = cached_get(&t, "/").await;
     assert!(zh_again.contains("最新公开") && !zh_again.contains("Skip to content"));
-    let (_, en_again) = text_of(&english, t.url("/")).await;
-    assert!(en_again.contains("<html lang=\"en\">"));
+    let again = english.get(t.url("/")).send().await.expect("get");
+    assert_eq!(
+        again.headers()["x-cache"],
+        "hit",
+        "the English page is cached too"
+    );
+    assert!(
+        again
+            .text()
+            .await
+            .expect("body")
+            .contains("<html lang=\"en\">")
+    );
+    // Large text works in English as well.
+    english
+        .get(t.url("/display?mode=large"))
+        .send()
+        .await
+        .expect("large");
+    let (_, large) = text_of(&english, t.url("/")).await;
+    assert!(
+        large.contains("<html class=\"large\" lang=\"en\">"),
+        "{large}"
+    );
+    // The console, its error pages included, stays Chinese and offers no switch.
+    let (_, login) = text_of(&english, t.url("/console/login")).await;
+    assert!(login.contains("lang=\"zh-CN\"") && !login.contains("/lang?to="));
+    let html = forged_login(&t, &english).await;
+    assert!(
+        html.contains("表单已失效") && !html.contains("/lang?to="),
+        "{html}"
+    );
 
     let (_, item) = text_of(&english, t.url(&format!("/items/{id}"))).await;
     for phrase in [
@@ -496,6 +530,10 @@ async fn english_is_a_second_language(t: TestApp) {
     let (s, bad) = text_of(&english, t.url("/catalog?page=abc")).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert!(bad.contains("could not be understood"), "{bad}");
+    assert!(
+        bad.contains("href=\"/lang?to=zh\""),
+        "a public error page offers Chinese"
+    );
     let (_, apply) = text_of(&english, t.url("/apply")).await;
     assert!(apply.contains("Request government information") && apply.contains(">Individual<"));
 
@@ -505,5 +543,5 @@ async fn english_is_a_second_language(t: TestApp) {
         .await
         .expect("back to Chinese");
     let (_, back) = text_of(&english, t.url("/")).await;
-    assert!(back.contains("<html lang=\"zh-CN\">") && back.contains("最新公开"));
+    assert!(back.contains(" lang=\"zh-CN\">") && back.contains("最新公开"));
 }
