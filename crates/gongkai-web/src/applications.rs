@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use crate::AppState;
 use crate::console::chrome_of as staff_chrome;
 use crate::error::PageError;
-use crate::locale::Locale;
+use crate::locale::{Label, Locale};
 use crate::portal::chrome as public_chrome;
 use crate::query::PageQuery;
 use crate::session::{ANON_CSRF_COOKIE, ClientOrigin, MaybeStaff, Staff, anon_csrf, check_csrf};
@@ -389,9 +389,7 @@ fn view(file: &ApplicationFile, body_name: String, code: String, locale: Locale)
     FileView {
         tracking: a.row.tracking_number.clone(),
         code,
-        status: locale
-            .pick(a.status.label_zh(), a.status.label_en())
-            .to_owned(),
+        status: a.status.label(locale).to_owned(),
         received_on: a.row.received_on.clone(),
         body_name,
         due: due_text(a, locale),

@@ -1,6 +1,7 @@
 //! Display preferences for older readers (适老化): a large-text, high-contrast mode chosen with a
 //! link and kept in a cookie. Pages do not need to know: a layer marks the `<html>` element of
-//! HTML responses, and the stylesheet does the rest. Works without JavaScript.
+//! HTML responses, and the stylesheet does the rest. Works without JavaScript. [`remember`]
+//! keeps this and the reader's language ([`crate::locale`]) alike.
 
 use crate::query::PageQuery;
 use axum::body::{Body, to_bytes};

@@ -8,6 +8,7 @@ use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use axum::response::Response;
 use axum_extra::extract::CookieJar;
+use gongkai_app::domain::{application, item};
 use serde::Deserialize;
 
 use crate::query::PageQuery;
@@ -48,6 +49,41 @@ impl Locale {
         }
     }
 }
+
+/// The label of a domain value in the reader's language (templates pass `&Locale`).
+pub trait Label {
+    fn label(self, locale: impl Into<Locale>) -> &'static str;
+}
+
+impl From<&Locale> for Locale {
+    fn from(locale: &Locale) -> Locale {
+        *locale
+    }
+}
+
+/// Implements [`Label`] with the `label_zh` and `label_en` of `str_enum!` types.
+macro_rules! label_in_both {
+    ($($t:ty),+ $(,)?) => {
+        $(impl Label for $t {
+            fn label(self, locale: impl Into<Locale>) -> &'static str {
+                locale.into().pick(self.label_zh(), self.label_en())
+            }
+        })+
+    };
+}
+
+label_in_both!(
+    item::ItemStatus,
+    item::Validity,
+    item::DisclosureAttr,
+    item::TimeLimit,
+    item::Scope,
+    application::process::ApplicationStatus,
+    application::outcome::ReplyOutcome,
+    application::outcome::OutcomeGroup,
+    application::types::RequesterType,
+    application::types::DeliveryForm,
+);
 
 impl<S: Send + Sync> FromRequestParts<S> for Locale {
     type Rejection = std::convert::Infallible;

@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::error::PageError;
-use crate::locale::Locale;
+use crate::locale::{Label, Locale};
 use crate::query::PageQuery;
 use crate::session::MaybeStaff;
 use crate::views::{Chrome, ItemLine, Pager, body_map, paragraphs, validity_class};
@@ -318,7 +318,7 @@ async fn catalog(
         ]
         .iter()
         .map(|v| {
-            let label = locale.pick(v.label_zh(), v.label_en());
+            let label = v.label(locale);
             (v.as_str().to_owned(), label.to_owned(), 0)
         })
         .collect(),
@@ -341,7 +341,7 @@ async fn catalog(
         }
     }
     if let Some(v) = validity {
-        let label = t.filter(c.validity, locale.pick(v.label_zh(), v.label_en()));
+        let label = t.filter(c.validity, v.label(locale));
         active_filters.push((label, query_string(&q, Some(("validity", "")))));
     }
     let heading = body
@@ -440,7 +440,7 @@ async fn item_page(
             Validity::Repealed => t.item.repealed,
             Validity::Revised => t.item.revised,
         },
-        status_label: locale.pick(item.status.label_zh(), item.status.label_en()),
+        status_label: item.status.label(locale),
         is_draft: item.status != gongkai_app::domain::item::ItemStatus::Published,
         body_name: body.name,
         body_code: body.code,

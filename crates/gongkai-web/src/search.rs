@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::error::PageError;
-use crate::locale::Locale;
+use crate::locale::{Label, Locale};
 use crate::portal::{chrome, encode, non_empty, push_param};
 use crate::query::PageQuery;
 use crate::session::MaybeStaff;
@@ -299,10 +299,7 @@ fn facet_links(
 
 /// The label of a stored validity code (有效, 失效, 废止, 已修订) in the reader's language.
 fn validity_label(code: &str, t: &Texts) -> String {
-    Validity::parse(code).map_or_else(
-        || code.to_owned(),
-        |v| t.locale.pick(v.label_zh(), v.label_en()).to_owned(),
-    )
+    Validity::parse(code).map_or_else(|| code.to_owned(), |v| v.label(t.locale).to_owned())
 }
 
 fn active_filters(p: &SearchParams, bodies: &[Body], t: &Texts) -> Vec<(String, String)> {

@@ -7,7 +7,7 @@ use gongkai_app::domain::item::{ItemStatus, Validity};
 use gongkai_app::items::ListedItem;
 use gongkai_app::orgs::Body;
 
-use crate::locale::Locale;
+use crate::locale::{Label, Locale};
 use crate::texts::Texts;
 
 /// The field errors of a validation failure, keyed by field, to show next to the inputs of a
@@ -115,9 +115,7 @@ impl ItemLine {
             doc_number: item.doc_number.clone().unwrap_or_default(),
             index_number: item.index_number.clone().unwrap_or_default(),
             genre: item.genre.clone(),
-            validity: locale
-                .pick(item.validity.label_zh(), item.validity.label_en())
-                .to_owned(),
+            validity: item.validity.label(locale).to_owned(),
             validity_class: validity_class(item.validity),
             status: item.status.label_zh().to_owned(),
             status_class: status_class(item.status),
