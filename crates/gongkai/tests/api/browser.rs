@@ -360,6 +360,27 @@ async fn citizen(t: TestApp) {
         .await
         .expect("text");
     assert!(timeline.contains("收到申请"), "{timeline}");
+    // The header's language link switches the page the citizen is on, and back.
+    for (link, lang, heading) in [
+        ("English", "en", "Follow a request"),
+        ("中文", "zh-CN", "申请查询"),
+    ] {
+        c.find(Locator::LinkText(link))
+            .await
+            .expect("language link")
+            .click()
+            .await
+            .expect("switch");
+        let h1 = c
+            .wait()
+            .for_element(Locator::Css(&format!("html[lang='{lang}'] main h1")))
+            .await
+            .expect("page in the chosen language")
+            .text()
+            .await
+            .expect("text");
+        assert_eq!(h1, heading);
+    }
     c.close().await.expect("close");
 }
 
