@@ -130,6 +130,8 @@ pub fn router(state: AppState) -> Router {
     } else {
         router
     };
+    // Inside the page cache, which keeps these headers with the page.
+    let router = router.layer(axum::middleware::from_fn(locale::mark_pages));
     // Inside the page cache too: it keeps no error page.
     let router = router.layer(axum::middleware::from_fn_with_state(
         state.clone(),

@@ -4,8 +4,10 @@
 //! shown as published. The staff console stays in Chinese.
 
 use axum::extract::FromRequestParts;
-use axum::http::HeaderMap;
+use axum::extract::Request;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::middleware::Next;
 use axum::response::Response;
 use axum_extra::extract::CookieJar;
 use gongkai_app::domain::{application, item};
@@ -106,6 +108,29 @@ pub async fn choose(
 ) -> Response {
     let english = q.to.as_deref() == Some("en");
     crate::display::remember(jar, &headers, COOKIE, if english { "en" } else { "zh" })
+}
+
+/// Says the language of each HTML page (`Content-Language`), and that a page depends on the
+/// reader's cookies (`Vary: Cookie`: language, large text, a staff session), so that no cache
+/// in front of the portal hands one reader's page to another.
+pub async fn mark_pages(request: Request, next: Next) -> Response {
+    let language = if request.uri().path().starts_with("/console") {
+        Locale::Zh
+    } else {
+        Locale::of(request.headers())
+    };
+    let mut response = next.run(request).await;
+    let html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if html {
+        let headers = response.headers_mut();
+        let tag = HeaderValue::from_static(language.texts().html_lang);
+        headers.entry(header::CONTENT_LANGUAGE).or_insert(tag);
+        headers.append(header::VARY, HeaderValue::from_static("Cookie"));
+    }
+    response
 }
 
 /// The key under which the page cache keeps a page in the request's language: pages differ by

@@ -481,6 +481,14 @@ async fn english_is_a_second_language(t: TestApp) {
         "hit",
         "the English page is cached too"
     );
+    assert_eq!(again.headers()["content-language"], "en");
+    assert_eq!(
+        again.headers()["vary"],
+        "Cookie",
+        "no shared cache mixes languages"
+    );
+    let chinese = reqwest::get(t.url("/")).await.expect("get");
+    assert_eq!(chinese.headers()["content-language"], "zh-CN");
     assert!(
         again
             .text()
