@@ -97,6 +97,16 @@ fn looks_like_email(s: &str) -> bool {
     !user.is_empty() && domain.contains('.') && !s.contains(char::is_whitespace)
 }
 
+/// A resident ID, passport or permit number: 6–30 letters and digits (a hyphen or brackets
+/// allowed), at least one of them a digit.
+fn looks_like_document_number(s: &str) -> bool {
+    let n = s.chars().count();
+    (6..=30).contains(&n)
+        && s.chars().any(|c| c.is_ascii_digit())
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-()（）".contains(c))
+}
+
 fn looks_like_phone(s: &str) -> bool {
     let digits = s.chars().filter(char::is_ascii_digit).count();
     (7..=15).contains(&digits)
@@ -153,9 +163,15 @@ impl ApplicationInput {
             ));
         }
         // An 18-character resident ID number must carry a valid check digit (GB 11643); other
-        // documents (passports, permits) are taken as written.
+        // documents (passports, permits) need only look like a document number.
         let id: Vec<char> = self.id_document.chars().collect();
-        if id.len() == 18 && id[..17].iter().all(char::is_ascii_digit) {
+        if !id.is_empty() && !looks_like_document_number(&self.id_document) {
+            errors.push(err(
+                "id_document",
+                "证件号码格式不正确（6–30 位字母或数字）",
+                "This does not look like an ID document number (6–30 letters or digits)",
+            ));
+        } else if id.len() == 18 && id[..17].iter().all(char::is_ascii_digit) {
             let mut digits = [0u8; 17];
             for (d, c) in digits.iter_mut().zip(&id[..17]) {
                 *d = c
@@ -241,6 +257,13 @@ impl ApplicationInput {
             ));
         }
         let delivery = DeliveryForm::parse(self.delivery.trim());
+        if delivery == Some(DeliveryForm::Post) && self.address.is_empty() {
+            errors.push(err(
+                "address",
+                "选择邮寄的，请填写通信地址",
+                "Enter a postal address for delivery by post",
+            ));
+        }
         if delivery.is_none() {
             errors.push(err(
                 "delivery",
@@ -441,4 +464,87 @@ fn registration_facts(input: &ApplicationInput) -> AppResult<(Channel, NaiveDate
         ));
     }
     Ok((channel, received_on))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn valid() -> ApplicationInput {
+        ApplicationInput {
+            requester_type: "natural_person".into(),
+            name: "张三".into(),
+            id_document: "330902198001010011".into(),
+            phone: "13800000000".into(),
+            description: "2025年城乡居民最低生活保障资金发放明细".into(),
+            delivery: "email".into(),
+            body_code: "A".into(),
+            ..ApplicationInput::default()
+        }
+    }
+
+    fn fields(input: ApplicationInput) -> Vec<&'static str> {
+        let mut input = input;
+        input
+            .check()
+            .err()
+            .unwrap_or_default()
+            .iter()
+            .map(|e| e.field)
+            .collect()
+    }
+
+    #[test]
+    fn a_complete_application_passes() {
+        assert!(fields(valid()).is_empty());
+    }
+
+    #[test]
+    fn delivery_by_post_needs_an_address() {
+        let by_post = ApplicationInput {
+            delivery: "post".into(),
+            ..valid()
+        };
+        assert_eq!(fields(by_post.clone()), ["address"]);
+        let with_address = ApplicationInput {
+            address: "海州市解放路1号".into(),
+            ..by_post
+        };
+        assert!(fields(with_address).is_empty());
+    }
+
+    #[test]
+    fn an_id_document_must_look_like_one() {
+        for bad in [
+            "abc",
+            "12345",
+            "abcdefgh",
+            "33090219800101001X!",
+            &"1".repeat(31),
+        ] {
+            let input = ApplicationInput {
+                id_document: bad.into(),
+                ..valid()
+            };
+            assert_eq!(fields(input), ["id_document"], "{bad}");
+        }
+        // Passports and permits are taken as written; a resident ID must pass its check digit.
+        for good in [
+            "E12345678",
+            "H1234567890",
+            "C01234567",
+            "11010519491231002X",
+        ] {
+            let input = ApplicationInput {
+                id_document: good.into(),
+                ..valid()
+            };
+            assert!(fields(input).is_empty(), "{good}");
+        }
+        let wrong_check_digit = ApplicationInput {
+            id_document: "330902198001010012".into(),
+            ..valid()
+        };
+        assert_eq!(fields(wrong_check_digit), ["id_document"]);
+    }
 }
