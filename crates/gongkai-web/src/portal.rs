@@ -225,7 +225,7 @@ async fn catalog(
     staff: MaybeStaff,
     locale: Locale,
     PageQuery(q): PageQuery<CatalogQuery>,
-) -> Result<CatalogPage, PageError> {
+) -> Result<Response, PageError> {
     let app = &state.app;
     let t = locale.texts();
     let bodies = app.bodies().await?;
@@ -242,6 +242,10 @@ async fn catalog(
     let page = app
         .catalog_lines(&filter, Page::new(q.page, Some(20), 100))
         .await?;
+    if page.total > 0 && page.page > page.pages {
+        let message = format!("第 {} 页不存在（共 {} 页）", page.page, page.pages);
+        return Ok(crate::error_pages::page(StatusCode::NOT_FOUND, message));
+    }
     let facets = app.facets().await?;
     let nav = |key: &str, entries: Vec<(String, String, i64)>, current: &Option<String>| {
         let base = catalog_base(&q, Some(key));
@@ -348,7 +352,7 @@ async fn catalog(
         .as_ref()
         .map_or_else(|| c.heading.to_owned(), |b| b.name.clone());
     let bodies = crate::views::body_map(bodies);
-    Ok(CatalogPage {
+    let catalog = CatalogPage {
         chrome: chrome(&state, &staff, locale),
         heading,
         items: page
@@ -366,7 +370,8 @@ async fn catalog(
             (c.validity, validity_nav),
         ],
         active_filters,
-    })
+    };
+    Ok(catalog.into_response())
 }
 
 #[derive(Template, WebTemplate)]

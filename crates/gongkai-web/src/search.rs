@@ -6,6 +6,8 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use gongkai_app::domain::item::Validity;
 use gongkai_app::orgs::Body;
@@ -71,8 +73,8 @@ impl SearchParams {
                 key_area: non_empty(&self.key_area),
                 genre: non_empty(&self.genre),
                 validity: non_empty(&self.validity),
-                year_from: self.from,
-                year_to: self.to,
+                year_from: self.years().0,
+                year_to: self.years().1,
             },
             sort: match self.sort.as_deref() {
                 Some("newest") => SortOrder::Newest,
@@ -83,6 +85,35 @@ impl SearchParams {
             per_page: self.per_page.unwrap_or(PER_PAGE).clamp(1, 100),
             today: chrono::NaiveDate::default(),
         }
+    }
+
+    /// The first and last year asked for, in order (a range typed backwards means the same).
+    fn years(&self) -> (Option<i32>, Option<i32>) {
+        match (self.from, self.to) {
+            (Some(a), Some(b)) if a > b => (Some(b), Some(a)),
+            years => years,
+        }
+    }
+
+    /// The filters of this search as query parameters, for a form that changes something else
+    /// (the sort) and must keep them.
+    fn kept_filters(&self) -> Vec<(&'static str, String)> {
+        let (from, to) = self.years();
+        let years = (from.map(|y| y.to_string()), to.map(|y| y.to_string()));
+        let per_page = self.per_page.map(|n| n.to_string());
+        [
+            ("body", &self.body),
+            ("topic", &self.topic),
+            ("key_area", &self.key_area),
+            ("genre", &self.genre),
+            ("validity", &self.validity),
+            ("from", &years.0),
+            ("to", &years.1),
+            ("per_page", &per_page),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| non_empty(v).map(|v| (k, v)))
+        .collect()
     }
 
     /// This page's link with `key` set to `value` (removed when empty); the page resets.
@@ -157,6 +188,10 @@ struct SearchPage {
     notes: Vec<String>,
     /// Link text and link for what to try instead.
     suggestions: Vec<(String, String)>,
+    /// Filters the search form sends again (hidden fields).
+    kept: Vec<(&'static str, String)>,
+    /// The query has no Chinese in it (English readers may not know the documents are Chinese).
+    latin_query: bool,
 }
 
 async fn search_page(
@@ -164,7 +199,7 @@ async fn search_page(
     staff: MaybeStaff,
     locale: Locale,
     PageQuery(p): PageQuery<SearchParams>,
-) -> Result<SearchPage, PageError> {
+) -> Result<Response, PageError> {
     let app = &state.app;
     let t = locale.texts();
     let bodies = app.registry().await?;
@@ -181,8 +216,12 @@ async fn search_page(
     let pages =
         u32::try_from(pages.min(gongkai_search::query::MAX_OFFSET as u64 / req.per_page as u64))
             .unwrap_or(1);
+    if results.total > 0 && req.page > pages as usize {
+        let message = format!("第 {} 页不存在（共 {pages} 页）", req.page);
+        return Ok(crate::error_pages::page(StatusCode::NOT_FOUND, message));
+    }
     let base = p.link("page", "");
-    Ok(SearchPage {
+    let page = SearchPage {
         chrome: chrome(&state, &staff, locale),
         sort: p.sort.clone().unwrap_or_else(|| "relevance".to_owned()),
         searched,
@@ -199,8 +238,11 @@ async fn search_page(
         active_filters: active_filters(&p, &bodies, t),
         notes: notes(&results, t),
         suggestions: suggestions(&p, &results, t),
+        kept: p.kept_filters(),
+        latin_query: !q.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
         q,
-    })
+    };
+    Ok(page.into_response())
 }
 
 fn result_line(h: &gongkai_search::Hit, t: &Texts) -> ResultLine {
@@ -328,10 +370,10 @@ fn active_filters(p: &SearchParams, bodies: &[Body], t: &Texts) -> Vec<(String, 
         }
     }
     if p.from.is_some() || p.to.is_some() {
-        let years = match (p.from, p.to) {
+        let years = match p.years() {
             (Some(a), Some(b)) if a == b => t.year(&a.to_string()),
             (a, b) => format!(
-                "{}—{}",
+                "{}–{}",
                 a.map_or(String::new(), |y| y.to_string()),
                 b.map_or(String::new(), |y| y.to_string())
             ),

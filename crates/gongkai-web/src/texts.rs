@@ -134,6 +134,8 @@ pub struct SearchTexts {
     pub related: &'static str,
     pub related_separator: &'static str,
     pub filters: &'static str,
+    /// Said to English readers whose query has no Chinese and found nothing.
+    pub chinese_content: &'static str,
 }
 
 pub struct ApplyTexts {
@@ -312,6 +314,7 @@ pub static ZH: Texts = Texts {
         related: "相关查询：",
         related_separator: "；",
         filters: "筛选",
+        chinese_content: "",
     },
     apply: ApplyTexts {
         heading: "政府信息公开申请",
@@ -490,6 +493,8 @@ pub static EN: Texts = Texts {
         related: "Related searches: ",
         related_separator: "; ",
         filters: "Filters",
+        chinese_content: "Documents are published in Chinese: search with Chinese words, or \
+                          their pinyin (e.g. shebao for 社保).",
     },
     apply: ApplyTexts {
         heading: "Request government information",

@@ -542,6 +542,11 @@ async fn english_is_a_second_language(t: TestApp) {
         bad.contains("href=\"/lang?to=zh\""),
         "a public error page offers Chinese"
     );
+    let (_, housing) = text_of(&english, t.url("/search?q=housing")).await;
+    assert!(
+        housing.contains("Documents are published in Chinese"),
+        "{housing}"
+    );
     let (_, apply) = text_of(&english, t.url("/apply")).await;
     assert!(apply.contains("Request government information") && apply.contains(">Individual<"));
 

@@ -326,6 +326,25 @@ async fn search_page_filters_and_bad_input(t: TestApp) {
     let (s, v) = t.get("/api/v1/search?q=a&page=100000", None).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
     assert!(v.to_string().contains("page"), "{v}");
+    // A page past the last is not found, rather than "2 results" over an empty list.
+    let q = gongkai_web_encode("政务公开");
+    let (s, html) = t.page(&format!("/search?q={q}&page=9")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert!(html.contains("第 9 页不存在（共 1 页）"), "{html}");
+    let (s, _) = t.page("/catalog?page=999").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _) = t.page("/catalog?page=9&year=1990").await;
+    assert_eq!(s, StatusCode::OK, "an empty list has no last page to pass");
+    // The sort form keeps the filters; a year range typed backwards is read in order.
+    let (_, html) = t
+        .page(&format!("/search?q={q}&body={A}&to=2020&from=2099"))
+        .await;
+    assert!(html.contains(&format!(
+        "<input type=\"hidden\" name=\"body\" value=\"{A}\">"
+    )));
+    assert!(html.contains("name=\"from\" value=\"2020\"") && html.contains("2020–2099"));
+    let backwards = search(&t, "政务公开", "&from=2099&to=2020").await;
+    assert_eq!(backwards["total"], 2, "{backwards}");
 }
 
 /// One query of the judgement set.
