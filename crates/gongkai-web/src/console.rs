@@ -27,7 +27,9 @@ use crate::error::PageError;
 use crate::locale::Locale;
 use crate::query::PageQuery;
 use crate::session::{ClientOrigin, SESSION_COOKIE, Staff, anon_csrf, check_csrf, session_cookie};
-use crate::views::{Chrome, ItemLine, Pager, body_map, field_errors, paragraphs, status_class};
+use crate::views::{
+    Chrome, ConsoleNav, ItemLine, Pager, body_map, field_errors, paragraphs, status_class,
+};
 
 mod admin;
 mod calendar;
@@ -71,6 +73,7 @@ pub(crate) fn chrome_of(state: &AppState, s: &SessionActor) -> Chrome {
         site_name: state.site.name.clone(),
         staff_name: Some(s.display_name.clone()),
         csrf: s.csrf.clone(),
+        nav: ConsoleNav::of(&s.actor),
         ..Chrome::default()
     }
 }

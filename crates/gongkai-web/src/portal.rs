@@ -41,6 +41,7 @@ pub fn chrome(state: &AppState, staff: &MaybeStaff, locale: Locale) -> Chrome {
         csrf: staff.0.as_ref().map(|s| s.csrf.clone()).unwrap_or_default(),
         t: locale.texts(),
         switch_language: true,
+        ..Chrome::default()
     }
 }
 

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use gongkai_app::domain::item::{ItemStatus, Validity};
+use gongkai_app::domain::role::{Action, Actor};
 use gongkai_app::items::ListedItem;
 use gongkai_app::orgs::Body;
 
@@ -39,6 +40,39 @@ pub struct Chrome {
     pub t: &'static Texts,
     /// Offer the other language (the public pages; the console is Chinese only).
     pub switch_language: bool,
+    /// The console pages the signed-in staff member may open.
+    pub nav: ConsoleNav,
+}
+
+/// Which console pages a staff member's roles open: the console's navigation shows those only,
+/// by the same rules the application layer checks (a link that answers 403 is no help). Work
+/// plans and the calendar are open to all staff.
+#[derive(Clone, Default)]
+pub struct ConsoleNav {
+    pub draft: bool,
+    pub items: bool,
+    pub review: bool,
+    pub applications: bool,
+    pub audit: bool,
+    pub users: bool,
+    pub bodies: bool,
+    pub dictionary: bool,
+}
+
+impl ConsoleNav {
+    pub fn of(a: &Actor) -> ConsoleNav {
+        let somewhere = |action| !a.bodies_with(action).is_empty() || a.can_everywhere(action);
+        ConsoleNav {
+            draft: somewhere(Action::CreateItem) || a.is_city_office(),
+            items: somewhere(Action::ViewDrafts),
+            review: somewhere(Action::ReviewItem),
+            applications: somewhere(Action::ViewApplications),
+            audit: somewhere(Action::ReadAudit) || a.is_city_office(),
+            users: somewhere(Action::ManageUsers),
+            bodies: a.is_city_office(),
+            dictionary: a.can_everywhere(Action::ManageTaxonomy),
+        }
+    }
 }
 
 impl Default for Chrome {
@@ -49,6 +83,7 @@ impl Default for Chrome {
             csrf: String::new(),
             t: &crate::texts::ZH,
             switch_language: false,
+            nav: ConsoleNav::default(),
         }
     }
 }

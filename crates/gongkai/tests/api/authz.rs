@@ -10,8 +10,67 @@ use crate::helpers::{A, B, TestApp, item_json};
 db_tests!(
     role_action_matrix,
     officer_cannot_approve_own_draft_even_as_reviewer,
-    api_rejects_bad_tokens
+    api_rejects_bad_tokens,
+    the_console_links_only_the_pages_a_role_opens
 );
+
+/// Every page the console's navigation may link to.
+const CONSOLE_PAGES: [&str; 10] = [
+    "/console/items/new",
+    "/console/items",
+    "/console/review",
+    "/console/applications",
+    "/console/plans",
+    "/console/audit",
+    "/console/users",
+    "/console/bodies",
+    "/console/calendar",
+    "/console/search-dictionary",
+];
+
+/// For each role, the navigation shows a page exactly when the page opens for it.
+async fn the_console_links_only_the_pages_a_role_opens(t: TestApp) {
+    let roles = [
+        Role::Officer,
+        Role::Reviewer,
+        Role::BodyAdmin,
+        Role::CityOffice,
+        Role::Auditor,
+    ];
+    for role in roles {
+        let login = crate::helpers::login_of(role, A);
+        let client = t.console_as(&login).await;
+        let html = client
+            .get(t.url("/console"))
+            .send()
+            .await
+            .expect("dashboard")
+            .text()
+            .await
+            .expect("html");
+        let nav = html
+            .split("aria-label=\"工作台导航\"")
+            .nth(1)
+            .and_then(|rest| rest.split("</nav>").next())
+            .expect("console navigation");
+        let mut shown = 0;
+        for page in CONSOLE_PAGES {
+            let linked = nav.contains(&format!("href=\"{page}\""));
+            let status = client.get(t.url(page)).send().await.expect("page").status();
+            assert_eq!(
+                linked,
+                status == StatusCode::OK,
+                "{role:?}: {page} is {} and answers {status}",
+                if linked { "linked" } else { "not linked" }
+            );
+            shown += usize::from(linked);
+        }
+        assert!(
+            shown >= 2,
+            "{role:?} sees at least the calendar and one page"
+        );
+    }
+}
 
 #[derive(Debug, Clone, Copy)]
 enum Act {
