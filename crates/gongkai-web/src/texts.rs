@@ -391,7 +391,7 @@ pub static EN: Texts = Texts {
         skip_to_content: "Skip to content",
         latest_feed: "Latest information",
         site_search: "Search this site",
-        search_placeholder: "Search government information",
+        search_placeholder: "Search documents",
         search_button: "Search",
         main_nav: "Main navigation",
         home: "Home",
