@@ -285,6 +285,29 @@ pub async fn count_same_applicant(
     Ok(n)
 }
 
+/// The tracking number of an application like `a` (same applicant, body and description)
+/// registered at or after `since_ms`: the same form sent twice.
+pub async fn recent_duplicate(
+    conn: &mut Conn,
+    a: &NewApplication,
+    since_ms: i64,
+) -> Result<Option<String>> {
+    let row: Option<(String,)> = sqlx::query_as(
+        "SELECT tracking_number FROM applications WHERE body_id = $1 AND name = $2 \
+         AND id_document = $3 AND org_code = $4 AND description = $5 AND created_ms >= $6 \
+         ORDER BY id LIMIT 1",
+    )
+    .bind(a.body_id)
+    .bind(&a.name)
+    .bind(&a.id_document)
+    .bind(&a.org_code)
+    .bind(&a.description)
+    .bind(since_ms)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|(t,)| t))
+}
+
 pub async fn next_tracking_serial(conn: &mut Conn, year: i32) -> Result<i64> {
     let (n,): (i64,) = sqlx::query_as(
         "INSERT INTO tracking_counters (year, last_serial) VALUES ($1, 1) \

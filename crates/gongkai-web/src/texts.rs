@@ -818,7 +818,11 @@ impl Texts {
             403 => {
                 "This action is not allowed, or the form has expired: reload the page and try again."
             }
-            409 | 422 => "Your request could not be accepted.",
+            409 => {
+                "This conflicts with what is already there: it may have been done already, \
+                    for example the same request sent twice."
+            }
+            422 => "Your request could not be accepted.",
             413 => "The file is too large.",
             415 => "This type of file is not accepted.",
             429 => "Too many requests from your address; please wait a moment and try again.",

@@ -15,6 +15,10 @@ use serde::Deserialize;
 use super::letters;
 use crate::{App, AppError, AppResult, Origin, now_ms, today};
 
+/// A public form sent again within this time with the same applicant, body and description is
+/// the same application (a double click, a reloaded confirmation page), not a second one.
+const DUPLICATE_WINDOW_MS: i64 = 10 * 60 * 1000;
+
 /// What the applicant (or the registering officer) fills in.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
@@ -331,34 +335,40 @@ impl App {
         let secret = secret_code();
         let now = now_ms();
         let mut tx = self.db().begin().await?;
+        // The counter's row lock orders concurrent submissions, so the check below sees one
+        // committed just before.
         let serial = store::next_tracking_serial(&mut tx, received_on.year()).await?;
         let tracking = format!("YSQ-{}-{serial:06}", received_on.year());
-        let id = store::insert(
-            &mut tx,
-            &NewApplication {
-                tracking_number: tracking.clone(),
-                secret_hash: self.code_hash(&secret),
-                body_id: body.id,
-                requester_type: checked.requester.as_str().to_owned(),
-                name: input.name.clone(),
-                id_document: input.id_document.clone(),
-                org_code: input.org_code.clone(),
-                contact_person: input.contact_person.clone(),
-                phone: checked.phone,
-                email: checked.email,
-                address: input.address.clone(),
-                description: input.description.clone(),
-                purpose: input.purpose.clone(),
-                delivery: checked.delivery.as_str().to_owned(),
-                channel: channel.as_str().to_owned(),
-                received_on: received_on.to_string(),
-                status: ApplicationStatus::Registered.as_str().to_owned(),
-                reply_due_on: state.reply_due.map(|d| d.to_string()),
-                registered_by: actor.map(|a| a.user_id),
-            },
-            now,
-        )
-        .await?;
+        let new = NewApplication {
+            tracking_number: tracking.clone(),
+            secret_hash: self.code_hash(&secret),
+            body_id: body.id,
+            requester_type: checked.requester.as_str().to_owned(),
+            name: input.name.clone(),
+            id_document: input.id_document.clone(),
+            org_code: input.org_code.clone(),
+            contact_person: input.contact_person.clone(),
+            phone: checked.phone,
+            email: checked.email,
+            address: input.address.clone(),
+            description: input.description.clone(),
+            purpose: input.purpose.clone(),
+            delivery: checked.delivery.as_str().to_owned(),
+            channel: channel.as_str().to_owned(),
+            received_on: received_on.to_string(),
+            status: ApplicationStatus::Registered.as_str().to_owned(),
+            reply_due_on: state.reply_due.map(|d| d.to_string()),
+            registered_by: actor.map(|a| a.user_id),
+        };
+        if actor.is_none()
+            && let Some(first) =
+                store::recent_duplicate(&mut tx, &new, now - DUPLICATE_WINDOW_MS).await?
+        {
+            return Err(AppError::Conflict(format!(
+                "您刚刚已提交过相同的申请（申请编号 {first}），无需重复提交；请凭申请编号和查询码查询办理进度"
+            )));
+        }
+        let id = store::insert(&mut tx, &new, now).await?;
         let actor_name = actor.map_or("applicant", |a| a.login.as_str());
         store::insert_event(
             &mut tx,

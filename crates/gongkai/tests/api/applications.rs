@@ -204,6 +204,21 @@ async fn public_applies_and_follows_with_code(t: TestApp) {
     assert_eq!(resp.status(), StatusCode::OK);
     let html = resp.text().await.expect("html");
     let (tracking2, code2) = (shown(&html, "tracking"), shown(&html, "secret"));
+    // The same form sent again (a double click, a reload) is the same application.
+    let before = t.count("applications").await;
+    let again = client
+        .post(t.url("/apply"))
+        .multipart(apply_form(&csrf))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(again.status(), StatusCode::CONFLICT);
+    let html = again.text().await.expect("html");
+    assert!(
+        html.contains("无需重复提交") && html.contains(&tracking2),
+        "{html}"
+    );
+    assert_eq!(t.count("applications").await, before, "nothing written");
     let resp = client
         .post(t.url("/track"))
         .form(&[
