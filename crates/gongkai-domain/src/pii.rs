@@ -16,6 +16,8 @@ str_enum! {
         IdNumber => "id_number", "身份证号";
         Mobile => "mobile", "手机号";
         BankCard => "bank_card", "银行卡号";
+        /// A home address, found after its label (住址：…).
+        Address => "address", "住址";
     }
 }
 
@@ -49,6 +51,8 @@ pub struct MaskConfig {
     pub mobile_keep_tail: usize,
     pub card_keep_head: usize,
     pub card_keep_tail: usize,
+    /// Characters of an address kept (the city and district, say); the rest is masked.
+    pub address_keep_head: usize,
     pub mask_char: char,
 }
 
@@ -61,6 +65,7 @@ impl Default for MaskConfig {
             mobile_keep_tail: 4,
             card_keep_head: 4,
             card_keep_tail: 4,
+            address_keep_head: 6,
             mask_char: '*',
         }
     }
@@ -73,6 +78,7 @@ impl MaskConfig {
             PiiKind::IdNumber => (self.id_keep_head, self.id_keep_tail),
             PiiKind::Mobile => (self.mobile_keep_head, self.mobile_keep_tail),
             PiiKind::BankCard => (self.card_keep_head, self.card_keep_tail),
+            PiiKind::Address => (self.address_keep_head, 0),
         }
     }
 }
@@ -305,7 +311,106 @@ fn group_hit(chars: &[char], group: &[Token]) -> Option<RawHit> {
     None
 }
 
-fn find(chars: &[char]) -> Vec<RawHit> {
+/// Labels a natural person's home address follows in decisions and letters (家庭住址 and
+/// 现住址 end in 住址). Longest first, so that 户籍所在地 is not read as 户籍地.
+const ADDRESS_LABELS: [&str; 6] = [
+    "户籍所在地",
+    "家庭地址",
+    "居住地址",
+    "户籍地址",
+    "住址",
+    "居住地",
+];
+/// The longest address taken after a label, in characters.
+const ADDRESS_MAX: usize = 60;
+/// Fewer characters than this after a label are not an address (住址不详).
+const ADDRESS_MIN: usize = 4;
+
+fn label_at(chars: &[char], i: usize) -> Option<usize> {
+    ADDRESS_LABELS.iter().find_map(|l| {
+        let n = l.chars().count();
+        (chars.len() >= i + n && chars[i..i + n].iter().copied().eq(l.chars())).then_some(n)
+    })
+}
+
+/// What ends an address: the end of its clause.
+fn ends_address(c: char) -> bool {
+    matches!(
+        c,
+        '，' | ',' | '。' | '；' | ';' | '、' | '）' | ')' | '\n' | '\r'
+    )
+}
+
+/// Addresses after their labels, as `(start, end)` character ranges; one holding `mask_char`
+/// is masked already.
+fn address_spans(chars: &[char], mask_char: char) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let Some(n) = label_at(chars, i) else {
+            i += 1;
+            continue;
+        };
+        let mut start = i + n;
+        while start < chars.len() && matches!(chars[start], '：' | ':' | '为' | ' ' | '\u{3000}')
+        {
+            start += 1;
+        }
+        let limit = chars.len().min(start + ADDRESS_MAX);
+        let end = (start..limit)
+            .find(|&k| ends_address(chars[k]))
+            .unwrap_or(limit);
+        if end - start >= ADDRESS_MIN && !chars[start..end].contains(&mask_char) {
+            spans.push((start, end));
+        }
+        i = end.max(i + n);
+    }
+    spans
+}
+
+/// 1-based line and column of each of `offsets` (ascending), in one pass.
+fn positions(chars: &[char], offsets: &[usize]) -> Vec<(usize, usize)> {
+    let (mut line, mut column, mut at) = (1, 1, 0);
+    offsets
+        .iter()
+        .map(|&o| {
+            for &c in &chars[at..o] {
+                if c == '\n' {
+                    line += 1;
+                    column = 1;
+                } else {
+                    column += 1;
+                }
+            }
+            at = o;
+            (line, column)
+        })
+        .collect()
+}
+
+fn find(chars: &[char], mask_char: char) -> Vec<RawHit> {
+    let mut hits = find_numbers(chars);
+    let spans = address_spans(chars, mask_char);
+    if spans.is_empty() {
+        return hits;
+    }
+    // A number inside an address is masked with it.
+    hits.retain(|h| !spans.iter().any(|&(a, b)| h.start < b && a < h.end));
+    let starts: Vec<usize> = spans.iter().map(|s| s.0).collect();
+    for (&(start, end), (line, column)) in spans.iter().zip(positions(chars, &starts)) {
+        hits.push(RawHit {
+            kind: PiiKind::Address,
+            start,
+            end,
+            line,
+            column,
+        });
+    }
+    hits.sort_by_key(|h| h.start);
+    hits
+}
+
+fn find_numbers(chars: &[char]) -> Vec<RawHit> {
     let tokens = tokenize(chars);
     let mut hits = Vec::new();
     for t in &tokens {
@@ -342,6 +447,25 @@ fn find(chars: &[char]) -> Vec<RawHit> {
 }
 
 fn mask_chars(s: &[char], kind: PiiKind, cfg: &MaskConfig) -> String {
+    if kind == PiiKind::Address {
+        // Every character counts in an address: it is words, not digits.
+        let head = if cfg.address_keep_head >= s.len() {
+            0
+        } else {
+            cfg.address_keep_head
+        };
+        return s
+            .iter()
+            .enumerate()
+            .map(|(k, &c)| {
+                if k < head || c.is_whitespace() {
+                    c
+                } else {
+                    cfg.mask_char
+                }
+            })
+            .collect();
+    }
     let n = s.iter().filter(|&&c| is_token_char(c)).count();
     let (head, tail) = cfg.keep(kind);
     let mask_all = head.saturating_add(tail) >= n;
@@ -361,7 +485,7 @@ fn mask_chars(s: &[char], kind: PiiKind, cfg: &MaskConfig) -> String {
 /// Finds personal data in `text`, in order of position.
 pub fn scan(text: &str, cfg: &MaskConfig) -> Vec<PiiHit> {
     let chars: Vec<char> = text.chars().collect();
-    find(&chars)
+    find(&chars, cfg.mask_char)
         .into_iter()
         .map(|h| {
             let s = &chars[h.start..h.end];
@@ -381,7 +505,7 @@ pub fn scan(text: &str, cfg: &MaskConfig) -> Vec<PiiHit> {
 /// `text` with every hit of [`scan`] masked; the number of characters is unchanged.
 pub fn mask(text: &str, cfg: &MaskConfig) -> String {
     let chars: Vec<char> = text.chars().collect();
-    let hits = find(&chars);
+    let hits = find(&chars, cfg.mask_char);
     let mut out = String::with_capacity(text.len());
     let mut pos = 0;
     for h in hits {
@@ -644,6 +768,49 @@ mod tests {
     }
 
     #[test]
+    fn home_addresses_after_their_labels() {
+        let text = "当事人：林某，男，住址：海州市定海区解放路12号3幢101室，身份证号码见案卷。\n\
+                    家庭住址为海州市普陀区东港街道; 户籍所在地：海州市岱山县高亭镇1号";
+        let hits = scan(text, &MaskConfig::default());
+        let found: Vec<(PiiKind, &str, usize)> = hits
+            .iter()
+            .map(|h| (h.kind, h.text.as_str(), h.line))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (Address, "海州市定海区解放路12号3幢101室", 1),
+                (Address, "海州市普陀区东港街道", 2),
+                (Address, "海州市岱山县高亭镇1号", 2),
+            ]
+        );
+        assert_eq!(hits[0].masked, "海州市定海区************");
+        assert_eq!(hits[0].column, 13);
+        // Too short to be an address, or no label: nothing.
+        assert!(scan("住址不详。办公地点：海州市行政中心", &MaskConfig::default()).is_empty());
+        // Masked once, an address is not found again.
+        let masked = mask(text, &MaskConfig::default());
+        assert!(scan(&masked, &MaskConfig::default()).is_empty(), "{masked}");
+        // A number inside an address goes with it; one outside is its own hit.
+        let hits = scan(
+            "住址：海州市新城13812345678号，电话13812345678",
+            &MaskConfig::default(),
+        );
+        let kinds: Vec<PiiKind> = hits.iter().map(|h| h.kind).collect();
+        assert_eq!(kinds, [Address, Mobile]);
+        assert_eq!(
+            mask(
+                "住址：海州市新城区",
+                &MaskConfig {
+                    address_keep_head: 3,
+                    ..MaskConfig::default()
+                }
+            ),
+            "住址：海州市***"
+        );
+    }
+
+    #[test]
     fn config_serde_defaults() {
         let cfg: MaskConfig = toml::from_str("mask_char = \"×\"").unwrap();
         assert_eq!(cfg.id_keep_head, 6);
@@ -676,6 +843,9 @@ mod tests {
             Just("6222021234567890128".to_owned()),
             Just("6222 0212 3456 7890".to_owned()),
             Just("１３８１２３４５６７８".to_owned()),
+            Just("住址：海州市定海区解放路1号，".to_owned()),
+            Just("家庭住址".to_owned()),
+            Just("户籍所在地为".to_owned()),
             "[0-9０-９Xx a-z\\-－\\n\\r中文号〔〕]{0,12}",
             "\\PC{0,6}",
         ]

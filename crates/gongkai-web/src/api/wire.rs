@@ -348,7 +348,7 @@ pub struct ValidityWrite {
 /// A personal-data hit: kind, field, position and the masked text.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PiiFindingJson {
-    /// `id_number`, `mobile` or `bank_card`.
+    /// `id_number`, `mobile`, `bank_card` or `address`.
     pub kind: String,
     /// `title`, `summary`, `body` or `attachment:NAME`.
     pub field: String,

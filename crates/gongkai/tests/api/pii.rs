@@ -33,7 +33,7 @@ async fn submitted_with_body(t: &TestApp, body: &str) -> i64 {
 async fn personal_data_blocks_approval_until_masked(t: TestApp) {
     let id = submitted_with_body(
         &t,
-        "当事人：王某某\n身份证号：11010519491231002X，联系电话 13957012345。",
+        "当事人：王某某，住址：海州市定海区解放路12号\n身份证号：11010519491231002X，联系电话 13957012345。",
     )
     .await;
     let reviewer = t.token(Role::Reviewer, A);
@@ -47,12 +47,13 @@ async fn personal_data_blocks_approval_until_masked(t: TestApp) {
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
     assert_eq!(v["error"]["code"], "personal_data");
     let hits = v["error"]["hits"].as_array().expect("hits");
-    assert_eq!(hits.len(), 2, "{hits:?}");
-    assert_eq!(hits[0]["kind"], "id_number");
-    assert_eq!(hits[0]["field"], "body");
-    assert_eq!(hits[0]["line"], 2);
-    assert_eq!(hits[0]["column"], 6);
-    assert_eq!(hits[1]["kind"], "mobile");
+    assert_eq!(hits.len(), 3, "{hits:?}");
+    assert_eq!(hits[0]["kind"], "address");
+    assert_eq!(hits[1]["kind"], "id_number");
+    assert_eq!(hits[1]["field"], "body");
+    assert_eq!(hits[1]["line"], 2);
+    assert_eq!(hits[1]["column"], 6);
+    assert_eq!(hits[2]["kind"], "mobile");
     // Still in review, no number allocated.
     let (_, item) = t.get(&format!("/api/v1/items/{id}"), Some(&reviewer)).await;
     assert_eq!(item["status"], "in_review");
@@ -65,7 +66,7 @@ async fn personal_data_blocks_approval_until_masked(t: TestApp) {
         )
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
-    assert_eq!(v["masked"], 2);
+    assert_eq!(v["masked"], 3);
     let (_, findings) = t
         .get(
             &format!("/api/v1/items/{id}/personal-data"),
@@ -84,6 +85,7 @@ async fn personal_data_blocks_approval_until_masked(t: TestApp) {
     let body = v["body"].as_str().expect("body");
     assert!(body.contains("110105********002X"), "{body}");
     assert!(body.contains("139****2345"), "{body}");
+    assert!(body.contains("住址：海州市定海区******\n"), "{body}");
     assert!(!body.contains("13957012345"));
 }
 
