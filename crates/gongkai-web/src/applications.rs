@@ -412,7 +412,12 @@ fn view(file: &ApplicationFile, body_name: String, code: String, locale: Locale)
             .iter()
             .map(|e| {
                 let label = event_label(&e.kind, locale).to_owned();
-                (e.on_date.clone(), label, e.note.clone())
+                // A receipt's note is the channel it came by, in Chinese as stored.
+                let note = match Channel::parse(&e.note) {
+                    Some(c) if e.kind == "received" => c.label(locale).to_owned(),
+                    _ => e.note.clone(),
+                };
+                (e.on_date.clone(), label, note)
             })
             .collect(),
         letters: file
@@ -849,6 +854,8 @@ struct DetailPage {
     files: Vec<(i64, String)>,
     /// Reconsideration and litigation cases: (id, kind label, result label, filed, decided, pending).
     cases: Vec<(i64, String, String, String, String, bool)>,
+    /// Bodies an application can be assigned to: (code, name, the one it is with).
+    bodies: Vec<(String, String, bool)>,
 }
 
 #[derive(Deserialize, Default)]
@@ -953,6 +960,16 @@ async fn detail_page(
             .files
             .iter()
             .map(|f| (f.id, f.filename.clone()))
+            .collect(),
+        bodies: state
+            .app
+            .bodies()
+            .await?
+            .into_iter()
+            .map(|b| {
+                let current = b.id == row.body_id;
+                (b.code, b.name, current)
+            })
             .collect(),
         file: view(&file, body.name, String::new(), Locale::Zh),
         new_code,

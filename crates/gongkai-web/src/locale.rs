@@ -85,6 +85,7 @@ label_in_both!(
     application::outcome::OutcomeGroup,
     application::types::RequesterType,
     application::types::DeliveryForm,
+    application::types::Channel,
 );
 
 impl<S: Send + Sync> FromRequestParts<S> for Locale {

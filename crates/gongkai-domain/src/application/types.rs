@@ -37,11 +37,11 @@ str_enum! {
     /// How an application was submitted (提交方式); decides its legal receipt date
     /// (第三十一条, see [`Channel::receipt_rule_zh`]).
     pub enum Channel {
-        Online => "online", "网上申请";
-        InPerson => "in_person", "当面提交";
-        Post => "post", "信函";
-        Fax => "fax", "传真";
-        Email => "email", "电子邮件";
+        Online => "online", "网上申请", "Online";
+        InPerson => "in_person", "当面提交", "In person";
+        Post => "post", "信函", "By letter";
+        Fax => "fax", "传真", "By fax";
+        Email => "email", "电子邮件", "By e-mail";
     }
 }
 
@@ -103,8 +103,13 @@ mod tests {
         for d in DeliveryForm::ALL {
             assert!(d.label_en().is_ascii(), "{d:?}");
         }
-        // Only staff choose a channel: it has no English label.
-        assert_eq!(Channel::Fax.label_en(), Channel::Fax.label_zh());
+        assert_eq!(Channel::Online.label_en(), "Online");
+        // What only staff see has no English label.
+        use super::super::clock::StopReason;
+        assert_eq!(
+            StopReason::ThirdParty.label_en(),
+            StopReason::ThirdParty.label_zh()
+        );
     }
 
     #[test]

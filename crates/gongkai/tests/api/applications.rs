@@ -20,6 +20,7 @@ db_tests!(
     annual_figures_match_hand_count,
     calendar_change_recomputes_deadlines,
     an_applicant_follows_a_request_in_english,
+    the_console_assigns_to_a_body_chosen_from_a_list,
 );
 
 fn application(body: &str) -> Value {
@@ -1276,7 +1277,7 @@ async fn an_applicant_follows_a_request_in_english(t: TestApp) {
     assert_eq!(resp.status(), StatusCode::OK);
     let html = resp.text().await.expect("html");
     for phrase in [
-        "Request received",
+        "Request received: Online",
         "Registered",
         "working days left",
         "History",
@@ -1308,4 +1309,56 @@ async fn an_applicant_follows_a_request_in_english(t: TestApp) {
             .expect("html")
             .contains("access code is wrong")
     );
+}
+
+/// An officer assigns an application by choosing the body from a list, not typing its code.
+async fn the_console_assigns_to_a_body_chosen_from_a_list(t: TestApp) {
+    let (tracking, _) = apply(&t, A).await;
+    let officer = t.app.actor_for_login("officer_a").await.expect("actor");
+    let id = t
+        .app
+        .application_by_tracking(&officer, &tracking)
+        .await
+        .expect("file")
+        .application
+        .row
+        .id;
+    let console = t.console_as("officer_a").await;
+    let page = format!("/console/applications/{id}");
+    let html = console
+        .get(t.url(&page))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        html.contains("<select id=\"as-body\" name=\"body_code\">"),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!("<option value=\"{A}\" selected>")),
+        "{html}"
+    );
+    assert!(html.contains(&format!("<option value=\"{B}\">")));
+    let csrf = crate::helpers::hidden_value(&html, "csrf").expect("csrf");
+    let resp = console
+        .post(t.url(&format!("{page}/act")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("step", "assign"),
+            ("body_code", A),
+            ("officer", ""),
+        ])
+        .send()
+        .await
+        .expect("assign");
+    assert!(resp.status().is_success() || resp.status().is_redirection());
+    let file = t
+        .app
+        .application_by_tracking(&officer, &tracking)
+        .await
+        .expect("file");
+    assert_eq!(file.application.status.as_str(), "assigned");
 }
