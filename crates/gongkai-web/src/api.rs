@@ -6,7 +6,7 @@ mod search;
 mod wire;
 
 use axum::Json;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use gongkai_app::AppError;
@@ -19,7 +19,7 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::error::{ApiError, ErrorBody, ErrorDetail};
-use crate::query::ApiQuery;
+use crate::query::{ApiQuery, PathIds};
 use crate::session::{ApiMaybeStaff, ApiStaff, ClientOrigin};
 pub use wire::*;
 
@@ -195,7 +195,7 @@ async fn load(
 async fn get_item(
     State(state): State<AppState>,
     ApiMaybeStaff(actor): ApiMaybeStaff,
-    Path(id): Path<i64>,
+    PathIds(id): PathIds<i64>,
 ) -> ApiResult<Response> {
     match state.app.item(actor.as_ref(), id).await? {
         Visibility::Visible(item) => {
@@ -225,7 +225,7 @@ async fn update_item(
     State(state): State<AppState>,
     ApiStaff(actor): ApiStaff,
     ClientOrigin(origin): ClientOrigin,
-    Path(id): Path<i64>,
+    PathIds(id): PathIds<i64>,
     ApiJson(w): ApiJson<ItemWrite>,
 ) -> ApiResult<Json<ItemJson>> {
     state
@@ -243,7 +243,7 @@ async fn submit_item(
     State(state): State<AppState>,
     ApiStaff(actor): ApiStaff,
     ClientOrigin(origin): ClientOrigin,
-    Path(id): Path<i64>,
+    PathIds(id): PathIds<i64>,
 ) -> ApiResult<Json<ItemJson>> {
     state.app.submit(&actor, &origin, id).await?;
     Ok(Json(load(&state, Some(&actor), id).await?))
@@ -260,7 +260,7 @@ async fn review_item(
     State(state): State<AppState>,
     ApiStaff(actor): ApiStaff,
     ClientOrigin(origin): ClientOrigin,
-    Path(id): Path<i64>,
+    PathIds(id): PathIds<i64>,
     ApiJson(w): ApiJson<ReviewWrite>,
 ) -> ApiResult<Json<ItemJson>> {
     let decision = match w.decision.as_str() {
@@ -300,7 +300,7 @@ async fn withdraw_item(
     State(state): State<AppState>,
     ApiStaff(actor): ApiStaff,
     ClientOrigin(origin): ClientOrigin,
-    Path(id): Path<i64>,
+    PathIds(id): PathIds<i64>,
     ApiJson(w): ApiJson<WithdrawWrite>,
 ) -> ApiResult<Json<ItemJson>> {
     state.app.withdraw(&actor, &origin, id, &w.reason).await?;
@@ -315,7 +315,7 @@ async fn set_item_validity(
     State(state): State<AppState>,
     ApiStaff(actor): ApiStaff,
     ClientOrigin(origin): ClientOrigin,
-    Path(id): Path<i64>,
+    PathIds(id): PathIds<i64>,
     ApiJson(w): ApiJson<ValidityWrite>,
 ) -> ApiResult<Json<ItemJson>> {
     let v = Validity::parse(&w.validity).ok_or_else(|| {
@@ -338,7 +338,7 @@ async fn set_item_validity(
 async fn scan_item(
     State(state): State<AppState>,
     ApiStaff(actor): ApiStaff,
-    Path(id): Path<i64>,
+    PathIds(id): PathIds<i64>,
 ) -> ApiResult<Json<Vec<PiiFindingJson>>> {
     let findings = state.app.scan_item(&actor, id).await?;
     Ok(Json(
@@ -354,7 +354,7 @@ async fn mask_item(
     State(state): State<AppState>,
     ApiStaff(actor): ApiStaff,
     ClientOrigin(origin): ClientOrigin,
-    Path(id): Path<i64>,
+    PathIds(id): PathIds<i64>,
 ) -> ApiResult<Json<MaskResultJson>> {
     let masked = state.app.mask_personal_data(&actor, &origin, id).await?;
     Ok(Json(MaskResultJson { masked }))
@@ -366,7 +366,7 @@ async fn mask_item(
 async fn list_item_versions(
     State(state): State<AppState>,
     ApiStaff(actor): ApiStaff,
-    Path(id): Path<i64>,
+    PathIds(id): PathIds<i64>,
 ) -> ApiResult<Json<Vec<VersionJson>>> {
     let versions = state.app.versions(&actor, id).await?;
     Ok(Json(versions.into_iter().map(VersionJson::from).collect()))
@@ -383,7 +383,7 @@ async fn upload_attachment(
     State(state): State<AppState>,
     ApiStaff(actor): ApiStaff,
     ClientOrigin(origin): ClientOrigin,
-    Path(id): Path<i64>,
+    PathIds(id): PathIds<i64>,
     mut form: Multipart,
 ) -> ApiResult<(StatusCode, Json<AttachmentJson>)> {
     let limit = state.app.config().max_upload_bytes;
@@ -419,7 +419,7 @@ async fn delete_attachment(
     State(state): State<AppState>,
     ApiStaff(actor): ApiStaff,
     ClientOrigin(origin): ClientOrigin,
-    Path(id): Path<i64>,
+    PathIds(id): PathIds<i64>,
 ) -> ApiResult<StatusCode> {
     state.app.remove_attachment(&actor, &origin, id).await?;
     Ok(StatusCode::NO_CONTENT)

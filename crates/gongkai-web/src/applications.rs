@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -26,7 +26,7 @@ use crate::console::chrome_of as staff_chrome;
 use crate::error::PageError;
 use crate::locale::{Label, Locale};
 use crate::portal::chrome as public_chrome;
-use crate::query::PageQuery;
+use crate::query::{PageQuery, PathIds};
 use crate::session::{ANON_CSRF_COOKIE, ClientOrigin, MaybeStaff, Staff, anon_csrf, check_csrf};
 use crate::views::{Chrome, field_errors};
 
@@ -572,7 +572,7 @@ async fn track_letter_docx(
 async fn attachment(
     State(state): State<AppState>,
     Staff(s): Staff,
-    Path((id, file)): Path<(i64, i64)>,
+    PathIds((id, file)): PathIds<(i64, i64)>,
 ) -> Result<Response, PageError> {
     let (name, content_type, bytes) = state.app.application_attachment(&s.actor, id, file).await?;
     Ok((
@@ -981,7 +981,7 @@ async fn detail_page(
 async fn detail(
     State(state): State<AppState>,
     Staff(s): Staff,
-    Path(id): Path<i64>,
+    PathIds(id): PathIds<i64>,
     PageQuery(q): PageQuery<DetailQuery>,
 ) -> Result<DetailPage, PageError> {
     let message = q.done.map(|_| "已办理".to_owned());
@@ -1097,7 +1097,7 @@ async fn act(
     State(state): State<AppState>,
     Staff(s): Staff,
     ClientOrigin(origin): ClientOrigin,
-    Path(id): Path<i64>,
+    PathIds(id): PathIds<i64>,
     Form(f): Form<ActForm>,
 ) -> Response {
     if let Err(r) = check_csrf(&s.csrf, &f.csrf) {
@@ -1145,7 +1145,7 @@ struct LetterPage {
 async fn letter_page(
     State(state): State<AppState>,
     Staff(s): Staff,
-    Path((id, letter)): Path<(i64, i64)>,
+    PathIds((id, letter)): PathIds<(i64, i64)>,
 ) -> Result<LetterPage, PageError> {
     let file = state.app.application(&s.actor, id).await?;
     let l = state.app.application_letter(&file, letter).await?;
@@ -1161,7 +1161,7 @@ async fn letter_page(
 async fn letter_docx(
     State(state): State<AppState>,
     Staff(s): Staff,
-    Path((id, letter)): Path<(i64, i64)>,
+    PathIds((id, letter)): PathIds<(i64, i64)>,
 ) -> Result<Response, PageError> {
     let file = state.app.application(&s.actor, id).await?;
     let l = state.app.application_letter(&file, letter).await?;

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum_extra::extract::CookieJar;
@@ -25,7 +25,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::error::PageError;
 use crate::locale::Locale;
-use crate::query::PageQuery;
+use crate::query::{PageQuery, PathIds};
 use crate::session::{ClientOrigin, SESSION_COOKIE, Staff, anon_csrf, check_csrf, session_cookie};
 use crate::views::{
     Chrome, ConsoleNav, ItemLine, Pager, body_map, field_errors, paragraphs, status_class,
@@ -615,7 +615,7 @@ async fn staff_item(state: &AppState, s: &SessionActor, id: i64) -> Result<Item,
 async fn edit_form(
     State(state): State<AppState>,
     Staff(s): Staff,
-    Path(id): Path<i64>,
+    PathIds(id): PathIds<i64>,
 ) -> Result<EditorPage, PageError> {
     let item = staff_item(&state, &s, id).await?;
     editor(
@@ -634,7 +634,7 @@ async fn edit(
     State(state): State<AppState>,
     Staff(s): Staff,
     ClientOrigin(origin): ClientOrigin,
-    Path(id): Path<i64>,
+    PathIds(id): PathIds<i64>,
     Form(f): Form<ItemForm>,
 ) -> Response {
     if let Err(r) = check_csrf(&s.csrf, &f.csrf) {
@@ -772,7 +772,7 @@ async fn item_console(
 async fn item(
     State(state): State<AppState>,
     Staff(s): Staff,
-    Path(id): Path<i64>,
+    PathIds(id): PathIds<i64>,
     PageQuery(q): PageQuery<FlashQuery>,
 ) -> Result<ItemConsolePage, PageError> {
     let message = q.done.map(|d| match d.as_str() {
@@ -838,7 +838,7 @@ async fn submit(
     State(state): State<AppState>,
     Staff(s): Staff,
     ClientOrigin(origin): ClientOrigin,
-    Path(id): Path<i64>,
+    PathIds(id): PathIds<i64>,
     Form(f): Form<CsrfForm>,
 ) -> Response {
     if let Err(r) = check_csrf(&s.csrf, &f.csrf) {
@@ -862,7 +862,7 @@ async fn review(
     State(state): State<AppState>,
     Staff(s): Staff,
     ClientOrigin(origin): ClientOrigin,
-    Path(id): Path<i64>,
+    PathIds(id): PathIds<i64>,
     Form(f): Form<ReviewForm>,
 ) -> Response {
     if let Err(r) = check_csrf(&s.csrf, &f.csrf) {
@@ -905,7 +905,7 @@ async fn mask(
     State(state): State<AppState>,
     Staff(s): Staff,
     ClientOrigin(origin): ClientOrigin,
-    Path(id): Path<i64>,
+    PathIds(id): PathIds<i64>,
     Form(f): Form<CsrfForm>,
 ) -> Response {
     if let Err(r) = check_csrf(&s.csrf, &f.csrf) {
@@ -930,7 +930,7 @@ async fn withdraw(
     State(state): State<AppState>,
     Staff(s): Staff,
     ClientOrigin(origin): ClientOrigin,
-    Path(id): Path<i64>,
+    PathIds(id): PathIds<i64>,
     Form(f): Form<WithdrawForm>,
 ) -> Response {
     if let Err(r) = check_csrf(&s.csrf, &f.csrf) {
@@ -952,7 +952,7 @@ async fn validity(
     State(state): State<AppState>,
     Staff(s): Staff,
     ClientOrigin(origin): ClientOrigin,
-    Path(id): Path<i64>,
+    PathIds(id): PathIds<i64>,
     Form(f): Form<ValidityForm>,
 ) -> Response {
     if let Err(r) = check_csrf(&s.csrf, &f.csrf) {
@@ -980,7 +980,7 @@ async fn upload(
     State(state): State<AppState>,
     Staff(s): Staff,
     ClientOrigin(origin): ClientOrigin,
-    Path(id): Path<i64>,
+    PathIds(id): PathIds<i64>,
     mut form: Multipart,
 ) -> Response {
     let mut csrf = String::new();
@@ -1041,7 +1041,7 @@ async fn delete_attachment(
     State(state): State<AppState>,
     Staff(s): Staff,
     ClientOrigin(origin): ClientOrigin,
-    Path(id): Path<i64>,
+    PathIds(id): PathIds<i64>,
     Form(f): Form<DeleteAttachmentForm>,
 ) -> Response {
     if let Err(r) = check_csrf(&s.csrf, &f.csrf) {
@@ -1067,7 +1067,7 @@ struct VersionPage {
 async fn version(
     State(state): State<AppState>,
     Staff(s): Staff,
-    Path((id, number)): Path<(i64, i64)>,
+    PathIds((id, number)): PathIds<(i64, i64)>,
 ) -> Result<VersionPage, PageError> {
     let versions = state.app.versions(&s.actor, id).await?;
     let v = versions

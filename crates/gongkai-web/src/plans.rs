@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -21,7 +21,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::console::chrome_of as chrome;
 use crate::error::PageError;
-use crate::query::PageQuery;
+use crate::query::{PageQuery, PathIds};
 use crate::session::{ClientOrigin, Staff, check_csrf};
 use crate::views::Chrome;
 
@@ -262,7 +262,7 @@ struct BoardQuery {
 async fn board(
     State(state): State<AppState>,
     Staff(s): Staff,
-    Path(id): Path<i64>,
+    PathIds(id): PathIds<i64>,
     PageQuery(q): PageQuery<BoardQuery>,
 ) -> Result<BoardPage, PageError> {
     let bodies = state.app.bodies().await?;
@@ -319,7 +319,7 @@ async fn board(
 async fn export(
     State(state): State<AppState>,
     Staff(s): Staff,
-    Path(id): Path<i64>,
+    PathIds(id): PathIds<i64>,
     PageQuery(q): PageQuery<BoardQuery>,
 ) -> Result<Response, PageError> {
     let body = match q.body.as_deref().filter(|b| !b.is_empty()) {
@@ -442,7 +442,7 @@ async fn task_page(
 async fn task(
     State(state): State<AppState>,
     Staff(s): Staff,
-    Path((id, task_id)): Path<(i64, i64)>,
+    PathIds((id, task_id)): PathIds<(i64, i64)>,
 ) -> Result<TaskPage, PageError> {
     task_page(&state, &s, id, task_id, None).await
 }
@@ -487,7 +487,7 @@ async fn report(
     State(state): State<AppState>,
     Staff(s): Staff,
     ClientOrigin(origin): ClientOrigin,
-    Path((id, task_id)): Path<(i64, i64)>,
+    PathIds((id, task_id)): PathIds<(i64, i64)>,
     Form(f): Form<ReportForm>,
 ) -> Response {
     if let Err(r) = check_csrf(&s.csrf, &f.csrf) {
@@ -523,7 +523,7 @@ async fn done(
     State(state): State<AppState>,
     Staff(s): Staff,
     ClientOrigin(origin): ClientOrigin,
-    Path((id, task_id)): Path<(i64, i64)>,
+    PathIds((id, task_id)): PathIds<(i64, i64)>,
     Form(f): Form<DoneForm>,
 ) -> Response {
     if let Err(r) = check_csrf(&s.csrf, &f.csrf) {
@@ -549,7 +549,7 @@ async fn review(
     State(state): State<AppState>,
     Staff(s): Staff,
     ClientOrigin(origin): ClientOrigin,
-    Path((id, report_id)): Path<(i64, i64)>,
+    PathIds((id, report_id)): PathIds<(i64, i64)>,
     Form(f): Form<ReviewForm>,
 ) -> Response {
     if let Err(r) = check_csrf(&s.csrf, &f.csrf) {
@@ -603,7 +603,7 @@ async fn body_of(
 async fn year_end(
     State(state): State<AppState>,
     Staff(s): Staff,
-    Path(id): Path<i64>,
+    PathIds(id): PathIds<i64>,
     PageQuery(q): PageQuery<BodyQuery>,
 ) -> Result<YearEndPage, PageError> {
     let body = body_of(&state, &s, q.body.as_deref()).await?;
@@ -641,7 +641,7 @@ async fn save_year_end(
     State(state): State<AppState>,
     Staff(s): Staff,
     ClientOrigin(origin): ClientOrigin,
-    Path(id): Path<i64>,
+    PathIds(id): PathIds<i64>,
     Form(f): Form<YearEndForm>,
 ) -> Response {
     if let Err(r) = check_csrf(&s.csrf, &f.csrf) {
@@ -665,7 +665,7 @@ async fn save_year_end(
 async fn year_end_docx(
     State(state): State<AppState>,
     Staff(s): Staff,
-    Path(id): Path<i64>,
+    PathIds(id): PathIds<i64>,
     PageQuery(q): PageQuery<BodyQuery>,
 ) -> Result<Response, PageError> {
     let body = body_of(&state, &s, q.body.as_deref()).await?;
@@ -678,7 +678,7 @@ async fn year_end_docx(
 async fn task_by_id(
     State(state): State<AppState>,
     Staff(s): Staff,
-    Path(task_id): Path<i64>,
+    PathIds(task_id): PathIds<i64>,
 ) -> Result<Redirect, PageError> {
     let file = state.app.plan_task(&s.actor, task_id).await?;
     Ok(Redirect::to(&format!(
@@ -701,7 +701,7 @@ async fn add_milestone(
     State(state): State<AppState>,
     Staff(s): Staff,
     ClientOrigin(origin): ClientOrigin,
-    Path((id, task_id)): Path<(i64, i64)>,
+    PathIds((id, task_id)): PathIds<(i64, i64)>,
     Form(f): Form<MilestoneForm>,
 ) -> Response {
     if let Err(r) = check_csrf(&s.csrf, &f.csrf) {
@@ -722,7 +722,7 @@ async fn toggle_milestone(
     State(state): State<AppState>,
     Staff(s): Staff,
     ClientOrigin(origin): ClientOrigin,
-    Path((id, milestone)): Path<(i64, i64)>,
+    PathIds((id, milestone)): PathIds<(i64, i64)>,
     Form(f): Form<MilestoneForm>,
 ) -> Response {
     if let Err(r) = check_csrf(&s.csrf, &f.csrf) {
@@ -739,7 +739,7 @@ async fn upload_evidence(
     State(state): State<AppState>,
     Staff(s): Staff,
     ClientOrigin(origin): ClientOrigin,
-    Path((id, report)): Path<(i64, i64)>,
+    PathIds((id, report)): PathIds<(i64, i64)>,
     mut form: Multipart,
 ) -> Response {
     let mut csrf = String::new();
@@ -788,7 +788,7 @@ async fn upload_evidence(
 async fn evidence_file(
     State(state): State<AppState>,
     Staff(s): Staff,
-    Path(file): Path<i64>,
+    PathIds(file): PathIds<i64>,
 ) -> Result<Response, PageError> {
     let (name, content_type, bytes) = state.app.report_file(&s.actor, file).await?;
     Ok((
@@ -820,7 +820,7 @@ struct SummaryPage {
 async fn summary(
     State(state): State<AppState>,
     Staff(s): Staff,
-    Path(id): Path<i64>,
+    PathIds(id): PathIds<i64>,
 ) -> Result<SummaryPage, PageError> {
     let lines = state.app.plan_summary(&s.actor, id).await?;
     let plan_title = state
@@ -842,7 +842,7 @@ async fn summary(
 async fn summary_docx(
     State(state): State<AppState>,
     Staff(s): Staff,
-    Path(id): Path<i64>,
+    PathIds(id): PathIds<i64>,
 ) -> Result<Response, PageError> {
     let lines = state.app.plan_summary(&s.actor, id).await?;
     let plan_title = state
@@ -882,7 +882,7 @@ async fn assign_body(
     State(state): State<AppState>,
     Staff(s): Staff,
     ClientOrigin(origin): ClientOrigin,
-    Path((id, task_id)): Path<(i64, i64)>,
+    PathIds((id, task_id)): PathIds<(i64, i64)>,
     Form(f): Form<AssignForm>,
 ) -> Response {
     if let Err(r) = check_csrf(&s.csrf, &f.csrf) {

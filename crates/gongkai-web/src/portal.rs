@@ -17,7 +17,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::error::PageError;
 use crate::locale::{Label, Locale};
-use crate::query::PageQuery;
+use crate::query::{PageQuery, PathIds};
 use crate::session::MaybeStaff;
 use crate::views::{Chrome, ItemLine, Pager, body_map, paragraphs, validity_class};
 
@@ -458,7 +458,7 @@ async fn item_page(
 async fn attachment(
     state: State<AppState>,
     staff: MaybeStaff,
-    Path(id): Path<i64>,
+    PathIds(id): PathIds<i64>,
 ) -> Result<Response, PageError> {
     serve_attachment(state, staff, id).await
 }
@@ -466,7 +466,7 @@ async fn attachment(
 async fn attachment_named(
     state: State<AppState>,
     staff: MaybeStaff,
-    Path((id, _name)): Path<(i64, String)>,
+    PathIds((id, _name)): PathIds<(i64, String)>,
 ) -> Result<Response, PageError> {
     serve_attachment(state, staff, id).await
 }
@@ -513,7 +513,7 @@ async fn notice(
     State(state): State<AppState>,
     staff: MaybeStaff,
     locale: Locale,
-    Path(id): Path<i64>,
+    PathIds(id): PathIds<i64>,
 ) -> Result<NoticePage, PageError> {
     let n = state.app.notice(id).await?;
     Ok(NoticePage {

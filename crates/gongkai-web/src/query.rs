@@ -6,10 +6,10 @@
 use std::borrow::Cow;
 
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{FromRequestParts, Query};
+use axum::extract::{FromRequestParts, OriginalUri, Path, Query};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
@@ -39,6 +39,36 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
             .map(ApiQuery)
             .map_err(|(field, message)| ApiError::Malformed { field, message })
     }
+}
+
+/// The record ids in a path (`/items/{id}`). An id that is not a number names no record: a
+/// 404 (a page, or the API's envelope), not axum's plain-text 400.
+pub struct PathIds<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for PathIds<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(ids)) => Ok(PathIds(ids)),
+            // Under `nest`, the URI is the nested part; the original one says it is the API's.
+            Err(_) if original_path(parts).starts_with("/api/") => {
+                let missing = gongkai_app::AppError::NotFound("resource");
+                Err(ApiError::App(missing).into_response())
+            }
+            Err(_) => Err(crate::error_pages::page(
+                StatusCode::NOT_FOUND,
+                "未找到该记录",
+            )),
+        }
+    }
+}
+
+fn original_path(parts: &Parts) -> &str {
+    parts
+        .extensions
+        .get::<OriginalUri>()
+        .map_or(parts.uri.path(), |u| u.0.path())
 }
 
 fn read<T: DeserializeOwned>(parts: &Parts) -> Result<T, (Cow<'static, str>, String)> {

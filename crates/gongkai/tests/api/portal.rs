@@ -28,6 +28,9 @@ async fn error_pages_bear_the_site_name(t: TestApp) {
         ("/no/such/page", StatusCode::NOT_FOUND),
         ("/items/abc", StatusCode::NOT_FOUND),
         ("/items/999999", StatusCode::NOT_FOUND),
+        // An id that is not a number names no record.
+        ("/notices/abc", StatusCode::NOT_FOUND),
+        ("/attachments/abc", StatusCode::NOT_FOUND),
         ("/catalog?page=abc", StatusCode::BAD_REQUEST),
     ] {
         let (s, html) = t.page(path).await;
@@ -36,6 +39,9 @@ async fn error_pages_bear_the_site_name(t: TestApp) {
     }
     let html = forged_login(&t, &t.http).await;
     assert!(html.contains(site) && html.contains("表单已失效"), "{html}");
+    let (s, v) = t.get("/api/v1/items/abc", None).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert_eq!(v["error"]["code"], "not_found", "{v}");
 }
 
 /// The page answering a console login whose CSRF token is forged (a 403).
