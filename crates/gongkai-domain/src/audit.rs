@@ -225,8 +225,76 @@ pub fn verify_chain(records: &[StoredAudit]) -> Result<usize, ChainBreak> {
     Ok(v.count())
 }
 
+/// The Chinese name of an audit action (审计操作名称), e.g. `item.approve` → 信息：审核通过, for
+/// the people who read the log; `None` for a code this version does not name (it is shown as
+/// it is).
+pub fn action_label_zh(action: &str) -> Option<String> {
+    let (entity, verb) = action.split_once('.')?;
+    let fixed = match action {
+        "item.create" => "新建信息",
+        "item.attach" => "信息：添加附件",
+        "item.detach" => "信息：删除附件",
+        "item.import" => "信息：批量导入",
+        "item.mask_pii" => "信息：个人信息一键脱敏",
+        "item.publish" => "信息：发布",
+        "item.validity" => "信息：变更有效性",
+        "application.receive" => "申请：收到申请",
+        "application.case" => "申请：记录复议/诉讼",
+        "application.case_decided" => "申请：复议/诉讼结果",
+        "application.deadline_recomputed" => "申请：重新计算答复期限",
+        "body.create" => "新增机构",
+        "calendar.add" => "工作日历：新增年度安排",
+        "calendar.replace" => "工作日历：修改年度安排",
+        "notice.create" => "发布通知公告",
+        "plan.import" => "导入工作要点",
+        "plan.assign" => "工作要点：分解任务",
+        "plan.milestone" => "工作要点：设置节点",
+        "plan.milestone_done" => "工作要点：完成节点",
+        "plan.report" => "工作要点：报送落实情况",
+        "plan.review_report" => "工作要点：审阅报送",
+        "plan.task_status" => "工作要点：更新任务状态",
+        "plan.evidence" => "工作要点：上传佐证材料",
+        "plan.year_end_report" => "工作要点：年度总结",
+        "search_dictionary.save" => "保存检索词典",
+        "token.create" => "创建接口令牌",
+        "token.revoke" => "吊销接口令牌",
+        "user.create" => "新建用户",
+        "user.grant" => "授予角色",
+        "user.login" => "登录",
+        "user.login_failed" => "登录失败",
+        "user.locked" => "账号临时锁定",
+        _ => "",
+    };
+    if !fixed.is_empty() {
+        return Some(fixed.to_owned());
+    }
+    // Workflow events are named where they are defined.
+    let (what, label) = match entity {
+        "item" => ("信息", crate::item::event_label_zh(verb)),
+        "application" => ("申请", crate::application::process::event_label_zh(verb)),
+        _ => return None,
+    };
+    let known = label != verb && label != "其他办理事项";
+    known.then(|| format!("{what}：{label}"))
+}
+
 #[cfg(test)]
 mod tests {
+    use super::action_label_zh;
+
+    #[test]
+    fn audit_actions_have_chinese_names() {
+        let named = |a: &str| action_label_zh(a).unwrap_or_else(|| panic!("{a} has no name"));
+        assert_eq!(named("item.approve"), "信息：审核通过");
+        assert_eq!(named("item.withdraw"), "信息：撤回");
+        assert_eq!(named("application.extend"), "申请：延长答复期限");
+        assert_eq!(named("user.login_failed"), "登录失败");
+        assert_eq!(named("plan.report"), "工作要点：报送落实情况");
+        for unknown in ["item.fly", "application.fly", "robot.dance", "noaction"] {
+            assert_eq!(action_label_zh(unknown), None, "{unknown}");
+        }
+    }
+
     use super::*;
     use proptest::prelude::*;
 

@@ -63,7 +63,7 @@ impl ItemEvent {
 }
 
 /// Chinese label for an [`ItemEvent::name`]; the name itself if unknown.
-pub const fn event_label_zh(name: &'static str) -> &'static str {
+pub const fn event_label_zh(name: &str) -> &str {
     match name.as_bytes() {
         b"edit" => "编辑",
         b"submit" => "提交审核",

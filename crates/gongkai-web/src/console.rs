@@ -1133,6 +1133,14 @@ impl AuditPage {
     fn when(&self, ms: &i64) -> String {
         format_ms(*ms)
     }
+
+    /// The action's Chinese name and its code (auditors search logs by code).
+    fn action(&self, code: &str) -> String {
+        match gongkai_app::domain::audit::action_label_zh(code) {
+            Some(name) => format!("{name}（{code}）"),
+            None => code.to_owned(),
+        }
+    }
 }
 
 async fn audit(State(state): State<AppState>, Staff(s): Staff) -> Result<AuditPage, PageError> {

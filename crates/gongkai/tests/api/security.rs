@@ -175,6 +175,9 @@ async fn console_requires_login(t: TestApp) {
         .await
         .expect("get");
     assert_eq!(resp.status(), StatusCode::OK);
+    // Actions are named in Chinese, with their code.
+    let log = resp.text().await.expect("html");
+    assert!(log.contains("<td>登录（user.login）</td>"), "{log}");
     // An officer cannot read the audit log.
     let officer = t.console_as("officer_a").await;
     let resp = officer
