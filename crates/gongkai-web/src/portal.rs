@@ -248,6 +248,9 @@ async fn catalog(
         return Ok(crate::error_pages::page(StatusCode::NOT_FOUND, message));
     }
     let facets = app.facets().await?;
+    // The counts are the whole catalog's (kept for a few seconds, not per filter): under a
+    // filter they would promise more than a link gives, so they are shown without one only.
+    let unfiltered = catalog_base(&q, None) == "/catalog?";
     let nav = |key: &str, entries: Vec<(String, String, i64)>, current: &Option<String>| {
         let base = catalog_base(&q, Some(key));
         entries
@@ -256,7 +259,7 @@ async fn catalog(
                 selected: non_empty(current).as_deref() == Some(value.as_str()),
                 href: with_param(base.clone(), key, &value),
                 label,
-                count,
+                count: if unfiltered { count } else { 0 },
             })
             .collect::<Vec<_>>()
     };

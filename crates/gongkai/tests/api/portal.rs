@@ -205,6 +205,10 @@ async fn catalog_filters_and_pages(t: TestApp) {
     assert!(html.contains("第 2 / 2 页"));
     let (_, html) = t.page(&format!("/catalog?body={B}")).await;
     assert!(html.contains("共 1 条") && html.contains("财政局预算信息"));
+    // The whole catalog's counts are not shown beside links that give fewer.
+    assert!(!html.contains("<span class=\"count\">24</span>"), "{html}");
+    let (_, html) = t.page("/catalog").await;
+    assert!(html.contains("<span class=\"count\">24</span>"), "{html}");
     let (_, html) = t
         .page("/catalog?topic=%E7%BB%BC%E5%90%88%E6%94%BF%E5%8A%A1")
         .await;
