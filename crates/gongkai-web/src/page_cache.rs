@@ -167,7 +167,9 @@ fn cacheable_path(path: &str) -> bool {
         path.strip_prefix(prefix)
             .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
     };
-    matches!(path, "/" | "/catalog" | "/search") || numbered("/items/") || numbered("/notices/")
+    matches!(path, "/" | "/catalog" | "/search" | "/sitemap")
+        || numbered("/items/")
+        || numbered("/notices/")
 }
 
 fn has_session(headers: &HeaderMap) -> bool {

@@ -29,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .route("/attachments/{id}", get(attachment))
         .route("/attachments/{id}/{name}", get(attachment_named))
         .route("/notices/{id}", get(notice))
+        .route("/sitemap", get(site_map))
         .route("/healthz", get(healthz))
         .route("/static/style.css", get(stylesheet))
 }
@@ -524,6 +525,33 @@ async fn notice(
         title: n.title,
         date: n.notice_date,
         paragraphs: paragraphs(&n.body),
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "site_map.html")]
+struct SiteMapPage {
+    chrome: Chrome,
+    /// (code, name) of every body.
+    bodies: Vec<(String, String)>,
+    topics: Vec<String>,
+    key_areas: Vec<String>,
+    genres: Vec<String>,
+}
+
+/// `GET /sitemap`: the site map for people (网站地图); `/sitemap.xml` is the crawlers'.
+async fn site_map(
+    State(state): State<AppState>,
+    staff: MaybeStaff,
+    locale: Locale,
+) -> Result<SiteMapPage, PageError> {
+    let bodies = state.app.bodies().await?;
+    Ok(SiteMapPage {
+        chrome: chrome(&state, &staff, locale),
+        bodies: bodies.into_iter().map(|b| (b.code, b.name)).collect(),
+        topics: taxonomy::topics().iter().map(|t| t.name.clone()).collect(),
+        key_areas: taxonomy::key_areas().to_vec(),
+        genres: taxonomy::genres().to_vec(),
     })
 }
 

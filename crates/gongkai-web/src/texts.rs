@@ -20,6 +20,12 @@ pub struct Texts {
     pub apply: ApplyTexts,
     pub track: TrackTexts,
     pub error: ErrorTexts,
+    pub site_map: SiteMapTexts,
+}
+
+pub struct SiteMapTexts {
+    pub sections: &'static str,
+    pub for_crawlers: &'static str,
 }
 
 /// The header, footer and what several pages share.
@@ -209,6 +215,10 @@ pub struct ErrorTexts {
 
 pub static ZH: Texts = Texts {
     locale: Locale::Zh,
+    site_map: SiteMapTexts {
+        sections: "栏目",
+        for_crawlers: "站点地图（XML，供搜索引擎使用）",
+    },
     html_lang: "zh-CN",
     common: Common {
         skip_to_content: "跳到正文",
@@ -386,6 +396,10 @@ pub static ZH: Texts = Texts {
 
 pub static EN: Texts = Texts {
     locale: Locale::En,
+    site_map: SiteMapTexts {
+        sections: "Sections",
+        for_crawlers: "Sitemap (XML, for search engines)",
+    },
     html_lang: "en",
     common: Common {
         skip_to_content: "Skip to content",

@@ -335,6 +335,19 @@ async fn feeds_sitemap_and_404(t: TestApp) {
     assert!(rss.contains("<rss version=\"2.0\">"));
     let (_, sitemap) = t.page("/sitemap.xml").await;
     assert!(sitemap.contains(&format!("/items/{id}</loc>")));
+    // The footer's site map is a page for people: every body, topic and key area.
+    let (s, map) = t.page("/sitemap").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        map.contains("<a href=\"/sitemap\">网站地图</a>"),
+        "footer link"
+    );
+    assert!(map.contains(&format!("/catalog?body={A}\">测试市发展和改革委员会</a>")));
+    assert!(
+        map.contains("%E7%BB%BC%E5%90%88%E6%94%BF%E5%8A%A1\">综合政务</a>"),
+        "{map}"
+    );
+    assert!(map.contains("href=\"/sitemap.xml\""));
     let (s, html) = t.page("/no/such/page").await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     assert!(
