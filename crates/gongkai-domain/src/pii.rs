@@ -326,19 +326,29 @@ const ADDRESS_MAX: usize = 60;
 /// Fewer characters than this after a label are not an address (住址不详).
 const ADDRESS_MIN: usize = 4;
 
-fn label_at(chars: &[char], i: usize) -> Option<usize> {
+/// Labels that are also ordinary words in policy text (向户籍所在地乡镇政府申请): they name an
+/// address only when a colon or 为 follows.
+const LOOSE_LABELS: [&str; 2] = ["户籍所在地", "居住地"];
+
+/// Characters of which an address has at least one (省, 市, 路, 号 …).
+const PLACE_WORDS: &str = "省市区县镇乡村街道路巷弄号楼幢栋室组";
+
+/// The label at `i`: its length, and whether it needs a colon or 为 after it.
+fn label_at(chars: &[char], i: usize) -> Option<(usize, bool)> {
     ADDRESS_LABELS.iter().find_map(|l| {
         let n = l.chars().count();
-        (chars.len() >= i + n && chars[i..i + n].iter().copied().eq(l.chars())).then_some(n)
+        (chars.len() >= i + n && chars[i..i + n].iter().copied().eq(l.chars()))
+            .then(|| (n, LOOSE_LABELS.contains(l)))
     })
 }
 
-/// What ends an address: the end of its clause.
+/// What ends an address: the end of its clause, or a space (an address has none inside; what
+/// follows one, such as an ID number, is not part of it).
 fn ends_address(c: char) -> bool {
     matches!(
         c,
-        '，' | ',' | '。' | '；' | ';' | '、' | '）' | ')' | '\n' | '\r'
-    )
+        '，' | ',' | '。' | '；' | ';' | '、' | '）' | ')' | '（' | '(' | '\n' | '\r'
+    ) || c.is_whitespace()
 }
 
 /// Addresses after their labels, as `(start, end)` character ranges; one holding `mask_char`
@@ -347,20 +357,31 @@ fn address_spans(chars: &[char], mask_char: char) -> Vec<(usize, usize)> {
     let mut spans = Vec::new();
     let mut i = 0;
     while i < chars.len() {
-        let Some(n) = label_at(chars, i) else {
+        let Some((n, loose)) = label_at(chars, i) else {
             i += 1;
             continue;
         };
         let mut start = i + n;
-        while start < chars.len() && matches!(chars[start], '：' | ':' | '为' | ' ' | '\u{3000}')
-        {
+        while start < chars.len() && matches!(chars[start], ' ' | '\u{3000}') {
+            start += 1;
+        }
+        let marked = start < chars.len() && matches!(chars[start], '：' | ':' | '为');
+        if marked {
+            start += 1;
+        }
+        while start < chars.len() && matches!(chars[start], ' ' | '\u{3000}') {
             start += 1;
         }
         let limit = chars.len().min(start + ADDRESS_MAX);
         let end = (start..limit)
             .find(|&k| ends_address(chars[k]))
             .unwrap_or(limit);
-        if end - start >= ADDRESS_MIN && !chars[start..end].contains(&mask_char) {
+        let span = &chars[start..end];
+        if (marked || !loose)
+            && span.len() >= ADDRESS_MIN
+            && span.iter().any(|c| PLACE_WORDS.contains(*c))
+            && !span.contains(&mask_char)
+        {
             spans.push((start, end));
         }
         i = end.max(i + n);
@@ -389,25 +410,59 @@ fn positions(chars: &[char], offsets: &[usize]) -> Vec<(usize, usize)> {
 }
 
 fn find(chars: &[char], mask_char: char) -> Vec<RawHit> {
-    let mut hits = find_numbers(chars);
+    let numbers = find_numbers(chars);
     let spans = address_spans(chars, mask_char);
     if spans.is_empty() {
-        return hits;
+        return numbers;
     }
-    // A number inside an address is masked with it.
-    hits.retain(|h| !spans.iter().any(|&(a, b)| h.start < b && a < h.end));
+    let spans = without_numbers_across(spans, &numbers);
     let starts: Vec<usize> = spans.iter().map(|s| s.0).collect();
-    for (&(start, end), (line, column)) in spans.iter().zip(positions(chars, &starts)) {
-        hits.push(RawHit {
-            kind: PiiKind::Address,
-            start,
-            end,
-            line,
-            column,
-        });
-    }
+    let addresses =
+        spans
+            .iter()
+            .zip(positions(chars, &starts))
+            .map(|(&(start, end), (line, column))| RawHit {
+                kind: PiiKind::Address,
+                start,
+                end,
+                line,
+                column,
+            });
+    // A number inside an address is masked with it.
+    let mut hits: Vec<RawHit> = numbers
+        .into_iter()
+        .filter(|h| {
+            let i = spans.partition_point(|s| s.1 <= h.start);
+            spans.get(i).is_none_or(|&(a, _)| h.end <= a)
+        })
+        .collect();
+    hits.extend(addresses);
     hits.sort_by_key(|h| h.start);
     hits
+}
+
+/// The address spans, each cut before a number that starts inside it but runs past its end
+/// (that number is reported and masked on its own, whole); both lists are sorted by start.
+fn without_numbers_across(spans: Vec<(usize, usize)>, numbers: &[RawHit]) -> Vec<(usize, usize)> {
+    let mut out = Vec::with_capacity(spans.len());
+    let mut k = 0;
+    for (start, mut end) in spans {
+        while k < numbers.len() && numbers[k].end <= start {
+            k += 1;
+        }
+        let mut j = k;
+        while j < numbers.len() && numbers[j].start < end {
+            if numbers[j].start >= start && numbers[j].end > end {
+                end = numbers[j].start;
+                break;
+            }
+            j += 1;
+        }
+        if end > start {
+            out.push((start, end));
+        }
+    }
+    out
 }
 
 fn find_numbers(chars: &[char]) -> Vec<RawHit> {
@@ -786,8 +841,32 @@ mod tests {
         );
         assert_eq!(hits[0].masked, "海州市定海区************");
         assert_eq!(hits[0].column, 13);
-        // Too short to be an address, or no label: nothing.
-        assert!(scan("住址不详。办公地点：海州市行政中心", &MaskConfig::default()).is_empty());
+        // Too short to be an address, no label, or a label word in ordinary prose: nothing.
+        for prose in [
+            "住址不详。办公地点：海州市行政中心",
+            "向户籍所在地乡镇人民政府（街道办事处）提出申请",
+            "按居住地管理的原则办理",
+            "住址变更的，应当及时申报",
+        ] {
+            assert!(scan(prose, &MaskConfig::default()).is_empty(), "{prose}");
+        }
+        // A number running past the end of an address is found whole, and the address before it.
+        // (an address is taken up to 60 characters: this one's limit falls inside the number).
+        let long = format!("海州市新城路{}", "一".repeat(49));
+        let across = format!("住址：{long}11010519491231002X");
+        let hits = scan(&across, &MaskConfig::default());
+        let found: Vec<(PiiKind, &str)> = hits.iter().map(|h| (h.kind, h.text.as_str())).collect();
+        assert_eq!(
+            found,
+            [(Address, long.as_str()), (IdNumber, "11010519491231002X")]
+        );
+        // One inside an address is masked with it.
+        let inside = scan(
+            "住址：海州市新城路8号11010519491231002X",
+            &MaskConfig::default(),
+        );
+        assert_eq!(inside.len(), 1);
+        assert!(inside[0].masked.ends_with("******"), "{}", inside[0].masked);
         // Masked once, an address is not found again.
         let masked = mask(text, &MaskConfig::default());
         assert!(scan(&masked, &MaskConfig::default()).is_empty(), "{masked}");
@@ -824,6 +903,8 @@ mod tests {
         assert!(scan(&digits, &MaskConfig::default()).is_empty());
         let spaced = "1234 ".repeat(600_000);
         assert!(scan(&spaced, &MaskConfig::default()).is_empty());
+        let addresses = "住址：海州市新城路8号，13812345678，".repeat(100_000);
+        assert_eq!(scan(&addresses, &MaskConfig::default()).len(), 200_000);
         let many = "13812345678,".repeat(250_000);
         assert_eq!(scan(&many, &MaskConfig::default()).len(), 250_000);
         assert_eq!(
