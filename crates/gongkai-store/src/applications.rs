@@ -286,16 +286,18 @@ pub async fn count_same_applicant(
 }
 
 /// The tracking number of an application like `a` (same applicant, body and description)
-/// registered at or after `since_ms`: the same form sent twice.
+/// registered at or after `since_ms`: the same form sent twice. `since_day` (received on or
+/// after) bounds the rows read through the index on the receipt date.
 pub async fn recent_duplicate(
     conn: &mut Conn,
     a: &NewApplication,
     since_ms: i64,
+    since_day: &str,
 ) -> Result<Option<String>> {
     let row: Option<(String,)> = sqlx::query_as(
         "SELECT tracking_number FROM applications WHERE body_id = $1 AND name = $2 \
          AND id_document = $3 AND org_code = $4 AND description = $5 AND created_ms >= $6 \
-         ORDER BY id LIMIT 1",
+         AND received_on >= $7 ORDER BY id LIMIT 1",
     )
     .bind(a.body_id)
     .bind(&a.name)
@@ -303,6 +305,7 @@ pub async fn recent_duplicate(
     .bind(&a.org_code)
     .bind(&a.description)
     .bind(since_ms)
+    .bind(since_day)
     .fetch_optional(conn)
     .await?;
     Ok(row.map(|(t,)| t))

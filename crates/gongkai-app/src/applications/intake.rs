@@ -130,6 +130,18 @@ impl ApplicationInput {
     /// Every field error at once, with Chinese messages naming the field.
     pub(crate) fn check(&mut self) -> Result<Checked, Vec<FieldError>> {
         let mut errors = Vec::new();
+        // Typed with a Chinese input method, a number may come in full-width digits or spaced.
+        self.id_document = self
+            .id_document
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .map(|c| match c {
+                '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' => {
+                    char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+                }
+                c => c,
+            })
+            .collect();
         for f in [
             &mut self.name,
             &mut self.id_document,
@@ -335,10 +347,11 @@ impl App {
         let secret = secret_code();
         let now = now_ms();
         let mut tx = self.db().begin().await?;
-        // The counter's row lock orders concurrent submissions, so the check below sees one
-        // committed just before.
+        // Writers are serialised by `Db::begin` (SQLite's BEGIN IMMEDIATE, the audit head's row
+        // lock on PostgreSQL), so the check below sees a submission committed just before.
         let serial = store::next_tracking_serial(&mut tx, received_on.year()).await?;
         let tracking = format!("YSQ-{}-{serial:06}", received_on.year());
+        let since_day = (received_on - chrono::Days::new(1)).to_string();
         let new = NewApplication {
             tracking_number: tracking.clone(),
             secret_hash: self.code_hash(&secret),
@@ -362,7 +375,8 @@ impl App {
         };
         if actor.is_none()
             && let Some(first) =
-                store::recent_duplicate(&mut tx, &new, now - DUPLICATE_WINDOW_MS).await?
+                store::recent_duplicate(&mut tx, &new, now - DUPLICATE_WINDOW_MS, &since_day)
+                    .await?
         {
             return Err(AppError::Conflict(format!(
                 "您刚刚已提交过相同的申请（申请编号 {first}），无需重复提交；请凭申请编号和查询码查询办理进度"
@@ -544,6 +558,8 @@ mod tests {
             "H1234567890",
             "C01234567",
             "11010519491231002X",
+            "１１０１０５１９４９１２３１００２Ｘ",
+            "110105 19491231 002X",
         ] {
             let input = ApplicationInput {
                 id_document: good.into(),
