@@ -242,6 +242,7 @@ pub fn action_label_zh(action: &str) -> Option<String> {
         "application.case" => "申请：记录复议/诉讼",
         "application.case_decided" => "申请：复议/诉讼结果",
         "application.deadline_recomputed" => "申请：重新计算答复期限",
+        "application.code_reissued" => "申请：重复提交，重新生成查询码",
         "body.create" => "新增机构",
         "calendar.add" => "工作日历：新增年度安排",
         "calendar.replace" => "工作日历：修改年度安排",

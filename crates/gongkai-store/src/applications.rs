@@ -285,17 +285,17 @@ pub async fn count_same_applicant(
     Ok(n)
 }
 
-/// The tracking number of an application like `a` (same applicant, body and description)
-/// registered at or after `since_ms`: the same form sent twice. `since_day` (received on or
-/// after) bounds the rows read through the index on the receipt date.
+/// An application like `a` (same applicant, body and description) registered at or after
+/// `since_ms`: the same form sent twice. `since_day` (received on or after) bounds the rows
+/// read through the index on the receipt date.
 pub async fn recent_duplicate(
     conn: &mut Conn,
     a: &NewApplication,
     since_ms: i64,
     since_day: &str,
-) -> Result<Option<String>> {
-    let row: Option<(String,)> = sqlx::query_as(
-        "SELECT tracking_number FROM applications WHERE body_id = $1 AND name = $2 \
+) -> Result<Option<ApplicationRow>> {
+    let row: Option<(i64,)> = sqlx::query_as(
+        "SELECT id FROM applications WHERE body_id = $1 AND name = $2 \
          AND id_document = $3 AND org_code = $4 AND description = $5 AND created_ms >= $6 \
          AND received_on >= $7 ORDER BY id LIMIT 1",
     )
@@ -306,9 +306,28 @@ pub async fn recent_duplicate(
     .bind(&a.description)
     .bind(since_ms)
     .bind(since_day)
-    .fetch_optional(conn)
+    .fetch_optional(&mut *conn)
     .await?;
-    Ok(row.map(|(t,)| t))
+    match row {
+        Some((id,)) => by_id(conn, id).await,
+        None => Ok(None),
+    }
+}
+
+/// Gives the application a new access code (stored as its hash).
+pub async fn replace_secret(
+    conn: &mut Conn,
+    id: i64,
+    secret_hash: &str,
+    now_ms: i64,
+) -> Result<()> {
+    sqlx::query("UPDATE applications SET secret_hash = $1, updated_ms = $2 WHERE id = $3")
+        .bind(secret_hash)
+        .bind(now_ms)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 pub async fn next_tracking_serial(conn: &mut Conn, year: i32) -> Result<i64> {

@@ -219,6 +219,7 @@ impl From<ApplicationInputForm> for ApplicationInput {
 #[template(path = "apply_done.html")]
 struct ApplyDonePage {
     chrome: Chrome,
+    repeated: bool,
     tracking: String,
     secret: String,
     due: String,
@@ -286,6 +287,7 @@ async fn apply(
     {
         Ok(receipt) => ApplyDonePage {
             chrome: public_chrome(&state, &staff, locale),
+            repeated: receipt.repeated,
             tracking: receipt.tracking_number,
             secret: receipt.secret_code,
             due: receipt

@@ -178,6 +178,8 @@ pub struct ApplyTexts {
     pub keep_before: &'static str,
     pub keep_link: &'static str,
     pub keep_after: &'static str,
+    /// The same form was sent again: nothing new, a new code.
+    pub repeated: &'static str,
 }
 
 pub struct TrackTexts {
@@ -360,6 +362,7 @@ pub static ZH: Texts = Texts {
         keep_before: "请妥善保存申请编号和查询码，凭此",
         keep_link: "查询办理进度",
         keep_after: "和答复文书。查询码只显示这一次。",
+        repeated: "您刚刚已提交过相同的申请，没有重复登记。查询码已重新生成，此前显示的查询码作废。",
     },
     track: TrackTexts {
         heading: "申请查询",
@@ -548,6 +551,8 @@ pub static EN: Texts = Texts {
         keep_before: "Keep the request number and access code: with them you can ",
         keep_link: "follow your request",
         keep_after: " and read the replies. The access code is shown only this once.",
+        repeated: "You had just sent the same request: it was not registered twice. A new access \
+                   code was made; any code shown before no longer works.",
     },
     track: TrackTexts {
         heading: "Follow a request",

@@ -58,6 +58,9 @@ pub struct Receipt {
     pub tracking_number: String,
     pub secret_code: String,
     pub reply_due_on: Option<NaiveDate>,
+    /// The same form had just been sent: nothing new was registered, and the application's
+    /// access code was made anew (the first reply may never have reached the applicant).
+    pub repeated: bool,
 }
 
 /// Files an applicant may attach (ID scans, a power of attorney…).
@@ -307,6 +310,44 @@ impl ApplicationInput {
 }
 
 impl App {
+    /// Answers the same public form sent again with the application it made, under a new
+    /// access code (the earlier one stops working): a double click or a reloaded receipt must
+    /// not leave the applicant with a number and no code.
+    async fn reissue_code(
+        &self,
+        mut tx: gongkai_store::Tx,
+        origin: &Origin,
+        first: store::ApplicationRow,
+        secret: String,
+        now: i64,
+    ) -> AppResult<Receipt> {
+        store::replace_secret(&mut tx, first.id, &self.code_hash(&secret), now).await?;
+        let after = serde_json::json!({"tracking_number": first.tracking_number,
+            "reason": "same form sent again"});
+        audit::append(
+            &mut tx,
+            &audit::NewAudit {
+                at_ms: now,
+                actor: "applicant",
+                ip: &origin.ip,
+                action: "application.code_reissued",
+                entity: "application",
+                entity_id: &first.id.to_string(),
+                before: "",
+                after: &after.to_string(),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Receipt {
+            id: first.id,
+            reply_due_on: first.reply_due_on.as_deref().and_then(|d| d.parse().ok()),
+            tracking_number: first.tracking_number,
+            secret_code: secret,
+            repeated: true,
+        })
+    }
+
     /// Receives an application. Without an actor it is the public online form (channel
     /// online, received today); with one it is an officer registering an application that
     /// arrived by another channel on its legal receipt date.
@@ -378,9 +419,7 @@ impl App {
                 store::recent_duplicate(&mut tx, &new, now - DUPLICATE_WINDOW_MS, &since_day)
                     .await?
         {
-            return Err(AppError::Conflict(format!(
-                "您刚刚已提交过相同的申请（申请编号 {first}），无需重复提交；请凭申请编号和查询码查询办理进度"
-            )));
+            return self.reissue_code(tx, origin, first, secret, now).await;
         }
         let id = store::insert(&mut tx, &new, now).await?;
         let actor_name = actor.map_or("applicant", |a| a.login.as_str());
@@ -441,6 +480,7 @@ impl App {
         .await?;
         tx.commit().await?;
         Ok(Receipt {
+            repeated: false,
             id,
             tracking_number: tracking,
             secret_code: secret,

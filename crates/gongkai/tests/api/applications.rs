@@ -212,7 +212,8 @@ async fn public_applies_and_follows_with_code(t: TestApp) {
     assert_eq!(resp.status(), StatusCode::OK);
     let html = resp.text().await.expect("html");
     let (tracking2, code2) = (shown(&html, "tracking"), shown(&html, "secret"));
-    // The same form sent again (a double click, a reload) is the same application.
+    // The same form sent again (a double click, a reload) is the same application, under a new
+    // access code: the first answer may never have been seen.
     let before = t.count("applications").await;
     let again = client
         .post(t.url("/apply"))
@@ -220,13 +221,16 @@ async fn public_applies_and_follows_with_code(t: TestApp) {
         .send()
         .await
         .expect("post");
-    assert_eq!(again.status(), StatusCode::CONFLICT);
+    assert_eq!(again.status(), StatusCode::OK);
     let html = again.text().await.expect("html");
-    assert!(
-        html.contains("无需重复提交") && html.contains(&tracking2),
-        "{html}"
-    );
+    assert!(html.contains("没有重复登记"), "{html}");
+    let (tracking3, code3) = (shown(&html, "tracking"), shown(&html, "secret"));
+    assert_eq!(tracking3, tracking2);
+    assert_ne!(code3, code2);
     assert_eq!(t.count("applications").await, before, "nothing written");
+    let earlier = t.app.application_for_applicant(&tracking2, &code2).await;
+    assert!(earlier.is_err(), "the earlier code no longer works");
+    let code2 = code3;
     let resp = client
         .post(t.url("/track"))
         .form(&[
