@@ -88,8 +88,7 @@ pub fn page(status: StatusCode, message: impl Into<String>) -> Response {
 /// Renders an error page again under the site's name and in the reader's language, keeping the
 /// status, the headers (but the body's length) and the marks of the response.
 pub async fn with_site_name(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    // The console is Chinese only, its errors too.
-    let locale = (!req.uri().path().starts_with("/console")).then(|| Locale::of(req.headers()));
+    let locale = Locale::of_page(&req);
     let response = next.run(req).await;
     let Some(content) = response.extensions().get::<ErrorPageContent>().cloned() else {
         return response;

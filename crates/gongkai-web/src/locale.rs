@@ -43,6 +43,13 @@ impl Locale {
         }
     }
 
+    /// The language of the page a request asks for; `None` for the console, which is Chinese
+    /// only and offers no choice.
+    pub fn of_page(request: &Request) -> Option<Locale> {
+        let console = request.uri().path().starts_with("/console");
+        (!console).then(|| Locale::of(request.headers()))
+    }
+
     /// A label in this language, from its Chinese and English forms.
     pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
         match self {
@@ -115,11 +122,7 @@ pub async fn choose(
 /// reader's cookies (`Vary: Cookie`: language, large text, a staff session), so that no cache
 /// in front of the portal hands one reader's page to another.
 pub async fn mark_pages(request: Request, next: Next) -> Response {
-    let language = if request.uri().path().starts_with("/console") {
-        Locale::Zh
-    } else {
-        Locale::of(request.headers())
-    };
+    let language = Locale::of_page(&request).unwrap_or_default();
     let mut response = next.run(request).await;
     let html = response
         .headers()

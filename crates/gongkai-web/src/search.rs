@@ -99,8 +99,15 @@ impl SearchParams {
     /// (the sort) and must keep them.
     fn kept_filters(&self) -> Vec<(&'static str, String)> {
         let (from, to) = self.years();
-        let years = (from.map(|y| y.to_string()), to.map(|y| y.to_string()));
         let per_page = self.per_page.map(|n| n.to_string());
+        let mut kept = self.filters(from, to);
+        kept.extend(non_empty(&per_page).map(|v| ("per_page", v)));
+        kept
+    }
+
+    /// The filters that are set, in link order, with the years given.
+    fn filters(&self, from: Option<i32>, to: Option<i32>) -> Vec<(&'static str, String)> {
+        let years = (from.map(|y| y.to_string()), to.map(|y| y.to_string()));
         [
             ("body", &self.body),
             ("topic", &self.topic),
@@ -109,7 +116,6 @@ impl SearchParams {
             ("validity", &self.validity),
             ("from", &years.0),
             ("to", &years.1),
-            ("per_page", &per_page),
         ]
         .into_iter()
         .filter_map(|(k, v)| non_empty(v).map(|v| (k, v)))
@@ -119,28 +125,17 @@ impl SearchParams {
     /// This page's link with `key` set to `value` (removed when empty); the page resets.
     fn link(&self, key: &str, value: &str) -> String {
         let mut href = String::from("/search?");
-        let years = (
-            self.from.map(|y| y.to_string()),
-            self.to.map(|y| y.to_string()),
-        );
         let per_page = self.per_page.map(|n| n.to_string());
-        for (k, v) in [
-            ("q", &self.q),
-            ("body", &self.body),
-            ("topic", &self.topic),
-            ("key_area", &self.key_area),
-            ("genre", &self.genre),
-            ("validity", &self.validity),
-            ("from", &years.0),
-            ("to", &years.1),
-            ("sort", &self.sort),
-            ("per_page", &per_page),
-        ] {
-            if k != key
-                && let Some(v) = non_empty(v)
-            {
-                push_param(&mut href, k, &v);
-            }
+        let q = non_empty(&self.q).map(|v| ("q", v));
+        let rest = [("sort", &self.sort), ("per_page", &per_page)]
+            .into_iter()
+            .filter_map(|(k, v)| non_empty(v).map(|v| (k, v)));
+        let params = q
+            .into_iter()
+            .chain(self.filters(self.from, self.to))
+            .chain(rest);
+        for (k, v) in params.filter(|(k, _)| *k != key) {
+            push_param(&mut href, k, &v);
         }
         push_param(&mut href, key, value);
         href
