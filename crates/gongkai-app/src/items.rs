@@ -1,6 +1,7 @@
 //! Information items (政府信息): drafting, review, publication, withdrawal, validity, attachments.
 
 mod attachments;
+mod catalog_facets;
 mod input;
 mod publish;
 mod queries;

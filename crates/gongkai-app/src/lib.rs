@@ -87,6 +87,15 @@ impl Origin {
     }
 }
 
+/// A public aggregate kept by filter for the aggregates' time-to-live.
+#[derive(Debug, Clone)]
+pub(crate) enum Aggregate {
+    /// The catalog's total under a filter.
+    Total(i64),
+    /// The catalog's facet counts under a filter.
+    Facets(items::Facets),
+}
+
 /// The application: database, blob store, calendar and policy. Cheap to clone.
 #[derive(Clone)]
 pub struct App {
@@ -112,8 +121,9 @@ struct Inner {
     code_key: String,
     /// The organisation registry, read on every page; same time-to-live, cleared on local writes.
     bodies: std::sync::Mutex<BodyCache>,
-    /// Public catalog totals by filter, with the same time-to-live as the facets.
-    counts: std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, i64)>>,
+    /// Public catalog totals by filter, with the same time-to-live as the facets,
+    /// and the facet counts under a filter (see `items::catalog_facets`).
+    counts: std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, Aggregate)>>,
     /// Bumped whenever the totals are forgotten, so that a count begun before is not kept.
     counts_generation: std::sync::atomic::AtomicU64,
     /// The search index (under the data folder), fed from the outbox by the follower.
@@ -279,12 +289,16 @@ impl App {
         }
     }
 
-    pub(crate) fn cached_count(&self, key: &str, ttl: std::time::Duration) -> Option<i64> {
+    pub(crate) fn cached_aggregate(
+        &self,
+        key: &str,
+        ttl: std::time::Duration,
+    ) -> Option<Aggregate> {
         let guard = self.inner.counts.lock().ok()?;
         guard
             .get(key)
             .filter(|(at, _)| at.elapsed() < ttl)
-            .map(|(_, n)| *n)
+            .map(|(_, a)| a.clone())
     }
 
     /// A number that grows whenever public pages may have changed: after a local commit that
@@ -312,7 +326,7 @@ impl App {
         }
     }
 
-    /// What [`App::cache_count`] is given with a count begun now.
+    /// What [`App::cache_aggregate`] is given with a count begun now.
     pub(crate) fn counts_generation(&self) -> u64 {
         self.inner
             .counts_generation
@@ -321,7 +335,7 @@ impl App {
 
     /// Keeps a total counted from `generation` on, unless the totals were forgotten since:
     /// a count that began before a publication must not be kept as fresh after it.
-    pub(crate) fn cache_count(&self, key: String, n: i64, generation: u64) {
+    pub(crate) fn cache_aggregate(&self, key: String, value: Aggregate, generation: u64) {
         if let Ok(mut guard) = self.inner.counts.lock() {
             if self.counts_generation() != generation {
                 return;
@@ -330,7 +344,7 @@ impl App {
             if guard.len() >= 4096 {
                 guard.clear();
             }
-            guard.insert(key, (std::time::Instant::now(), n));
+            guard.insert(key, (std::time::Instant::now(), value));
         }
     }
 

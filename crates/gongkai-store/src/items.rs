@@ -783,6 +783,9 @@ pub async fn published_counts(conn: &mut Conn, column: FacetColumn) -> Result<Ve
              GROUP BY SUBSTR(published_on, 1, 4)"
         }
         FacetColumn::KeyArea => return published_key_area_counts(conn).await,
+        FacetColumn::Validity => {
+            "SELECT validity, COUNT(*) FROM items WHERE status = 'published' GROUP BY validity"
+        }
         FacetColumn::Body => {
             "SELECT CAST(body_id AS TEXT), COUNT(*) FROM items WHERE status = 'published' \
              GROUP BY body_id"
@@ -860,6 +863,7 @@ pub enum FacetColumn {
     Year,
     KeyArea,
     Body,
+    Validity,
 }
 
 pub async fn insert_version(

@@ -248,10 +248,8 @@ async fn catalog(
         let message = format!("第 {} 页不存在（共 {} 页）", page.page, page.pages);
         return Ok(crate::error_pages::page(StatusCode::NOT_FOUND, message));
     }
-    let facets = app.facets().await?;
-    // The counts are the whole catalog's (kept for a few seconds, not per filter): under a
-    // filter they would promise more than a link gives, so they are shown without one only.
-    let unfiltered = catalog_base(&q, None) == "/catalog?";
+    // Each facet counted under the other filters: what its link gives.
+    let facets = app.catalog_facets(&filter).await?;
     let nav = |key: &str, entries: Vec<(String, String, i64)>, current: &Option<String>| {
         let base = catalog_base(&q, Some(key));
         entries
@@ -260,7 +258,7 @@ async fn catalog(
                 selected: non_empty(current).as_deref() == Some(value.as_str()),
                 href: with_param(base.clone(), key, &value),
                 label,
-                count: if unfiltered { count } else { 0 },
+                count,
             })
             .collect::<Vec<_>>()
     };
@@ -327,9 +325,10 @@ async fn catalog(
         ]
         .iter()
         .map(|v| {
-            let label = v.label(locale);
-            (v.as_str().to_owned(), label.to_owned(), 0)
+            let n = count_of(&facets.validity, v.as_str());
+            (v.as_str().to_owned(), v.label(locale).to_owned(), n)
         })
+        .filter(|x| x.2 > 0)
         .collect(),
         &q.validity,
     );

@@ -11,10 +11,10 @@ use gongkai_store::items::{
 use serde::Serialize;
 
 use super::Item;
-use crate::{App, AppError, AppResult};
+use crate::{Aggregate, App, AppError, AppResult};
 
 /// Public catalog filters (目录导航): body, topic, key area, genre, year, validity.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CatalogFilter {
     pub body_id: Option<i64>,
     pub topic: Option<String>,
@@ -42,6 +42,8 @@ pub struct Facets {
     pub genres: Vec<(String, i64)>,
     pub years: Vec<(String, i64)>,
     pub bodies: Vec<(i64, i64)>,
+    /// Validity codes (有效, 失效 …) and their counts.
+    pub validity: Vec<(String, i64)>,
 }
 
 impl Facets {
@@ -295,14 +297,17 @@ impl App {
         let filter = filter.clone();
         let cached_key = key.clone();
         self.aggregate(
-            move |app, ttl| app.cached_count(&cached_key, ttl),
+            move |app, ttl| match app.cached_aggregate(&cached_key, ttl) {
+                Some(Aggregate::Total(n)) => Some(n),
+                _ => None,
+            },
             move |app| {
                 let (filter, key) = (filter.clone(), key.clone());
                 async move {
                     let generation = app.counts_generation();
                     let mut c = app.db().read().await?;
                     let n = store_items::count(&mut c, &filter).await?;
-                    app.cache_count(key, n, generation);
+                    app.cache_aggregate(key, Aggregate::Total(n), generation);
                     Ok(n)
                 }
             },
@@ -421,6 +426,7 @@ impl App {
             key_areas: store_items::published_counts(&mut c, FacetColumn::KeyArea).await?,
             genres: store_items::published_counts(&mut c, FacetColumn::Genre).await?,
             years: store_items::published_counts(&mut c, FacetColumn::Year).await?,
+            validity: store_items::published_counts(&mut c, FacetColumn::Validity).await?,
             bodies: store_items::published_counts(&mut c, FacetColumn::Body)
                 .await?
                 .into_iter()

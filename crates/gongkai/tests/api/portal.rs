@@ -11,6 +11,7 @@ db_tests!(
     large_text_mode_is_remembered,
     home_catalog_and_item_pages,
     catalog_filters_and_pages,
+    catalog_counts_follow_the_filters,
     a_top_topic_merges_its_sub_topics_newest_first,
     feeds_sitemap_and_404,
     bodies_and_health,
@@ -255,6 +256,63 @@ async fn catalog_filters_and_pages(t: TestApp) {
             .is_some_and(|b| b.contains("主要内容")),
         "{list}"
     );
+}
+
+/// Under a filter, each facet's links carry the counts they give: every facet is counted
+/// under the other filters, so the other values of a chosen facet keep theirs.
+async fn catalog_counts_follow_the_filters(t: TestApp) {
+    for i in 0..3 {
+        t.publish(A, &format!("通知{i}")).await;
+    }
+    let mut notice = item_json(A, "公告一");
+    notice["genre"] = json!("公告");
+    t.publish_json(A, notice).await;
+    for i in 0..2 {
+        t.publish(B, &format!("财政{i}")).await;
+    }
+    t.app.sync_search().await.expect("index caught up");
+    let (a, b) = ("测试市发展和改革委员会", "测试市财政局");
+    let (_, html) = t.page(&format!("/catalog?body={A}")).await;
+    assert!(html.contains("共 4 条"), "{html}");
+    assert_eq!(nav_count(&html, a), Some(4), "the chosen body");
+    assert_eq!(
+        nav_count(&html, b),
+        Some(2),
+        "the other body keeps its count"
+    );
+    assert_eq!(nav_count(&html, "通知"), Some(3), "genres of body A");
+    assert_eq!(nav_count(&html, "公告"), Some(1));
+    assert_eq!(nav_count(&html, "有效"), Some(4), "validity of body A");
+    let (_, html) = t
+        .page(&format!("/catalog?body={A}&genre=%E5%85%AC%E5%91%8A"))
+        .await;
+    assert!(
+        html.contains("共 1 条") && html.contains("公告一"),
+        "{html}"
+    );
+    assert_eq!(nav_count(&html, a), Some(1), "bodies under 公告");
+    assert_eq!(nav_count(&html, b), None, "B published no 公告: no link");
+    assert_eq!(
+        nav_count(&html, "通知"),
+        Some(3),
+        "genres under body A only"
+    );
+    assert_eq!(nav_count(&html, "公告"), Some(1));
+    // Unfiltered, the database's counts.
+    let (_, html) = t.page("/catalog").await;
+    assert_eq!(nav_count(&html, a), Some(4));
+    assert_eq!(nav_count(&html, "通知"), Some(5));
+    assert_eq!(nav_count(&html, "有效"), Some(6));
+}
+
+/// The count shown beside the catalog's navigation link labelled `label`; `None` when there
+/// is no such link, `Some(0)` when it has no count.
+fn nav_count(html: &str, label: &str) -> Option<u64> {
+    let after = html.split(&format!(">{label}</a>")).nth(1)?;
+    after
+        .strip_prefix(" <span class=\"count\">")
+        .and_then(|rest| rest.split('<').next())
+        .map_or(Some(0), |n| n.parse().ok())
 }
 
 /// A top topic lists the items of all its sub-topics, merged newest first and paged like any
