@@ -11,7 +11,7 @@ use gongkai_domain::item::{ItemEvent, ItemFields, ItemStatus, transition};
 use gongkai_domain::pii::{self, PiiHit};
 use gongkai_domain::role::{Action, Actor};
 use gongkai_store::items::{self as store_items, ItemRow};
-use gongkai_store::{Conn, audit, outbox};
+use gongkai_store::{Conn, audit, from_json_list, outbox};
 use serde::Serialize;
 
 pub use attachments::{Attachment, AttachmentFile};
@@ -54,8 +54,22 @@ pub struct Item {
 #[derive(Debug, Clone, Serialize)]
 pub struct PiiFinding {
     pub field: String,
+    /// Names this finding in a reviewer's confirmation that it is a false positive: its field,
+    /// offset and kind, so a confirmation given for other text confirms nothing.
+    pub key: String,
     #[serde(flatten)]
     pub hit: PiiHit,
+}
+
+/// The fewest letters or characters a false-positive reason must have (合同编号 is four).
+const OVERRIDE_REASON_MIN: usize = 4;
+
+/// Why the reviewer judges the findings harmless, once it says something: at least
+/// [`OVERRIDE_REASON_MIN`] letters, digits or characters (a stray "x" or "。" is no reason).
+fn override_reason(reason: Option<&str>) -> Option<&str> {
+    let reason = reason.map(str::trim)?;
+    (reason.chars().filter(|c| c.is_alphanumeric()).count() >= OVERRIDE_REASON_MIN)
+        .then_some(reason)
 }
 
 /// The reviewer's decision on an item in review.
@@ -64,6 +78,9 @@ pub enum ReviewDecision {
     Approve {
         /// Why the reviewer judges the personal-data hits harmless (recorded in the audit log).
         pii_override: Option<String>,
+        /// The findings' keys the reviewer confirms one by one as false positives: every
+        /// finding must be among them for the reason to count.
+        pii_confirmed: Vec<String>,
         /// Publish later instead of at once (Unix ms).
         publish_at_ms: Option<i64>,
     },
@@ -185,17 +202,15 @@ impl App {
             }
             ReviewDecision::Approve {
                 pii_override,
+                pii_confirmed,
                 publish_at_ms,
             } => {
-                self.approve(
-                    actor,
-                    origin,
-                    id,
-                    note,
-                    pii_override.as_deref(),
-                    *publish_at_ms,
-                )
-                .await
+                let pii = PiiJudgement {
+                    reason: pii_override.as_deref(),
+                    confirmed: pii_confirmed,
+                };
+                self.approve(actor, origin, id, note, pii, *publish_at_ms)
+                    .await
             }
         }
     }
@@ -206,7 +221,7 @@ impl App {
         origin: &Origin,
         id: i64,
         note: Option<&str>,
-        pii_override: Option<&str>,
+        pii: PiiJudgement<'_>,
         publish_at_ms: Option<i64>,
     ) -> AppResult<()> {
         let now = now_ms();
@@ -230,9 +245,9 @@ impl App {
             return Err(AppError::InvalidState("不能审核本人起草的信息".into()));
         }
         let findings = self.scan_row(&mut tx, &row).await?;
-        let pii_override = pii_override.map(str::trim).filter(|r| !r.is_empty());
-        if !findings.is_empty() && pii_override.is_none() {
-            return Err(AppError::PiiBlocked(findings));
+        let pii_override = override_reason(pii.reason);
+        if !findings.is_empty() {
+            pii.check(&findings)?;
         }
         // Attachments whose text cannot be read (images, scanned PDFs) are checked by the reviewer's
         // eye; the reviewer says so in writing, like for a false positive.
@@ -243,6 +258,9 @@ impl App {
             .map(|a| a.filename)
             .collect();
         if !unscanned.is_empty() && pii_override.is_none() {
+            if pii.reason.is_some_and(|r| !r.trim().is_empty()) {
+                return Err(too_short_reason());
+            }
             return Err(AppError::UnscannedAttachments(unscanned));
         }
         let pii_override = if findings.is_empty() && unscanned.is_empty() {
@@ -256,6 +274,11 @@ impl App {
             "confidentiality_review": {"reviewer": actor.login, "note": note},
             "pii_hits": findings.len(),
             "pii_override": pii_override,
+            // What the reviewer confirmed as false positives, masked as the reviewer saw them.
+            "pii_confirmed": findings
+                .iter()
+                .map(|f| serde_json::json!({"key": f.key, "masked": f.hit.masked}))
+                .collect::<Vec<_>>(),
             "scheduled_ms": scheduled,
         });
         record(
@@ -393,6 +416,7 @@ impl App {
         let mut scan = |field: String, text: &str| {
             for hit in pii::scan(text, cfg) {
                 findings.push(PiiFinding {
+                    key: format!("{field}:{}:{}", hit.start, hit.kind.as_str()),
                     field: field.clone(),
                     hit,
                 });
@@ -401,6 +425,8 @@ impl App {
         scan("title".into(), &row.title);
         scan("summary".into(), &row.summary);
         scan("body".into(), &row.body);
+        scan("keywords".into(), &listed(&row.keywords)?);
+        scan("co_issuers".into(), &listed(&row.co_issuers)?);
         for a in gongkai_store::attachments::for_item(conn, row.id).await? {
             scan(format!("attachment:{}", a.filename), &a.extracted_text);
         }
@@ -429,7 +455,9 @@ impl App {
         let cfg = &self.config().mask;
         let count = pii::scan(&row.title, cfg).len()
             + pii::scan(&row.summary, cfg).len()
-            + pii::scan(&row.body, cfg).len();
+            + pii::scan(&row.body, cfg).len()
+            + pii::scan(&listed(&row.keywords)?, cfg).len()
+            + pii::scan(&listed(&row.co_issuers)?, cfg).len();
         if count == 0 {
             return Ok(0);
         }
@@ -437,6 +465,12 @@ impl App {
         values.title = pii::mask(&row.title, cfg);
         values.summary = pii::mask(&row.summary, cfg);
         values.body = pii::mask(&row.body, cfg);
+        // Each entry alone: an entry ends a number or an address like the 、 joining them.
+        for list in [&mut values.keywords, &mut values.co_issuers] {
+            for entry in list.iter_mut() {
+                *entry = pii::mask(entry, cfg);
+            }
+        }
         let version = store_items::update_values(&mut tx, id, &values, now).await?;
         let after = load(&mut tx, id).await?;
         let snap = snapshot(&after);
@@ -617,4 +651,50 @@ async fn record(
     )
     .await?;
     Ok(())
+}
+
+/// A stored list (主题词, 联合发文机构) as one text to scan, its entries joined by 、.
+fn listed(json: &str) -> AppResult<String> {
+    Ok(from_json_list(json)?.join("、"))
+}
+
+/// What a reviewer says of the personal-data findings when approving.
+#[derive(Debug, Clone, Copy)]
+struct PiiJudgement<'a> {
+    reason: Option<&'a str>,
+    confirmed: &'a [String],
+}
+
+impl PiiJudgement<'_> {
+    /// Approval over `findings` (not empty) needs a reason and each finding confirmed.
+    fn check(&self, findings: &[PiiFinding]) -> AppResult<()> {
+        if self.reason.is_none_or(|r| r.trim().is_empty()) {
+            return Err(AppError::PiiBlocked(findings.to_vec()));
+        }
+        if override_reason(self.reason).is_none() {
+            return Err(too_short_reason());
+        }
+        let unconfirmed = findings
+            .iter()
+            .filter(|f| !self.confirmed.contains(&f.key))
+            .count();
+        if unconfirmed > 0 {
+            return Err(AppError::field(
+                "pii_confirmed",
+                format!(
+                    "请逐条勾选确认上列命中均不是个人信息（还有 {unconfirmed} 处未确认；内容改动后须重新确认）"
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn too_short_reason() -> AppError {
+    AppError::field(
+        "pii_override",
+        format!(
+            "误报说明须写明理由，至少 {OVERRIDE_REASON_MIN} 个字，例如“合同编号，不是银行卡号”"
+        ),
+    )
 }

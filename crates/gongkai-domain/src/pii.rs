@@ -276,9 +276,44 @@ fn single_token_hit(chars: &[char], t: &Token) -> Option<PiiKind> {
     }
 }
 
+/// A resident ID number written in groups (330903-19900307-1230, 330903 1990 0307 123X): the
+/// address code whole, 18 characters in all, the check character last.
+fn grouped_id(chars: &[char], group: &[Token]) -> bool {
+    let (first, last) = (&group[0], &group[group.len() - 1]);
+    if first.end - first.start != 6 || last.end - first.start != 18 + group.len() - 1 {
+        return false;
+    }
+    let mut d = [0u8; 17];
+    let mut n = 0;
+    for &c in &chars[first.start..last.end - 1] {
+        if let Some(v) = ascii_digit_value(c) {
+            if n == 17 {
+                return false;
+            }
+            d[n] = v;
+            n += 1;
+        } else if !is_separator(c) {
+            return false;
+        }
+    }
+    n == 17 && id18_valid(&d, chars[last.end - 1])
+}
+
 /// Checks a chain of at least two tokens joined by single separators.
 fn group_hit(chars: &[char], group: &[Token]) -> Option<RawHit> {
-    if group.len() > 5 || group.iter().any(|t| !t.all_digits) {
+    if group.len() > 5 {
+        return None;
+    }
+    if grouped_id(chars, group) {
+        return Some(RawHit {
+            kind: PiiKind::IdNumber,
+            start: group[0].start,
+            end: group[group.len() - 1].end,
+            line: group[0].line,
+            column: group[0].column,
+        });
+    }
+    if group.iter().any(|t| !t.all_digits) {
         return None;
     }
     let lens: Vec<usize> = group.iter().map(|t| t.end - t.start).collect();
@@ -469,6 +504,20 @@ fn find_numbers(chars: &[char]) -> Vec<RawHit> {
     let tokens = tokenize(chars);
     let mut hits = Vec::new();
     for t in &tokens {
+        // A mobile number after the country code, written together: 8613957012345.
+        if t.all_digits && t.end - t.start == 13 {
+            let d = digits_of(&chars[t.start..t.end]);
+            if d[..2] == [8, 6] && mobile_plausible(&d[2..]) {
+                hits.push(RawHit {
+                    kind: PiiKind::Mobile,
+                    start: t.start + 2,
+                    end: t.end,
+                    line: t.line,
+                    column: t.column + 2,
+                });
+                continue;
+            }
+        }
         if let Some(kind) = single_token_hit(chars, t) {
             hits.push(RawHit {
                 kind,
@@ -495,7 +544,7 @@ fn find_numbers(chars: &[char]) -> Vec<RawHit> {
         }
         i = j + 1;
     }
-    // Group hits only contain tokens of at most 4 characters, single-token hits at
+    // Group hits only contain tokens of at most 8 characters, single-token hits at
     // least 11: they never overlap.
     hits.sort_by_key(|h| h.start);
     hits
@@ -655,6 +704,27 @@ mod tests {
     }
 
     #[test]
+    fn id_numbers_written_in_groups() {
+        check(
+            "身份证号：110105-19491231-002X，",
+            &[(IdNumber, "110105-19491231-002X", 1, 6)],
+        );
+        check(
+            "110105 1949 1231 002X",
+            &[(IdNumber, "110105 1949 1231 002X", 1, 1)],
+        );
+        check(
+            "110105－19491231－002x",
+            &[(IdNumber, "110105－19491231－002x", 1, 1)],
+        );
+        // A wrong check character, a wrong split of the address code, too many digits.
+        check("110105-19491231-003X", &[]);
+        check("1101-0519491231-002X", &[]);
+        check("110105-19491231-0021X", &[]);
+        check_no_id("110105-19491231-002");
+    }
+
+    #[test]
     fn old_15_digit_ids() {
         check(
             "号码110105491231002。",
@@ -679,7 +749,11 @@ mod tests {
         check("电话 138-1234-5678", &[(Mobile, "138-1234-5678", 1, 4)]);
         check("+86 138 1234 5678", &[(Mobile, "138 1234 5678", 1, 5)]);
         check("+86-13812345678", &[(Mobile, "13812345678", 1, 5)]);
-        check("8613812345678", &[]);
+        // The country code written together with the number: the number is the hit.
+        check("8613812345678", &[(Mobile, "13812345678", 1, 3)]);
+        check("+8613812345678", &[(Mobile, "13812345678", 1, 4)]);
+        check("8612812345678", &[]);
+        check("8713812345678", &[]);
         check(
             "１３８１２３４５６７８",
             &[(Mobile, "１３８１２３４５６７８", 1, 1)],

@@ -266,6 +266,7 @@ async fn review_item(
     let decision = match w.decision.as_str() {
         "approve" => ReviewDecision::Approve {
             pii_override: w.pii_override.clone(),
+            pii_confirmed: w.pii_confirmed.clone(),
             publish_at_ms: match w.publish_at.as_deref() {
                 Some(t) => Some(
                     chrono::DateTime::parse_from_rfc3339(t)

@@ -855,6 +855,8 @@ struct ReviewForm {
     decision: String,
     note: String,
     pii_override: String,
+    /// The keys of the findings the reviewer ticks as false positives.
+    pii_confirmed: Vec<String>,
     publish_at: String,
 }
 
@@ -886,6 +888,7 @@ async fn review(
         };
         ReviewDecision::Approve {
             pii_override: Some(f.pii_override.clone()),
+            pii_confirmed: f.pii_confirmed.clone(),
             publish_at_ms,
         }
     };

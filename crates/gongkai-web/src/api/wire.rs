@@ -326,8 +326,12 @@ pub struct ReviewWrite {
     pub decision: String,
     /// The reviewer's note; required to reject.
     pub note: Option<String>,
-    /// Why the personal-data hits are false positives (approve only).
+    /// Why the personal-data hits are false positives (approve only; at least 4 characters).
     pub pii_override: Option<String>,
+    /// The `key` of every hit the reviewer confirms as a false positive (approve only): with
+    /// hits, each must be listed, as the refusal's `hits` give them.
+    #[serde(default)]
+    pub pii_confirmed: Vec<String>,
     /// Publish later, RFC 3339 (approve only).
     pub publish_at: Option<String>,
 }

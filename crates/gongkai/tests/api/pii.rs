@@ -11,6 +11,7 @@ db_tests!(
     unscannable_attachment_needs_a_written_check,
     personal_data_blocks_approval_until_masked,
     false_positive_needs_reason_and_is_audited,
+    keywords_and_co_issuers_are_scanned,
     attachment_text_is_scanned
 );
 
@@ -105,13 +106,44 @@ async fn false_positive_needs_reason_and_is_audited(t: TestApp) {
         StatusCode::UNPROCESSABLE_ENTITY,
         "a blank reason is no reason"
     );
-    let (s, v) = t
-        .post(
-            &format!("/api/v1/items/{id}/review"),
-            Some(&reviewer),
-            json!({"decision": "approve", "pii_override": "合同编号，不是银行卡号"}),
-        )
+    let review = |body: serde_json::Value| {
+        let (t, reviewer) = (&t, reviewer.clone());
+        async move {
+            t.post(&format!("/api/v1/items/{id}/review"), Some(&reviewer), body)
+                .await
+        }
+    };
+    let (s, v) = review(json!({"decision": "approve"})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let keys: Vec<String> = v["error"]["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .filter_map(|h| h["key"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(keys, ["body:5:bank_card"], "{v}");
+    // A character or two is no reason, even with the hit confirmed.
+    let (s, v) =
+        review(json!({"decision": "approve", "pii_override": "x。", "pii_confirmed": keys})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["error"]["fields"][0]["field"], "pii_override", "{v}");
+    // A reason without each hit confirmed, or with another text's hit, confirms nothing.
+    for confirmed in [json!([]), json!(["body:6:bank_card"])] {
+        let (s, v) = review(json!({
+            "decision": "approve",
+            "pii_override": "合同编号，不是银行卡号",
+            "pii_confirmed": confirmed,
+        }))
         .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert_eq!(v["error"]["fields"][0]["field"], "pii_confirmed", "{v}");
+    }
+    let (s, v) = review(json!({
+        "decision": "approve",
+        "pii_override": "合同编号，不是银行卡号",
+        "pii_confirmed": keys,
+    }))
+    .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["status"], "published");
     let records = t
@@ -128,11 +160,56 @@ async fn false_positive_needs_reason_and_is_audited(t: TestApp) {
         .find(|r| r.action == "item.approve")
         .expect("approve record");
     assert!(
-        approve.after_state.contains("合同编号，不是银行卡号"),
+        approve.after_state.contains("合同编号，不是银行卡号")
+            && approve.after_state.contains("body:5:bank_card"),
         "{}",
         approve.after_state
     );
     assert_eq!(approve.actor, "reviewer_a");
+}
+
+/// The keywords and co-issuers are published too: scanned and masked like the text.
+async fn keywords_and_co_issuers_are_scanned(t: TestApp) {
+    let mut item = item_json(A, "行政处罚决定书");
+    item["keywords"] = json!(["处罚", "13957012345"]);
+    item["co_issuers"] = json!(["测试市财政局", "联系人110105-19491231-002X"]);
+    let officer = t.token(Role::Officer, A);
+    let (s, v) = t.post("/api/v1/items", Some(&officer), item).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let id = v["id"].as_i64().expect("id");
+    let (_, findings) = t
+        .get(&format!("/api/v1/items/{id}/personal-data"), Some(&officer))
+        .await;
+    let fields: Vec<(&str, &str)> = findings
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["field"].as_str().unwrap_or_default(),
+                f["kind"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        fields,
+        [("keywords", "mobile"), ("co_issuers", "id_number")],
+        "{findings}"
+    );
+    let (s, v) = t
+        .post(
+            &format!("/api/v1/items/{id}/personal-data/mask"),
+            Some(&officer),
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (_, item) = t.get(&format!("/api/v1/items/{id}"), Some(&officer)).await;
+    assert_eq!(item["keywords"], json!(["处罚", "139****2345"]), "{item}");
+    assert_eq!(
+        item["co_issuers"][1], "联系人110105-********-002X",
+        "{item}"
+    );
 }
 
 async fn attachment_text_is_scanned(t: TestApp) {

@@ -210,6 +210,7 @@ async fn a_commit_not_indexed_before_a_crash_is_indexed_at_restart(t: TestApp) {
     node.submit(&officer, &origin, id).await.expect("submit");
     let approve = gongkai_app::items::ReviewDecision::Approve {
         pii_override: None,
+        pii_confirmed: Vec::new(),
         publish_at_ms: None,
     };
     node.review(&reviewer, &origin, id, &approve, Some("同意"))
