@@ -219,3 +219,34 @@ impl Drop for AbortOnDrop {
         self.0.abort();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// The security policy's `style-src 'self'` forbids inline styles: a `style` attribute in a
+    /// template would be dropped by the browser without a word (sizes live in style.css).
+    #[test]
+    fn no_template_styles_inline() {
+        let mut dirs = vec![std::path::PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/templates"
+        ))];
+        let mut read = 0;
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).expect("templates") {
+                let path = entry.expect("entry").path();
+                if path.is_dir() {
+                    dirs.push(path);
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).expect("template");
+                read += 1;
+                assert!(
+                    !text.contains(" style="),
+                    "{} styles an element inline",
+                    path.display()
+                );
+            }
+        }
+        assert!(read > 20, "only {read} templates read");
+    }
+}

@@ -37,7 +37,15 @@ fn application(body: &str) -> Value {
 
 /// The portal form's fields for an organisation applicant.
 fn apply_form(csrf: &str) -> reqwest::multipart::Form {
+    apply_form_with(csrf, &[])
+}
+
+/// [`apply_form`] with some fields' values replaced or added.
+fn apply_form_with(csrf: &str, replaced: &[(&str, &str)]) -> reqwest::multipart::Form {
     let mut form = reqwest::multipart::Form::new();
+    for (k, v) in replaced {
+        form = form.text(k.to_string(), v.to_string());
+    }
     for (k, v) in [
         ("csrf", csrf),
         ("requester_type", "commercial"),
@@ -48,7 +56,9 @@ fn apply_form(csrf: &str) -> reqwest::multipart::Form {
         ("delivery", "paper"),
         ("body_code", A),
     ] {
-        form = form.text(k, v.to_owned());
+        if replaced.iter().all(|(r, _)| *r != k) {
+            form = form.text(k, v.to_owned());
+        }
     }
     form
 }
@@ -272,6 +282,24 @@ async fn public_applies_and_follows_with_code(t: TestApp) {
             .expect("html")
             .contains("不支持的文件类型")
     );
+    // Every field the form can refuse shows its message beside it, not only in the count.
+    let resp = client
+        .post(t.url("/apply"))
+        .multipart(apply_form_with(
+            &csrf,
+            &[("delivery", "post"), ("purpose", &"用".repeat(1001))],
+        ))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = resp.text().await.expect("html");
+    for message in ["选择邮寄的，请填写通信地址", "用途说明不超过1000字"] {
+        assert!(
+            html.contains(&format!("<div class=\"field-error\">{message}</div>")),
+            "{message}: {html}"
+        );
+    }
 }
 
 async fn staff_registers_with_legal_receipt_date(t: TestApp) {
