@@ -39,9 +39,56 @@ const SNIPPET_WIDTH: usize = 120;
 /// Deepest result offset served (page × size).
 pub const MAX_OFFSET: usize = 10_000;
 
-/// Function words that never make a query fail: they rank but are not required.
+/// Words that never make a query fail: they rank but are not required. Function words, and
+/// the words of a question as residents type it (低保怎么申请, 我想查询低保标准): the document
+/// that answers says 申请 and 低保, not 怎么 or 我想.
 const OPTIONAL_WORDS: &[&str] = &[
-    "的", "了", "和", "与", "及", "或", "在", "是", "对", "关于", "有关", "之",
+    "的",
+    "了",
+    "和",
+    "与",
+    "及",
+    "或",
+    "在",
+    "是",
+    "对",
+    "关于",
+    "有关",
+    "之", // function
+    "怎么",
+    "怎样",
+    "怎么样",
+    "如何",
+    "什么",
+    "哪里",
+    "哪儿",
+    "哪些",
+    "哪个",
+    "多少",
+    "几",
+    "吗",
+    "呢",
+    "吧",
+    "啊",
+    "请问",
+    "我",
+    "我们",
+    "我想",
+    "我要",
+    "想",
+    "想要",
+    "要",
+    "能",
+    "能否",
+    "可以",
+    "是否",
+    "需要",
+    "一下",
+    "查询",
+    "查找",
+    "查",
+    "咨询",
+    "了解", // question
 ];
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
