@@ -63,3 +63,55 @@ mod tests {
         assert_eq!(labels, ["市", "县区", "功能区", "乡镇街道", "部门"]);
     }
 }
+
+/// The characters of a unified social credit code (统一社会信用代码, GB 32100-2015): digits
+/// and capitals without I, O, Z, S and V.
+const CREDIT_CODE_CHARS: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+const CREDIT_CODE_WEIGHTS: [usize; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
+
+/// Whether `code` is written like a unified social credit code: 18 of its characters.
+pub fn looks_like_credit_code(code: &str) -> bool {
+    code.chars().count() == 18 && code.chars().all(|c| CREDIT_CODE_CHARS.contains(c))
+}
+
+/// Whether an 18-character unified social credit code carries its check character (the last,
+/// from the weighted sum of the first 17 modulo 31).
+pub fn credit_code_valid(code: &str) -> bool {
+    let values: Option<Vec<usize>> = code.chars().map(|c| CREDIT_CODE_CHARS.find(c)).collect();
+    let Some(values) = values.filter(|v| v.len() == 18) else {
+        return false;
+    };
+    let sum: usize = values[..17]
+        .iter()
+        .zip(CREDIT_CODE_WEIGHTS)
+        .map(|(v, w)| v * w)
+        .sum();
+    values[17] == (31 - sum % 31) % 31
+}
+
+#[cfg(test)]
+mod credit_code_tests {
+    use super::*;
+
+    #[test]
+    fn check_characters_of_credit_codes() {
+        // Published codes of real organisations.
+        for code in [
+            "91350100M000100Y43",
+            "91330900MA2A00000U",
+            "11100000000013127D",
+        ] {
+            assert!(looks_like_credit_code(code), "{code}");
+            assert!(credit_code_valid(code), "{code}");
+        }
+        // One character changed, a letter outside the set, the wrong length.
+        assert!(!credit_code_valid("91350100M000100Y44"));
+        assert!(!credit_code_valid("91330900MA2A00000X"));
+        assert!(!looks_like_credit_code("9135010OM000100Y43"));
+        assert!(!credit_code_valid("9135010OM000100Y43"));
+        assert!(!credit_code_valid("91350100M000100Y4"));
+        assert!(!looks_like_credit_code("123"));
+    }
+}

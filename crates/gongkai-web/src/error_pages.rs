@@ -87,14 +87,47 @@ pub fn page(status: StatusCode, message: impl Into<String>) -> Response {
 
 /// Renders an error page again under the site's name and in the reader's language, keeping the
 /// status, the headers (but the body's length) and the marks of the response.
+///
+/// A page's request refused by a framework extractor (a form field missing or not a number, a
+/// body of the wrong type) comes back as English plain text; it gets a page in Chinese too. The
+/// API keeps its own answers.
 pub async fn with_site_name(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let locale = Locale::of_page(&req);
+    let api = req.uri().path().starts_with("/api/");
     let response = next.run(req).await;
-    let Some(content) = response.extensions().get::<ErrorPageContent>().cloned() else {
-        return response;
+    let content = match response.extensions().get::<ErrorPageContent>().cloned() {
+        Some(content) => content,
+        None => match rejection_message(&response) {
+            Some(message) if !api => ErrorPageContent {
+                status: response.status(),
+                message: message.to_owned(),
+            },
+            _ => return response,
+        },
     };
     let (mut parts, _) = response.into_parts();
     let (_, body) = content.render(&state.site.name, locale).into_parts();
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, body)
+}
+
+/// What a page says for an extractor's plain-text refusal with `response`'s status, if it is one.
+fn rejection_message(response: &Response) -> Option<&'static str> {
+    let plain = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/plain"));
+    if !plain {
+        return None;
+    }
+    Some(match response.status() {
+        StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY => {
+            "提交的内容无法识别：可能缺少必填项，或数字、日期的格式不对。请返回上一页刷新后重新填写。"
+        }
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "提交方式不正确，请从页面上的表单提交。",
+        StatusCode::PAYLOAD_TOO_LARGE => "提交的内容过大，请减小附件后重试。",
+        StatusCode::METHOD_NOT_ALLOWED => "此地址不能这样访问，请从页面上的链接或按钮进入。",
+        _ => return None,
+    })
 }

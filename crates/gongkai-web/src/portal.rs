@@ -233,12 +233,22 @@ async fn catalog(
     let bodies = app.bodies().await?;
     let body = non_empty(&q.body).and_then(|code| bodies.iter().find(|b| b.code == code).cloned());
     let validity = non_empty(&q.validity).and_then(|v| Validity::parse(&v));
+    let year = match non_empty(&q.year) {
+        None => None,
+        Some(y) => match y.parse::<i32>() {
+            Ok(year) if (1000..=9999).contains(&year) => Some(year),
+            _ => {
+                let message = format!("年份“{y}”无法识别：应为四位数字，例如 2016");
+                return Ok(crate::error_pages::page(StatusCode::BAD_REQUEST, message));
+            }
+        },
+    };
     let filter = CatalogFilter {
         body_id: body.as_ref().map(|b| b.id),
         topic: non_empty(&q.topic),
         key_area: non_empty(&q.key_area),
         genre: non_empty(&q.genre),
-        year: non_empty(&q.year).and_then(|y| y.parse().ok()),
+        year,
         validity,
     };
     let page = app

@@ -200,6 +200,14 @@ async fn search_page(
     let bodies = app.registry().await?;
     let req = p.request(&bodies);
     let searched = !req.q.trim().is_empty() || !req.filters.is_empty();
+    let max = gongkai_search::query::MAX_OFFSET;
+    if (req.page - 1).saturating_mul(req.per_page) > max {
+        let message = format!(
+            "第 {} 页超出可浏览的范围（只列出前 {max} 条结果），请加上筛选条件缩小范围",
+            req.page
+        );
+        return Ok(crate::error_pages::page(StatusCode::NOT_FOUND, message));
+    }
     // The bare page (no query, no filter) shows the form only: no search over everything.
     let results = if searched {
         app.search(req.clone()).await?

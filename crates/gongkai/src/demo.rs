@@ -344,7 +344,7 @@ async fn load_applications(app: &App, origin: &Origin) -> Result<()> {
                 "330902198001010011".into()
             },
             org_code: if organisation {
-                "91330900MA2A00000X".into()
+                "91330900MA2A00000U".into()
             } else {
                 String::new()
             },

@@ -7,6 +7,7 @@ use gongkai_domain::FieldError;
 use gongkai_domain::application::{
     ApplicationStatus, Channel, ClockEvent, DeliveryForm, RequesterType, clock,
 };
+use gongkai_domain::org::{credit_code_valid, looks_like_credit_code};
 use gongkai_domain::role::{Action, Actor};
 use gongkai_store::applications::{self as store, NewApplication, NewEvent};
 use gongkai_store::audit;
@@ -133,18 +134,8 @@ impl ApplicationInput {
     /// Every field error at once, with Chinese messages naming the field.
     pub(crate) fn check(&mut self) -> Result<Checked, Vec<FieldError>> {
         let mut errors = Vec::new();
-        // Typed with a Chinese input method, a number may come in full-width digits or spaced.
-        self.id_document = self
-            .id_document
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .map(|c| match c {
-                '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' => {
-                    char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
-                }
-                c => c,
-            })
-            .collect();
+        self.id_document = compact_number(&self.id_document);
+        self.org_code = compact_number(&self.org_code);
         for f in [
             &mut self.name,
             &mut self.id_document,
@@ -203,6 +194,21 @@ impl ApplicationInput {
                     "id_document",
                     "身份证号码校验不通过，请核对",
                     "This resident ID number fails its check digit; please check it",
+                ));
+            }
+        }
+        if !self.org_code.is_empty() {
+            if !looks_like_document_number(&self.org_code) {
+                errors.push(err(
+                    "org_code",
+                    "统一社会信用代码格式不正确（应为 18 位字母或数字）",
+                    "This does not look like a unified social credit code (18 letters or digits)",
+                ));
+            } else if looks_like_credit_code(&self.org_code) && !credit_code_valid(&self.org_code) {
+                errors.push(err(
+                    "org_code",
+                    "统一社会信用代码校验不通过，请核对",
+                    "This unified social credit code fails its check character; please check it",
                 ));
             }
         }
@@ -530,6 +536,22 @@ fn registration_facts(input: &ApplicationInput) -> AppResult<(Channel, NaiveDate
     Ok((channel, received_on))
 }
 
+/// A number as typed with a Chinese input method, made plain: full-width letters and digits
+/// half-width, spaces dropped, letters capital (a resident ID's x is X).
+fn compact_number(typed: &str) -> String {
+    typed
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' => {
+                char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+            }
+            c => c,
+        })
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -612,5 +634,35 @@ mod tests {
             ..valid()
         };
         assert_eq!(fields(wrong_check_digit), ["id_document"]);
+    }
+
+    #[test]
+    fn numbers_are_kept_in_capitals() {
+        let mut input = ApplicationInput {
+            id_document: "11010519491231002x".into(),
+            org_code: "９１３３０９００ma2a00000u".into(),
+            ..valid()
+        };
+        assert!(input.check().is_ok());
+        assert_eq!(input.id_document, "11010519491231002X");
+        assert_eq!(input.org_code, "91330900MA2A00000U");
+    }
+
+    #[test]
+    fn a_credit_code_must_carry_its_check_character() {
+        for (code, ok) in [
+            ("91330900MA2A00000U", true),
+            // Another proof of the organisation, such as an old organisation code.
+            ("123456789", true),
+            ("91330900MA2A00000X", false),
+            ("123", false),
+        ] {
+            let input = ApplicationInput {
+                org_code: code.into(),
+                ..valid()
+            };
+            let expected: &[&str] = if ok { &[] } else { &["org_code"] };
+            assert_eq!(fields(input), expected, "{code}");
+        }
     }
 }

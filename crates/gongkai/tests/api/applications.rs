@@ -50,7 +50,7 @@ fn apply_form_with(csrf: &str, replaced: &[(&str, &str)]) -> reqwest::multipart:
         ("csrf", csrf),
         ("requester_type", "commercial"),
         ("name", "海州某某科技有限公司"),
-        ("org_code", "91330900MA2A00000X"),
+        ("org_code", "91330900MA2A00000U"),
         ("phone", "0580-2281234"),
         ("description", "本单位所在地块的土地出让合同"),
         ("delivery", "paper"),
@@ -102,7 +102,7 @@ async fn register(t: &TestApp, body: &str, received_on: &str, requester: &str) -
     a["channel"] = json!("post");
     a["requester_type"] = json!(requester);
     if requester != "自然人" {
-        a["org_code"] = json!("91330900MA2A00000X");
+        a["org_code"] = json!("91330900MA2A00000U");
     }
     let (s, v) = t
         .post(

@@ -40,6 +40,21 @@ async fn error_pages_bear_the_site_name(t: TestApp) {
     }
     let html = forged_login(&t, &t.http).await;
     assert!(html.contains(site) && html.contains("表单已失效"), "{html}");
+    // A form the framework cannot read (a field missing, a number that is not one) is a page
+    // in Chinese too, not the framework's English text; the API keeps its JSON.
+    let resp = t
+        .http
+        .post(t.url("/track/letter.docx"))
+        .form(&[("letter", "abc")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = resp.text().await.expect("body");
+    assert!(
+        html.contains(site) && html.contains("提交的内容无法识别") && !html.contains("deserialize"),
+        "{html}"
+    );
     let (s, v) = t.get("/api/v1/items/abc", None).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     assert_eq!(v["error"]["code"], "not_found", "{v}");

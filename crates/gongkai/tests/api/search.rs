@@ -332,8 +332,19 @@ async fn search_page_filters_and_bad_input(t: TestApp) {
     let (s, html) = t.page(&format!("/search?q={q}&page=9")).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     assert!(html.contains("第 9 页不存在（共 1 页）"), "{html}");
+    // Past what search lists at all: a page that says so.
+    let (s, html) = t.page(&format!("/search?q={q}&page=99999")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert!(html.contains("超出可浏览的范围"), "{html}");
     let (s, _) = t.page("/catalog?page=999").await;
     assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, html) = t.page("/catalog?year=abc").await;
+    assert_eq!(
+        s,
+        StatusCode::BAD_REQUEST,
+        "a year that is none lists nothing as filtered"
+    );
+    assert!(html.contains("四位数字"), "{html}");
     let (s, _) = t.page("/catalog?page=9&year=1990").await;
     assert_eq!(s, StatusCode::OK, "an empty list has no last page to pass");
     // The sort form keeps the filters; a year range typed backwards is read in order.
