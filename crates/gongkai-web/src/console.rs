@@ -618,6 +618,15 @@ async fn edit_form(
     PathIds(id): PathIds<i64>,
 ) -> Result<EditorPage, PageError> {
     let item = staff_item(&state, &s, id).await?;
+    // The form only where saving it can succeed: a draft, by staff who may edit its body.
+    if !s.actor.can(Action::EditItem, item.body_id) {
+        return Err(PageError(AppError::Forbidden));
+    }
+    if item.status != ItemStatus::Draft {
+        return Err(PageError(AppError::InvalidState(
+            "只有草稿可以修改；已提交或已发布的信息请先退回或撤回".into(),
+        )));
+    }
     editor(
         &state,
         &s,

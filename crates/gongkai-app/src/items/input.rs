@@ -74,8 +74,11 @@ fn clean_list(values: &[String], split: bool) -> Vec<String> {
 }
 
 impl ItemInput {
-    /// Typed fields, or every field error at once.
-    pub fn to_fields(&self) -> Result<(ItemFields, Option<String>), Vec<FieldError>> {
+    /// Typed fields, or every field error at once; a document is not written after `today`.
+    pub fn to_fields(
+        &self,
+        today: NaiveDate,
+    ) -> Result<(ItemFields, Option<String>), Vec<FieldError>> {
         let mut errors = Vec::new();
         let written_on = match self
             .written_on
@@ -85,6 +88,13 @@ impl ItemInput {
         {
             None => None,
             Some(s) => match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+                Ok(d) if d > today => {
+                    errors.push(FieldError::new(
+                        "written_on",
+                        format!("成文日期不能晚于今天（{today}）"),
+                    ));
+                    None
+                }
                 Ok(d) => Some(d),
                 Err(_) => {
                     errors.push(FieldError::new("written_on", "成文日期格式应为 YYYY-MM-DD"));
@@ -161,7 +171,9 @@ impl ItemInput {
 
     /// Validated values ready to store; a named successor must exist.
     pub(crate) async fn to_values(&self, conn: &mut Conn) -> AppResult<ItemValues> {
-        let (f, raw) = self.to_fields().map_err(AppError::Validation)?;
+        let (f, raw) = self
+            .to_fields(crate::today())
+            .map_err(AppError::Validation)?;
         // Only a published successor counts, so the check reveals nothing about drafts.
         if let Some(s) = self.successor_id
             && gongkai_store::items::by_id(conn, s)

@@ -11,8 +11,37 @@ db_tests!(
     role_action_matrix,
     officer_cannot_approve_own_draft_even_as_reviewer,
     api_rejects_bad_tokens,
-    the_console_links_only_the_pages_a_role_opens
+    the_console_links_only_the_pages_a_role_opens,
+    the_edit_form_opens_only_where_saving_can_succeed
 );
+
+/// An officer is not handed a form that saving would refuse: another body's item, or an item
+/// of the officer's own body that is no longer a draft.
+async fn the_edit_form_opens_only_where_saving_can_succeed(t: TestApp) {
+    let draft = t.draft(A, "本单位草稿").await;
+    let own_published = t.publish(A, "本单位已发布").await["id"]
+        .as_i64()
+        .expect("id");
+    let other_published = t.publish(B, "外单位已发布").await["id"]
+        .as_i64()
+        .expect("id");
+    let client = t
+        .console_as(&crate::helpers::login_of(Role::Officer, A))
+        .await;
+    for (id, expected) in [
+        (draft, StatusCode::OK),
+        (own_published, StatusCode::CONFLICT),
+        (other_published, StatusCode::FORBIDDEN),
+    ] {
+        let status = client
+            .get(t.url(&format!("/console/items/{id}/edit")))
+            .send()
+            .await
+            .expect("edit form")
+            .status();
+        assert_eq!(status, expected, "item {id}");
+    }
+}
 
 /// Every page the console's navigation may link to.
 const CONSOLE_PAGES: [&str; 10] = [

@@ -88,6 +88,12 @@ async fn missing_fields_are_all_reported(t: TestApp) {
         fields.contains(&"summary") && fields.contains(&"written_on"),
         "{fields:?}"
     );
+    // A document cannot have been written after today.
+    let mut future = item_json(A, "标题");
+    future["written_on"] = json!((gongkai_app::today() + chrono::Duration::days(1)).to_string());
+    let (s, v) = t.post("/api/v1/items", Some(&officer), future).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["error"]["fields"][0]["field"], "written_on", "{v}");
     assert_eq!(t.count("items").await, 0);
     assert_eq!(t.count("item_versions").await, 0);
 }
