@@ -846,6 +846,8 @@ struct DetailPage {
     status_code: &'static str,
     can_handle: bool,
     can_approve: bool,
+    /// An extension can be approved today (once, before the deadline, while the clock runs).
+    can_extend: bool,
     outcomes: Vec<(&'static str, Vec<(&'static str, &'static str)>)>,
     case_kinds: Vec<(&'static str, &'static str)>,
     case_results: Vec<(&'static str, &'static str)>,
@@ -948,6 +950,7 @@ async fn detail_page(
         reply_text: row.reply_text.clone(),
         can_handle: s.actor.can(Action::HandleApplication, row.body_id),
         can_approve: s.actor.can(Action::ApproveApplication, row.body_id),
+        can_extend: file.application.clock.can_extend(gongkai_app::today()),
         applicant,
         outcomes,
         case_kinds: ReviewKind::ALL

@@ -384,10 +384,8 @@ impl App {
             }
             StaffAction::Extend { reason } => {
                 required(reason, "reason", "请说明延期的理由")?;
-                if !before.can_extend(today()) {
-                    return Err(AppError::InvalidState(
-                        "延长答复期限须在答复期限届满前批准".into(),
-                    ));
+                if let Some(refusal) = before.extend_refusal(today()) {
+                    return Err(AppError::InvalidState(refusal.into()));
                 }
                 (
                     ApplicationEvent::Extend {

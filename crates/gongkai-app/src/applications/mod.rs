@@ -129,7 +129,11 @@ impl App {
         Ok(Application {
             status: process.status,
             outcome: process.outcome,
-            urgency: urgency(&cal, today(), due),
+            urgency: if state.closed_on.is_some() {
+                Urgency::Closed
+            } else {
+                urgency(&cal, today(), due)
+            },
             clock: state,
             row,
         })
@@ -256,6 +260,7 @@ impl App {
             Urgency::DueSoon { working_days_left } => (1, working_days_left),
             Urgency::OnTrack { working_days_left } => (2, working_days_left),
             Urgency::Paused => (3, 0),
+            Urgency::Closed => (4, 0),
         });
         Ok((out, total))
     }

@@ -482,10 +482,22 @@ impl ClockState {
     /// Whether the one extension may still be granted on `on`: the clock is running,
     /// nothing is pending, no extension yet, and the deadline has not passed.
     pub fn can_extend(&self, on: NaiveDate) -> bool {
-        self.is_running()
-            && self.waiting_for.is_none()
-            && !self.extended
-            && self.reply_due.is_some_and(|due| on <= due)
+        self.extend_refusal(on).is_none()
+    }
+
+    /// Why an extension cannot be approved on `on` (`None`: it can), for the officer.
+    pub fn extend_refusal(&self, on: NaiveDate) -> Option<&'static str> {
+        if self.closed_on.is_some() {
+            Some("申请已办结，不能延期")
+        } else if self.extended {
+            Some("答复期限已延长过一次，不能再次延长")
+        } else if !self.is_running() || self.waiting_for.is_some() {
+            Some("计时暂停期间（等待补正、征求意见或缴费）不能批准延期")
+        } else if self.reply_due.is_none_or(|due| on > due) {
+            Some("延长答复期限须在答复期限届满前批准")
+        } else {
+            None
+        }
     }
 
     /// Whether the supplement notice went out after its 7 working days.
@@ -513,6 +525,8 @@ pub enum Urgency {
     },
     /// No running deadline (clock stopped, or waiting for the applicant).
     Paused,
+    /// Replied or otherwise closed: no deadline any more.
+    Closed,
 }
 
 impl Urgency {
@@ -523,6 +537,7 @@ impl Urgency {
             Urgency::DueSoon { .. } => "due_soon",
             Urgency::OnTrack { .. } => "on_track",
             Urgency::Paused => "paused",
+            Urgency::Closed => "closed",
         }
     }
 
@@ -533,6 +548,7 @@ impl Urgency {
             Urgency::DueSoon { .. } => "即将到期",
             Urgency::OnTrack { .. } => "正常",
             Urgency::Paused => "暂停计时",
+            Urgency::Closed => "已办结",
         }
     }
 
@@ -548,6 +564,7 @@ impl Urgency {
                 format!("还剩{working_days_left}个工作日")
             }
             Urgency::Paused => "暂停计时".to_owned(),
+            Urgency::Closed => "已办结".to_owned(),
         }
     }
 
@@ -570,6 +587,7 @@ impl Urgency {
                 format!("{} left", days(working_days_left))
             }
             Urgency::Paused => "On hold".to_owned(),
+            Urgency::Closed => "Completed".to_owned(),
         }
     }
 
@@ -880,6 +898,13 @@ mod tests {
         assert!(!pending.can_extend(d("2026-03-11")));
         let closed = state("recv 2026-02-10; close 2026-02-11");
         assert!(!closed.can_extend(d("2026-02-11")));
+        // Each refusal says why, for the officer.
+        let why = |s: &ClockState, on: &str| s.extend_refusal(d(on)).unwrap_or_default();
+        assert!(why(&s, "2026-03-11").contains("已延长过一次"));
+        assert!(why(&before, "2026-03-17").contains("届满前"));
+        assert!(why(&pending, "2026-03-11").contains("暂停"));
+        assert!(why(&closed, "2026-02-11").contains("已办结"));
+        assert_eq!(before.extend_refusal(d("2026-03-16")), None);
     }
 
     #[test]
@@ -1124,6 +1149,7 @@ mod tests {
             "20 working days left"
         );
         assert_eq!(en(Urgency::Paused), "On hold");
+        assert_eq!(en(Urgency::Closed), "Completed");
     }
 
     #[test]
@@ -1257,16 +1283,17 @@ mod tests {
                 working_days_left: 9,
             },
             Urgency::Paused,
+            Urgency::Closed,
         ];
         assert_eq!(
             all.map(|u| u.as_str()),
-            ["overdue", "due_soon", "on_track", "paused"]
+            ["overdue", "due_soon", "on_track", "paused", "closed"]
         );
         assert_eq!(
             all.map(|u| u.label_zh()),
-            ["已逾期", "即将到期", "正常", "暂停计时"]
+            ["已逾期", "即将到期", "正常", "暂停计时", "已办结"]
         );
-        assert_eq!(all.map(|u| u.is_alert()), [true, true, false, false]);
+        assert_eq!(all.map(|u| u.is_alert()), [true, true, false, false, false]);
         #[derive(Serialize)]
         struct W {
             u: Urgency,
@@ -1489,7 +1516,7 @@ mod tests {
                     prop_assert!(today < due);
                     prop_assert!(working_days_left > DUE_SOON_WORKING_DAYS);
                 }
-                Urgency::Paused => prop_assert!(false),
+                Urgency::Paused | Urgency::Closed => prop_assert!(false),
             }
         }
     }

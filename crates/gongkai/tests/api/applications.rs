@@ -408,6 +408,12 @@ async fn whole_process_with_consultation_extension_and_review(t: TestApp) {
     )
     .await;
     assert_eq!(s, StatusCode::CONFLICT, "{v}");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("已延长过一次")),
+        "the refusal says why: {v}"
+    );
     // Draft, returned, drafted again, approved by the reviewer (not by the drafter).
     ok_step(&t, &tracking, Role::Officer, json!({"action": "submit_draft", "outcome": "refused.third_party", "note": "该信息涉及第三方商业秘密，第三方不同意公开。"})).await;
     let (s, _) = step(
@@ -643,6 +649,10 @@ async fn supplement_restarts_clock_and_overdue_closes(t: TestApp) {
     )
     .await;
     assert_eq!(v["status"], "closed");
+    assert_eq!(
+        v["urgency"], "closed",
+        "a closed file has no clock to pause"
+    );
     assert_eq!(v["outcome"], "other.supplement_overdue");
     assert!(
         v["letters"]
