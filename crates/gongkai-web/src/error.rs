@@ -256,9 +256,19 @@ impl From<AppError> for PageError {
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         log_if_internal(&self.0);
-        let (status, _, message) = classify(&self.0);
+        let (status, _, mut message) = classify(&self.0);
         if status == StatusCode::UNAUTHORIZED {
             return axum::response::Redirect::to("/console/login").into_response();
+        }
+        // An error page marks no field: it says what each one was refused for.
+        if let AppError::Validation(fields) = &self.0
+            && !fields.is_empty()
+        {
+            message = fields
+                .iter()
+                .map(|f| f.message_zh.as_str())
+                .collect::<Vec<_>>()
+                .join("；");
         }
         let page = crate::error_pages::page(status, message);
         marked(page, is_connection_lost(&self.0))

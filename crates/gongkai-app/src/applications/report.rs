@@ -1,7 +1,7 @@
 //! The annual report's figures on applications (政府信息公开工作年度报告 table 三 and 四),
 //! computed from the records of a body and year.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use gongkai_domain::application::{
     ReplyOutcome, ReportRecord, RequesterType, ReviewCase, ReviewKind, ReviewResult, Table3, Table4,
 };
@@ -10,7 +10,7 @@ use gongkai_store::applications as store;
 use serde::Serialize;
 
 use super::date;
-use crate::{App, AppError, AppResult};
+use crate::{App, AppError, AppResult, today};
 
 /// Tables 三 and 四 for one body and year, with their arithmetic checks.
 #[derive(Debug, Clone, Serialize)]
@@ -32,6 +32,14 @@ impl App {
         body_code: &str,
         year: i32,
     ) -> AppResult<AnnualFigures> {
+        // The Regulations took effect on 2008-05-01; a year after this one has no records.
+        let this_year = today().year();
+        if !(2008..=this_year).contains(&year) {
+            return Err(AppError::field(
+                "year",
+                format!("年度应在 2008 年（《条例》施行）至 {this_year} 年之间"),
+            ));
+        }
         let body = self.body_by_code(body_code).await?;
         if !actor.can(Action::ViewApplications, body.id) {
             return Err(AppError::Forbidden);

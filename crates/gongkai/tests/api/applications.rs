@@ -886,6 +886,32 @@ async fn annual_figures_match_hand_count(t: TestApp) {
         )
         .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
+    // A year with no possible records is refused, and the console page says why.
+    let officer = t.token(Role::Officer, A);
+    for bad in ["99999", "2007", "-1"] {
+        let (s, v) = t
+            .get(
+                &format!("/api/v1/reports/applications?body_code={A}&year={bad}"),
+                Some(&officer),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {v}");
+    }
+    let client = t.console_as("officer_a").await;
+    for (query, says) in [
+        (format!("body={A}&year=99999"), "年度应在 2008 年"),
+        ("body=abc".to_owned(), "机构代码 abc 不存在"),
+    ] {
+        let html = client
+            .get(t.url(&format!("/console/applications/report?{query}")))
+            .send()
+            .await
+            .expect("report page")
+            .text()
+            .await
+            .expect("html");
+        assert!(html.contains(says), "{query}: {html}");
+    }
 }
 
 async fn calendar_change_recomputes_deadlines(t: TestApp) {
