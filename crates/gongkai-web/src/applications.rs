@@ -30,14 +30,18 @@ use crate::query::{PageQuery, PathIds};
 use crate::session::{ANON_CSRF_COOKIE, ClientOrigin, MaybeStaff, Staff, anon_csrf, check_csrf};
 use crate::views::{Chrome, field_errors};
 
+/// The most one application form may send, attachments included, in MB: the form's hint
+/// names it. A public form without an account is not a file store.
+const APPLY_LIMIT_MB: usize = 25;
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route(
             "/apply",
             get(apply_form)
                 .post(apply)
-                // All attachments of one application together: 25 MB.
-                .layer(axum::extract::DefaultBodyLimit::max(25 * 1024 * 1024)),
+                // All attachments of one application together (the form says so).
+                .layer(axum::extract::DefaultBodyLimit::max(APPLY_LIMIT_MB << 20)),
         )
         .route("/console/applications/{id}/files/{file}", get(attachment))
         .route("/track", get(track_form).post(track))
@@ -244,14 +248,17 @@ async fn apply(
     // Text fields by name, files in order.
     let mut fields: HashMap<String, String> = HashMap::new();
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    // The text fields come before the files: when the files are too large, what was typed is
+    // read already and shown again.
+    let mut too_large = false;
     loop {
         match form.next_field().await {
             Ok(Some(field)) => {
                 let name = field.name().unwrap_or_default().to_owned();
                 let filename = field.file_name().map(str::to_owned);
                 let Ok(bytes) = field.bytes().await else {
-                    let limit = state.app.config().max_upload_bytes;
-                    return PageError(AppError::TooLarge { limit }).into_response();
+                    too_large = true;
+                    break;
                 };
                 match filename {
                     Some(f) if name == "file" && !bytes.is_empty() => {
@@ -265,8 +272,8 @@ async fn apply(
             }
             Ok(None) => break,
             Err(_) => {
-                let limit = state.app.config().max_upload_bytes;
-                return PageError(AppError::TooLarge { limit }).into_response();
+                too_large = true;
+                break;
             }
         }
     }
@@ -280,6 +287,22 @@ async fn apply(
     let mut input: ApplicationInput = form.into();
     input.received_on = None;
     input.channel = None;
+    if too_large {
+        let message = match locale {
+            Locale::Zh => format!(
+                "附件合计超过 {APPLY_LIMIT_MB} MB（单个不超过 20 MB）：请减少或压缩后重新选择，已填写的内容已保留"
+            ),
+            Locale::En => format!(
+                "The attachments exceed {APPLY_LIMIT_MB} MB together (20 MB each): choose fewer \
+                 or smaller files; what you typed is kept"
+            ),
+        };
+        let errors = HashMap::from([("file", message)]);
+        return match apply_page(&state, &staff, locale, expected, input, errors).await {
+            Ok(p) => (StatusCode::PAYLOAD_TOO_LARGE, p).into_response(),
+            Err(e) => e.into_response(),
+        };
+    }
     match state
         .app
         .submit_application(None, &origin, input.clone(), &files)

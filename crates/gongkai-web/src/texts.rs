@@ -354,7 +354,7 @@ pub static ZH: Texts = Texts {
         purpose: "用途",
         optional: "可不填",
         files: "附件",
-        files_hint: "可选，如身份证明、授权委托书；PDF、Word、图片，单个不超过 20 MB，最多 5 个",
+        files_hint: "可选，如身份证明、授权委托书；PDF、Word、图片，单个不超过 20 MB，合计不超过 25 MB，最多 5 个",
         submit: "提交申请",
         done_heading: "申请已提交",
         tracking_number: "申请编号：",
@@ -543,7 +543,7 @@ pub static EN: Texts = Texts {
         optional: "optional",
         files: "Attachments",
         files_hint: "optional, e.g. proof of identity or a power of attorney; PDF, Word or \
-                     images, up to 20 MB each, 5 at most",
+                     images, up to 20 MB each and 25 MB together, 5 at most",
         submit: "Submit request",
         done_heading: "Request submitted",
         tracking_number: "Request number: ",

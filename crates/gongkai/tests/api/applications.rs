@@ -11,6 +11,7 @@ use crate::helpers::{A, B, TestApp};
 
 db_tests!(
     public_applies_and_follows_with_code,
+    the_public_form_keeps_what_was_typed,
     staff_registers_with_legal_receipt_date,
     whole_process_with_consultation_extension_and_review,
     every_outcome_gets_its_letter,
@@ -282,6 +283,24 @@ async fn public_applies_and_follows_with_code(t: TestApp) {
             .expect("html")
             .contains("不支持的文件类型")
     );
+}
+
+/// The public form refused keeps what was typed: files over the total, a field beside its
+/// message.
+async fn the_public_form_keeps_what_was_typed(t: TestApp) {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("client");
+    let html = client
+        .get(t.url("/apply"))
+        .send()
+        .await
+        .expect("form")
+        .text()
+        .await
+        .expect("html");
+    let csrf = crate::helpers::hidden_value(&html, "csrf").expect("csrf");
     // Every field the form can refuse shows its message beside it, not only in the count.
     let resp = client
         .post(t.url("/apply"))
@@ -300,6 +319,23 @@ async fn public_applies_and_follows_with_code(t: TestApp) {
             "{message}: {html}"
         );
     }
+    // Attachments over the form's total are refused with what was typed kept (last: the
+    // server answers before reading the rest and closes the connection).
+    let resp = client
+        .post(t.url("/apply"))
+        .multipart(apply_form(&csrf).part(
+            "file",
+            reqwest::multipart::Part::bytes(vec![b'%'; 26 << 20]).file_name("扫描件.pdf"),
+        ))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(resp.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let html = resp.text().await.expect("html");
+    assert!(
+        html.contains("附件合计超过 25 MB") && html.contains("本单位所在地块的土地出让合同"),
+        "{html}"
+    );
 }
 
 async fn staff_registers_with_legal_receipt_date(t: TestApp) {
