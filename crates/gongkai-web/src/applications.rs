@@ -30,6 +30,9 @@ use crate::query::{PageQuery, PathIds};
 use crate::session::{ANON_CSRF_COOKIE, ClientOrigin, MaybeStaff, Staff, anon_csrf, check_csrf};
 use crate::views::{Chrome, field_errors};
 
+/// A reply outcome in the officer's form: its code, its label, whether it is chosen.
+type OutcomeOption = (&'static str, &'static str, bool);
+
 /// The most one application form may send, attachments included, in MB: the form's hint
 /// names it. A public form without an account is not a file store.
 const APPLY_LIMIT_MB: usize = 25;
@@ -871,7 +874,7 @@ struct DetailPage {
     can_approve: bool,
     /// An extension can be approved today (once, before the deadline, while the clock runs).
     can_extend: bool,
-    outcomes: Vec<(&'static str, Vec<(&'static str, &'static str)>)>,
+    outcomes: Vec<(&'static str, Vec<OutcomeOption>)>,
     case_kinds: Vec<(&'static str, &'static str)>,
     case_results: Vec<(&'static str, &'static str)>,
     new_code: Option<String>,
@@ -927,6 +930,7 @@ async fn detail_page(
     .into_iter()
     .filter(|(_, v)| !v.is_empty())
     .collect();
+    let drafted = file.drafted_outcome();
     let outcomes = [
         OutcomeGroup::Disclosed,
         OutcomeGroup::PartlyDisclosed,
@@ -940,7 +944,8 @@ async fn detail_page(
         let options = g
             .outcomes()
             .filter(|o| !o.is_automatic())
-            .map(|o| (o.code(), o.label_zh()))
+            // A draft returned by the reviewer keeps its outcome chosen (and its text, below).
+            .map(|o| (o.code(), o.label_zh(), drafted == Some(o)))
             .collect::<Vec<_>>();
         (g.numbered_zh(), options)
     })

@@ -54,6 +54,19 @@ pub struct ApplicationFile {
     pub files: Vec<store::FileRow>,
 }
 
+impl ApplicationFile {
+    /// The outcome of the last draft reply, even when the reviewer returned it (the process
+    /// forgets it then): the officer's form starts from it.
+    pub fn drafted_outcome(&self) -> Option<ReplyOutcome> {
+        self.events.iter().rev().find_map(|e| {
+            match serde_json::from_str::<ApplicationEvent>(&e.data).ok()? {
+                ApplicationEvent::SubmitDraft { outcome } => Some(outcome),
+                _ => None,
+            }
+        })
+    }
+}
+
 /// Statuses that count as open (the queue).
 pub const OPEN_STATUSES: [&str; 9] = [
     "registered",

@@ -473,6 +473,25 @@ async fn whole_process_with_consultation_extension_and_review(t: TestApp) {
     )
     .await;
     assert_eq!(v["status"], "in_progress");
+    // The returned draft's outcome and text wait in the officer's form, to be corrected.
+    let id = application_id(&t, &tracking).await;
+    let html = t
+        .console_as("officer_a")
+        .await
+        .get(t.url(&format!("/console/applications/{id}")))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        html.contains("<option value=\"refused.third_party\" selected>")
+            && html.contains(
+                "class=\"tall-8\">该信息涉及第三方商业秘密，第三方不同意公开。</textarea>"
+            ),
+        "{html}"
+    );
     ok_step(&t, &tracking, Role::Officer, json!({"action": "submit_draft", "outcome": "refused.third_party", "note": "该信息涉及第三方商业秘密，第三方书面不同意公开。"})).await;
     let v = ok_step(&t, &tracking, Role::Reviewer, json!({"action": "approve"})).await;
     assert_eq!(v["status"], "replied");
