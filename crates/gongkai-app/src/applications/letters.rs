@@ -184,28 +184,26 @@ fn reply_paragraphs(ctx: &LetterContext<'_>, outcome: ReplyOutcome) -> String {
     let basis = outcome
         .legal_basis_zh()
         .unwrap_or("《中华人民共和国政府信息公开条例》");
+    let finding = outcome.finding_zh();
     let decision = match outcome.group() {
         OutcomeGroup::Disclosed => format!(
-            "经审查，您申请获取的政府信息属于公开范围。根据{basis}的规定，本机关予以公开，以{}方式向您提供。",
+            "经审查，{finding}。根据{basis}的规定，本机关予以公开，以{}方式向您提供。",
             delivery_zh(&ctx.row.delivery)
         ),
         OutcomeGroup::PartlyDisclosed => format!(
-            "经审查，您申请获取的政府信息中含有不应当公开或者不属于政府信息的内容。根据{basis}的规定，本机关向您提供可以公开的部分，以{}方式提供。",
+            "经审查，{finding}。根据{basis}的规定，本机关向您提供可以公开的部分，以{}方式提供。",
             delivery_zh(&ctx.row.delivery)
         ),
-        OutcomeGroup::Refused => format!(
-            "经审查，您申请获取的政府信息{}。根据{basis}的规定，本机关不予公开。",
-            outcome.label_zh()
-        ),
-        OutcomeGroup::Unavailable => format!(
-            "经审查，{}。根据{basis}的规定，本机关无法提供。",
-            outcome.label_zh()
-        ),
-        OutcomeGroup::NotProcessed => format!(
-            "经审查，您的申请属于{}。根据{basis}的规定，本机关不予处理。",
-            outcome.label_zh()
-        ),
-        OutcomeGroup::Other => format!("{}。", outcome.label_zh()),
+        OutcomeGroup::Refused => {
+            format!("经审查，{finding}。根据{basis}的规定，本机关不予公开。")
+        }
+        OutcomeGroup::Unavailable => {
+            format!("经审查，{finding}。根据{basis}的规定，本机关无法提供。")
+        }
+        OutcomeGroup::NotProcessed => {
+            format!("经审查，{finding}。根据{basis}的规定，本机关不予处理。")
+        }
+        OutcomeGroup::Other => format!("经审查，{finding}："),
     };
     let remedies = outcome
         .remedies_zh()

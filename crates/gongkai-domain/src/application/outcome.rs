@@ -206,6 +206,49 @@ impl ReplyOutcome {
         })
     }
 
+    /// What the reply letter finds, as a clause after 经审查，: the annual report's short
+    /// labels (保护第三方合法权益, 要求提供公开出版物) do not read as a sentence to the applicant.
+    pub const fn finding_zh(self) -> &'static str {
+        use ReplyOutcome::*;
+        match self {
+            Disclosed => "您申请获取的政府信息属于公开范围",
+            PartlyDisclosed => "您申请获取的政府信息中含有不应当公开或者不属于政府信息的内容",
+            RefusedStateSecret => "您申请获取的政府信息属于国家秘密",
+            RefusedProhibitedByLaw => "您申请获取的政府信息属于法律、行政法规禁止公开的信息",
+            RefusedSecurityStability => {
+                "您申请获取的政府信息公开后可能危及国家安全、公共安全、经济安全、社会稳定"
+            }
+            RefusedThirdPartyRights => {
+                "您申请获取的政府信息涉及商业秘密、个人隐私等，公开后会对第三方合法权益造成损害"
+            }
+            RefusedInternalAffairs => {
+                "您申请获取的政府信息属于人事管理、后勤管理、内部工作流程等内部事务信息"
+            }
+            RefusedProcessInformation => {
+                "您申请获取的政府信息属于讨论记录、过程稿、磋商信函、请示报告等过程性信息"
+            }
+            RefusedEnforcementFile => "您申请获取的政府信息属于行政执法案卷信息",
+            RefusedInquiry => {
+                "您申请获取的信息属于行政查询事项，请按照有关法律、行政法规的规定办理查询"
+            }
+            UnavailableNotHeld => "本机关不掌握您申请获取的政府信息",
+            UnavailableNeedsCreation => {
+                "您申请获取的信息本机关没有现成的，需要另行制作或者对现有政府信息进行加工、分析"
+            }
+            UnavailableUnclearAfterSupplement => "您补正后的申请内容仍不明确",
+            NotProcessedPetition => {
+                "您的申请属于以政府信息公开申请的形式进行信访、投诉、举报等活动"
+            }
+            NotProcessedRepeated => "您的申请属于就本机关已答复的相同内容重复提出的申请",
+            NotProcessedPublication => "您申请获取的信息属于公开出版物，可以通过公开渠道获取",
+            NotProcessedExcessive => "您的申请属于无正当理由大量、反复提出的申请",
+            NotProcessedConfirmation => "您的申请属于要求本机关确认或者重新出具已获取信息的申请",
+            OtherSupplementOverdue => "您无正当理由逾期未补正申请",
+            OtherFeeUnpaid => "您逾期未按收费通知要求缴纳信息处理费",
+            OtherOther => "本机关对您的申请处理如下",
+        }
+    }
+
     /// Whether the applicant does not get everything asked for, so the letter must
     /// name the remedies (行政复议 and 行政诉讼, [`REMEDIES_ZH`]): every outcome except
     /// 予以公开 — a partial disclosure, a refusal, information not provided, an
@@ -240,6 +283,20 @@ impl ReplyOutcome {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn every_outcome_reads_as_a_finding_in_a_letter() {
+        for o in ReplyOutcome::ALL {
+            let finding = o.finding_zh();
+            assert_ne!(finding, o.label_zh(), "{o:?}");
+            assert!(
+                finding.starts_with('您') || finding.starts_with("本机关"),
+                "{o:?}: {finding}"
+            );
+            assert!(!finding.ends_with('。'), "the letter adds the full stop: {finding}");
+        }
+    }
+
     use super::*;
     use ReplyOutcome::*;
 
