@@ -183,12 +183,21 @@ pub async fn by_tracking(conn: &mut Conn, tracking: &str) -> Result<Option<Appli
     .await?)
 }
 
-/// Open applications (not closed) of `body_ids` (all when empty), most urgent first; applications
-/// whose clock is paused sort last.
+/// How a list of applications is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueueOrder {
+    /// Soonest deadline first; applications whose clock is paused last (the open queue).
+    MostUrgent,
+    /// Newest first (the closed ones).
+    Newest,
+}
+
+/// Applications of `statuses` and of `body_ids` (all when empty), in `order`.
 pub async fn queue(
     conn: &mut Conn,
     body_ids: &[i64],
     open_statuses: &[&str],
+    order: QueueOrder,
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<ApplicationRow>, i64)> {
@@ -208,9 +217,14 @@ pub async fn queue(
         ));
         n += body_ids.len();
     }
+    let order_by = match order {
+        QueueOrder::MostUrgent => {
+            "paused, CASE WHEN reply_due_on IS NULL THEN 1 ELSE 0 END, reply_due_on, id"
+        }
+        QueueOrder::Newest => "id DESC",
+    };
     let sql = format!(
-        "SELECT {COLUMNS} FROM applications{cond} ORDER BY paused, \
-         CASE WHEN reply_due_on IS NULL THEN 1 ELSE 0 END, reply_due_on, id{} OFFSET ${}",
+        "SELECT {COLUMNS} FROM applications{cond} ORDER BY {order_by}{} OFFSET ${}",
         crate::limit(limit),
         n + 1
     );

@@ -654,14 +654,29 @@ struct QueuePage {
 struct QueueQuery {
     urgency: Option<String>,
     body: Option<String>,
+    /// A status of the open queue, or `done` for the replied and closed applications.
+    status: Option<String>,
 }
+
+/// The statuses the queue can be narrowed to, with `done` for the closed list.
+const QUEUE_STATUSES: [(&str, &str); 4] = [
+    ("in_review", "待审核"),
+    ("supplement_requested", "待补正"),
+    ("awaiting_fee", "待缴费"),
+    ("done", "已办结"),
+];
 
 async fn queue(
     State(state): State<AppState>,
     Staff(s): Staff,
     PageQuery(q): PageQuery<QueueQuery>,
 ) -> Result<QueuePage, PageError> {
-    let (mut apps, total) = state.app.application_queue(&s.actor, 500, 0).await?;
+    let status = q.status.clone().unwrap_or_default();
+    let (mut apps, total) = if status == "done" {
+        state.app.closed_applications(&s.actor, 500, 0).await?
+    } else {
+        state.app.application_queue(&s.actor, 500, 0).await?
+    };
     let bodies = crate::views::body_map(state.app.bodies().await?);
     let overdue = apps
         .iter()
@@ -680,9 +695,9 @@ async fn queue(
     let urgency = q.urgency.clone().unwrap_or_default();
     let body_code = q.body.clone().unwrap_or_default();
     let mut filters = vec![(
-        "全部".to_owned(),
+        "全部待办".to_owned(),
         "/console/applications".to_owned(),
-        urgency.is_empty() && body_code.is_empty(),
+        urgency.is_empty() && body_code.is_empty() && status.is_empty(),
     )];
     for (code, label) in [
         ("overdue", "已逾期"),
@@ -693,6 +708,13 @@ async fn queue(
             label.to_owned(),
             format!("/console/applications?urgency={code}"),
             urgency == code,
+        ));
+    }
+    for (code, label) in QUEUE_STATUSES {
+        filters.push((
+            label.to_owned(),
+            format!("/console/applications?status={code}"),
+            status == code,
         ));
     }
     let mut seen = std::collections::BTreeSet::new();
@@ -709,6 +731,9 @@ async fn queue(
     }
     if !urgency.is_empty() {
         apps.retain(|a| a.urgency.as_str() == urgency);
+    }
+    if !status.is_empty() && status != "done" {
+        apps.retain(|a| a.status.as_str() == status);
     }
     if !body_code.is_empty() {
         apps.retain(|a| {

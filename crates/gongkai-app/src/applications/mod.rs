@@ -21,7 +21,7 @@ use gongkai_domain::application::{
 use gongkai_domain::calendar::WorkCalendar;
 use gongkai_domain::role::{Action, Actor};
 use gongkai_store::Conn;
-use gongkai_store::applications::{self as store, ApplicationRow, EventRow};
+use gongkai_store::applications::{self as store, ApplicationRow, EventRow, QueueOrder};
 use serde::Serialize;
 
 pub use handling::StaffAction;
@@ -79,6 +79,9 @@ pub const OPEN_STATUSES: [&str; 9] = [
     "awaiting_fee",
     "in_review",
 ];
+
+/// Statuses of applications done with (the closed list).
+pub const CLOSED_STATUSES: [&str; 3] = ["replied", "closed", "archived"];
 
 fn date(s: &str) -> AppResult<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
@@ -255,6 +258,30 @@ impl App {
         limit: i64,
         offset: i64,
     ) -> AppResult<(Vec<Application>, i64)> {
+        self.applications_in(actor, &OPEN_STATUSES, QueueOrder::MostUrgent, limit, offset)
+            .await
+    }
+
+    /// Replied, closed and archived applications of the actor's bodies, newest first: they
+    /// still need letters, reconsideration and litigation records.
+    pub async fn closed_applications(
+        &self,
+        actor: &Actor,
+        limit: i64,
+        offset: i64,
+    ) -> AppResult<(Vec<Application>, i64)> {
+        self.applications_in(actor, &CLOSED_STATUSES, QueueOrder::Newest, limit, offset)
+            .await
+    }
+
+    async fn applications_in(
+        &self,
+        actor: &Actor,
+        statuses: &[&str],
+        order: QueueOrder,
+        limit: i64,
+        offset: i64,
+    ) -> AppResult<(Vec<Application>, i64)> {
         let bodies = actor.bodies_with(Action::ViewApplications);
         let everywhere = actor.can_everywhere(Action::ViewApplications);
         if bodies.is_empty() && !everywhere {
@@ -262,10 +289,13 @@ impl App {
         }
         let scope = if everywhere { vec![] } else { bodies };
         let mut c = self.db().read().await?;
-        let (rows, total) = store::queue(&mut c, &scope, &OPEN_STATUSES, limit, offset).await?;
+        let (rows, total) = store::queue(&mut c, &scope, statuses, order, limit, offset).await?;
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
             out.push(self.load_application(&mut c, row).await?);
+        }
+        if order == QueueOrder::Newest {
+            return Ok((out, total));
         }
         // The stored due date is a snapshot; order by today's urgency.
         out.sort_by_key(|a| match a.urgency {

@@ -4,7 +4,7 @@
 
 use gongkai_domain::application::Urgency;
 use gongkai_domain::role::Actor;
-use gongkai_store::applications as store;
+use gongkai_store::applications::{self as store, QueueOrder};
 use gongkai_store::{notifications, users};
 
 use super::OPEN_STATUSES;
@@ -49,7 +49,15 @@ impl App {
     pub async fn send_reminders(&self) -> AppResult<usize> {
         let now = now_ms();
         let mut c = self.db().read().await?;
-        let (rows, _) = store::queue(&mut c, &[], &OPEN_STATUSES, 10_000, 0).await?;
+        let (rows, _) = store::queue(
+            &mut c,
+            &[],
+            &OPEN_STATUSES,
+            QueueOrder::MostUrgent,
+            10_000,
+            0,
+        )
+        .await?;
         let mut created = 0;
         for row in rows {
             let a = self.load_application(&mut c, row).await?;

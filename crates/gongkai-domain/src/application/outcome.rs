@@ -293,7 +293,10 @@ mod tests {
                 finding.starts_with('您') || finding.starts_with("本机关"),
                 "{o:?}: {finding}"
             );
-            assert!(!finding.ends_with('。'), "the letter adds the full stop: {finding}");
+            assert!(
+                !finding.ends_with('。'),
+                "the letter adds the full stop: {finding}"
+            );
         }
     }
 

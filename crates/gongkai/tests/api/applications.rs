@@ -1162,6 +1162,26 @@ async fn console_queue_filters_and_calendar_page(t: TestApp) {
     );
     let only = page("/console/applications?urgency=overdue".into()).await;
     assert!(only.contains(&overdue) && !only.contains(&fresh));
+    // A third one waits for review; once replied, it leaves the queue for the closed list.
+    let third = register(&t, A, &gongkai_app::today().to_string(), "自然人").await;
+    for action in [
+        json!({"action": "assign", "body_code": A, "officer": "officer_a"}),
+        json!({"action": "accept"}),
+        json!({"action": "submit_draft", "outcome": "disclosed", "note": "予以公开"}),
+    ] {
+        ok_step(&t, &third, Role::Officer, action).await;
+    }
+    let review = page("/console/applications?status=in_review".into()).await;
+    assert!(
+        review.contains(&third) && !review.contains(&fresh),
+        "{review}"
+    );
+    ok_step(&t, &third, Role::Reviewer, json!({"action": "approve"})).await;
+    let open = page("/console/applications".into()).await;
+    assert!(!open.contains(&third) && open.contains(&fresh));
+    let done = page("/console/applications?status=done".into()).await;
+    assert!(done.contains(&third) && !done.contains(&fresh), "{done}");
+    assert!(done.contains("已办结"), "{done}");
     // The city office loads a year from the console; an officer may not.
     let source = "year = 2031\nholidays = [\"2031-01-01\"]\nworkdays = []\n";
     let office = t.console_as("office").await;
