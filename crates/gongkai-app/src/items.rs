@@ -49,13 +49,14 @@ pub struct Item {
     pub version: i64,
 }
 
-/// A personal-data hit and the field it was found in (`title`, `summary`, `body` or
-/// `attachment:NAME`).
+/// A personal-data hit and the field it was found in (`title`, `summary`, `body`, `keywords`,
+/// `co_issuers` or `attachment:NAME`).
 #[derive(Debug, Clone, Serialize)]
 pub struct PiiFinding {
     pub field: String,
     /// Names this finding in a reviewer's confirmation that it is a false positive: its field,
-    /// offset and kind, so a confirmation given for other text confirms nothing.
+    /// offset, kind and a hash of its text, so a confirmation given for other text confirms
+    /// nothing.
     pub key: String,
     #[serde(flatten)]
     pub hit: PiiHit,
@@ -416,7 +417,14 @@ impl App {
         let mut scan = |field: String, text: &str| {
             for hit in pii::scan(text, cfg) {
                 findings.push(PiiFinding {
-                    key: format!("{field}:{}:{}", hit.start, hit.kind.as_str()),
+                    // The text's hash too: a confirmation given in a stale tab for another
+                    // number at the same place confirms nothing.
+                    key: format!(
+                        "{field}:{}:{}:{}",
+                        hit.start,
+                        hit.kind.as_str(),
+                        &crate::auth::sha256_hex(&hit.text)[..8]
+                    ),
                     field: field.clone(),
                     hit,
                 });

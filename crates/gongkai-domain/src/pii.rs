@@ -540,12 +540,13 @@ fn find_numbers(chars: &[char]) -> Vec<RawHit> {
         if j > i
             && let Some(h) = group_hit(chars, &tokens[i..=j])
         {
+            // A grouped ID number may hold a token that alone reads as a mobile number
+            // (110105 19491231002 X): the group is the finding.
+            hits.retain(|s| s.end <= h.start || s.start >= h.end);
             hits.push(h);
         }
         i = j + 1;
     }
-    // Group hits only contain tokens of at most 8 characters, single-token hits at
-    // least 11: they never overlap.
     hits.sort_by_key(|h| h.start);
     hits
 }
@@ -722,6 +723,16 @@ mod tests {
         check("1101-0519491231-002X", &[]);
         check("110105-19491231-0021X", &[]);
         check_no_id("110105-19491231-002");
+        // A middle group that alone reads as a mobile number is part of the ID, not a hit of
+        // its own (two overlapping hits made masking panic).
+        check(
+            "110105 19491231002 X",
+            &[(IdNumber, "110105 19491231002 X", 1, 1)],
+        );
+        assert_eq!(
+            mask("110105 19491231002 X", &MaskConfig::default()),
+            "110105 ********002 X"
+        );
     }
 
     #[test]

@@ -39,22 +39,14 @@ const SNIPPET_WIDTH: usize = 120;
 /// Deepest result offset served (page × size).
 pub const MAX_OFFSET: usize = 10_000;
 
-/// Words that never make a query fail: they rank but are not required. Function words, and
-/// the words of a question as residents type it (低保怎么申请, 我想查询低保标准): the document
-/// that answers says 申请 and 低保, not 怎么 or 我想.
-const OPTIONAL_WORDS: &[&str] = &[
-    "的",
-    "了",
-    "和",
-    "与",
-    "及",
-    "或",
-    "在",
-    "是",
-    "对",
-    "关于",
-    "有关",
-    "之", // function
+/// Words that never make a query fail: they rank but are not required.
+const FUNCTION_WORDS: &[&str] = &[
+    "的", "了", "和", "与", "及", "或", "在", "是", "对", "关于", "有关", "之",
+];
+
+/// The words that make a query a resident's question (低保怎么申请, 我想查询低保标准): the
+/// document that answers says 申请 and 低保, not 怎么 or 我想. Optional like function words.
+const QUESTION_WORDS: &[&str] = &[
     "怎么",
     "怎样",
     "怎么样",
@@ -65,7 +57,6 @@ const OPTIONAL_WORDS: &[&str] = &[
     "哪些",
     "哪个",
     "多少",
-    "几",
     "吗",
     "呢",
     "吧",
@@ -77,19 +68,25 @@ const OPTIONAL_WORDS: &[&str] = &[
     "我要",
     "想",
     "想要",
-    "要",
-    "能",
-    "能否",
-    "可以",
-    "是否",
-    "需要",
-    "一下",
-    "查询",
-    "查找",
-    "查",
-    "咨询",
-    "了解", // question
 ];
+
+/// Words of asking that are content elsewhere (咨询电话, 成绩查询): optional only in a
+/// question, that is beside one of [`QUESTION_WORDS`].
+const ASKING_WORDS: &[&str] = &[
+    "查询", "查找", "查", "咨询", "了解", "需要", "可以", "要", "能", "能否", "是否", "一下", "几",
+];
+
+/// Whether `word` of a query whose words are `all` is optional. A query of optional words only
+/// keeps them all required: otherwise it would match anything holding one of them.
+fn is_optional(word: &str, all: &[&str]) -> bool {
+    let optional = |w: &str, question: bool| {
+        FUNCTION_WORDS.contains(&w)
+            || QUESTION_WORDS.contains(&w)
+            || (question && ASKING_WORDS.contains(&w))
+    };
+    let question = all.iter().any(|w| QUESTION_WORDS.contains(w));
+    optional(word, question) && !all.iter().all(|w| optional(w, question))
+}
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -556,6 +553,7 @@ impl SearchIndex {
         // over its postings: 100 × 的 took 0.7 s at 1M items.
         let mut seen = std::collections::HashSet::new();
         words.retain(|w| seen.insert(w.text.clone()));
+        let all_words: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
         let pinyin = if words.iter().any(|w| is_latin_word(&w.text)) {
             Some(self.pinyin_keys(searcher)?)
         } else {
@@ -597,7 +595,7 @@ impl SearchIndex {
                 highlight.extend(alternatives.iter().cloned());
                 highlight.extend(clause.apart_words.iter().cloned());
             }
-            let occur = if OPTIONAL_WORDS.contains(&w) {
+            let occur = if is_optional(w, &all_words) {
                 Occur::Should
             } else {
                 held_grams.extend(clause.held_grams);
@@ -1228,6 +1226,29 @@ fn recency(age_days: i64) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn question_words_are_optional_and_asking_words_only_in_a_question() {
+        fn optional<'a>(query: &[&'a str]) -> Vec<&'a str> {
+            query
+                .iter()
+                .copied()
+                .filter(|w| is_optional(w, query))
+                .collect()
+        }
+        assert_eq!(optional(&["低保", "怎么", "申请"]), ["怎么"]);
+        assert_eq!(
+            optional(&["我", "想", "查询", "低保", "标准"]),
+            ["我", "想", "查询"]
+        );
+        // Content, not a question: 咨询电话 needs 咨询.
+        assert!(optional(&["咨询", "电话"]).is_empty());
+        assert_eq!(optional(&["住房", "的", "补贴"]), ["的"]);
+        // Only optional words: all of them are required, or anything would match.
+        assert!(optional(&["查询", "一下"]).is_empty());
+        assert!(optional(&["我", "想", "咨询"]).is_empty());
+        assert!(optional(&["如何"]).is_empty());
+    }
 
     /// The tokens [`covering`] keeps of `phrase`, given each token's idf by its text.
     fn kept(phrase: &str, idf: impl Fn(&str) -> f32) -> Vec<(usize, String)> {

@@ -648,6 +648,8 @@ struct QueuePage {
     calendar_gaps: Vec<i32>,
     /// Filter links: (label, href, selected).
     filters: Vec<(String, String, bool)>,
+    /// The list is of replied and closed applications.
+    done: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -722,9 +724,11 @@ async fn queue(
         if let Some(b) = bodies.get(&a.row.body_id)
             && seen.insert(b.code.clone())
         {
+            // A body's link keeps the list (open or done) it is chosen from.
+            let list = if status == "done" { "&status=done" } else { "" };
             filters.push((
                 b.name.clone(),
-                format!("/console/applications?body={}", b.code),
+                format!("/console/applications?body={}{list}", b.code),
                 body_code == b.code,
             ));
         }
@@ -764,6 +768,7 @@ async fn queue(
         })
         .collect();
     Ok(QueuePage {
+        done: status == "done",
         chrome: staff_chrome(&state, &s),
         rows,
         total,
@@ -897,7 +902,8 @@ struct DetailPage {
     status_code: &'static str,
     can_handle: bool,
     can_approve: bool,
-    /// An extension can be approved today (once, before the deadline, while the clock runs).
+    /// An extension can be approved today (in progress, once, before the deadline, while the
+    /// clock runs).
     can_extend: bool,
     outcomes: Vec<(&'static str, Vec<OutcomeOption>)>,
     case_kinds: Vec<(&'static str, &'static str)>,
@@ -1003,7 +1009,9 @@ async fn detail_page(
         reply_text: row.reply_text.clone(),
         can_handle: s.actor.can(Action::HandleApplication, row.body_id),
         can_approve: s.actor.can(Action::ApproveApplication, row.body_id),
-        can_extend: file.application.clock.can_extend(gongkai_app::today()),
+        // The process extends only an application in progress; the clock says when.
+        can_extend: file.application.status.as_str() == "in_progress"
+            && file.application.clock.can_extend(gongkai_app::today()),
         applicant,
         outcomes,
         case_kinds: ReviewKind::ALL

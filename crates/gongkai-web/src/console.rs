@@ -810,7 +810,7 @@ async fn act(
         Ok(()) => Redirect::to(&format!("/console/items/{id}?done={done}")).into_response(),
         Err(AppError::PiiBlocked(findings)) => {
             let msg = format!(
-                "发现 {} 处疑似个人信息，不能审核通过：请一键脱敏，或在“误报说明”中写明理由",
+                "发现 {} 处疑似个人信息，不能审核通过：请一键脱敏，或逐条勾选确认误报并在“误报说明”中写明理由",
                 findings.len()
             );
             match item_console(state, s, id, None, Some(msg), Some(findings)).await {

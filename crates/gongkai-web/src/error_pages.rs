@@ -106,8 +106,12 @@ pub async fn with_site_name(State(state): State<AppState>, req: Request, next: N
         },
     };
     let (mut parts, _) = response.into_parts();
-    let (_, body) = content.render(&state.site.name, locale).into_parts();
+    let (page, body) = content.render(&state.site.name, locale).into_parts();
     parts.headers.remove(header::CONTENT_LENGTH);
+    // A framework's refusal said text/plain: the page is HTML.
+    if let Some(kind) = page.headers.get(header::CONTENT_TYPE) {
+        parts.headers.insert(header::CONTENT_TYPE, kind.clone());
+    }
     Response::from_parts(parts, body)
 }
 
@@ -127,7 +131,6 @@ fn rejection_message(response: &Response) -> Option<&'static str> {
         }
         StatusCode::UNSUPPORTED_MEDIA_TYPE => "提交方式不正确，请从页面上的表单提交。",
         StatusCode::PAYLOAD_TOO_LARGE => "提交的内容过大，请减小附件后重试。",
-        StatusCode::METHOD_NOT_ALLOWED => "此地址不能这样访问，请从页面上的链接或按钮进入。",
         _ => return None,
     })
 }

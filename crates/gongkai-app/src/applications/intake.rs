@@ -201,8 +201,16 @@ impl ApplicationInput {
             if !looks_like_document_number(&self.org_code) {
                 errors.push(err(
                     "org_code",
-                    "统一社会信用代码格式不正确（应为 18 位字母或数字）",
-                    "This does not look like a unified social credit code (18 letters or digits)",
+                    "组织机构证明号码格式不正确（6–30 位字母或数字，统一社会信用代码为 18 位）",
+                    "This does not look like an organization number (6–30 letters or digits; a \
+                     unified social credit code has 18)",
+                ));
+            } else if self.org_code.chars().count() == 18 && !looks_like_credit_code(&self.org_code)
+            {
+                errors.push(err(
+                    "org_code",
+                    "统一社会信用代码中没有字母 I、O、Z、S、V，请核对（是否把数字 0 打成了字母 O？）",
+                    "A unified social credit code has no letters I, O, Z, S or V; please check it",
                 ));
             } else if looks_like_credit_code(&self.org_code) && !credit_code_valid(&self.org_code) {
                 errors.push(err(
@@ -655,6 +663,8 @@ mod tests {
             // Another proof of the organisation, such as an old organisation code.
             ("123456789", true),
             ("91330900MA2A00000X", false),
+            // The letter O typed for the digit 0.
+            ("91330900MA2AOOOOOU", false),
             ("123", false),
         ] {
             let input = ApplicationInput {

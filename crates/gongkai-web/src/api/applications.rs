@@ -109,7 +109,7 @@ pub struct ApplicationJson {
     /// The current reply deadline; null while the clock is stopped or closed.
     pub reply_due_on: Option<String>,
     pub extended: bool,
-    /// overdue, due_soon, on_track, paused.
+    /// overdue, due_soon, on_track, paused, closed.
     pub urgency: String,
     pub urgency_label: String,
     /// Outcome code (e.g. `refused.third_party`) once decided.

@@ -1181,7 +1181,12 @@ async fn console_queue_filters_and_calendar_page(t: TestApp) {
     assert!(!open.contains(&third) && open.contains(&fresh));
     let done = page("/console/applications?status=done".into()).await;
     assert!(done.contains(&third) && !done.contains(&fresh), "{done}");
-    assert!(done.contains("已办结"), "{done}");
+    assert!(done.contains("已办结 <strong>1</strong> 件"), "{done}");
+    assert!(
+        done.contains(&format!("/console/applications?body={A}&amp;status=done"))
+            || done.contains(&format!("/console/applications?body={A}&status=done")),
+        "a body's link keeps the closed list: {done}"
+    );
     // The city office loads a year from the console; an officer may not.
     let source = "year = 2031\nholidays = [\"2031-01-01\"]\nworkdays = []\n";
     let office = t.console_as("office").await;

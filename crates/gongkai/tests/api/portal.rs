@@ -50,6 +50,11 @@ async fn error_pages_bear_the_site_name(t: TestApp) {
         .await
         .expect("post");
     assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let kind = resp.headers()[reqwest::header::CONTENT_TYPE].clone();
+    assert!(
+        kind.to_str().is_ok_and(|k| k.starts_with("text/html")),
+        "{kind:?}"
+    );
     let html = resp.text().await.expect("body");
     assert!(
         html.contains(site) && html.contains("提交的内容无法识别") && !html.contains("deserialize"),
