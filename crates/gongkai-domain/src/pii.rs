@@ -276,11 +276,12 @@ fn single_token_hit(chars: &[char], t: &Token) -> Option<PiiKind> {
     }
 }
 
-/// A resident ID number written in groups (330903-19900307-1230, 330903 1990 0307 123X): the
-/// address code whole, 18 characters in all, the check character last.
+/// A resident ID number written in groups (330903-19900307-1230, 330903 1990 0307 123X, 1101
+/// 0519 4912 3100 2X): the first group the address code or four digits, 18 characters in all,
+/// the check character last.
 fn grouped_id(chars: &[char], group: &[Token]) -> bool {
     let (first, last) = (&group[0], &group[group.len() - 1]);
-    if first.end - first.start != 6 || last.end - first.start != 18 + group.len() - 1 {
+    if !matches!(first.end - first.start, 4 | 6) || last.end - first.start != 18 + group.len() - 1 {
         return false;
     }
     let mut d = [0u8; 17];
@@ -297,6 +298,33 @@ fn grouped_id(chars: &[char], group: &[Token]) -> bool {
         }
     }
     n == 17 && id18_valid(&d, chars[last.end - 1])
+}
+
+/// Grouped ID numbers inside a longer chain (a row number before one, a date after it): every
+/// window of two to five tokens, the longest first at each start.
+fn ids_inside(chars: &[char], chain: &[Token]) -> Vec<RawHit> {
+    let mut found = Vec::new();
+    let mut s = 0;
+    while s + 1 < chain.len() {
+        let longest = (s + 4).min(chain.len() - 1);
+        match (s + 1..=longest)
+            .rev()
+            .find(|&e| grouped_id(chars, &chain[s..=e]))
+        {
+            Some(e) => {
+                found.push(RawHit {
+                    kind: PiiKind::IdNumber,
+                    start: chain[s].start,
+                    end: chain[e].end,
+                    line: chain[s].line,
+                    column: chain[s].column,
+                });
+                s = e + 1;
+            }
+            None => s += 1,
+        }
+    }
+    found
 }
 
 /// Checks a chain of at least two tokens joined by single separators.
@@ -504,16 +532,25 @@ fn find_numbers(chars: &[char]) -> Vec<RawHit> {
     let tokens = tokenize(chars);
     let mut hits = Vec::new();
     for t in &tokens {
-        // A mobile number after the country code, written together: 8613957012345.
-        if t.all_digits && t.end - t.start == 13 {
+        // A mobile number after the country code, written together: 8613957012345,
+        // 008613957012345.
+        let prefix = match t.end - t.start {
+            13 => 2,
+            15 => 4,
+            _ => 0,
+        };
+        if t.all_digits && prefix > 0 {
             let d = digits_of(&chars[t.start..t.end]);
-            if d[..2] == [8, 6] && mobile_plausible(&d[2..]) {
+            if d[..prefix].ends_with(&[8, 6])
+                && d[..prefix].iter().rev().skip(2).all(|&x| x == 0)
+                && mobile_plausible(&d[prefix..])
+            {
                 hits.push(RawHit {
                     kind: PiiKind::Mobile,
-                    start: t.start + 2,
+                    start: t.start + prefix,
                     end: t.end,
                     line: t.line,
-                    column: t.column + 2,
+                    column: t.column + prefix,
                 });
                 continue;
             }
@@ -537,13 +574,17 @@ fn find_numbers(chars: &[char]) -> Vec<RawHit> {
         {
             j += 1;
         }
-        if j > i
-            && let Some(h) = group_hit(chars, &tokens[i..=j])
-        {
-            // A grouped ID number may hold a token that alone reads as a mobile number
-            // (110105 19491231002 X): the group is the finding.
-            hits.retain(|s| s.end <= h.start || s.start >= h.end);
-            hits.push(h);
+        if j > i {
+            let found = match group_hit(chars, &tokens[i..=j]) {
+                Some(h) => vec![h],
+                None => ids_inside(chars, &tokens[i..=j]),
+            };
+            for h in found {
+                // A grouped ID number may hold a token that alone reads as a mobile number
+                // (110105 19491231002 X): the group is the finding.
+                hits.retain(|s| s.end <= h.start || s.start >= h.end);
+                hits.push(h);
+            }
         }
         i = j + 1;
     }
@@ -718,11 +759,26 @@ mod tests {
             "110105－19491231－002x",
             &[(IdNumber, "110105－19491231－002x", 1, 1)],
         );
-        // A wrong check character, a wrong split of the address code, too many digits.
+        // A wrong check character, too many digits.
         check("110105-19491231-003X", &[]);
-        check("1101-0519491231-002X", &[]);
+        // A valid number however it is split, once its first group has four or six digits.
+        check(
+            "1101-0519491231-002X",
+            &[(IdNumber, "1101-0519491231-002X", 1, 1)],
+        );
+        check("11010-519491231-002X", &[]);
         check("110105-19491231-0021X", &[]);
         check_no_id("110105-19491231-002");
+        // Inside a longer chain of groups: a row number before, a year after; four-digit groups.
+        check(
+            "1 110105 1949 1231 002X 2020",
+            &[(IdNumber, "110105 1949 1231 002X", 1, 3)],
+        );
+        check(
+            "1101 0519 4912 3100 2X",
+            &[(IdNumber, "1101 0519 4912 3100 2X", 1, 1)],
+        );
+        check("1 110105 1949 1231 003X 2020", &[]);
         // A middle group that alone reads as a mobile number is part of the ID, not a hit of
         // its own (two overlapping hits made masking panic).
         check(
@@ -763,6 +819,8 @@ mod tests {
         // The country code written together with the number: the number is the hit.
         check("8613812345678", &[(Mobile, "13812345678", 1, 3)]);
         check("+8613812345678", &[(Mobile, "13812345678", 1, 4)]);
+        check("008613812345678", &[(Mobile, "13812345678", 1, 5)]);
+        check("118613812345678", &[]);
         check("8612812345678", &[]);
         check("8713812345678", &[]);
         check(
