@@ -96,6 +96,22 @@ pub(crate) enum Aggregate {
     Facets(items::Facets),
 }
 
+impl Aggregate {
+    fn total(self) -> Option<i64> {
+        match self {
+            Aggregate::Total(n) => Some(n),
+            Aggregate::Facets(_) => None,
+        }
+    }
+
+    fn facets(self) -> Option<items::Facets> {
+        match self {
+            Aggregate::Facets(f) => Some(f),
+            Aggregate::Total(_) => None,
+        }
+    }
+}
+
 /// The application: database, blob store, calendar and policy. Cheap to clone.
 #[derive(Clone)]
 pub struct App {
@@ -346,6 +362,35 @@ impl App {
             }
             guard.insert(key, (std::time::Instant::now(), value));
         }
+    }
+    /// [`App::aggregate`] of a value kept by filter under `key`: `pick` reads it from the
+    /// cache, `keep` stores it; a count begun before the totals were forgotten is not kept.
+    pub(crate) async fn keyed_aggregate<T, F, Fut>(
+        &self,
+        key: String,
+        pick: fn(Aggregate) -> Option<T>,
+        keep: fn(T) -> Aggregate,
+        count: F,
+    ) -> AppResult<T>
+    where
+        T: Clone + Send + 'static,
+        F: Fn(App) -> Fut + Clone + Send + Sync + 'static,
+        Fut: std::future::Future<Output = AppResult<T>> + Send,
+    {
+        let cached_key = key.clone();
+        self.aggregate(
+            move |app, ttl| app.cached_aggregate(&cached_key, ttl).and_then(pick),
+            move |app| {
+                let (key, count) = (key.clone(), count.clone());
+                async move {
+                    let generation = app.counts_generation();
+                    let value = count(app.clone()).await?;
+                    app.cache_aggregate(key, keep(value.clone()), generation);
+                    Ok(value)
+                }
+            },
+        )
+        .await
     }
 
     /// A public count: aggregates over the whole archive (five GROUP BYs for the facets take

@@ -140,18 +140,14 @@ impl App {
 
     /// Every facet's counts among the published items of `f` (not empty), from the index.
     async fn filtered_facets(&self, f: &CatalogFilter) -> AppResult<Facets> {
-        let key = format!("facets {f:?}");
         let filters = f.for_index();
-        let cached_key = key.clone();
-        self.aggregate(
-            move |app, ttl| match app.cached_aggregate(&cached_key, ttl) {
-                Some(Aggregate::Facets(f)) => Some(f),
-                _ => None,
-            },
+        self.keyed_aggregate(
+            format!("facets {f:?}"),
+            Aggregate::facets,
+            Aggregate::Facets,
             move |app| {
-                let (filters, key) = (filters.clone(), key.clone());
+                let filters = filters.clone();
                 async move {
-                    let generation = app.counts_generation();
                     let results = app
                         .search(SearchRequest {
                             q: String::new(),
@@ -162,9 +158,7 @@ impl App {
                             today: crate::today(),
                         })
                         .await?;
-                    let facets = Facets::from_index(results.facets);
-                    app.cache_aggregate(key, Aggregate::Facets(facets.clone()), generation);
-                    Ok(facets)
+                    Ok(Facets::from_index(results.facets))
                 }
             },
         )

@@ -293,22 +293,16 @@ impl App {
     /// The number of published items of a catalog filter, cached like the facets (see
     /// `App::aggregate`).
     async fn catalog_total(&self, filter: &ItemFilter) -> AppResult<i64> {
-        let key = format!("{filter:?}");
         let filter = filter.clone();
-        let cached_key = key.clone();
-        self.aggregate(
-            move |app, ttl| match app.cached_aggregate(&cached_key, ttl) {
-                Some(Aggregate::Total(n)) => Some(n),
-                _ => None,
-            },
+        self.keyed_aggregate(
+            format!("{filter:?}"),
+            Aggregate::total,
+            Aggregate::Total,
             move |app| {
-                let (filter, key) = (filter.clone(), key.clone());
+                let filter = filter.clone();
                 async move {
-                    let generation = app.counts_generation();
                     let mut c = app.db().read().await?;
-                    let n = store_items::count(&mut c, &filter).await?;
-                    app.cache_aggregate(key, Aggregate::Total(n), generation);
-                    Ok(n)
+                    Ok(store_items::count(&mut c, &filter).await?)
                 }
             },
         )

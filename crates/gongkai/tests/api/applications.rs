@@ -195,19 +195,7 @@ async fn public_applies_and_follows_with_code(t: TestApp) {
         .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     // The portal form works without an account too.
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .expect("client");
-    let html = client
-        .get(t.url("/apply"))
-        .send()
-        .await
-        .expect("form")
-        .text()
-        .await
-        .expect("html");
-    let csrf = crate::helpers::hidden_value(&html, "csrf").expect("csrf");
+    let (client, csrf) = t.public_form("/apply").await;
     let resp = client
         .post(t.url("/apply"))
         .multipart(
@@ -288,19 +276,7 @@ async fn public_applies_and_follows_with_code(t: TestApp) {
 /// The public form refused keeps what was typed: files over the total, a field beside its
 /// message.
 async fn the_public_form_keeps_what_was_typed(t: TestApp) {
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .expect("client");
-    let html = client
-        .get(t.url("/apply"))
-        .send()
-        .await
-        .expect("form")
-        .text()
-        .await
-        .expect("html");
-    let csrf = crate::helpers::hidden_value(&html, "csrf").expect("csrf");
+    let (client, csrf) = t.public_form("/apply").await;
     // Every field the form can refuse shows its message beside it, not only in the count.
     let resp = client
         .post(t.url("/apply"))
@@ -475,16 +451,10 @@ async fn whole_process_with_consultation_extension_and_review(t: TestApp) {
     assert_eq!(v["status"], "in_progress");
     // The returned draft's outcome and text wait in the officer's form, to be corrected.
     let id = application_id(&t, &tracking).await;
+    let officer = t.console_as("officer_a").await;
     let html = t
-        .console_as("officer_a")
-        .await
-        .get(t.url(&format!("/console/applications/{id}")))
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("html");
+        .html_as(&officer, &format!("/console/applications/{id}"))
+        .await;
     assert!(
         html.contains("<option value=\"refused.third_party\" selected>")
             && html.contains(
@@ -953,14 +923,9 @@ async fn annual_figures_match_hand_count(t: TestApp) {
         (format!("body={A}&year=99999"), "年度应在 2008 年"),
         ("body=abc".to_owned(), "机构代码 abc 不存在"),
     ] {
-        let html = client
-            .get(t.url(&format!("/console/applications/report?{query}")))
-            .send()
-            .await
-            .expect("report page")
-            .text()
-            .await
-            .expect("html");
+        let html = t
+            .html_as(&client, &format!("/console/applications/report?{query}"))
+            .await;
         assert!(html.contains(says), "{query}: {html}");
     }
 }

@@ -314,6 +314,30 @@ impl TestApp {
         (resp.status(), resp.text().await.expect("body"))
     }
 
+    /// The HTML of `path` as `client` (a console session, say) sees it.
+    pub async fn html_as(&self, client: &reqwest::Client, path: &str) -> String {
+        client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("page")
+            .text()
+            .await
+            .expect("html")
+    }
+
+    /// A browser without an account that has opened the public form at `path`: the client
+    /// (with its cookies) and the form's CSRF token.
+    pub async fn public_form(&self, path: &str) -> (reqwest::Client, String) {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .expect("client");
+        let html = self.html_as(&client, path).await;
+        let csrf = hidden_value(&html, "csrf").expect("csrf on the form");
+        (client, csrf)
+    }
+
     /// Creates a draft as the officer of `body` and returns its id.
     pub async fn draft(&self, body: &str, title: &str) -> i64 {
         self.draft_json(body, item_json(body, title)).await
