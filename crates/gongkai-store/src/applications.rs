@@ -188,61 +188,133 @@ pub async fn by_tracking(conn: &mut Conn, tracking: &str) -> Result<Option<Appli
 pub enum QueueOrder {
     /// Soonest deadline first; applications whose clock is paused last (the open queue).
     MostUrgent,
-    /// Newest first (the closed ones).
+    /// Most recently closed first, then newest (the closed ones).
     Newest,
 }
 
-/// Applications of `statuses` and of `body_ids` (all when empty), in `order`.
+/// Which applications a list shows.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct QueueFilter<'a> {
+    /// Statuses shown (none: no application).
+    pub statuses: &'a [&'a str],
+    /// Bodies shown (all when empty).
+    pub body_ids: &'a [i64],
+    /// Part of the tracking number, the applicant's or contact's name or the description of the
+    /// information asked for.
+    pub text: Option<&'a str>,
+}
+
+impl QueueFilter<'_> {
+    /// The `WHERE` clause and its bound values, in placeholder order.
+    fn clause(&self) -> (String, Vec<Bound>) {
+        let mut binds: Vec<Bound> = self
+            .statuses
+            .iter()
+            .map(|s| Bound::Text((*s).to_owned()))
+            .collect();
+        let mut cond = format!(
+            " WHERE status IN ({})",
+            crate::placeholders(self.statuses.len())
+        );
+        if !self.body_ids.is_empty() {
+            cond.push_str(&format!(
+                " AND body_id IN ({})",
+                crate::placeholders_from(binds.len() + 1, self.body_ids.len())
+            ));
+            binds.extend(self.body_ids.iter().map(|b| Bound::Int(*b)));
+        }
+        if let Some(text) = self.text.map(str::trim).filter(|t| !t.is_empty()) {
+            let n = binds.len();
+            cond.push_str(&format!(
+                " AND (UPPER(tracking_number) LIKE ${a} ESCAPE '\\' OR name LIKE ${b} ESCAPE '\\' \
+                 OR contact_person LIKE ${b} ESCAPE '\\' OR description LIKE ${b} ESCAPE '\\')",
+                a = n + 1,
+                b = n + 2
+            ));
+            binds.push(Bound::Text(like_pattern(&text.to_ascii_uppercase())));
+            binds.push(Bound::Text(like_pattern(text)));
+        }
+        (cond, binds)
+    }
+}
+
+/// A value bound to a list's query.
+#[derive(Debug, Clone)]
+enum Bound {
+    Text(String),
+    Int(i64),
+}
+
+/// `%text%` with LIKE's wildcards in `text` escaped by a backslash.
+fn like_pattern(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+/// `q` with `values` bound in order.
+fn bind_all<'q, O>(
+    mut q: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments>,
+    values: &[Bound],
+) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments> {
+    for v in values {
+        q = match v {
+            Bound::Text(t) => q.bind(t.clone()),
+            Bound::Int(i) => q.bind(*i),
+        };
+    }
+    q
+}
+
+/// The applications `filter` selects, in `order`, with how many there are in all.
 pub async fn queue(
     conn: &mut Conn,
-    body_ids: &[i64],
-    open_statuses: &[&str],
+    filter: &QueueFilter<'_>,
     order: QueueOrder,
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<ApplicationRow>, i64)> {
-    // `IN (…)` lists so the planner can use the (body_id, status, reply_due_on) index.
-    let marks = |from: usize, n: usize| {
-        (from..from + n)
-            .map(|i| format!("${i}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let mut cond = format!(" WHERE status IN ({})", marks(1, open_statuses.len()));
-    let mut n = open_statuses.len();
-    if !body_ids.is_empty() {
-        cond.push_str(&format!(
-            " AND body_id IN ({})",
-            marks(n + 1, body_ids.len())
-        ));
-        n += body_ids.len();
-    }
+    let (cond, binds) = filter.clause();
     let order_by = match order {
         QueueOrder::MostUrgent => {
             "paused, CASE WHEN reply_due_on IS NULL THEN 1 ELSE 0 END, reply_due_on, id"
         }
-        QueueOrder::Newest => "id DESC",
+        QueueOrder::Newest => "COALESCE(closed_on, '') DESC, id DESC",
     };
     let sql = format!(
         "SELECT {COLUMNS} FROM applications{cond} ORDER BY {order_by}{} OFFSET ${}",
         crate::limit(limit),
-        n + 1
+        binds.len() + 1
     );
-    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
-    let mut c = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT COUNT(*) FROM applications{cond}"
-    )));
-    for s in open_statuses {
-        q = q.bind(*s);
-        c = c.bind(*s);
-    }
-    for b in body_ids {
-        q = q.bind(*b);
-        c = c.bind(*b);
-    }
+    let q = bind_all(sqlx::query_as(sqlx::AssertSqlSafe(sql)), &binds);
     let rows: Vec<ApplicationRow> = q.bind(offset).fetch_all(&mut *conn).await?;
+    let c = bind_all(
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT COUNT(*) FROM applications{cond}"
+        ))),
+        &binds,
+    );
     let (total,): (i64,) = c.fetch_one(conn).await?;
     Ok((rows, total))
+}
+
+/// How many applications `filter` selects in each body, by body id.
+pub async fn queue_bodies(conn: &mut Conn, filter: &QueueFilter<'_>) -> Result<Vec<(i64, i64)>> {
+    let (cond, binds) = filter.clause();
+    let q = bind_all(
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT body_id, COUNT(*) FROM applications{cond} GROUP BY body_id ORDER BY body_id"
+        ))),
+        &binds,
+    );
+    Ok(q.fetch_all(conn).await?)
 }
 
 /// Ids of applications in `statuses` (for recomputing deadlines after a calendar change).

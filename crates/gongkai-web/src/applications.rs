@@ -13,11 +13,14 @@ use axum::routing::{get, post};
 use axum_extra::extract::{CookieJar, Form};
 use chrono::NaiveDate;
 use gongkai_app::AppError;
-use gongkai_app::applications::{Application, ApplicationFile, ApplicationInput, StaffAction};
+use gongkai_app::applications::{
+    Application, ApplicationFile, ApplicationFilter, ApplicationInput, ApplicationList, StaffAction,
+};
 use gongkai_app::auth::SessionActor;
 use gongkai_app::domain::application::{
     Channel, DeliveryForm, OutcomeGroup, ReplyOutcome, RequesterType, ReviewKind, ReviewResult,
 };
+use gongkai_app::domain::pagination::Page;
 use gongkai_app::domain::role::Action;
 use serde::{Deserialize, Serialize};
 
@@ -28,7 +31,7 @@ use crate::locale::{Label, Locale};
 use crate::portal::chrome as public_chrome;
 use crate::query::{PageQuery, PathIds};
 use crate::session::{ANON_CSRF_COOKIE, ClientOrigin, MaybeStaff, Staff, anon_csrf, check_csrf};
-use crate::views::{Chrome, field_errors};
+use crate::views::{Chrome, Pager, field_errors};
 
 /// A reply outcome in the officer's form: its code, its label, whether it is chosen.
 type OutcomeOption = (&'static str, &'static str, bool);
@@ -650,6 +653,24 @@ struct QueuePage {
     filters: Vec<(String, String, bool)>,
     /// The list is of replied and closed applications.
     done: bool,
+    /// More open applications than listed.
+    truncated: bool,
+    /// Pages of the closed list.
+    pager: Pager,
+    /// The search box's text, and the list and body it searches in.
+    text: String,
+    status: String,
+    body_code: String,
+}
+
+impl QueuePage {
+    /// The same list without the search text.
+    fn clear_search_href(&self) -> String {
+        let mut href = String::from("/console/applications?");
+        crate::portal::push_param(&mut href, "status", &self.status);
+        crate::portal::push_param(&mut href, "body", &self.body_code);
+        href.trim_end_matches('?').to_owned()
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -658,6 +679,10 @@ struct QueueQuery {
     body: Option<String>,
     /// A status of the open queue, or `done` for the replied and closed applications.
     status: Option<String>,
+    /// Part of a tracking number, a name or the description asked for.
+    q: Option<String>,
+    /// Page of the closed list.
+    page: Option<u32>,
 }
 
 /// The statuses the queue can be narrowed to, with `done` for the closed list.
@@ -668,18 +693,58 @@ const QUEUE_STATUSES: [(&str, &str); 4] = [
     ("done", "已办结"),
 ];
 
+/// Open applications listed at most (sorted by today's urgency, so read in one go).
+const OPEN_LIMIT: i64 = 500;
+/// Closed applications per page.
+const CLOSED_PER_PAGE: u32 = 50;
+
 async fn queue(
     State(state): State<AppState>,
     Staff(s): Staff,
     PageQuery(q): PageQuery<QueueQuery>,
 ) -> Result<QueuePage, PageError> {
     let status = q.status.clone().unwrap_or_default();
-    let (mut apps, total) = if status == "done" {
-        state.app.closed_applications(&s.actor, 500, 0).await?
+    let done = status == "done";
+    let list = if done {
+        ApplicationList::Closed
     } else {
-        state.app.application_queue(&s.actor, 500, 0).await?
+        ApplicationList::Open
     };
-    let bodies = crate::views::body_map(state.app.bodies().await?);
+    let all_bodies = state.app.bodies().await?;
+    let body_code = q.body.clone().unwrap_or_default();
+    let body_id = match body_code.as_str() {
+        "" => None,
+        code => Some(
+            all_bodies
+                .iter()
+                .find(|b| b.code == code)
+                .ok_or(AppError::NotFound("body"))?
+                .id,
+        ),
+    };
+    let text = q.q.clone().unwrap_or_default().trim().to_owned();
+    let filter = ApplicationFilter {
+        body_id,
+        status: (!done && !status.is_empty()).then(|| status.clone()),
+        text: (!text.is_empty()).then(|| text.clone()),
+    };
+    let page = Page::new(q.page, Some(CLOSED_PER_PAGE), CLOSED_PER_PAGE);
+    let (mut apps, total) = if done {
+        state
+            .app
+            .closed_applications(&s.actor, &filter, page.limit(), page.offset())
+            .await?
+    } else {
+        state
+            .app
+            .application_queue(&s.actor, &filter, OPEN_LIMIT, 0)
+            .await?
+    };
+    let per_body = state
+        .app
+        .application_counts_by_body(&s.actor, list, &filter)
+        .await?;
+    let bodies = crate::views::body_map(all_bodies);
     let overdue = apps
         .iter()
         .filter(|a| a.urgency.as_str() == "overdue")
@@ -695,7 +760,6 @@ async fn queue(
             .collect::<Vec<_>>(),
     );
     let urgency = q.urgency.clone().unwrap_or_default();
-    let body_code = q.body.clone().unwrap_or_default();
     let mut filters = vec![(
         "全部待办".to_owned(),
         "/console/applications".to_owned(),
@@ -716,18 +780,15 @@ async fn queue(
         filters.push((
             label.to_owned(),
             format!("/console/applications?status={code}"),
-            status == code,
+            status == code && body_code.is_empty(),
         ));
     }
-    let mut seen = std::collections::BTreeSet::new();
-    for a in &apps {
-        if let Some(b) = bodies.get(&a.row.body_id)
-            && seen.insert(b.code.clone())
-        {
+    for (id, count) in per_body {
+        if let Some(b) = bodies.get(&id) {
             // A body's link keeps the list (open or done) it is chosen from.
-            let list = if status == "done" { "&status=done" } else { "" };
+            let list = if done { "&status=done" } else { "" };
             filters.push((
-                b.name.clone(),
+                format!("{}（{count}）", b.name),
                 format!("/console/applications?body={}{list}", b.code),
                 body_code == b.code,
             ));
@@ -736,16 +797,12 @@ async fn queue(
     if !urgency.is_empty() {
         apps.retain(|a| a.urgency.as_str() == urgency);
     }
-    if !status.is_empty() && status != "done" {
-        apps.retain(|a| a.status.as_str() == status);
+    let mut base = String::from("/console/applications?");
+    for (key, value) in [("status", &status), ("body", &body_code), ("q", &text)] {
+        crate::portal::push_param(&mut base, key, value);
     }
-    if !body_code.is_empty() {
-        apps.retain(|a| {
-            bodies
-                .get(&a.row.body_id)
-                .is_some_and(|b| b.code == body_code)
-        });
-    }
+    let pages = gongkai_app::domain::pagination::page_count(total, page.size);
+    let pager = Pager::new(base.trim_end_matches('?'), page.number, pages, total);
     let rows = apps
         .iter()
         .map(|a| QueueLine {
@@ -768,7 +825,12 @@ async fn queue(
         })
         .collect();
     Ok(QueuePage {
-        done: status == "done",
+        done,
+        truncated: !done && total > OPEN_LIMIT,
+        pager,
+        text,
+        status,
+        body_code,
         chrome: staff_chrome(&state, &s),
         rows,
         total,

@@ -83,6 +83,65 @@ pub const OPEN_STATUSES: [&str; 9] = [
 /// Statuses of applications done with (the closed list).
 pub const CLOSED_STATUSES: [&str; 3] = ["replied", "closed", "archived"];
 
+/// The two lists of the console: the open queue (办理台账) and the closed list (已办结).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApplicationList {
+    Open,
+    Closed,
+}
+
+impl ApplicationList {
+    /// The statuses the list shows: all of its own, or only `status` when it is one of them
+    /// (a status of the other list selects nothing).
+    fn statuses(self, status: Option<&str>) -> Vec<&'static str> {
+        let own: &[&'static str] = match self {
+            ApplicationList::Open => &OPEN_STATUSES,
+            ApplicationList::Closed => &CLOSED_STATUSES,
+        };
+        match status {
+            None => own.to_vec(),
+            Some(s) => own.iter().copied().filter(|o| *o == s).collect(),
+        }
+    }
+}
+
+/// What narrows a list of applications: a body, a status, a text (part of the tracking number,
+/// a name or the description of the information asked for).
+#[derive(Debug, Clone, Default)]
+pub struct ApplicationFilter {
+    pub body_id: Option<i64>,
+    pub status: Option<String>,
+    pub text: Option<String>,
+}
+
+/// The bodies a list covers.
+enum Scope {
+    Everywhere,
+    Bodies(Vec<i64>),
+    /// A body the actor may not see: an empty list.
+    Nothing,
+}
+
+impl Scope {
+    /// The store's filter, or `None` when nothing can match.
+    fn store_filter<'a>(
+        &'a self,
+        statuses: &'a [&'a str],
+        filter: &'a ApplicationFilter,
+    ) -> Option<store::QueueFilter<'a>> {
+        let body_ids: &[i64] = match self {
+            Scope::Bodies(ids) => ids,
+            Scope::Everywhere => &[],
+            Scope::Nothing => return None,
+        };
+        (!statuses.is_empty()).then_some(store::QueueFilter {
+            statuses,
+            body_ids,
+            text: filter.text.as_deref(),
+        })
+    }
+}
+
 fn date(s: &str) -> AppResult<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .map_err(|_| AppError::Internal(format!("stored date {s} is not a date")))
@@ -251,45 +310,87 @@ impl App {
     }
 
     /// The queue (办理台账): open applications of the actor's bodies (every body for the city
-    /// office), most urgent first.
+    /// office) that `filter` selects, most urgent first.
     pub async fn application_queue(
         &self,
         actor: &Actor,
+        filter: &ApplicationFilter,
         limit: i64,
         offset: i64,
     ) -> AppResult<(Vec<Application>, i64)> {
-        self.applications_in(actor, &OPEN_STATUSES, QueueOrder::MostUrgent, limit, offset)
+        self.applications_in(actor, ApplicationList::Open, filter, limit, offset)
             .await
     }
 
-    /// Replied, closed and archived applications of the actor's bodies, newest first: they
-    /// still need letters, reconsideration and litigation records.
+    /// Replied, closed and archived applications of the actor's bodies that `filter` selects,
+    /// newest first: they still need letters, reconsideration and litigation records.
     pub async fn closed_applications(
         &self,
         actor: &Actor,
+        filter: &ApplicationFilter,
         limit: i64,
         offset: i64,
     ) -> AppResult<(Vec<Application>, i64)> {
-        self.applications_in(actor, &CLOSED_STATUSES, QueueOrder::Newest, limit, offset)
+        self.applications_in(actor, ApplicationList::Closed, filter, limit, offset)
             .await
     }
 
-    async fn applications_in(
+    /// How many applications of `list` each of the actor's bodies has under `filter`'s status
+    /// and text (its body ignored), by body id: the console's body filter links.
+    pub async fn application_counts_by_body(
         &self,
         actor: &Actor,
-        statuses: &[&str],
-        order: QueueOrder,
-        limit: i64,
-        offset: i64,
-    ) -> AppResult<(Vec<Application>, i64)> {
+        list: ApplicationList,
+        filter: &ApplicationFilter,
+    ) -> AppResult<Vec<(i64, i64)>> {
+        let all_bodies = ApplicationFilter {
+            body_id: None,
+            ..filter.clone()
+        };
+        let scope = self.application_scope(actor, &all_bodies)?;
+        let statuses = list.statuses(filter.status.as_deref());
+        let Some(selected) = scope.store_filter(&statuses, filter) else {
+            return Ok(vec![]);
+        };
+        let mut c = self.db().read().await?;
+        Ok(store::queue_bodies(&mut c, &selected).await?)
+    }
+
+    /// The bodies whose applications `actor` may list, narrowed to `filter`'s body.
+    fn application_scope(&self, actor: &Actor, filter: &ApplicationFilter) -> AppResult<Scope> {
         let bodies = actor.bodies_with(Action::ViewApplications);
         let everywhere = actor.can_everywhere(Action::ViewApplications);
         if bodies.is_empty() && !everywhere {
             return Err(AppError::Forbidden);
         }
-        let scope = if everywhere { vec![] } else { bodies };
+        Ok(match (filter.body_id, everywhere) {
+            (None, true) => Scope::Everywhere,
+            (None, false) => Scope::Bodies(bodies),
+            (Some(b), true) => Scope::Bodies(vec![b]),
+            (Some(b), false) if bodies.contains(&b) => Scope::Bodies(vec![b]),
+            (Some(_), false) => Scope::Nothing,
+        })
+    }
+
+    async fn applications_in(
+        &self,
+        actor: &Actor,
+        list: ApplicationList,
+        filter: &ApplicationFilter,
+        limit: i64,
+        offset: i64,
+    ) -> AppResult<(Vec<Application>, i64)> {
+        let scope = self.application_scope(actor, filter)?;
+        let statuses = list.statuses(filter.status.as_deref());
+        let Some(selected) = scope.store_filter(&statuses, filter) else {
+            return Ok((vec![], 0));
+        };
+        let order = match list {
+            ApplicationList::Open => QueueOrder::MostUrgent,
+            ApplicationList::Closed => QueueOrder::Newest,
+        };
         let mut c = self.db().read().await?;
-        let (rows, total) = store::queue(&mut c, &scope, statuses, order, limit, offset).await?;
+        let (rows, total) = store::queue(&mut c, &selected, order, limit, offset).await?;
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
             out.push(self.load_application(&mut c, row).await?);

@@ -49,15 +49,12 @@ impl App {
     pub async fn send_reminders(&self) -> AppResult<usize> {
         let now = now_ms();
         let mut c = self.db().read().await?;
-        let (rows, _) = store::queue(
-            &mut c,
-            &[],
-            &OPEN_STATUSES,
-            QueueOrder::MostUrgent,
-            10_000,
-            0,
-        )
-        .await?;
+        let every_open = store::QueueFilter {
+            statuses: &OPEN_STATUSES,
+            ..Default::default()
+        };
+        let (rows, _) =
+            store::queue(&mut c, &every_open, QueueOrder::MostUrgent, 10_000, 0).await?;
         let mut created = 0;
         for row in rows {
             let a = self.load_application(&mut c, row).await?;

@@ -6,7 +6,9 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use chrono::NaiveDate;
 use gongkai_app::AppError;
-use gongkai_app::applications::{Application, ApplicationFile, ApplicationInput, StaffAction};
+use gongkai_app::applications::{
+    Application, ApplicationFile, ApplicationFilter, ApplicationInput, StaffAction,
+};
 use gongkai_app::domain::application::{ReplyOutcome, RequesterType, ReviewKind, ReviewResult};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -249,7 +251,10 @@ pub(super) async fn list_applications(
     State(state): State<AppState>,
     ApiStaff(actor): ApiStaff,
 ) -> ApiResult<Json<Vec<ApplicationJson>>> {
-    let (apps, _) = state.app.application_queue(&actor, 500, 0).await?;
+    let (apps, _) = state
+        .app
+        .application_queue(&actor, &ApplicationFilter::default(), 500, 0)
+        .await?;
     let mut out = Vec::with_capacity(apps.len());
     for a in apps {
         let file = ApplicationFile {

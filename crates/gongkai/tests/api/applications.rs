@@ -22,6 +22,7 @@ db_tests!(
     calendar_change_recomputes_deadlines,
     an_applicant_follows_a_request_in_english,
     the_console_assigns_to_a_body_chosen_from_a_list,
+    the_console_lists_page_and_find_applications,
 );
 
 fn application(body: &str) -> Value {
@@ -1455,4 +1456,100 @@ async fn the_console_assigns_to_a_body_chosen_from_a_list(t: TestApp) {
     let officer = t.app.actor_for_login("officer_a").await.expect("actor");
     let file = t.app.application_by_tracking(&officer, &tracking).await;
     assert_eq!(file.expect("file").application.status.as_str(), "assigned");
+}
+
+/// Table rows of a console list that link to an application.
+fn listed(html: &str) -> usize {
+    html.matches("<tr><td><a href=\"/console/applications/")
+        .count()
+}
+
+async fn the_console_lists_page_and_find_applications(t: TestApp) {
+    // 51 closed applications: one more than a page of the closed list.
+    let mut closed = Vec::new();
+    for _ in 0..51 {
+        let tracking = register(&t, A, &gongkai_app::today().to_string(), "自然人").await;
+        ok_step(
+            &t,
+            &tracking,
+            Role::Officer,
+            json!({"action": "withdraw", "note": "申请人书面撤回"}),
+        )
+        .await;
+        closed.push(tracking);
+    }
+    let mut other = application(A);
+    other["name"] = json!("欧阳100%");
+    other["description"] = json!("海州港集装箱码头环评报告");
+    let (s, v) = t
+        .post(
+            "/api/v1/applications",
+            Some(&t.token(Role::Officer, A)),
+            other,
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let open = v["tracking_number"].as_str().expect("tracking").to_owned();
+    let console = t.console_as("officer_a").await;
+
+    let first = t
+        .html_as(&console, "/console/applications?status=done")
+        .await;
+    assert!(first.contains("已办结 <strong>51</strong> 件"), "{first}");
+    assert_eq!(listed(&first), 50, "a page of the closed list");
+    assert!(first.contains(&closed[50]) && !first.contains(&format!(">{}<", closed[0])));
+    assert!(
+        first.contains("status=done&#38;page=2"),
+        "a link to page 2: {first}"
+    );
+    let second = t
+        .html_as(&console, "/console/applications?status=done&page=2")
+        .await;
+    assert_eq!(listed(&second), 1);
+    assert!(second.contains(&closed[0]), "the oldest on the last page");
+
+    // Found by part of the tracking number in any case, by name, by what was asked for.
+    let wanted = &closed[17];
+    let lower = wanted.to_lowercase();
+    let found = t
+        .html_as(
+            &console,
+            &format!("/console/applications?status=done&q={lower}"),
+        )
+        .await;
+    assert_eq!(listed(&found), 1, "{found}");
+    assert!(found.contains(wanted));
+    for q in ["欧阳", "集装箱码头", "100%25"] {
+        let html = t
+            .html_as(&console, &format!("/console/applications?q={q}"))
+            .await;
+        assert_eq!(listed(&html), 1, "{q}: {html}");
+        assert!(html.contains(&open), "{q}");
+    }
+    // LIKE's wildcards are taken literally; a closed application is not in the open queue.
+    for q in ["%25", "_", &lower] {
+        let html = t
+            .html_as(&console, &format!("/console/applications?q={q}"))
+            .await;
+        let expected = usize::from(q == "%25");
+        assert_eq!(listed(&html), expected, "{q}: {html}");
+    }
+    // Another body's list is empty for this officer, whatever the link says.
+    let theirs = t
+        .html_as(
+            &console,
+            &format!("/console/applications?body={B}&status=done"),
+        )
+        .await;
+    assert_eq!(listed(&theirs), 0, "{theirs}");
+    let mine = t
+        .html_as(
+            &console,
+            &format!("/console/applications?body={A}&status=done"),
+        )
+        .await;
+    assert!(
+        mine.contains("（51）"),
+        "a body's link counts its applications: {mine}"
+    );
 }
