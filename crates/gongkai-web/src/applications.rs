@@ -933,7 +933,12 @@ async fn register(
             &s,
             receipt.id,
             Some(receipt.secret_code),
-            None,
+            receipt.repeated.then(|| {
+                format!(
+                    "相同的申请 10 分钟内已登记为 {}，未重复登记。查询码已重新生成，此前告知的查询码作废。",
+                    receipt.tracking_number
+                )
+            }),
             None,
         )
         .await

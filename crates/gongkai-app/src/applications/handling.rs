@@ -278,7 +278,7 @@ impl App {
                 required(items, "items", "请列明需要补正的全部内容（一次性告知）")?;
                 if today() > before.supplement_notice_due {
                     late_note = Some(format!(
-                        "（补正通知应于{}前发出，已逾期）",
+                        "（补正通知应于{}前发出，已逾期：答复期限不因补正中止，仍自收到申请之日起计算）",
                         before.supplement_notice_due
                     ));
                 }

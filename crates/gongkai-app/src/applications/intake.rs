@@ -331,6 +331,7 @@ impl App {
         &self,
         mut tx: gongkai_store::Tx,
         origin: &Origin,
+        actor: &str,
         first: store::ApplicationRow,
         secret: String,
         now: i64,
@@ -342,7 +343,7 @@ impl App {
             &mut tx,
             &audit::NewAudit {
                 at_ms: now,
-                actor: "applicant",
+                actor,
                 ip: &origin.ip,
                 action: "application.code_reissued",
                 entity: "application",
@@ -428,12 +429,13 @@ impl App {
             reply_due_on: state.reply_due.map(|d| d.to_string()),
             registered_by: actor.map(|a| a.user_id),
         };
-        if actor.is_none()
-            && let Some(first) =
-                store::recent_duplicate(&mut tx, &new, now - DUPLICATE_WINDOW_MS, &since_day)
-                    .await?
+        // The same form sent again (a page reloaded, a double click, a reply that never
+        // arrived) registers nothing new, from the public or from an officer.
+        if let Some(first) =
+            store::recent_duplicate(&mut tx, &new, now - DUPLICATE_WINDOW_MS, &since_day).await?
         {
-            return self.reissue_code(tx, origin, first, secret, now).await;
+            let by = actor.map_or("applicant", |a| a.login.as_str());
+            return self.reissue_code(tx, origin, by, first, secret, now).await;
         }
         let id = store::insert(&mut tx, &new, now).await?;
         let actor_name = actor.map_or("applicant", |a| a.login.as_str());

@@ -9,7 +9,10 @@
 //!   receipt of the supplemented application (第三十条), when the clock restarts from zero.
 //! - **Supplement** (补正, 第三十条): one notice, within 7 working days of receipt. While the
 //!   applicant is supplementing there is no reply deadline; the applicant's own deadline
-//!   is [`ClockParams::supplement_answer_days`] (UNCONFIRMED, see there).
+//!   is [`ClockParams::supplement_answer_days`] (UNCONFIRMED, see there). A notice sent after
+//!   the 7 days still asks the applicant, but the body's lateness cannot lengthen the
+//!   applicant's wait: the reply clock keeps running from the receipt and does not restart
+//!   when the supplement arrives ([`ClockState::supplement_notice_late`]).
 //! - **Stops** (第三十二条 to 第三十四条): the time given to a third party or to other bodies
 //!   to give their opinion does not count. A stop that starts on day `S` and ends on day
 //!   `E` excludes the working days in `(S, E]`: `S` itself still counts for the reply (it
@@ -286,6 +289,8 @@ pub fn clock(
     let mut stopped = 0_i64;
     let mut extended = false;
     let mut supplement_requested_on = None;
+    let supplement_notice_due = add(cal, received, i64::from(params.supplement_notice_days));
+    let mut supplement_late = false;
     let mut last = received;
     let allowance = |extended: bool| {
         i64::from(params.reply_days)
@@ -306,10 +311,13 @@ pub fn clock(
             // The one supplement notice comes before anything else happens.
             (Phase::Running, ClockEvent::SupplementRequested(d)) if index == 1 => {
                 supplement_requested_on = Some(d);
+                supplement_late = d > supplement_notice_due;
                 Phase::Supplement { since: d }
             }
             (Phase::Supplement { .. }, ClockEvent::SupplementReceived(d)) => {
-                start = d;
+                if !supplement_late {
+                    start = d;
+                }
                 Phase::Running
             }
             (Phase::Running, ClockEvent::StopStarted { date, reason }) => {
@@ -379,7 +387,7 @@ pub fn clock(
         waiting_for: None,
         stop_after_due: false,
         fee_due: None,
-        supplement_notice_due: add(cal, received, i64::from(params.supplement_notice_days)),
+        supplement_notice_due,
         supplement_requested_on,
         supplement_due: None,
         extended,
@@ -399,6 +407,11 @@ pub fn clock(
         }
         Phase::Supplement { since } => {
             s.supplement_due = Some(supplement_due(since));
+            if supplement_late {
+                s.reply_due = Some(due_with(0));
+                s.reply_due_at_latest = s.reply_due;
+                s.working_days_used = used_until(last);
+            }
         }
         Phase::Pending {
             since,
@@ -428,7 +441,9 @@ pub fn clock(
             supplement_since,
         } => {
             s.closed_on = Some(on);
-            if let Some(since) = supplement_since {
+            if let Some(since) = supplement_since
+                && !supplement_late
+            {
                 s.supplement_due = Some(supplement_due(since));
             } else {
                 s.reply_due = Some(due_with(0));
@@ -468,7 +483,7 @@ impl ClockState {
 
     /// Working days of the reply period used by `today` (not before [`ClockState::as_of`]).
     pub fn working_days_used_on(&self, cal: &WorkCalendar, today: NaiveDate) -> i64 {
-        if self.closed_on.is_some() || self.awaiting_supplement() {
+        if self.closed_on.is_some() || self.reply_due.is_none() && self.awaiting_supplement() {
             return self.working_days_used;
         }
         match (self.stopped_since, self.stop_due) {
@@ -500,7 +515,8 @@ impl ClockState {
         }
     }
 
-    /// Whether the supplement notice went out after its 7 working days.
+    /// Whether the supplement notice went out after its 7 working days: then it does not
+    /// stop or restart the reply clock.
     pub fn supplement_notice_late(&self) -> bool {
         self.supplement_requested_on
             .is_some_and(|d| d > self.supplement_notice_due)
@@ -722,6 +738,35 @@ mod tests {
         assert!(late.supplement_notice_late());
         let on_time = state("recv 2026-02-02; supreq 2026-02-11");
         assert!(!on_time.supplement_notice_late());
+    }
+
+    #[test]
+    fn a_late_supplement_notice_stops_nothing() {
+        let unasked = state("recv 2026-02-02");
+        let due = unasked.reply_due.expect("due");
+        // Sent the day after its last day: the applicant is asked, the clock runs on.
+        let late = state("recv 2026-02-02; supreq 2026-02-12");
+        assert!(late.supplement_notice_late() && late.awaiting_supplement());
+        assert!(late.supplement_due.is_some());
+        assert_eq!(late.reply_due, Some(due));
+        assert_eq!(late.reply_due_on(d("2026-03-10")), Some(due));
+        assert!(late.is_running());
+        assert_eq!(
+            late.working_days_used_on(&builtin(), d("2026-02-27")),
+            unasked.working_days_used_on(&builtin(), d("2026-02-27"))
+        );
+        // The supplement arriving does not restart it.
+        let received = state("recv 2026-02-02; supreq 2026-02-12; suprecv 2026-02-26");
+        assert_eq!(received.start, d("2026-02-02"));
+        assert_eq!(received.reply_due, Some(due));
+        assert!(!received.awaiting_supplement());
+        // Closed for want of the supplement: the deadline as it stood is kept.
+        let closed = state("recv 2026-02-02; supreq 2026-02-12; close 2026-03-20");
+        assert_eq!(closed.reply_due, Some(due));
+        assert_eq!(closed.closed_on, Some(d("2026-03-20")));
+        // On its last day the notice still stops the clock.
+        let last_day = state("recv 2026-02-02; supreq 2026-02-11; suprecv 2026-02-26");
+        assert_eq!(last_day.start, d("2026-02-26"));
 
         let params = ClockParams {
             supplement_answer_days: 5,
@@ -1478,8 +1523,10 @@ mod tests {
                 ClockEvent::SupplementReceived(answered),
             ];
             let s = clock(&cal, &evs, &ClockParams::default()).unwrap();
-            prop_assert_eq!(s.start, answered);
-            prop_assert_eq!(s.reply_due, Some(cal.add_working_days(answered, 20)));
+            // A notice after its 7 working days restarts nothing.
+            let from = if asked > s.supplement_notice_due { received } else { answered };
+            prop_assert_eq!(s.start, from);
+            prop_assert_eq!(s.reply_due, Some(cal.add_working_days(from, 20)));
             prop_assert!(s.reply_due.unwrap() >= received);
             prop_assert_eq!(
                 cal.working_days_between(received, s.supplement_notice_due),

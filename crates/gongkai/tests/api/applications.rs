@@ -99,7 +99,14 @@ async fn application_id(t: &TestApp, tracking: &str) -> i64 {
 
 /// Registers an application as the officer of `body` with a receipt date.
 async fn register(t: &TestApp, body: &str, received_on: &str, requester: &str) -> String {
+    // Each its own request: the same form again within minutes is taken as sent twice.
+    static SENT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = SENT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let mut a = application(body);
+    a["description"] = json!(format!(
+        "{}（第{n}份）",
+        a["description"].as_str().unwrap_or("")
+    ));
     a["received_on"] = json!(received_on);
     a["channel"] = json!("post");
     a["requester_type"] = json!(requester);
@@ -581,7 +588,7 @@ async fn every_outcome_gets_its_letter(t: TestApp) {
 }
 
 async fn supplement_restarts_clock_and_overdue_closes(t: TestApp) {
-    let tracking = register(&t, A, "2026-09-01", "自然人").await;
+    let tracking = register(&t, A, &gongkai_app::today().to_string(), "自然人").await;
     let (s, _) = step(
         &t,
         &tracking,
@@ -647,15 +654,19 @@ async fn supplement_restarts_clock_and_overdue_closes(t: TestApp) {
         expect.to_string(),
         "20 working days from the supplement's receipt"
     );
-    // Another one left unanswered: move the notice into the past, then close it.
+    // Another one, asked months after its receipt: the notice goes out, the clock runs on.
     let tracking = register(&t, A, "2026-09-01", "自然人").await;
-    ok_step(
+    let v = ok_step(
         &t,
         &tracking,
         Role::Officer,
         json!({"action": "request_supplement", "note": "请补充身份证明"}),
     )
     .await;
+    assert_eq!(v["status"], "supplement_requested");
+    assert_eq!(v["urgency"], "overdue", "a late notice stops nothing: {v}");
+    assert!(v["reply_due_on"].is_string(), "{v}");
+    // Left unanswered: move the notice into its 7 days, then close it.
     let mut db = t.raw_db().await;
     sqlx::query(
         "UPDATE application_events SET on_date = '2026-09-02' WHERE kind = 'request_supplement'",
@@ -1485,11 +1496,20 @@ async fn the_console_lists_page_and_find_applications(t: TestApp) {
         .post(
             "/api/v1/applications",
             Some(&t.token(Role::Officer, A)),
-            other,
+            other.clone(),
         )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let open = v["tracking_number"].as_str().expect("tracking").to_owned();
+    // The officer's form sent twice registers it once.
+    let (_, again) = t
+        .post(
+            "/api/v1/applications",
+            Some(&t.token(Role::Officer, A)),
+            other,
+        )
+        .await;
+    assert_eq!(again["tracking_number"], open.as_str(), "{again}");
     let console = t.console_as("officer_a").await;
 
     let first = t
