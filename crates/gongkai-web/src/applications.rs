@@ -815,13 +815,24 @@ async fn queue(
                 .unwrap_or_default(),
             status: a.status.label_zh().to_owned(),
             received: a.row.received_on.clone(),
-            due: a
-                .clock
-                .reply_due_on(gongkai_app::today())
-                .map(|d| d.to_string())
-                .unwrap_or_default(),
-            urgency: a.urgency.message_zh(),
-            class: urgency_class(a),
+            // A closed one shows the deadline it had and whether the reply kept it.
+            due: if done {
+                a.clock.reply_due
+            } else {
+                a.clock.reply_due_on(gongkai_app::today())
+            }
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+            urgency: match (done, a.clock.closed_late()) {
+                (true, true) => "逾期办结".to_owned(),
+                (true, false) => "已办结".to_owned(),
+                (false, _) => a.urgency.message_zh(),
+            },
+            class: if done && a.clock.closed_late() {
+                "overdue"
+            } else {
+                urgency_class(a)
+            },
         })
         .collect();
     Ok(QueuePage {
@@ -972,6 +983,10 @@ struct DetailPage {
     /// An extension can be approved today (in progress, once, before the deadline, while the
     /// clock runs).
     can_extend: bool,
+    /// Why the extension form is not shown, for an application in progress.
+    extend_note: Option<String>,
+    /// Not yet replied or closed: the applicant may still withdraw it.
+    is_open: bool,
     outcomes: Vec<(&'static str, Vec<OutcomeOption>)>,
     case_kinds: Vec<(&'static str, &'static str)>,
     case_results: Vec<(&'static str, &'static str)>,
@@ -984,6 +999,20 @@ struct DetailPage {
     cases: Vec<(i64, String, String, String, String, bool)>,
     /// Bodies an application can be assigned to: (code, name, the one it is with).
     bodies: Vec<(String, String, bool)>,
+}
+
+/// Why the one extension cannot be approved from this page now, for an application in
+/// progress (`None` when it can, or when the question does not arise).
+fn extend_note(a: &Application, actor: &gongkai_app::domain::role::Actor) -> Option<String> {
+    if a.status.as_str() != "in_progress" {
+        return None;
+    }
+    if let Some(refusal) = a.clock.extend_refusal(gongkai_app::today()) {
+        return Some(format!("不能延期：{refusal}。"));
+    }
+    (!actor.can(Action::ApproveApplication, a.row.body_id)).then(|| {
+        "延长答复期限须经审核人批准：如需延期，请在答复期限届满前联系本机关审核人。".to_owned()
+    })
 }
 
 #[derive(Deserialize, Default)]
@@ -1079,6 +1108,8 @@ async fn detail_page(
         // The process extends only an application in progress; the clock says when.
         can_extend: file.application.status.as_str() == "in_progress"
             && file.application.clock.can_extend(gongkai_app::today()),
+        extend_note: extend_note(&file.application, &s.actor),
+        is_open: file.application.status.is_open(),
         applicant,
         outcomes,
         case_kinds: ReviewKind::ALL

@@ -427,7 +427,14 @@ impl App {
                 required(note, "note", "退回时请填写审核意见")?;
                 (ApplicationEvent::Reject, today())
             }
-            StaffAction::Withdraw { .. } => (ApplicationEvent::Withdraw, today()),
+            StaffAction::Withdraw { note } => {
+                required(
+                    note,
+                    "note",
+                    "请写明申请人撤回的方式和日期，如“申请人书面撤回”",
+                )?;
+                (ApplicationEvent::Withdraw, today())
+            }
             StaffAction::Archive => (ApplicationEvent::Archive, today()),
             StaffAction::RecordCase { .. } | StaffAction::DecideCase { .. } => unreachable_case()?,
         };

@@ -515,6 +515,11 @@ impl ClockState {
         }
     }
 
+    /// Whether the application was closed after its reply deadline (逾期答复).
+    pub fn closed_late(&self) -> bool {
+        matches!((self.closed_on, self.reply_due), (Some(on), Some(due)) if on > due)
+    }
+
     /// Whether the supplement notice went out after its 7 working days: then it does not
     /// stop or restart the reply clock.
     pub fn supplement_notice_late(&self) -> bool {
@@ -738,6 +743,21 @@ mod tests {
         assert!(late.supplement_notice_late());
         let on_time = state("recv 2026-02-02; supreq 2026-02-11");
         assert!(!on_time.supplement_notice_late());
+    }
+
+    #[test]
+    fn closed_late_after_the_deadline_only() {
+        let due = state("recv 2026-02-02").reply_due.expect("due");
+        let on_the_day = state(&format!("recv 2026-02-02; close {due}"));
+        assert!(!on_the_day.closed_late());
+        let after = state(&format!(
+            "recv 2026-02-02; close {}",
+            due.succ_opt().expect("day")
+        ));
+        assert!(after.closed_late());
+        assert!(!state("recv 2026-02-02").closed_late(), "open");
+        let abandoned = state("recv 2026-02-02; supreq 2026-02-05; close 2026-06-01");
+        assert!(!abandoned.closed_late(), "no reply was due");
     }
 
     #[test]

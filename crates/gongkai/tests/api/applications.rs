@@ -23,6 +23,7 @@ db_tests!(
     an_applicant_follows_a_request_in_english,
     the_console_assigns_to_a_body_chosen_from_a_list,
     the_console_lists_page_and_find_applications,
+    the_console_withdraws_and_says_why_it_cannot_extend,
 );
 
 fn application(body: &str) -> Value {
@@ -1572,4 +1573,63 @@ async fn the_console_lists_page_and_find_applications(t: TestApp) {
         mine.contains("（51）"),
         "a body's link counts its applications: {mine}"
     );
+}
+
+async fn the_console_withdraws_and_says_why_it_cannot_extend(t: TestApp) {
+    let tracking = register(&t, A, &gongkai_app::today().to_string(), "自然人").await;
+    for action in [
+        json!({"action": "assign", "body_code": A, "officer": "officer_a"}),
+        json!({"action": "accept"}),
+    ] {
+        ok_step(&t, &tracking, Role::Officer, action).await;
+    }
+    let id = application_id(&t, &tracking).await;
+    let page = format!("/console/applications/{id}");
+    let console = t.console_as("officer_a").await;
+    let html = t.html_as(&console, &page).await;
+    assert!(
+        html.contains("延长答复期限须经审核人批准") && !html.contains("value=\"extend\""),
+        "an officer is told who extends: {html}"
+    );
+    assert!(html.contains("value=\"withdraw\""), "{html}");
+    let csrf = crate::helpers::hidden_value(&html, "csrf").expect("csrf");
+    let post = |note: &'static str| {
+        console
+            .post(t.url(&format!("{page}/act")))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("step", "withdraw"),
+                ("note", note),
+            ])
+            .send()
+    };
+    let refused = post("  ").await.expect("post").text().await.expect("html");
+    assert!(refused.contains("请写明申请人撤回的方式"), "{refused}");
+    let officer = t.app.actor_for_login("officer_a").await.expect("actor");
+    let status = |file: gongkai_app::applications::ApplicationFile| {
+        file.application.status.as_str().to_owned()
+    };
+    let file = t.app.application_by_tracking(&officer, &tracking).await;
+    assert_eq!(status(file.expect("file")), "in_progress");
+    post("申请人电话撤回").await.expect("post");
+    let file = t.app.application_by_tracking(&officer, &tracking).await;
+    assert_eq!(status(file.expect("file")), "closed");
+    let html = t.html_as(&console, &page).await;
+    assert!(
+        !html.contains("value=\"withdraw\""),
+        "closed: nothing to withdraw"
+    );
+
+    // The closed list tells a late reply from one in time.
+    let late = register(&t, A, "2026-09-01", "自然人").await;
+    reply_with(&t, &late, "disclosed").await;
+    let done = t
+        .html_as(&console, "/console/applications?status=done")
+        .await;
+    let row = |tracking: &str| {
+        let at = done.find(&format!(">{tracking}<")).expect("listed");
+        done[at..].split("</tr>").next().unwrap_or("").to_owned()
+    };
+    assert!(row(&late).contains("逾期办结"), "{}", row(&late));
+    assert!(row(&tracking).contains("已办结") && !row(&tracking).contains("逾期"));
 }
