@@ -4,6 +4,7 @@ use gongkai_domain::audit::{ChainBreak, ChainVerifier, StoredAudit};
 use gongkai_domain::role::{Action, Actor};
 use gongkai_store::audit;
 
+pub use gongkai_store::audit::AuditFilter;
 pub use gongkai_store::audit::AuditRow as AuditRecord;
 
 use crate::items::created_version_claim;
@@ -83,8 +84,13 @@ impl App {
         Ok(audit::for_entity(&mut c, entity, entity_id).await?)
     }
 
-    /// The most recent records, for the auditor's console page.
-    pub async fn audit_recent(&self, actor: &Actor, limit: i64) -> AppResult<Vec<AuditRecord>> {
+    /// Up to `limit` records `filter` selects, newest first, for the auditor's console page.
+    pub async fn audit_log(
+        &self,
+        actor: &Actor,
+        filter: &audit::AuditFilter<'_>,
+        limit: i64,
+    ) -> AppResult<Vec<AuditRecord>> {
         let may = actor.grants.iter().any(|g| {
             matches!(
                 g.role,
@@ -95,10 +101,7 @@ impl App {
             return Err(AppError::Forbidden);
         }
         let mut c = self.db().read().await?;
-        let (head, _) = audit::head(&mut c).await?;
-        let mut rows = audit::page(&mut c, (head - limit).max(0), limit).await?;
-        rows.reverse();
-        Ok(rows)
+        Ok(audit::newest(&mut c, filter, limit).await?)
     }
 }
 

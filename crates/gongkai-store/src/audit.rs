@@ -135,6 +135,47 @@ pub async fn page(conn: &mut Conn, after_seq: i64, limit: i64) -> Result<Vec<Aud
     .await?)
 }
 
+/// Which records the auditor's log shows.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AuditFilter<'a> {
+    /// Only records older than this sequence number (the next page).
+    pub before_seq: Option<i64>,
+    /// Only what this login (or `applicant`, `system`) did.
+    pub actor: Option<&'a str>,
+    /// Only records about this kind of record, and this one of them.
+    pub entity: Option<&'a str>,
+    pub entity_id: Option<&'a str>,
+}
+
+/// Up to `limit` records `filter` selects, newest first.
+pub async fn newest(
+    conn: &mut Conn,
+    filter: &AuditFilter<'_>,
+    limit: i64,
+) -> Result<Vec<AuditRow>> {
+    let mut cond = String::from(" WHERE seq < $1");
+    let mut texts = Vec::new();
+    for (column, value) in [
+        ("actor", filter.actor),
+        ("entity", filter.entity),
+        ("entity_id", filter.entity_id),
+    ] {
+        if let Some(v) = value {
+            texts.push(v);
+            cond.push_str(&format!(" AND {column} = ${}", texts.len() + 1));
+        }
+    }
+    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM audit_log{cond} ORDER BY seq DESC{}",
+        crate::limit(limit)
+    )))
+    .bind(filter.before_seq.unwrap_or(i64::MAX));
+    for t in texts {
+        q = q.bind(t);
+    }
+    Ok(q.fetch_all(conn).await?)
+}
+
 /// The records about one entity, newest first.
 pub async fn for_entity(conn: &mut Conn, entity: &str, entity_id: &str) -> Result<Vec<AuditRow>> {
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(

@@ -1139,7 +1139,26 @@ async fn reminders_read(
 struct AuditPage {
     chrome: Chrome,
     rows: Vec<gongkai_app::audit::AuditRecord>,
+    /// The filter's fields as typed, for the form and the page links.
+    actor: String,
+    entity: String,
+    entity_id: String,
+    /// The next (older) page, when there may be one.
+    older: Option<String>,
+    /// The query is narrowed or paged (a link back to the newest records is shown).
+    narrowed: bool,
 }
+
+#[derive(Deserialize)]
+struct AuditQuery {
+    before: Option<i64>,
+    actor: Option<String>,
+    entity: Option<String>,
+    entity_id: Option<String>,
+}
+
+/// Audit records per page.
+const AUDIT_PER_PAGE: usize = 100;
 
 impl AuditPage {
     fn when(&self, ms: &i64) -> String {
@@ -1155,11 +1174,49 @@ impl AuditPage {
     }
 }
 
-async fn audit(State(state): State<AppState>, Staff(s): Staff) -> Result<AuditPage, PageError> {
-    let rows = state.app.audit_recent(&s.actor, 200).await?;
+async fn audit(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    PageQuery(q): PageQuery<AuditQuery>,
+) -> Result<AuditPage, PageError> {
+    let field = |v: &Option<String>| v.as_deref().map(str::trim).unwrap_or("").to_owned();
+    let (actor, entity, entity_id) = (field(&q.actor), field(&q.entity), field(&q.entity_id));
+    fn given(v: &str) -> Option<&str> {
+        (!v.is_empty()).then_some(v)
+    }
+    let filter = gongkai_app::audit::AuditFilter {
+        before_seq: q.before,
+        actor: given(&actor),
+        entity: given(&entity),
+        entity_id: given(&entity_id),
+    };
+    let rows = state
+        .app
+        .audit_log(&s.actor, &filter, AUDIT_PER_PAGE as i64)
+        .await?;
+    let older = match rows.last() {
+        Some(last) if rows.len() == AUDIT_PER_PAGE => {
+            let mut href = String::from("/console/audit?");
+            for (key, value) in [
+                ("actor", &actor),
+                ("entity", &entity),
+                ("entity_id", &entity_id),
+                ("before", &last.seq.to_string()),
+            ] {
+                crate::portal::push_param(&mut href, key, value);
+            }
+            Some(href)
+        }
+        _ => None,
+    };
     Ok(AuditPage {
         chrome: chrome_of(&state, &s),
+        narrowed: q.before.is_some() || filter.actor.is_some() || filter.entity.is_some(),
         rows,
+        actor,
+        entity,
+        entity_id,
+        older,
     })
 }
 

@@ -8,7 +8,8 @@ use crate::helpers::{A, TestApp};
 
 db_tests!(
     every_state_change_is_audited,
-    audit_verify_detects_tampering
+    audit_verify_detects_tampering,
+    the_auditor_pages_and_narrows_the_log
 );
 
 async fn every_state_change_is_audited(t: TestApp) {
@@ -137,4 +138,56 @@ async fn set_first_version(db: &mut sqlx::AnyConnection, item: i64, snapshot: &s
         .execute(db)
         .await
         .expect("version 1 rewritten");
+}
+
+/// Sequence numbers of the records a console audit page lists, in page order.
+fn listed_seqs(html: &str) -> Vec<i64> {
+    html.split("<tr><td>")
+        .skip(1)
+        .filter_map(|row| row.split("</td>").next()?.parse().ok())
+        .collect()
+}
+
+async fn the_auditor_pages_and_narrows_the_log(t: TestApp) {
+    let mut first = None;
+    for n in 0..30 {
+        let v = t.publish(A, &format!("审计分页测试{n}")).await;
+        first.get_or_insert(v["id"].as_i64().expect("id"));
+    }
+    let auditor = t.console_as("auditor").await;
+    let newest = t.html_as(&auditor, "/console/audit").await;
+    let page = listed_seqs(&newest);
+    assert_eq!(page.len(), 100, "{newest}");
+    assert!(page.windows(2).all(|w| w[0] > w[1]), "newest first");
+    let older = newest
+        .split("<a href=\"")
+        .filter_map(|s| s.split('"').next())
+        .find(|href| href.contains("before="))
+        .expect("a link to older records")
+        .replace("&#38;", "&");
+    let next = listed_seqs(&t.html_as(&auditor, &older).await);
+    assert!(!next.is_empty());
+    assert!(next[0] < page[99], "the next page goes on from the last");
+
+    let item = first.expect("an item");
+    let one = t
+        .html_as(
+            &auditor,
+            &format!("/console/audit?entity=item&entity_id={item}"),
+        )
+        .await;
+    assert_eq!(
+        listed_seqs(&one).len(),
+        4,
+        "create, submit, approve, publish: {one}"
+    );
+    assert!(
+        one.contains("<details><summary>变更内容</summary>"),
+        "{one}"
+    );
+    let nobody = t.html_as(&auditor, "/console/audit?actor=nobody").await;
+    assert!(listed_seqs(&nobody).is_empty() && nobody.contains("没有符合条件的记录"));
+    let auditors_own = t.html_as(&auditor, "/console/audit?actor=auditor").await;
+    assert!(auditors_own.contains("user.login"), "{auditors_own}");
+    assert!(!auditors_own.contains("item.publish"));
 }
