@@ -985,6 +985,8 @@ struct DetailPage {
     can_extend: bool,
     /// Why the extension form is not shown, for an application in progress.
     extend_note: Option<String>,
+    /// Whether waiting for a fee stops the reply clock here (a deployment setting).
+    fee_clock_note: &'static str,
     /// Not yet replied or closed: the applicant may still withdraw it.
     is_open: bool,
     outcomes: Vec<(&'static str, Vec<OutcomeOption>)>,
@@ -1109,6 +1111,11 @@ async fn detail_page(
         can_extend: file.application.status.as_str() == "in_progress"
             && file.application.clock.can_extend(gongkai_app::today()),
         extend_note: extend_note(&file.application, &s.actor),
+        fee_clock_note: if state.app.config().clock.fee_notice_stops_clock {
+            "缴费期间答复期限暂停计算，缴费后恢复（本平台设置）"
+        } else {
+            "缴费期间答复期限照常计算，不暂停（本平台设置）"
+        },
         is_open: file.application.status.is_open(),
         applicant,
         outcomes,

@@ -208,10 +208,27 @@ pub fn database_url(data: &Path, given: Option<&str>) -> String {
 }
 
 /// Deployment policy from the environment: `GONGKAI_INDEX_PATTERN` sets the index-number
-/// pattern (default `{prefix}/{year}-{serial:05}`, the national form).
+/// pattern (default `{prefix}/{year}-{serial:05}`, the national form);
+/// `GONGKAI_FEE_NOTICE_STOPS_CLOCK=true` excludes the applicant's time to pay a fee from the
+/// reply period (default `false`: the rule is unconfirmed, and a running clock can only make a
+/// deadline earlier than the law's).
 fn configure() -> Result<AppConfig> {
+    configure_from(|key| std::env::var(key).ok())
+}
+
+/// [`configure`] from the variables `var` gives.
+fn configure_from(var: impl Fn(&str) -> Option<String>) -> Result<AppConfig> {
     let mut config = AppConfig::default();
-    if let Ok(pattern) = std::env::var("GONGKAI_INDEX_PATTERN")
+    if let Some(value) = var("GONGKAI_FEE_NOTICE_STOPS_CLOCK") {
+        config.clock.fee_notice_stops_clock = match value.trim().to_ascii_lowercase().as_str() {
+            "" | "0" | "false" | "no" | "off" => false,
+            "1" | "true" | "yes" | "on" => true,
+            other => {
+                anyhow::bail!("GONGKAI_FEE_NOTICE_STOPS_CLOCK: {other:?} is not true or false")
+            }
+        };
+    }
+    if let Some(pattern) = var("GONGKAI_INDEX_PATTERN")
         && !pattern.trim().is_empty()
     {
         config.index_pattern =
@@ -597,4 +614,34 @@ async fn import(app: &App, file: &Path, login: &str, batch: usize) -> Result<Exi
     } else {
         ExitCode::FAILURE
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::configure_from;
+
+    fn fee_stops(value: Option<&str>) -> anyhow::Result<bool> {
+        let config = configure_from(|key| {
+            (key == "GONGKAI_FEE_NOTICE_STOPS_CLOCK")
+                .then(|| value.map(str::to_owned))
+                .flatten()
+        })?;
+        Ok(config.clock.fee_notice_stops_clock)
+    }
+
+    #[test]
+    fn the_fee_clock_setting_is_read_strictly() {
+        assert!(!fee_stops(None).expect("unset"));
+        for yes in ["true", "1", " YES ", "on"] {
+            assert!(fee_stops(Some(yes)).expect(yes), "{yes}");
+        }
+        for no in ["false", "0", "no", "off", ""] {
+            assert!(!fee_stops(Some(no)).expect(no), "{no}");
+        }
+        let err = fee_stops(Some("maybe")).expect_err("not a yes or no");
+        assert!(
+            err.to_string().contains("GONGKAI_FEE_NOTICE_STOPS_CLOCK"),
+            "{err}"
+        );
+    }
 }

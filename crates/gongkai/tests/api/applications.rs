@@ -1592,6 +1592,10 @@ async fn the_console_withdraws_and_says_why_it_cannot_extend(t: TestApp) {
         "an officer is told who extends: {html}"
     );
     assert!(html.contains("value=\"withdraw\""), "{html}");
+    assert!(
+        html.contains("缴费期间答复期限照常计算"),
+        "the fee clock setting is stated: {html}"
+    );
     let csrf = crate::helpers::hidden_value(&html, "csrf").expect("csrf");
     let post = |note: &'static str| {
         console
