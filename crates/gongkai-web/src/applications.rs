@@ -434,8 +434,8 @@ fn view(file: &ApplicationFile, body_name: String, code: String, locale: Locale)
             .outcome
             .filter(|_| !a.status.is_open())
             .map(|o| match locale {
-                Locale::Zh => format!("{}：{}", o.group_zh(), o.label_zh()),
-                Locale::En => format!("{}: {}", o.group().label_en(), o.label_en()),
+                Locale::Zh => o.display_zh(),
+                Locale::En => o.display_en(),
             })
             .unwrap_or_default(),
         events: file

@@ -156,6 +156,25 @@ impl ReplyOutcome {
         }
     }
 
+    /// The outcome as a file shows it: the group alone when it has one row
+    /// (`（二）部分公开`), else the group and the outcome (`（三）不予公开：属于国家秘密`).
+    pub fn display_zh(self) -> String {
+        if self.group().is_single_row() {
+            self.group_zh().to_owned()
+        } else {
+            format!("{}：{}", self.group_zh(), self.label_zh())
+        }
+    }
+
+    /// [`ReplyOutcome::display_zh`] in English.
+    pub fn display_en(self) -> String {
+        if self.group().is_single_row() {
+            self.group().label_en().to_owned()
+        } else {
+            format!("{}: {}", self.group().label_en(), self.label_en())
+        }
+    }
+
     /// Index of the outcome's row in [`crate::application::Table3::rows`].
     pub fn report_row(self) -> usize {
         // Rows: 一, 二, then each group's heading (unless single-row) followed by its leaves.
@@ -571,6 +590,28 @@ mod tests {
             let s = toml::to_string(&W { o }).unwrap();
             assert_eq!(s, format!("o = \"{}\"\n", o.code()));
             assert_eq!(toml::from_str::<W>(&s).unwrap(), W { o });
+        }
+    }
+    #[test]
+    fn a_single_row_group_is_not_named_twice() {
+        assert_eq!(ReplyOutcome::PartlyDisclosed.display_zh(), "（二）部分公开");
+        assert_eq!(ReplyOutcome::Disclosed.display_zh(), "（一）予以公开");
+        let secret = ReplyOutcome::RefusedStateSecret.display_zh();
+        assert!(
+            secret.starts_with("（三）") && secret.ends_with("：属于国家秘密"),
+            "{secret}"
+        );
+        for o in ReplyOutcome::ALL {
+            assert_eq!(
+                o.display_zh().contains('：'),
+                !o.group().is_single_row(),
+                "{o:?}"
+            );
+            assert_eq!(
+                o.display_en().contains(": "),
+                !o.group().is_single_row(),
+                "{o:?}"
+            );
         }
     }
 }
