@@ -232,22 +232,33 @@ impl App {
             ReportDecision::Return => "returned",
         };
         store::review_report(&mut tx, report_id, status, comment.trim(), now).await?;
-        // A returned report no longer counts towards the task's progress.
+        // A returned report no longer counts towards the task's progress; an accepted report
+        // of a lead body (牵头单位) that says the task is finished completes it.
         if let Some(task) = store::task(&mut tx, report.task_id).await? {
-            let percent = if task.status == "done" {
-                100
+            let finished_by_lead = decision == ReportDecision::Accept
+                && report.percent >= 100
+                && store::task_bodies(&mut tx, task.plan_id)
+                    .await?
+                    .iter()
+                    .any(|(t, b, role)| {
+                        *t == task.id && *b == report.body_id && role.as_str() == "lead"
+                    });
+            if task.status == "done" || finished_by_lead {
+                let done_on = task.done_on.clone().unwrap_or_else(|| today().to_string());
+                store::set_task_progress(&mut tx, task.id, "done", 100, Some(&done_on), now)
+                    .await?;
             } else {
-                live_percent(&mut tx, task.id).await?
-            };
-            store::set_task_progress(
-                &mut tx,
-                task.id,
-                &task.status,
-                percent,
-                task.done_on.as_deref(),
-                now,
-            )
-            .await?;
+                let percent = live_percent(&mut tx, task.id).await?;
+                store::set_task_progress(
+                    &mut tx,
+                    task.id,
+                    &task.status,
+                    percent,
+                    task.done_on.as_deref(),
+                    now,
+                )
+                .await?;
+            }
         }
         self.plan_audit(
             &mut tx,

@@ -149,12 +149,20 @@ impl TaskStatus {
     }
 }
 
-/// The share of done tasks, in whole percent (0 for none).
+/// The share of done tasks in whole percent, rounded to the nearest (0 for none), but never
+/// 100 before all are done nor 0 once one is: 199 of 200 is 99 %, 1 of 300 is 1 %.
 pub fn completion(done: usize, total: usize) -> u32 {
     if total == 0 {
         return 0;
     }
-    u32::try_from(done * 100 / total).unwrap_or(100)
+    let done = done.min(total);
+    let rounded = (done * 200 + total) / (2 * total);
+    let bounded = match done {
+        0 => 0,
+        d if d == total => 100,
+        _ => rounded.clamp(1, 99),
+    };
+    u32::try_from(bounded).unwrap_or(100)
 }
 
 /// The role of a body in a task.
@@ -290,5 +298,13 @@ mod tests {
         assert_eq!(TaskStatus::Done.after_report(0), TaskStatus::Done);
         assert_eq!(completion(1, 3), 33);
         assert_eq!(completion(0, 0), 0);
+        assert_eq!(completion(1, 6), 17, "rounded, not cut");
+        assert_eq!(completion(2, 3), 67);
+        assert_eq!(completion(1, 2), 50);
+        assert_eq!(completion(199, 200), 99, "not done is never 100");
+        assert_eq!(completion(1, 300), 1, "one done is never 0");
+        assert_eq!(completion(0, 7), 0);
+        assert_eq!(completion(7, 7), 100);
+        assert_eq!(completion(9, 7), 100);
     }
 }

@@ -357,6 +357,26 @@ async fn progress_reports_board_and_year_end(t: TestApp) {
         StatusCode::FORBIDDEN,
         "only the office reviews"
     );
+    // The co-responsible body's 100 % is its part; the lead body's, once accepted, is the task.
+    let status_now = || async {
+        let board = t
+            .app
+            .plan_board(&office_actor, plan, None, None)
+            .await
+            .expect("board");
+        board.sections[0].1[0].status.0
+    };
+    for (client, csrf, body) in [(&officer_b, &csrf_b, b), (&officer_a, &csrf_a, a)] {
+        assert_eq!(
+            post_report(client.clone(), csrf.clone(), body, "全部完成", "100").await,
+            StatusCode::SEE_OTHER
+        );
+        let file = t.app.plan_task(&office_actor, task.id).await.expect("task");
+        let last = file.reports.iter().map(|r| r.id).max().expect("a report");
+        assert_eq!(review(last, "accept", "").await, StatusCode::SEE_OTHER);
+        let expected = if body == a { "done" } else { "in_progress" };
+        assert_eq!(status_now().await, expected, "after body {body}'s 100 %");
+    }
     let resp = office
         .post(t.url(&format!("/console/plans/{plan}/tasks/{}/done", task.id)))
         .form(&[("csrf", csrf_o.as_str()), ("done", "done")])
