@@ -7,7 +7,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::{Multipart, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum_extra::extract::{CookieJar, Form};
@@ -19,6 +19,7 @@ use gongkai_app::applications::{
 use gongkai_app::auth::SessionActor;
 use gongkai_app::domain::application::{
     Channel, DeliveryForm, OutcomeGroup, ReplyOutcome, RequesterType, ReviewKind, ReviewResult,
+    Table3,
 };
 use gongkai_app::domain::pagination::Page;
 use gongkai_app::domain::role::Action;
@@ -31,7 +32,7 @@ use crate::locale::{Label, Locale};
 use crate::portal::chrome as public_chrome;
 use crate::query::{PageQuery, PathIds};
 use crate::session::{ANON_CSRF_COOKIE, ClientOrigin, MaybeStaff, Staff, anon_csrf, check_csrf};
-use crate::views::{Chrome, Pager, field_errors};
+use crate::views::{Chrome, Pager, XLSX, field_errors, private_download};
 
 /// A reply outcome in the officer's form: its code, its label, whether it is chosen.
 type OutcomeOption = (&'static str, &'static str, bool);
@@ -58,6 +59,7 @@ pub fn router() -> Router<AppState> {
             get(register_form).post(register),
         )
         .route("/console/applications/report", get(report))
+        .route("/console/applications/report.xlsx", get(report_xlsx))
         .route("/console/applications/{id}", get(detail))
         .route("/console/applications/{id}/act", post(act))
         .route(
@@ -542,25 +544,12 @@ async fn track(
 
 pub(crate) fn docx_response(title: &str, body: &str) -> Response {
     match gongkai_app::applications::letters::to_docx(title, body) {
-        Ok(bytes) => (
-            [
-                (
-                    header::CONTENT_TYPE,
-                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-                        .to_owned(),
-                ),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!(
-                        "attachment; filename=\"letter.docx\"; filename*=UTF-8''{}.docx",
-                        crate::portal::encode(title)
-                    ),
-                ),
-                (header::CACHE_CONTROL, "private, no-store".to_owned()),
-            ],
+        Ok(bytes) => private_download(
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "letter.docx",
+            &format!("{title}.docx"),
             bytes,
-        )
-            .into_response(),
+        ),
         Err(e) => PageError(e).into_response(),
     }
 }
@@ -606,21 +595,7 @@ async fn attachment(
     PathIds((id, file)): PathIds<(i64, i64)>,
 ) -> Result<Response, PageError> {
     let (name, content_type, bytes) = state.app.application_attachment(&s.actor, id, file).await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, content_type),
-            (
-                header::CONTENT_DISPOSITION,
-                format!(
-                    "attachment; filename=\"file\"; filename*=UTF-8''{}",
-                    crate::portal::encode(&name)
-                ),
-            ),
-            (header::CACHE_CONTROL, "private, no-store".to_owned()),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(private_download(content_type, "file", &name, bytes))
 }
 
 // ---- console ----
@@ -1349,6 +1324,11 @@ struct ReportPage {
     rows: Vec<(String, Vec<i64>)>,
     headings4: Vec<(&'static str, &'static str)>,
     row4: Vec<i64>,
+    /// The years a report can be made for, newest first.
+    years: Vec<i32>,
+    corner: &'static str,
+    organisations: &'static str,
+    results_heading: &'static str,
 }
 
 #[derive(Deserialize, Default)]
@@ -1357,14 +1337,20 @@ struct ReportQuery {
     year: Option<i32>,
 }
 
+impl ReportQuery {
+    /// The year asked for, this year by default.
+    fn year(&self) -> i32 {
+        self.year
+            .unwrap_or_else(|| chrono::Datelike::year(&gongkai_app::today()))
+    }
+}
+
 async fn report(
     State(state): State<AppState>,
     Staff(s): Staff,
     PageQuery(q): PageQuery<ReportQuery>,
 ) -> Result<ReportPage, PageError> {
-    let year = q
-        .year
-        .unwrap_or_else(|| chrono::Datelike::year(&gongkai_app::today()));
+    let year = q.year();
     let allowed = s.actor.bodies_with(Action::ViewApplications);
     let bodies: Vec<(String, String, bool)> = state
         .app
@@ -1403,5 +1389,29 @@ async fn report(
         rows,
         headings4: gongkai_app::domain::application::Table4::headings().to_vec(),
         row4,
+        years: (2008..=chrono::Datelike::year(&gongkai_app::today()))
+            .rev()
+            .collect(),
+        corner: Table3::CORNER_ZH,
+        organisations: Table3::ORGANISATIONS_ZH,
+        results_heading: Table3::RESULTS_HEADING_ZH,
     })
+}
+
+/// Tables 三 and 四 of one body and year as an Excel workbook.
+async fn report_xlsx(
+    State(state): State<AppState>,
+    Staff(s): Staff,
+    PageQuery(q): PageQuery<ReportQuery>,
+) -> Result<Response, PageError> {
+    let year = q.year();
+    let code = q
+        .body
+        .as_deref()
+        .filter(|b| !b.is_empty())
+        .ok_or_else(|| AppError::field("body", "请选择机关"))?;
+    let figures = state.app.annual_figures(&s.actor, code, year).await?;
+    let bytes = figures.to_xlsx()?;
+    let name = format!("annual-report-{code}-{year}.xlsx");
+    Ok(private_download(XLSX, &name, &name, bytes))
 }

@@ -8,7 +8,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum_extra::extract::Form;
@@ -23,7 +23,7 @@ use crate::console::chrome_of as chrome;
 use crate::error::PageError;
 use crate::query::{PageQuery, PathIds};
 use crate::session::{ClientOrigin, Staff, check_csrf};
-use crate::views::Chrome;
+use crate::views::{Chrome, XLSX, private_download};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -331,21 +331,12 @@ async fn export(
         .app
         .plan_board_xlsx(&s.actor, id, body, status)
         .await?;
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"plan-board.xlsx\"",
-            ),
-            (header::CACHE_CONTROL, "private, no-store"),
-        ],
+    Ok(private_download(
+        XLSX,
+        "plan-board.xlsx",
+        "plan-board.xlsx",
         bytes,
-    )
-        .into_response())
+    ))
 }
 
 #[derive(Template, WebTemplate)]
@@ -791,21 +782,7 @@ async fn evidence_file(
     PathIds(file): PathIds<i64>,
 ) -> Result<Response, PageError> {
     let (name, content_type, bytes) = state.app.report_file(&s.actor, file).await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, content_type),
-            (
-                header::CONTENT_DISPOSITION,
-                format!(
-                    "attachment; filename=\"evidence\"; filename*=UTF-8''{}",
-                    crate::portal::encode(&name)
-                ),
-            ),
-            (header::CACHE_CONTROL, "private, no-store".to_owned()),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(private_download(content_type, "evidence", &name, bytes))
 }
 
 #[derive(Template, WebTemplate)]

@@ -190,3 +190,33 @@ impl Pager {
         }
     }
 }
+
+/// A private download (a letter, an export, an applicant's file): never cached, saved as `name`
+/// (percent-encoded for clients that read it; `fallback`, plain ASCII, for those that do not).
+pub(crate) fn private_download(
+    content_type: impl Into<String>,
+    fallback: &str,
+    name: &str,
+    bytes: Vec<u8>,
+) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    (
+        [
+            (header::CONTENT_TYPE, content_type.into()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"{fallback}\"; filename*=UTF-8''{}",
+                    crate::portal::encode(name)
+                ),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// The content type of a workbook.
+pub(crate) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

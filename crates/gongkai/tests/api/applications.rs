@@ -941,6 +941,58 @@ async fn annual_figures_match_hand_count(t: TestApp) {
             .await;
         assert!(html.contains(says), "{query}: {html}");
     }
+    // The page lays table 三 out as the format prints it, and exports both tables.
+    let html = t
+        .html_as(
+            &client,
+            &format!("/console/applications/report?body={A}&year={year}"),
+        )
+        .await;
+    for part in [
+        "<th scope=\"colgroup\" colspan=\"5\">法人或其他组织</th>",
+        "<th scope=\"rowgroup\" colspan=\"8\">三、本年度办理结果</th>",
+        "第一项加第二项之和，等于第三项加第四项之和",
+        "report.xlsx?body=",
+    ] {
+        assert!(html.contains(part), "{part}: {html}");
+    }
+    let resp = client
+        .get(t.url(&format!(
+            "/console/applications/report.xlsx?body={A}&year={year}"
+        )))
+        .send()
+        .await
+        .expect("xlsx");
+    assert_eq!(resp.status(), StatusCode::OK);
+    let bytes = resp.bytes().await.expect("bytes");
+    let mut book = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).expect("a zip");
+    let mut strings = String::new();
+    std::io::Read::read_to_string(
+        &mut book.by_name("xl/sharedStrings.xml").expect("strings"),
+        &mut strings,
+    )
+    .expect("utf-8");
+    for text in [
+        "法人或其他组织",
+        "三、本年度办理结果",
+        "（七）总计",
+        "行政复议",
+        "未经复议直接起诉",
+    ] {
+        assert!(strings.contains(text), "{text} in the workbook");
+    }
+    let theirs = client
+        .get(t.url(&format!(
+            "/console/applications/report.xlsx?body={B}&year={year}"
+        )))
+        .send()
+        .await
+        .expect("xlsx");
+    assert_eq!(
+        theirs.status(),
+        StatusCode::FORBIDDEN,
+        "another body's figures"
+    );
 }
 
 async fn calendar_change_recomputes_deadlines(t: TestApp) {
