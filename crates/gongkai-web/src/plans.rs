@@ -215,11 +215,27 @@ async fn import(
 
 /// One bar of a chart, positions precomputed for the SVG template.
 struct Bar {
+    /// The name as it fits beside the bar (11 characters at most, an ellipsis if cut).
     label: String,
+    /// The whole name, shown on hover.
+    name: String,
     y: usize,
     width: u32,
     percent: u32,
     detail: String,
+}
+
+/// Characters of a label that fit the 150 px before a bar at 13 px.
+const LABEL_CHARS: usize = 11;
+
+/// `name` as it fits beside a bar: cut with an ellipsis when longer.
+fn fit_label(name: &str) -> String {
+    if name.chars().count() <= LABEL_CHARS {
+        return name.to_owned();
+    }
+    let mut label: String = name.chars().take(LABEL_CHARS - 1).collect();
+    label.push('…');
+    label
 }
 
 fn bars(list: &[Completion]) -> (Vec<Bar>, usize) {
@@ -227,7 +243,8 @@ fn bars(list: &[Completion]) -> (Vec<Bar>, usize) {
         .iter()
         .enumerate()
         .map(|(i, c)| Bar {
-            label: c.name.chars().take(14).collect(),
+            label: fit_label(&c.name),
+            name: c.name.clone(),
             y: i * 26,
             width: c.percent * 3,
             percent: c.percent,
@@ -870,4 +887,23 @@ async fn assign_body(
         .assign_task_body(&s.actor, &origin, task_id, &f.body_code, f.role != "co")
         .await;
     page_or_error(&state, &s, id, task_id, result).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fit_label;
+
+    #[test]
+    fn a_long_label_is_cut_with_an_ellipsis() {
+        assert_eq!(fit_label("市财政局"), "市财政局");
+        assert_eq!(fit_label("围绕深化改革推进公开"), "围绕深化改革推进公开");
+        assert_eq!(
+            fit_label("围绕扩大政务参与加强解读回应"),
+            "围绕扩大政务参与加强…"
+        );
+        assert_eq!(
+            fit_label("围绕扩大政务参与加强解读回应").chars().count(),
+            11
+        );
+    }
 }

@@ -41,6 +41,25 @@ pub struct ImportPreview {
     pub skipped: Vec<(usize, String, String)>,
 }
 
+impl PreviewTask {
+    /// Whether some name of its clauses resolves to a body: else nobody reports on it and it
+    /// counts in no body's completion until the office assigns one.
+    pub fn has_owner(&self) -> bool {
+        self.lead.iter().chain(&self.co).any(|(_, b)| !b.is_empty())
+    }
+}
+
+impl ImportPreview {
+    /// Codes of the tasks no body would be responsible for.
+    pub fn ownerless(&self) -> Vec<&str> {
+        self.tasks
+            .iter()
+            .filter(|t| !t.has_owner())
+            .map(|t| t.code.as_str())
+            .collect()
+    }
+}
+
 struct Resolver {
     registry: Vec<RegistryBody>,
     mappings: HashMap<String, Vec<i64>>,

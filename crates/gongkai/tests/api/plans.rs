@@ -71,6 +71,10 @@ async fn import_with_preview_and_remembered_mapping(t: TestApp) {
         html.contains("跳过的内容") && html.contains("返回上页"),
         "furniture reported"
     );
+    assert!(
+        html.contains("2 项任务没有对应到任何责任单位"),
+        "tasks nobody would own are named: {html}"
+    );
     assert_eq!(t.count("plan_tasks").await, 0, "a preview writes nothing");
     // Confirm, mapping the unknown office to the city government.
     let csrf = hidden_value(&html, "csrf").expect("csrf");
@@ -102,6 +106,7 @@ async fn import_with_preview_and_remembered_mapping(t: TestApp) {
     // The mapping is remembered: the next preview knows 市外事办.
     let (_, html) = preview(&t, &office).await;
     assert!(!html.contains("<label>市外事办"), "mapping remembered");
+    assert!(html.contains("1 项任务没有对应到任何责任单位"), "{html}");
     // A task whose clause named only a vague body (相关部门) is assigned by the office.
     let office_actor = t.app.actor_for_login("office").await.expect("office");
     let plan = t.app.plans().await.expect("plans")[0].id;
