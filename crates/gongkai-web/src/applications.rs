@@ -85,8 +85,22 @@ fn choices<T: Copy + PartialEq>(
         .collect()
 }
 
-fn too_many() -> Response {
-    crate::error_pages::page(StatusCode::TOO_MANY_REQUESTS, "提交过于频繁，请稍后再试")
+/// The page for a client over its quota: how long to wait, in words and in `Retry-After`.
+fn too_many(wait: std::time::Duration) -> Response {
+    let seconds = wait.as_secs() + 1;
+    let mut page = crate::error_pages::page(
+        StatusCode::TOO_MANY_REQUESTS,
+        format!(
+            "提交或查询过于频繁：为防止查询码被猜测，同一网络地址每 {} 秒只能提交或查询一次（可连续 {} 次）。请 {seconds} 秒后再试。",
+            crate::PUBLIC_PERIOD_SECS,
+            crate::PUBLIC_BURST
+        ),
+    );
+    if let Ok(value) = axum::http::HeaderValue::from_str(&seconds.to_string()) {
+        page.headers_mut()
+            .insert(axum::http::header::RETRY_AFTER, value);
+    }
+    page
 }
 
 // ---- the public form ----
@@ -250,8 +264,8 @@ async fn apply(
         .map(|c| c.value().to_owned())
         .unwrap_or_default();
     // The rate limit before reading anything: a flood must not be buffered first.
-    if !state.public_limit.allow(&origin.ip) {
-        return too_many();
+    if let Some(wait) = state.public_limit.wait(&origin.ip) {
+        return too_many(wait);
     }
     // Text fields by name, files in order.
     let mut fields: HashMap<String, String> = HashMap::new();
@@ -509,8 +523,8 @@ async fn track(
     if let Err(r) = check_csrf(&expected, &f.csrf) {
         return r.into_response();
     }
-    if !state.public_limit.allow(&origin.ip) {
-        return too_many();
+    if let Some(wait) = state.public_limit.wait(&origin.ip) {
+        return too_many(wait);
     }
     let mut page = TrackPage {
         chrome: public_chrome(&state, &staff, locale),
@@ -567,8 +581,8 @@ async fn track_letter_docx(
     if let Err(r) = check_csrf(&expected, &f.csrf) {
         return r.into_response();
     }
-    if !state.public_limit.allow(&origin.ip) {
-        return too_many();
+    if let Some(wait) = state.public_limit.wait(&origin.ip) {
+        return too_many(wait);
     }
     let letter = match state
         .app

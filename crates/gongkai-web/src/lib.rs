@@ -84,11 +84,16 @@ impl AppState {
 /// (600 an hour), enough for a family sharing an address and too few for a script.
 pub struct PublicLimit(governor::DefaultKeyedRateLimiter<String>);
 
+/// One public submission or lookup per this many seconds per address…
+pub const PUBLIC_PERIOD_SECS: u64 = 6;
+/// …after a burst of this many.
+pub const PUBLIC_BURST: u32 = 10;
+
 impl Default for PublicLimit {
     fn default() -> Self {
         use std::num::NonZeroU32;
-        let burst = NonZeroU32::new(10).unwrap_or(NonZeroU32::MIN);
-        let quota = governor::Quota::with_period(Duration::from_secs(6))
+        let burst = NonZeroU32::new(PUBLIC_BURST).unwrap_or(NonZeroU32::MIN);
+        let quota = governor::Quota::with_period(Duration::from_secs(PUBLIC_PERIOD_SECS))
             .unwrap_or_else(|| governor::Quota::per_minute(NonZeroU32::MIN))
             .allow_burst(burst);
         PublicLimit(governor::RateLimiter::keyed(quota))
@@ -103,7 +108,16 @@ impl PublicLimit {
 
     /// Whether `client` may make one more request now.
     pub fn allow(&self, client: &str) -> bool {
-        self.0.check_key(&client.to_owned()).is_ok()
+        self.wait(client).is_none()
+    }
+
+    /// Takes one request of `client`'s quota, or says how long until the next is allowed.
+    pub fn wait(&self, client: &str) -> Option<Duration> {
+        use governor::clock::{Clock, DefaultClock};
+        self.0
+            .check_key(&client.to_owned())
+            .err()
+            .map(|not_until| not_until.wait_time_from(DefaultClock::default().now()))
     }
 }
 

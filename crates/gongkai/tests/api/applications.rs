@@ -24,6 +24,7 @@ db_tests!(
     the_console_assigns_to_a_body_chosen_from_a_list,
     the_console_lists_page_and_find_applications,
     the_console_withdraws_and_says_why_it_cannot_extend,
+    the_track_page_says_how_long_to_wait,
 );
 
 fn application(body: &str) -> Value {
@@ -1688,4 +1689,43 @@ async fn the_console_withdraws_and_says_why_it_cannot_extend(t: TestApp) {
     };
     assert!(row(&late).contains("逾期办结"), "{}", row(&late));
     assert!(row(&tracking).contains("已办结") && !row(&tracking).contains("逾期"));
+}
+
+async fn the_track_page_says_how_long_to_wait(t: TestApp) {
+    let (client, csrf) = t.public_form("/track").await;
+    let mut statuses = Vec::new();
+    let mut last = None;
+    for _ in 0..=gongkai_web::PUBLIC_BURST {
+        let resp = client
+            .post(t.url("/track"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("tracking", "YSQ-2026-999999"),
+                ("code", "WRONGCODE"),
+            ])
+            .send()
+            .await
+            .expect("post");
+        statuses.push(resp.status());
+        last = Some(resp);
+    }
+    assert!(
+        statuses[..statuses.len() - 1]
+            .iter()
+            .all(|s| *s != StatusCode::TOO_MANY_REQUESTS),
+        "{statuses:?}"
+    );
+    let refused = last.expect("a response");
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    let retry: u64 = refused.headers()["retry-after"]
+        .to_str()
+        .expect("ascii")
+        .parse()
+        .expect("seconds");
+    assert!(
+        (1..=gongkai_web::PUBLIC_PERIOD_SECS + 1).contains(&retry),
+        "{retry}"
+    );
+    let html = refused.text().await.expect("html");
+    assert!(html.contains(&format!("请 {retry} 秒后再试")), "{html}");
 }
