@@ -274,66 +274,69 @@ async fn load_applications(app: &App, origin: &Origin) -> Result<()> {
         .into_iter()
         .find(|b| b.short_names.iter().any(|s| s == "市发改委"))
         .context("demo body 市发改委")?;
-    // (received, requester, name, description, steps)
-    let cases: [(&str, &str, &str, &str, &str); 8] = [
+    // (received, requester, name, description, steps). Receipt dates are days before today, so
+    // the demo shows the same picture whenever it is loaded: two overdue, the rest in time, and
+    // the replied ones answered within their deadline (a reply is dated the day it is made).
+    let cases: [(i64, &str, &str, &str, &str); 8] = [
         (
-            "2026-10-20",
+            42,
             "自然人",
             "陈某",
             "2025年海州市重点建设项目投资计划及完成情况",
             "accept",
         ),
         (
-            "2026-10-30",
+            32,
             "商业企业",
             "海州某某海洋科技有限公司",
             "《海州市政府核准的投资项目目录（2017年本）》执行情况及核准项目清单",
             "accept",
         ),
         (
-            "2026-11-16",
+            15,
             "自然人",
             "李某",
             "东港区某地块建设项目节能审查意见",
             "consult",
         ),
         (
-            "2026-11-20",
+            5,
             "社会公益组织",
             "海州市某某环保志愿者协会",
             "2026年重点排污单位名录及排污许可信息",
             "supplement",
         ),
         (
-            "2026-11-25",
+            6,
             "自然人",
             "王某",
             "海州市2026年居民阶梯电价调整的听证材料",
             "",
         ),
         (
-            "2026-09-01",
+            20,
             "自然人",
             "赵某",
             "2025年海州市粮食储备规模及轮换计划",
             "disclosed",
         ),
         (
-            "2026-10-09",
+            25,
             "法律服务机构",
             "浙江某某律师事务所",
             "某PPP项目的合同全文及回报机制",
             "refused",
         ),
         (
-            "2025-12-29",
+            10,
             "科研机构",
             "海州某某研究院",
             "2025年海州市能源消费总量和强度目标完成情况",
             "disclosed",
         ),
     ];
-    for (received, requester, name, description, plan) in cases {
+    for (days_ago, requester, name, description, plan) in cases {
+        let received = (gongkai_app::today() - chrono::Duration::days(days_ago)).to_string();
         let organisation = requester != "自然人";
         let input = ApplicationInput {
             requester_type: requester.into(),
@@ -358,7 +361,7 @@ async fn load_applications(app: &App, origin: &Origin) -> Result<()> {
             delivery: "email".into(),
             email: "applicant@example.org".into(),
             body_code: body.code.clone(),
-            received_on: Some(received.into()),
+            received_on: Some(received),
             channel: Some(if organisation { "post" } else { "online" }.into()),
             ..ApplicationInput::default()
         };
