@@ -3,7 +3,8 @@
 
 use chrono::{Datelike, NaiveDate};
 use gongkai_domain::application::{
-    ApplicationEvent, ApplicationStatus, Fee, FeeBasis, ReplyOutcome, ReviewKind, ReviewResult,
+    ApplicationEvent, ApplicationStatus, CaseRecord, Fee, FeeBasis, ReplyOutcome, ReviewKind,
+    ReviewResult,
 };
 use gongkai_domain::role::{Action, Actor};
 use gongkai_store::applications::{self as store, ApplicationState, CaseRow, NewEvent};
@@ -135,6 +136,30 @@ fn event_date(on: Option<NaiveDate>, previous: NaiveDate) -> AppResult<NaiveDate
     Ok(on)
 }
 
+/// Refuses `case` when it cannot be recorded beside the application's `other` cases.
+fn check_case(case: &CaseRecord, received: NaiveDate, other: &[&CaseRow]) -> AppResult<()> {
+    let earlier: Vec<CaseRecord> = other
+        .iter()
+        .filter_map(|c| {
+            Some(CaseRecord {
+                kind: ReviewKind::parse(&c.kind)?,
+                result: ReviewResult::parse(&c.result)?,
+                filed_on: NaiveDate::parse_from_str(&c.filed_on, "%Y-%m-%d").ok()?,
+                decided_on: c
+                    .decided_on
+                    .as_deref()
+                    .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()),
+            })
+        })
+        .collect();
+    let problems = case.problems(received, today(), &earlier);
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Validation(problems))
+    }
+}
+
 fn required(text: &str, field: &'static str, message: &str) -> AppResult<()> {
     if text.trim().is_empty() {
         return Err(AppError::field(field, message));
@@ -174,20 +199,28 @@ impl App {
             decided_on,
         } = &action
         {
-            let case = store::cases(&mut tx, id)
-                .await?
-                .into_iter()
+            let cases = store::cases(&mut tx, id).await?;
+            let case = cases
+                .iter()
                 .find(|c| c.id == *case_id)
+                .cloned()
                 .ok_or(AppError::NotFound("case"))?;
-            let filed = date(&case.filed_on)?;
-            if *result == ReviewResult::Pending || *decided_on < filed || *decided_on > today() {
-                return Err(AppError::field(
-                    "decided_on",
-                    "请选择审结结果，审结日期不能早于提起日期或晚于今天",
-                ));
+            if *result == ReviewResult::Pending {
+                return Err(AppError::field("result", "请选择审结结果"));
             }
+            let kind = ReviewKind::parse(&case.kind).ok_or_else(|| {
+                AppError::Internal(format!("case {case_id} has kind {}", case.kind))
+            })?;
+            let decided = CaseRecord {
+                kind,
+                result: *result,
+                filed_on: date(&case.filed_on)?,
+                decided_on: Some(*decided_on),
+            };
+            let others: Vec<_> = cases.iter().filter(|c| c.id != *case_id).collect();
+            check_case(&decided, received, &others)?;
             store::decide_case(&mut tx, *case_id, result.as_str(), &decided_on.to_string()).await?;
-            let note = format!("{}：{}", case.kind, result.label_zh());
+            let note = format!("{}：{}", kind.heading_zh(), result.label_zh());
             self.timeline(
                 &mut tx,
                 id,
@@ -224,12 +257,14 @@ impl App {
             note,
         } = &action
         {
-            if *filed_on < received
-                || *filed_on > today()
-                || decided_on.is_some_and(|d| d < *filed_on)
-            {
-                return Err(AppError::field("filed_on", "复议或诉讼的日期不合理"));
-            }
+            let recorded = CaseRecord {
+                kind: *kind,
+                result: *result,
+                filed_on: *filed_on,
+                decided_on: *decided_on,
+            };
+            let earlier = store::cases(&mut tx, id).await?;
+            check_case(&recorded, received, &earlier.iter().collect::<Vec<_>>())?;
             store::insert_case(
                 &mut tx,
                 &CaseRow {
@@ -244,13 +279,17 @@ impl App {
                 now,
             )
             .await?;
+            let named = match note.trim() {
+                "" => format!("{}：{}", kind.heading_zh(), result.label_zh()),
+                n => format!("{}：{}（{n}）", kind.heading_zh(), result.label_zh()),
+            };
             self.timeline(
                 &mut tx,
                 id,
                 "record_case",
                 *filed_on,
                 &actor.login,
-                note,
+                &named,
                 "{}",
                 false,
                 now,

@@ -26,5 +26,5 @@ pub use outcome::{OutcomeGroup, ReplyOutcome};
 pub use process::{
     ApplicationEvent, ApplicationStatus, Process, TransitionError, TransitionRefusal, transition,
 };
-pub use report::{ReportRecord, ReviewCase, ReviewKind, ReviewResult, Table3, Table4};
+pub use report::{CaseRecord, ReportRecord, ReviewCase, ReviewKind, ReviewResult, Table3, Table4};
 pub use types::{Channel, DeliveryForm, RequesterType};

@@ -265,6 +265,72 @@ str_enum! {
     }
 }
 
+/// A case as recorded on an application: what it is, how it ended, when (复议诉讼记录).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CaseRecord {
+    pub kind: ReviewKind,
+    pub result: ReviewResult,
+    pub filed_on: NaiveDate,
+    pub decided_on: Option<NaiveDate>,
+}
+
+impl CaseRecord {
+    /// Why `self` cannot be recorded on an application received on `received`, on `today`,
+    /// beside the cases recorded before (`earlier`): each problem on its field.
+    pub fn problems(
+        &self,
+        received: NaiveDate,
+        today: NaiveDate,
+        earlier: &[CaseRecord],
+    ) -> Vec<crate::error::FieldError> {
+        use crate::error::FieldError;
+        let mut out = Vec::new();
+        if self.filed_on < received {
+            out.push(FieldError::new(
+                "filed_on",
+                format!("提起日期不能早于收到申请的日期（{received}）"),
+            ));
+        }
+        if self.filed_on > today {
+            out.push(FieldError::new("filed_on", "提起日期不能晚于今天"));
+        }
+        match (self.result, self.decided_on) {
+            (ReviewResult::Pending, Some(_)) => out.push(FieldError::new(
+                "decided_on",
+                "尚未审结的案件不填审结日期；审结后请记录审结结果和日期",
+            )),
+            (ReviewResult::Pending, None) => {}
+            (_, None) => out.push(FieldError::new("decided_on", "已审结的案件请填写审结日期")),
+            (_, Some(d)) if d < self.filed_on => {
+                out.push(FieldError::new("decided_on", "审结日期不能早于提起日期"));
+            }
+            (_, Some(d)) if d > today => {
+                out.push(FieldError::new("decided_on", "审结日期不能晚于今天"));
+            }
+            (_, Some(_)) => {}
+        }
+        if self.kind == ReviewKind::LitigationAfterReconsideration {
+            let reconsiderations = earlier
+                .iter()
+                .filter(|c| c.kind == ReviewKind::Reconsideration);
+            for r in reconsiderations {
+                match r.decided_on {
+                    None => out.push(FieldError::new(
+                        "kind",
+                        "本申请的行政复议尚未审结：请先记录复议的审结结果，再记录复议后起诉",
+                    )),
+                    Some(d) if self.filed_on < d => out.push(FieldError::new(
+                        "filed_on",
+                        format!("复议后起诉的提起日期不能早于复议审结日期（{d}）"),
+                    )),
+                    Some(_) => {}
+                }
+            }
+        }
+        out
+    }
+}
+
 /// A reconsideration or lawsuit about an application, counted in the report year
 /// (复议诉讼案件).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -661,5 +727,86 @@ mod tests {
             let totals: i64 = ReviewKind::ALL.into_iter().map(|k| t.total(k)).sum();
             prop_assert_eq!(totals, cases.len() as i64);
         }
+    }
+    fn case(
+        kind: ReviewKind,
+        result: ReviewResult,
+        filed: &str,
+        decided: Option<&str>,
+    ) -> CaseRecord {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+        CaseRecord {
+            kind,
+            result,
+            filed_on: d(filed),
+            decided_on: decided.map(d),
+        }
+    }
+
+    #[test]
+    fn a_case_is_checked_against_its_application_and_the_cases_before() {
+        use ReviewKind::*;
+        use ReviewResult::*;
+        let received = NaiveDate::from_ymd_opt(2026, 3, 2).expect("date");
+        let today = NaiveDate::from_ymd_opt(2026, 12, 1).expect("date");
+        let fields = |c: CaseRecord, earlier: &[CaseRecord]| -> Vec<&'static str> {
+            c.problems(received, today, earlier)
+                .iter()
+                .map(|e| e.field)
+                .collect()
+        };
+        let fine = case(Reconsideration, Upheld, "2026-05-01", Some("2026-07-01"));
+        assert!(fields(fine, &[]).is_empty());
+        assert!(fields(case(Reconsideration, Pending, "2026-05-01", None), &[]).is_empty());
+        assert_eq!(
+            fields(
+                case(Reconsideration, Upheld, "2026-03-01", Some("2026-07-01")),
+                &[]
+            ),
+            ["filed_on"]
+        );
+        assert_eq!(
+            fields(
+                case(Reconsideration, Upheld, "2026-12-02", Some("2026-12-02")),
+                &[]
+            ),
+            ["filed_on", "decided_on"]
+        );
+        assert_eq!(
+            fields(
+                case(Reconsideration, Pending, "2026-05-01", Some("2026-07-01")),
+                &[]
+            ),
+            ["decided_on"]
+        );
+        assert_eq!(
+            fields(case(Reconsideration, Corrected, "2026-05-01", None), &[]),
+            ["decided_on"]
+        );
+        assert_eq!(
+            fields(
+                case(Reconsideration, Other, "2026-05-01", Some("2026-04-30")),
+                &[]
+            ),
+            ["decided_on"]
+        );
+        // A lawsuit after reconsideration waits for the reconsideration's decision.
+        let pending = case(Reconsideration, Pending, "2026-05-01", None);
+        let sued = case(LitigationAfterReconsideration, Pending, "2026-08-01", None);
+        assert_eq!(fields(sued, &[pending]), ["kind"]);
+        assert!(fields(sued, &[fine]).is_empty());
+        let early = case(LitigationAfterReconsideration, Pending, "2026-06-01", None);
+        assert_eq!(fields(early, &[fine]), ["filed_on"]);
+        assert!(
+            fields(early, &[]).is_empty(),
+            "a reconsideration recorded elsewhere"
+        );
+        assert!(
+            fields(
+                case(LitigationDirect, Pending, "2026-06-01", None),
+                &[pending]
+            )
+            .is_empty()
+        );
     }
 }

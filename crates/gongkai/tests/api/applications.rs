@@ -25,6 +25,7 @@ db_tests!(
     the_console_lists_page_and_find_applications,
     the_console_withdraws_and_says_why_it_cannot_extend,
     the_track_page_says_how_long_to_wait,
+    review_cases_follow_each_other_in_order,
 );
 
 fn application(body: &str) -> Value {
@@ -1728,4 +1729,85 @@ async fn the_track_page_says_how_long_to_wait(t: TestApp) {
     );
     let html = refused.text().await.expect("html");
     assert!(html.contains(&format!("请 {retry} 秒后再试")), "{html}");
+}
+
+async fn review_cases_follow_each_other_in_order(t: TestApp) {
+    let tracking = register(&t, A, &gongkai_app::today().to_string(), "自然人").await;
+    reply_with(&t, &tracking, "refused.third_party").await;
+    let today = gongkai_app::today().to_string();
+    let case = |kind: &str, result: &str, decided: Option<&str>| {
+        let mut v =
+            json!({"action": "record_case", "kind": kind, "result": result, "filed_on": today});
+        if let Some(d) = decided {
+            v["decided_on"] = json!(d);
+        }
+        v
+    };
+    ok_step(
+        &t,
+        &tracking,
+        Role::Officer,
+        case("reconsideration", "pending", None),
+    )
+    .await;
+    // Sued after a reconsideration that is still pending: refused, on the kind.
+    let (s, v) = step(
+        &t,
+        &tracking,
+        Role::Officer,
+        A,
+        case("litigation_after_reconsideration", "pending", None),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["error"]["fields"][0]["field"], "kind", "{v}");
+    // A decided case needs its date; a pending one has none.
+    let (s, v) = step(
+        &t,
+        &tracking,
+        Role::Officer,
+        A,
+        case("litigation_direct", "upheld", None),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(v["error"]["fields"][0]["field"], "decided_on", "{v}");
+    // The reconsideration decided, the lawsuit after it is recorded.
+    let officer = t.app.actor_for_login("officer_a").await.expect("actor");
+    let file = t
+        .app
+        .application_by_tracking(&officer, &tracking)
+        .await
+        .expect("file");
+    let case_id = file.cases[0].id;
+    ok_step(
+        &t,
+        &tracking,
+        Role::Officer,
+        json!({"action": "decide_case", "case_id": case_id, "result": "upheld", "decided_on": today}),
+    )
+    .await;
+    let v = ok_step(
+        &t,
+        &tracking,
+        Role::Officer,
+        case("litigation_after_reconsideration", "pending", None),
+    )
+    .await;
+    let notes: Vec<&str> = v["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter(|e| e["kind"] == "record_case")
+        .filter_map(|e| e["note"].as_str())
+        .collect();
+    assert!(notes.contains(&"行政复议：结果维持"), "{notes:?}");
+    assert!(
+        notes.contains(&"行政诉讼：复议后起诉：尚未审结"),
+        "{notes:?}"
+    );
+    assert!(
+        notes.iter().all(|n| !n.contains("reconsideration")),
+        "{notes:?}"
+    );
 }
