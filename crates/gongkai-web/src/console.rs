@@ -13,6 +13,7 @@ use axum::routing::{get, post};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::Form;
 use gongkai_app::AppError;
+use gongkai_app::applications::ApplicationFilter;
 use gongkai_app::auth::SecretString;
 use gongkai_app::auth::SessionActor;
 use gongkai_app::domain::item::{ItemStatus, Validity};
@@ -214,6 +215,12 @@ struct DashboardPage {
     /// (message, link, unread)
     reminders: Vec<(String, String, bool)>,
     unread: i64,
+    /// Open applications the actor sees (none: no part in applications).
+    open_applications: Option<i64>,
+    /// Drafted replies waiting for this reviewer: (id, tracking number, applicant, due date).
+    replies: Vec<(i64, String, String, String)>,
+    replies_total: i64,
+    can_approve_replies: bool,
 }
 
 async fn dashboard(
@@ -248,6 +255,42 @@ async fn dashboard(
             format!("{}（{}）", g.role.label_zh(), body)
         })
         .collect();
+    let sees_applications = !actor.bodies_with(Action::ViewApplications).is_empty()
+        || actor.can_everywhere(Action::ViewApplications);
+    let open_applications = if sees_applications {
+        let all = ApplicationFilter::default();
+        Some(app.application_queue(actor, &all, 1, 0).await?.1)
+    } else {
+        None
+    };
+    let can_approve_replies = !actor.bodies_with(Action::ApproveApplication).is_empty();
+    let (replies, replies_total) = if can_approve_replies {
+        let in_review = ApplicationFilter {
+            status: Some("in_review".into()),
+            ..ApplicationFilter::default()
+        };
+        let (apps, total) = app.application_queue(actor, &in_review, 10, 0).await?;
+        let lines = apps
+            .iter()
+            .filter(|a| actor.can(Action::ApproveApplication, a.row.body_id))
+            .map(|a| {
+                let due = a
+                    .clock
+                    .reply_due_on(gongkai_app::today())
+                    .map(|d| d.to_string())
+                    .unwrap_or_default();
+                (
+                    a.row.id,
+                    a.row.tracking_number.clone(),
+                    a.row.name.clone(),
+                    due,
+                )
+            })
+            .collect();
+        (lines, total)
+    } else {
+        (vec![], 0)
+    };
     let (notes, unread) = app.notifications(actor).await?;
     let reminders = notes
         .into_iter()
@@ -262,6 +305,10 @@ async fn dashboard(
     Ok(DashboardPage {
         reminders,
         unread,
+        open_applications,
+        replies,
+        replies_total,
+        can_approve_replies,
         chrome: chrome_of(&state, &s),
         roles,
         drafts: drafts

@@ -1208,6 +1208,19 @@ async fn console_queue_filters_and_calendar_page(t: TestApp) {
         review.contains(&third) && !review.contains(&fresh),
         "{review}"
     );
+    // The reviewer's dashboard lists the drafted reply; the officer's counts the open queue.
+    let reviewer = t.console_as("reviewer_a").await;
+    let dashboard = t.html_as(&reviewer, "/console").await;
+    assert!(
+        dashboard.contains("待我审核的答复（1）") && dashboard.contains(&third),
+        "{dashboard}"
+    );
+    let officer_dashboard = page("/console".into()).await;
+    assert!(
+        officer_dashboard.contains("依申请公开：在办 3 件")
+            && !officer_dashboard.contains("待我审核的答复"),
+        "{officer_dashboard}"
+    );
     ok_step(&t, &third, Role::Reviewer, json!({"action": "approve"})).await;
     let open = page("/console/applications".into()).await;
     assert!(!open.contains(&third) && open.contains(&fresh));
