@@ -168,6 +168,33 @@ pub fn builtin() -> &'static Taxonomy {
     &BUILTIN
 }
 
+/// English names of the catalog's terms, for the English portal.
+const ENGLISH_DATA: &str = include_str!("../data/taxonomy_en.toml");
+
+#[derive(serde::Deserialize)]
+struct EnglishTerms {
+    terms: std::collections::HashMap<String, String>,
+}
+
+#[allow(clippy::expect_used)]
+static ENGLISH: LazyLock<EnglishTerms> = LazyLock::new(|| {
+    toml::from_str(ENGLISH_DATA)
+        .expect("data/taxonomy_en.toml is compiled in and checked by a test")
+});
+
+/// The English name of a genre, key area, topic or topic path (`综合政务/政务公开` →
+/// `General government affairs / Government transparency`), when every part has one.
+pub fn english(term: &str) -> Option<String> {
+    if let Some(whole) = ENGLISH.terms.get(term.trim()) {
+        return Some(whole.clone());
+    }
+    let parts: Option<Vec<&str>> = term
+        .split(TOPIC_SEPARATOR)
+        .map(|part| ENGLISH.terms.get(part.trim()).map(String::as_str))
+        .collect();
+    Some(parts?.join(" / "))
+}
+
 /// The 22 national top-level topics with their children.
 pub fn topics() -> &'static [Topic] {
     &BUILTIN.topics
@@ -209,6 +236,30 @@ pub fn genres() -> &'static [String] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_builtin_term_has_an_english_name() {
+        let mut terms: Vec<String> = genres().to_vec();
+        terms.extend(key_areas().iter().cloned());
+        for t in topics() {
+            terms.push(t.name.clone());
+            terms.extend(t.children.iter().map(|c| c.name.clone()));
+        }
+        for term in &terms {
+            let en = english(term).unwrap_or_default();
+            assert!(!en.is_empty() && en.is_ascii(), "{term} → {en:?}");
+        }
+        assert_eq!(
+            english("综合政务/政务公开").as_deref(),
+            Some("General government affairs / Government transparency")
+        );
+        assert_eq!(english("本市特有主题"), None);
+        assert_eq!(
+            english("综合政务/本市特有"),
+            None,
+            "a path needs every part"
+        );
+    }
 
     #[test]
     fn builtin_data_parses() {

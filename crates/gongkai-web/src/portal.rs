@@ -291,9 +291,9 @@ async fn catalog(
         "topic",
         taxonomy::topics()
             .iter()
-            .filter_map(|t| {
-                let n = facets.topic_total(&t.name);
-                (n > 0).then(|| (t.name.clone(), t.name.clone(), n))
+            .filter_map(|topic| {
+                let n = facets.topic_total(&topic.name);
+                (n > 0).then(|| (topic.name.clone(), t.term(&topic.name), n))
             })
             .collect(),
         &q.topic,
@@ -302,7 +302,7 @@ async fn catalog(
         "key_area",
         taxonomy::key_areas()
             .iter()
-            .map(|k| (k.clone(), k.clone(), count_of(&facets.key_areas, k)))
+            .map(|k| (k.clone(), t.term(k), count_of(&facets.key_areas, k)))
             .filter(|x| x.2 > 0)
             .collect(),
         &q.key_area,
@@ -311,7 +311,7 @@ async fn catalog(
         "genre",
         taxonomy::genres()
             .iter()
-            .map(|g| (g.clone(), g.clone(), count_of(&facets.genres, g)))
+            .map(|g| (g.clone(), t.term(g), count_of(&facets.genres, g)))
             .filter(|x| x.2 > 0)
             .collect(),
         &q.genre,

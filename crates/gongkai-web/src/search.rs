@@ -274,7 +274,7 @@ fn facet_links(
         list.iter()
             .take(30)
             .map(|(v, n)| FacetLink {
-                label: v.clone(),
+                label: t.term(v),
                 href: p.link(key, v),
                 count: *n,
                 selected: non_empty(current).as_deref() == Some(v.as_str()),
@@ -367,7 +367,7 @@ fn active_filters(p: &SearchParams, bodies: &[Body], t: &Texts) -> Vec<(String, 
             let v = if key == "validity" {
                 validity_label(&v, t)
             } else {
-                v
+                t.term(&v)
             };
             out.push((t.filter(label, &v), p.link(key, "")));
         }

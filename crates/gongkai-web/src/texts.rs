@@ -589,6 +589,17 @@ pub static EN: Texts = Texts {
 };
 
 impl Texts {
+    /// A catalog term (genre, key area, topic or topic path, publication channel) as this
+    /// reader reads it: its English name on the English portal when there is one.
+    pub fn term(&self, zh: &str) -> String {
+        match self.locale {
+            Locale::En => {
+                gongkai_app::domain::taxonomy::english(zh).unwrap_or_else(|| zh.to_owned())
+            }
+            Locale::Zh => zh.to_owned(),
+        }
+    }
+
     /// Between a label and what follows it ("补正：…").
     pub fn note_separator(&self) -> &'static str {
         match self.locale {

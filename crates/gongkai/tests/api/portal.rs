@@ -631,8 +631,24 @@ async fn english_is_a_second_language(t: TestApp) {
         );
     }
     assert!(!item.contains("索引号") && item.contains("测发改发〔2026〕7号"));
+    // The catalog's terms are named in English; the links keep the stored values.
+    for phrase in [
+        "<td>General government affairs / Government transparency</td>",
+        "<td>Notice</td>",
+        ">Policy implementation</a>",
+    ] {
+        assert!(
+            item.contains(phrase),
+            "the English item page lacks {phrase}"
+        );
+    }
+    assert!(item.contains("key_area=%E6%94%BF%E7%AD%96"), "{item}");
     let (_, catalog) = text_of(&english, t.url("/catalog?validity=effective")).await;
     assert!(catalog.contains("Validity: In force") && catalog.contains("Browse by"));
+    assert!(
+        catalog.contains(">Notice<") && !catalog.contains(">通知<"),
+        "genres in English: {catalog}"
+    );
     let (s, missing) = text_of(&english, t.url("/no/such/page")).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     assert!(missing.contains("Page not found (404)") && missing.contains("测试市政府信息公开"));
